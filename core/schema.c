@@ -1,0 +1,12 @@
+/* parvande — the schema's migrations, applied in order on open. Each module
+ * owns its SQL (pv_sql_files in records, pv_sql_services in services,
+ * pv_sql_security in security); a change to a released schema is a new entry
+ * here, never an edit of an old one. */
+#include "internal.h"
+
+const pv_migration pv_migrations[] = {
+    {1, "beneficiary files", pv_sql_files},
+    {2, "services and enrollments", pv_sql_services},
+    {3, "users and audit trail", pv_sql_security},
+};
+const int pv_migrations_count = sizeof pv_migrations / sizeof *pv_migrations;

@@ -1,0 +1,64 @@
+/* parvande — the context handle: the database, who is acting, their branch
+ * and the language travel together in a pv_ctx, never in globals.
+ *
+ * A pv_ctx is opaque, created by pv_ctx_open() and released by
+ * pv_ctx_close(). It is not thread-safe: one context per thread.
+ */
+#ifndef PARVANDE_CONTEXT_H
+#define PARVANDE_CONTEXT_H
+
+#include <stdint.h>
+#include "parvande/error.h"
+
+typedef int64_t pv_id; /* record id: branch code << 40 | sequence, unique across branches */
+
+typedef struct pv_ctx pv_ctx;
+
+typedef enum pv_lang { PV_LANG_FA = 0, PV_LANG_EN = 1 } pv_lang;
+
+typedef enum pv_role {
+    PV_ROLE_NONE = 0,
+    PV_ROLE_CASEWORKER,
+    PV_ROLE_SUPERVISOR,
+    PV_ROLE_ADMIN,
+    PV_ROLE_SYSTEM /* the program itself: init, migrations, bulk import by the operator */
+} pv_role;
+
+typedef struct pv_actor {
+    pv_id user_id;       /* 0 for the system actor */
+    char name[64];       /* login name, for history and audit */
+    pv_role role;
+    int64_t branch_code; /* the user's branch (see pv_branch in records.h) */
+} pv_actor;
+
+/* Opens (creating with mode 0600 if needed) and migrates the database at
+ * `path`; NULL means the default path (pv_default_db_path). On success *out
+ * owns the connection; the actor starts as the system actor of the
+ * database's own branch. Returns PV_OK or PV_EFAIL with a message. */
+pv_status pv_ctx_open(const char *path, pv_lang lang, pv_ctx **out, pv_error *err);
+
+/* Closes the database and frees the context. NULL is allowed. */
+void pv_ctx_close(pv_ctx *ctx);
+
+/* The default database path: $PARVANDE_DB, else
+ * $XDG_DATA_HOME/parvande/parvande.db, else ~/.local/share/parvande/parvande.db.
+ * Returns a newly allocated string the caller frees, or NULL on failure. */
+char *pv_default_db_path(void);
+
+/* Language of messages produced by the core (and by gettext in general:
+ * this sets LANGUAGE for the process). */
+void pv_ctx_set_lang(pv_ctx *ctx, pv_lang lang);
+pv_lang pv_ctx_lang(const pv_ctx *ctx);
+
+/* Who is acting. The pointer stays owned by the context. */
+const pv_actor *pv_ctx_actor(const pv_ctx *ctx);
+void pv_ctx_set_actor(pv_ctx *ctx, const pv_actor *actor);
+
+/* This database's own branch code (set at init). */
+int64_t pv_ctx_branch(const pv_ctx *ctx);
+
+/* Today as ISO date "YYYY-MM-DD" in `out` (11 bytes). Honours
+ * $PARVANDE_TODAY (ISO) so tests can fix the date. */
+void pv_today(char out[11]);
+
+#endif

@@ -1,0 +1,150 @@
+/* parvande — command-line dispatch, global options and shared helpers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "parvande/i18n.h"
+#include "parvande/text.h"
+
+static const pv_command *const cmd_tables[] = {
+    pv_cmds_files, pv_cmds_services, pv_cmds_security, NULL
+};
+
+static const pv_command *find_command(const char *name)
+{
+    for (size_t t = 0; cmd_tables[t]; t++)
+        for (const pv_command *c = cmd_tables[t]; c->name; c++)
+            if (strcmp(c->name, name) == 0)
+                return c;
+    return NULL;
+}
+
+static void print_help(FILE *f)
+{
+    fprintf(f, "%s\n\n", _("parvande — case files of welfare beneficiaries"));
+    fprintf(f, "%s\n", _("usage: parvande [--db PATH] [--lang fa|en] [COMMAND [ARGS]]"));
+    fprintf(f, "%s\n\n", _("Without a command, the full-screen interface opens."));
+    fprintf(f, "%s\n", _("Commands:"));
+    for (size_t t = 0; cmd_tables[t]; t++)
+        for (const pv_command *c = cmd_tables[t]; c->name; c++)
+            fprintf(f, "  %s %s\n      %s\n", c->name, _(c->usage), _(c->summary));
+    fprintf(f, "\n%s\n", _("Options:"));
+    fprintf(f, "  --db PATH      %s\n", _("database file (default: $PARVANDE_DB, else $XDG_DATA_HOME/parvande/parvande.db)"));
+    fprintf(f, "  --lang fa|en   %s\n", _("language of messages (default: Persian)"));
+    fprintf(f, "  --tsv          %s\n", _("tab-separated output, one record a line, no header"));
+    fprintf(f, "  --help, --version\n");
+    fprintf(f, "\n%s\n", _("Exit status: 0 ok, 1 other failure, 2 usage, 3 input rejected, "
+                           "4 not eligible, 5 not found, 6 not permitted."));
+}
+
+/* The interface language: --lang, else the locale's (fa unless it says en). */
+static pv_lang default_lang(void)
+{
+    const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG", NULL};
+    for (int i = 0; vars[i]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v)
+            return strncmp(v, "en", 2) == 0 ? PV_LANG_EN : PV_LANG_FA;
+    }
+    return PV_LANG_FA;
+}
+
+static int parse_lang(const char *s, pv_lang *out)
+{
+    if (strcmp(s, "fa") == 0)
+        *out = PV_LANG_FA;
+    else if (strcmp(s, "en") == 0)
+        *out = PV_LANG_EN;
+    else
+        return -1;
+    return 0;
+}
+
+int pv_main(int argc, char **argv)
+{
+    pv_i18n_init();
+    pv_cli cli = {.lang = default_lang()};
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            cli.db_path = argv[++i];
+        } else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) {
+            if (parse_lang(argv[++i], &cli.lang) != 0) {
+                fprintf(stderr, "parvande: %s\n", _("--lang takes fa or en"));
+                return PV_EXIT_USAGE;
+            }
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("parvande %s\n", PV_VERSION);
+            return PV_EXIT_OK;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            pv_i18n_set_lang(cli.lang == PV_LANG_EN ? "en" : "fa");
+            print_help(stdout);
+            return PV_EXIT_OK;
+        } else {
+            break;
+        }
+    }
+    pv_i18n_set_lang(cli.lang == PV_LANG_EN ? "en" : "fa");
+    cli.argc = argc - i;
+    cli.argv = argv + i;
+    int rc;
+    if (cli.argc == 0) {
+        rc = pv_tui_run(&cli);
+    } else {
+        const pv_command *cmd = find_command(cli.argv[0]);
+        if (!cmd) {
+            fprintf(stderr, "parvande: %s: %s\n", _("unknown command"), cli.argv[0]);
+            print_help(stderr);
+            return PV_EXIT_USAGE;
+        }
+        rc = cmd->run(&cli);
+    }
+    pv_ctx_close(cli.ctx);
+    return rc;
+}
+
+int pv_cli_open(pv_cli *cli)
+{
+    if (cli->ctx)
+        return 0;
+    pv_error err = PV_ERROR_INIT;
+    if (pv_ctx_open(cli->db_path, cli->lang, &cli->ctx, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    return 0;
+}
+
+int pv_cli_fail(pv_error *err)
+{
+    static const int exit_of[] = {
+        [PV_OK] = PV_EXIT_OK, [PV_EFAIL] = PV_EXIT_FAIL, [PV_EUSAGE] = PV_EXIT_USAGE,
+        [PV_EINVAL] = PV_EXIT_REJECTED, [PV_EINELIGIBLE] = PV_EXIT_INELIGIBLE,
+        [PV_ENOTFOUND] = PV_EXIT_NOTFOUND, [PV_EDENIED] = PV_EXIT_DENIED,
+        [PV_ECONFLICT] = PV_EXIT_REJECTED, [PV_ELOCKED] = PV_EXIT_DENIED,
+    };
+    int rc = (err->status >= 0 && (size_t)err->status < sizeof exit_of / sizeof *exit_of)
+                 ? exit_of[err->status] : PV_EXIT_FAIL;
+    if (rc == PV_EXIT_OK)
+        rc = PV_EXIT_FAIL;
+    fputs("parvande: ", stderr);
+    pv_cli_put(stderr, err->message ? err->message : _("unknown error"));
+    fputc('\n', stderr);
+    pv_error_clear(err);
+    return rc;
+}
+
+void pv_cli_put(FILE *f, const char *text)
+{
+    size_t size = strlen(text) * 3 + 4; /* U+FFFD is 3 bytes for every 1-byte control */
+    char *clean = malloc(size);
+    if (!clean)
+        return;
+    pv_text_sanitize(text, false, clean, size);
+    fputs(clean, f);
+    free(clean);
+}
+
+int pv_cli_usage(const pv_command *cmd)
+{
+    fprintf(stderr, "%s parvande %s %s\n", _("usage:"), cmd->name, _(cmd->usage));
+    return PV_EXIT_USAGE;
+}

@@ -1,0 +1,55 @@
+/* parvande — the scriptable subcommands. Every command is one table entry
+ * (name, usage, summary, handler); the modules' tables are listed in cli.c,
+ * and --help is generated from them. */
+#ifndef PARVANDE_CLI_H
+#define PARVANDE_CLI_H
+
+#include <stdio.h>
+#include "parvande/context.h"
+
+typedef struct pv_cli {
+    const char *db_path; /* --db, or NULL for the default */
+    pv_lang lang;
+    int argc;            /* the command's own arguments, argv[0] is the command */
+    char **argv;
+    pv_ctx *ctx;         /* opened by pv_cli_open() */
+} pv_cli;
+
+/* Exit statuses (as in the README). */
+enum { PV_EXIT_OK = 0, PV_EXIT_FAIL = 1, PV_EXIT_USAGE = 2, PV_EXIT_REJECTED = 3,
+       PV_EXIT_INELIGIBLE = 4, PV_EXIT_NOTFOUND = 5, PV_EXIT_DENIED = 6 };
+
+typedef struct pv_command {
+    const char *name;
+    const char *usage;   /* msgid: the arguments after the name */
+    const char *summary; /* msgid: one line for --help */
+    int (*run)(pv_cli *cli); /* returns the exit status */
+} pv_command;
+
+/* Each module's commands, each table ending with an entry whose name is NULL. */
+extern const pv_command pv_cmds_files[];
+extern const pv_command pv_cmds_services[];
+extern const pv_command pv_cmds_security[];
+
+/* Opens the database into cli->ctx (once); on failure prints the reason and
+ * returns the exit status to use, else 0. */
+int pv_cli_open(pv_cli *cli);
+
+/* Prints a core error to stderr ("parvande: message") and returns the exit
+ * status that matches its pv_status. Clears the error. */
+int pv_cli_fail(pv_error *err);
+
+/* Writes database text to `f` neutralised (no control or bidi override
+ * characters reach the terminal). */
+void pv_cli_put(FILE *f, const char *text);
+
+/* Prints "usage: parvande <name> <usage>" to stderr and returns PV_EXIT_USAGE. */
+int pv_cli_usage(const pv_command *cmd);
+
+/* Runs the full-screen interface (tui/app.c). */
+int pv_tui_run(pv_cli *cli);
+
+/* The whole program; main() only calls this. */
+int pv_main(int argc, char **argv);
+
+#endif
