@@ -33,6 +33,20 @@ static const struct {
     {"note", N_("Note")},
     {"assessment", N_("Assessment")},
     {"query", N_("Search")},
+    {"branch", N_("Branch")},
+    {"caseworker", N_("Caseworker")},
+    {"service", N_("Service")},
+    {"enrollment", N_("Enrollment")},
+    {"document", N_("Document")},
+    {"credit", N_("Credit")},
+    {"amount", N_("Amount")},
+    {"year", N_("Year")},
+    {"justification", N_("Justification")},
+    {"rule", N_("Rule")},
+    {"user", N_("User name")},
+    {"password", N_("Password")},
+    {"role", N_("Role")},
+    {"csv", N_("CSV file")},
 };
 
 const char *pv_field_label(const char *field)
