@@ -1,0 +1,220 @@
+/* parvande — identifiers: person and legal-entity national IDs, phones
+ * (see include/parvande/validate.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "parvande/i18n.h"
+#include "parvande/text.h"
+#include "parvande/validate.h"
+
+/* What a typed number turned out to be: its ASCII digits (as many as fit),
+ * how many digits there were, and whether anything else appeared. */
+typedef struct digit_scan {
+    char digits[32];
+    size_t count;
+    bool other;
+} digit_scan;
+
+static int digit_of(uint32_t cp)
+{
+    if (cp >= '0' && cp <= '9')
+        return (int)(cp - '0');
+    if (cp >= 0x06F0 && cp <= 0x06F9)
+        return (int)(cp - 0x06F0);
+    if (cp >= 0x0660 && cp <= 0x0669)
+        return (int)(cp - 0x0660);
+    return -1;
+}
+
+/* Separators people type inside numbers, and the invisible direction marks
+ * a Persian keyboard or a copied cell slips in around them. */
+static bool is_number_sep(uint32_t cp)
+{
+    return cp == ' ' || cp == '-' || cp == '\t' || cp == 0xA0 || cp == 0x200C ||
+           cp == 0x200E || cp == 0x200F || cp == 0x061C || cp == 0xFEFF ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static void scan_digits(const char *in, bool (*sep)(uint32_t), digit_scan *sc)
+{
+    memset(sc, 0, sizeof *sc);
+    size_t n = in ? strlen(in) : 0;
+    while (n > 0) {
+        uint32_t cp;
+        size_t len = pv_utf8_decode(in, n, &cp);
+        if (len == 0) {
+            sc->other = true;
+            return;
+        }
+        in += len, n -= len;
+        int d = digit_of(cp);
+        if (d >= 0) {
+            if (sc->count < sizeof sc->digits - 1)
+                sc->digits[sc->count] = (char)('0' + d);
+            sc->count++;
+        } else if (!sep(cp)) {
+            sc->other = true;
+        }
+    }
+    sc->digits[sc->count < sizeof sc->digits ? sc->count : sizeof sc->digits - 1] = '\0';
+}
+
+static bool all_digits(const char *s, size_t len)
+{
+    if (!s || strlen(s) != len)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+static bool all_same(const char *s)
+{
+    for (size_t i = 1; s[i]; i++)
+        if (s[i] != s[0])
+            return false;
+    return true;
+}
+
+/* ---- person ------------------------------------------------------------- */
+
+static int natid_check_digit(const char *s)
+{
+    int sum = 0;
+    for (int i = 0; i < 9; i++)
+        sum += (s[i] - '0') * (10 - i);
+    int r = sum % 11;
+    return r < 2 ? r : 11 - r;
+}
+
+bool pv_natid_valid(const char *s)
+{
+    return all_digits(s, 10) && !all_same(s) && natid_check_digit(s) == s[9] - '0';
+}
+
+pv_status pv_natid_parse(const char *in, const char *field, char out[11], pv_error *err)
+{
+    digit_scan sc;
+    out[0] = '\0';
+    scan_digits(in, is_number_sep, &sc);
+    if (sc.other)
+        return pv_error_field(err, field, _("may contain only digits"));
+    if (sc.count != 10)
+        return pv_error_field(err, field, _("must have 10 digits"));
+    if (all_same(sc.digits))
+        return pv_error_field(err, field, _("cannot be all the same digit"));
+    if (natid_check_digit(sc.digits) != sc.digits[9] - '0')
+        return pv_error_field(err, field, _("check digit is wrong"));
+    memcpy(out, sc.digits, 11);
+    return PV_OK;
+}
+
+/* ---- legal entity --------------------------------------------------------- */
+
+/* شناسه ملی: the tenth digit plus two is added to each of the first ten
+ * digits, weighted 29, 27, 23, 19, 17 repeating; the sum mod 11 (10 -> 0)
+ * is the eleventh digit. */
+static int legal_check_digit(const char *s)
+{
+    static const int w[5] = {29, 27, 23, 19, 17};
+    int add = (s[9] - '0') + 2, sum = 0;
+    for (int i = 0; i < 10; i++)
+        sum += ((s[i] - '0') + add) * w[i % 5];
+    int r = sum % 11;
+    return r == 10 ? 0 : r;
+}
+
+bool pv_legal_id_valid(const char *s)
+{
+    return all_digits(s, 11) && !all_same(s) && legal_check_digit(s) == s[10] - '0';
+}
+
+pv_status pv_legal_id_parse(const char *in, const char *field, char out[12], pv_error *err)
+{
+    digit_scan sc;
+    out[0] = '\0';
+    scan_digits(in, is_number_sep, &sc);
+    if (sc.other)
+        return pv_error_field(err, field, _("may contain only digits"));
+    if (sc.count != 11)
+        return pv_error_field(err, field, _("must have 11 digits"));
+    if (all_same(sc.digits))
+        return pv_error_field(err, field, _("cannot be all the same digit"));
+    if (legal_check_digit(sc.digits) != sc.digits[10] - '0')
+        return pv_error_field(err, field, _("check digit is wrong"));
+    memcpy(out, sc.digits, 12);
+    return PV_OK;
+}
+
+/* ---- phone ---------------------------------------------------------------- */
+
+static bool is_phone_sep(uint32_t cp)
+{
+    return is_number_sep(cp) || cp == '(' || cp == ')' || cp == '.' || cp == '/';
+}
+
+/* Skips leading separators; true (and moves past it) when a '+' comes first. */
+static bool take_plus(const char **in)
+{
+    const char *s = *in;
+    size_t n = strlen(s);
+    while (n > 0) {
+        uint32_t cp;
+        size_t len = pv_utf8_decode(s, n, &cp);
+        if (len == 0 || !(is_phone_sep(cp) || cp == '+'))
+            return false;
+        s += len, n -= len;
+        if (cp == '+') {
+            *in = s;
+            return true;
+        }
+    }
+    return false;
+}
+
+pv_status pv_phone_parse(const char *in, const char *field, char out[16], pv_error *err)
+{
+    digit_scan sc;
+    out[0] = '\0';
+    if (!in)
+        in = "";
+    bool plus = take_plus(&in);
+    scan_digits(in, is_phone_sep, &sc);
+    if (sc.other)
+        return pv_error_field(err, field, _("may contain only digits"));
+    const char *d = sc.digits;
+    size_t count = sc.count;
+    /* The country code, written either way, becomes the trunk prefix 0. */
+    if (plus) {
+        if (count < 2 || strncmp(d, "98", 2) != 0)
+            return pv_error_field(err, field, _("must be an Iranian number (+98)"));
+        d += 1, count -= 1; /* "98..." -> "8..." then the 8 becomes 0 below */
+    } else if (count > 4 && strncmp(d, "0098", 4) == 0) {
+        d += 3, count -= 3;
+    }
+    char num[32];
+    if (count >= sizeof num - 1)
+        return pv_error_field(err, field, _("must have 8 to 11 digits"));
+    memcpy(num, d, count);
+    num[count] = '\0';
+    if (d != sc.digits)
+        num[0] = '0';
+    /* A mobile or area-coded number whose leading 0 was lost (spreadsheets
+     * drop it): ten digits starting 1-9 get it back. */
+    if (count == 10 && num[0] != '0') {
+        memmove(num + 1, num, count + 1);
+        num[0] = '0';
+        count++;
+    }
+    if (count < 8 || count > 11)
+        return pv_error_field(err, field, _("must have 8 to 11 digits"));
+    if (strncmp(num, "09", 2) == 0 && count != 11)
+        return pv_error_field(err, field, _("a mobile number must have 11 digits"));
+    if (num[0] == '0' && count != 11)
+        return pv_error_field(err, field, _("a number with its area code must have 11 digits"));
+    if (num[0] != '0' && count != 8)
+        return pv_error_field(err, field, _("a local number must have 8 digits"));
+    memcpy(out, num, count + 1);
+    return PV_OK;
+}
