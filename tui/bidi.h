@@ -72,11 +72,14 @@ typedef struct pv_layout {
     pv_line *lines;  /* at least one line, even for "" (0 cells) */
     size_t n_lines;
     bool rtl;        /* resolved paragraph direction */
+    bool neutral;    /* no strong character at all (digits, punctuation,
+                        ""): pv_line_offset aligns it by the interface */
     size_t length;   /* code points of the text laid out */
     int width;       /* widest line */
-    /* private: the cursor map, positions 0..length */
+    /* private: the cursor map (positions 0..length) and the cell block */
     int *cur_line;
     int *cur_col;
+    pv_cell *cell_block;
 } pv_layout;
 
 /* Lays out UTF-8 text in a box `width` columns wide.
@@ -135,13 +138,17 @@ size_t pv_grapheme_next(const char *utf8, size_t pos);
 size_t pv_grapheme_prev(const char *utf8, size_t pos);
 
 /* The column, within a field `field_width` wide, where `line`'s cells[0] is
- * drawn (may be negative when the line is wider than the field).
- * Alignment: a one-line layout aligns to the INTERFACE's start side (right
- * in the Persian interface, left in English), so a column of short values
- * (IDs, money, names) lines up under its label whatever their script; a
- * wrapped layout (several lines) aligns to its PARAGRAPH's start side (RTL:
- * right, offset field_width - line width), so its ragged edge is the end.
- * For the cursor cell at col -1 of an RTL line, add the same offset. */
+ * drawn (negative when the line is wider than the field); the cursor's
+ * field column is this offset + the col of pv_layout_cursor.
+ * Alignment follows the PARAGRAPH's direction (as HTML dir=auto with
+ * text-align:start): RTL text is right-aligned (offset field_width - line
+ * width), LTR text left-aligned (offset 0). Text with no strong character
+ * (l->neutral: numbers, IDs, dates, punctuation, "") aligns to the
+ * INTERFACE's start side instead (rtl_interface: right). When a line is
+ * aligned against its own direction (neutral text), one free column is kept,
+ * if the field has room, on the side where the end-of-text cursor is drawn
+ * (right of an LTR line, left of an RTL line), so the cursor stays inside
+ * the field. */
 int pv_line_offset(const pv_layout *l, const pv_line *line, int field_width,
                    bool rtl_interface);
 
