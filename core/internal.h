@@ -3,14 +3,34 @@
 #define PARVANDE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include "parvande/context.h"
 #include "parvande/i18n.h"
+
+/* Prepared statements kept for the life of a context (see pv_stmt). */
+typedef struct pv_stmt_slot {
+    const char *sql;     /* the key: a string with static storage */
+    sqlite3_stmt *stmt;
+} pv_stmt_slot;
+
+/* Next free id sequence per table, valid inside one write transaction
+ * (cleared by commit and rollback hooks, see pv_next_id). */
+typedef struct pv_id_slot {
+    char table[32];
+    int64_t next;
+} pv_id_slot;
 
 struct pv_ctx {
     sqlite3 *db;
     pv_lang lang;
     pv_actor actor;
     int64_t branch_code; /* this database's branch */
+    pv_stmt_slot *stmts; /* owned; n_stmts used of cap_stmts */
+    size_t n_stmts, cap_stmts;
+    pv_id_slot ids[8];
+    size_t n_ids;
+    pv_id hh_cache_id;       /* last household looked up by the store, 0 if none */
+    int64_t hh_cache_branch; /* its branch code */
 };
 
 /* A schema migration: applied in order, each in its own transaction, when
@@ -36,6 +56,16 @@ pv_status pv_db_error(pv_ctx *ctx, pv_error *err);
 pv_status pv_tx_begin(pv_ctx *ctx, pv_error *err);
 pv_status pv_tx_commit(pv_ctx *ctx, pv_error *err);
 void pv_tx_rollback(pv_ctx *ctx);
+
+/* A prepared statement for `sql`, prepared on first use and kept in the
+ * context; `sql` must have static storage (a string literal) because its
+ * address is the cache key. The statement comes back reset with its
+ * bindings cleared; the caller steps it and need not finalize it (call
+ * sqlite3_reset when done early, so it does not hold a read lock). */
+pv_status pv_stmt(pv_ctx *ctx, const char *sql, sqlite3_stmt **out, pv_error *err);
+
+/* Runs a statement that needs no rows back: SAVEPOINT/RELEASE and the like. */
+pv_status pv_exec(pv_ctx *ctx, const char *sql, pv_error *err);
 
 /* A fresh record id at this database's branch for `table`
  * (branch_code << 40 | next sequence of that table). */

@@ -168,4 +168,47 @@ typedef struct pv_search_hit {
 pv_status pv_search(pv_ctx *ctx, const char *query, size_t limit, pv_search_hit **hits,
                     size_t *n, pv_error *err);
 
+/* ---- additions by the storage module ---- */
+
+/* Parses user text for a case-file field ("covered", "file_status",
+ * "caseworker", "opened_on", "closed_on") into `f`, like
+ * pv_person_set_field: PV_OK, PV_EINVAL naming the field, or PV_EUSAGE. */
+pv_status pv_casefile_set_field(pv_casefile *f, const char *field, const char *text,
+                                pv_error *err);
+
+/* The household with this external key at the context's branch.
+ * PV_ENOTFOUND if none. */
+pv_status pv_household_find(pv_ctx *ctx, const char *external_key, pv_id *out,
+                            pv_error *err);
+
+/* The case file of a household. PV_ENOTFOUND if it has none (or it is in
+ * another branch and the actor may not see every branch). */
+pv_status pv_casefile_find(pv_ctx *ctx, pv_id household_id, pv_casefile *out,
+                           pv_error *err);
+
+/* One version of a person's record. */
+typedef struct pv_person_version {
+    pv_person person;    /* the values of this version */
+    char changed_at[32]; /* when this version was written, UTC "YYYY-MM-DDTHH:MM:SS.sssZ" */
+    char changed_by[64]; /* login name of who wrote it ("system" for the program) */
+    bool current;        /* true for the version in force now (the last one) */
+} pv_person_version;
+
+/* Every version of the person with this national ID, oldest first, the
+ * current row last. Updates that changed nothing leave no version. Caller
+ * frees *out with free(). PV_ENOTFOUND when there is no such person (or
+ * it is in another branch and the actor may not see every branch). */
+pv_status pv_person_history(pv_ctx *ctx, const char *national_id, pv_person_version **out,
+                            size_t *n, pv_error *err);
+
+/* Enum values as the text codes stored in the database ("female",
+ * "informal", "very_severe", "poorly_supervised", "head", "active"...),
+ * for reports and for other modules' SQL. */
+const char *pv_gender_code(pv_gender g);
+const char *pv_area_code(pv_area a);
+const char *pv_disability_code(pv_disability d);
+const char *pv_guardianship_code(pv_guardianship g);
+const char *pv_relation_code(pv_relation r);
+const char *pv_file_status_code(pv_file_status s);
+
 #endif

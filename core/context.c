@@ -1,0 +1,511 @@
+/* parvande — the context: opening the database (mode 0600, pragmas,
+ * migrations), the acting user, the language, transactions, record ids and
+ * the per-context statement cache. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "parvande/authz.h"
+#include "parvande/branch.h"
+#include "parvande/calendar.h"
+#include "parvande/text.h"
+
+/* ---- paths ---- */
+
+char *pv_default_db_path(void)
+{
+    const char *env = getenv("PARVANDE_DB");
+    char *path = NULL;
+    if (env && *env)
+        return strdup(env);
+    const char *xdg = getenv("XDG_DATA_HOME");
+    if (xdg && *xdg) {
+        if (asprintf(&path, "%s/parvande/parvande.db", xdg) < 0)
+            return NULL;
+        return path;
+    }
+    const char *home = getenv("HOME");
+    if (!home || !*home)
+        return NULL;
+    if (asprintf(&path, "%s/.local/share/parvande/parvande.db", home) < 0)
+        return NULL;
+    return path;
+}
+
+/* mkdir -p of the directories above `path`, private (0700) when created. */
+static int make_parents(const char *path)
+{
+    char *dir = strdup(path);
+    if (!dir)
+        return -1;
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            free(dir);
+            return -1;
+        }
+        *p = '/';
+    }
+    free(dir);
+    return 0;
+}
+
+/* Creates the file with mode 0600 before SQLite opens it: SQLite gives its
+ * -wal and -shm files the database file's permissions, so they are private
+ * too. An existing file is left as it is. */
+static int create_private(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return errno == EEXIST ? 0 : -1;
+    int rc = fchmod(fd, 0600); /* whatever the umask said */
+    close(fd);
+    return rc;
+}
+
+/* ---- errors and statements ---- */
+
+pv_status pv_db_error(pv_ctx *ctx, pv_error *err)
+{
+    int code = ctx && ctx->db ? sqlite3_extended_errcode(ctx->db) : SQLITE_ERROR;
+    const char *msg = ctx && ctx->db ? sqlite3_errmsg(ctx->db) : "no database";
+    pv_status st = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED
+                       ? PV_ECONFLICT : PV_EFAIL;
+    /* TRANSLATORS: %s is SQLite's own (English) description of the problem. */
+    return pv_error_set(err, st, NULL, _("Database error: %s"), msg);
+}
+
+pv_status pv_stmt(pv_ctx *ctx, const char *sql, sqlite3_stmt **out, pv_error *err)
+{
+    for (size_t i = 0; i < ctx->n_stmts; i++) {
+        if (ctx->stmts[i].sql == sql) {
+            sqlite3_reset(ctx->stmts[i].stmt);
+            sqlite3_clear_bindings(ctx->stmts[i].stmt);
+            *out = ctx->stmts[i].stmt;
+            return PV_OK;
+        }
+    }
+    if (ctx->n_stmts == ctx->cap_stmts) {
+        size_t cap = ctx->cap_stmts ? ctx->cap_stmts * 2 : 32;
+        pv_stmt_slot *s = realloc(ctx->stmts, cap * sizeof *s);
+        if (!s)
+            return pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
+        ctx->stmts = s;
+        ctx->cap_stmts = cap;
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(ctx->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+        return pv_db_error(ctx, err);
+    ctx->stmts[ctx->n_stmts++] = (pv_stmt_slot){sql, st};
+    *out = st;
+    return PV_OK;
+}
+
+pv_status pv_exec(pv_ctx *ctx, const char *sql, pv_error *err)
+{
+    sqlite3_stmt *st;
+    if (pv_stmt(ctx, sql, &st, err) != PV_OK)
+        return err ? err->status : PV_EFAIL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+}
+
+/* ---- transactions ---- */
+
+pv_status pv_tx_begin(pv_ctx *ctx, pv_error *err)
+{
+    return pv_exec(ctx, "BEGIN IMMEDIATE", err);
+}
+
+pv_status pv_tx_commit(pv_ctx *ctx, pv_error *err)
+{
+    return pv_exec(ctx, "COMMIT", err);
+}
+
+void pv_tx_rollback(pv_ctx *ctx)
+{
+    if (!sqlite3_get_autocommit(ctx->db))
+        pv_exec(ctx, "ROLLBACK", NULL);
+}
+
+/* The id cache is trusted only until the transaction ends: another
+ * connection may insert as soon as we let go of the write lock. */
+static int on_commit(void *arg)
+{
+    ((pv_ctx *)arg)->n_ids = 0;
+    return 0;
+}
+
+static void on_rollback(void *arg)
+{
+    pv_ctx *ctx = arg;
+    ctx->n_ids = 0;
+    ctx->hh_cache_id = 0; /* the household may have been rolled back */
+}
+
+static int valid_table_name(const char *t)
+{
+    size_t n = strlen(t);
+    if (n == 0 || n >= sizeof ((pv_id_slot *)0)->table)
+        return 0;
+    for (; *t; t++)
+        if (!((*t >= 'a' && *t <= 'z') || *t == '_' || (*t >= '0' && *t <= '9')))
+            return 0;
+    return 1;
+}
+
+static pv_status max_seq(pv_ctx *ctx, const char *table, int64_t *seq, pv_error *err)
+{
+    char *sql = sqlite3_mprintf("SELECT max(id) FROM \"%w\" WHERE id >= ?1 AND id < ?2", table);
+    sqlite3_stmt *st = NULL;
+    pv_status rc = PV_OK;
+    if (!sql)
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
+    if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        rc = pv_db_error(ctx, err);
+    } else {
+        pv_id lo = (pv_id)ctx->branch_code << 40;
+        sqlite3_bind_int64(st, 1, lo);
+        sqlite3_bind_int64(st, 2, lo + ((pv_id)1 << 40));
+        int s = sqlite3_step(st);
+        if (s == SQLITE_ROW)
+            *seq = sqlite3_column_type(st, 0) == SQLITE_NULL
+                       ? 0 : (sqlite3_column_int64(st, 0) & (((pv_id)1 << 40) - 1));
+        else
+            rc = pv_db_error(ctx, err);
+    }
+    sqlite3_finalize(st);
+    sqlite3_free(sql);
+    return rc;
+}
+
+pv_status pv_next_id(pv_ctx *ctx, const char *table, pv_id *out, pv_error *err)
+{
+    if (!valid_table_name(table))
+        return pv_error_set(err, PV_EUSAGE, NULL, "pv_next_id: bad table name");
+    bool in_tx = !sqlite3_get_autocommit(ctx->db);
+    pv_id_slot *slot = NULL;
+    for (size_t i = 0; in_tx && i < ctx->n_ids; i++)
+        if (strcmp(ctx->ids[i].table, table) == 0)
+            slot = &ctx->ids[i];
+    if (!slot) {
+        int64_t seq = 0;
+        pv_status rc = max_seq(ctx, table, &seq, err);
+        if (rc != PV_OK)
+            return rc;
+        if (seq + 1 >= ((pv_id)1 << 40))
+            return pv_error_set(err, PV_EFAIL, NULL, "%s", _("No record ids left for this branch."));
+        if (!in_tx) { /* nothing to cache outside a transaction */
+            *out = ((pv_id)ctx->branch_code << 40) | (seq + 1);
+            return PV_OK;
+        }
+        if (ctx->n_ids == sizeof ctx->ids / sizeof *ctx->ids)
+            ctx->n_ids = 0;
+        slot = &ctx->ids[ctx->n_ids++];
+        snprintf(slot->table, sizeof slot->table, "%s", table);
+        slot->next = seq + 1;
+    }
+    if (slot->next >= ((pv_id)1 << 40))
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("No record ids left for this branch."));
+    *out = ((pv_id)ctx->branch_code << 40) | slot->next++;
+    return PV_OK;
+}
+
+/* ---- opening ---- */
+
+static pv_status exec_script(pv_ctx *ctx, const char *sql, pv_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(ctx->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+        return PV_OK;
+    pv_status st = pv_error_set(err, PV_EFAIL, NULL, _("Database error: %s"),
+                                msg ? msg : sqlite3_errmsg(ctx->db));
+    sqlite3_free(msg);
+    return st;
+}
+
+static pv_status user_version(pv_ctx *ctx, int *v, pv_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(ctx->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return pv_db_error(ctx, err);
+    int rc = sqlite3_step(st);
+    *v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
+}
+
+/* Applies one migration in its own transaction. The version is read again
+ * under the write lock, so two programs opening a new file at once do not
+ * both apply it. */
+static pv_status apply_migration(pv_ctx *ctx, const pv_migration *m, pv_error *err)
+{
+    int v;
+    if (exec_script(ctx, "BEGIN IMMEDIATE", err) != PV_OK)
+        return err ? err->status : PV_EFAIL;
+    pv_status rc = user_version(ctx, &v, err);
+    if (rc == PV_OK && v < m->version) {
+        char set[64];
+        snprintf(set, sizeof set, "PRAGMA user_version = %d", m->version);
+        rc = exec_script(ctx, m->sql, err);
+        if (rc == PV_OK)
+            rc = exec_script(ctx, set, err);
+    }
+    if (rc == PV_OK)
+        return exec_script(ctx, "COMMIT", err);
+    exec_script(ctx, "ROLLBACK", NULL);
+    return rc;
+}
+
+static pv_status migrate(pv_ctx *ctx, pv_error *err)
+{
+    int v;
+    pv_status rc = user_version(ctx, &v, err);
+    if (rc != PV_OK)
+        return rc;
+    int newest = pv_migrations[pv_migrations_count - 1].version;
+    if (v > newest)
+        return pv_error_set(err, PV_EFAIL, NULL,
+                            _("The database was written by a newer parvande (schema %d; this "
+                              "program knows up to %d)."), v, newest);
+    for (int i = 0; i < pv_migrations_count; i++) {
+        if (pv_migrations[i].version <= v)
+            continue;
+        rc = apply_migration(ctx, &pv_migrations[i], err);
+        if (rc != PV_OK)
+            return rc;
+    }
+    return PV_OK;
+}
+
+static pv_status load_branch(pv_ctx *ctx, pv_error *err)
+{
+    sqlite3_stmt *st;
+    if (pv_stmt(ctx, "SELECT code FROM branch WHERE id = 1", &st, err) != PV_OK)
+        return err ? err->status : PV_EFAIL;
+    int rc = sqlite3_step(st);
+    ctx->branch_code = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 1;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+}
+
+static pv_status configure(pv_ctx *ctx, pv_error *err)
+{
+    sqlite3_busy_timeout(ctx->db, 5000);
+    sqlite3_extended_result_codes(ctx->db, 1);
+    sqlite3_commit_hook(ctx->db, on_commit, ctx);
+    sqlite3_rollback_hook(ctx->db, on_rollback, ctx);
+    /* WAL: readers never wait for the writer; NORMAL is durable in WAL mode
+     * except for the last transactions before a power cut, and always
+     * consistent. The cache stays modest for the 64 MB budget. */
+    return exec_script(ctx,
+                       "PRAGMA journal_mode = WAL;"
+                       "PRAGMA foreign_keys = ON;"
+                       "PRAGMA synchronous = NORMAL;"
+                       "PRAGMA cache_size = -16384;"
+                       "PRAGMA temp_store = MEMORY;",
+                       err);
+}
+
+pv_status pv_ctx_open(const char *path, pv_lang lang, pv_ctx **out, pv_error *err)
+{
+    *out = NULL;
+    char *owned = NULL;
+    if (!path) {
+        owned = pv_default_db_path();
+        if (!owned || make_parents(owned) != 0) {
+            pv_status st = pv_error_set(err, PV_EFAIL, NULL,
+                                        _("Cannot create the database directory for %s: %s"),
+                                        owned ? owned : "?", strerror(errno));
+            free(owned);
+            return st;
+        }
+        path = owned;
+    }
+    if (create_private(path) != 0) {
+        pv_status st = pv_error_set(err, PV_EFAIL, NULL, _("Cannot create the database %s: %s"),
+                                    path, strerror(errno));
+        free(owned);
+        return st;
+    }
+    pv_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx) {
+        free(owned);
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
+    }
+    ctx->lang = lang;
+    ctx->branch_code = 1;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    pv_status rc = PV_OK;
+    if (sqlite3_open_v2(path, &ctx->db, flags, NULL) != SQLITE_OK)
+        rc = pv_error_set(err, PV_EFAIL, NULL, _("Cannot open the database %s: %s"), path,
+                          ctx->db ? sqlite3_errmsg(ctx->db) : "?");
+    free(owned);
+    if (rc == PV_OK)
+        rc = configure(ctx, err);
+    if (rc == PV_OK)
+        rc = migrate(ctx, err);
+    if (rc == PV_OK)
+        rc = load_branch(ctx, err);
+    if (rc != PV_OK) {
+        pv_ctx_close(ctx);
+        return rc;
+    }
+    ctx->actor = (pv_actor){.user_id = 0, .role = PV_ROLE_SYSTEM, .branch_code = ctx->branch_code};
+    snprintf(ctx->actor.name, sizeof ctx->actor.name, "%s", "system");
+    pv_ctx_set_lang(ctx, lang);
+    *out = ctx;
+    return PV_OK;
+}
+
+void pv_ctx_close(pv_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    for (size_t i = 0; i < ctx->n_stmts; i++)
+        sqlite3_finalize(ctx->stmts[i].stmt);
+    free(ctx->stmts);
+    if (ctx->db) {
+        sqlite3_commit_hook(ctx->db, NULL, NULL);
+        sqlite3_rollback_hook(ctx->db, NULL, NULL);
+        sqlite3_close_v2(ctx->db);
+    }
+    free(ctx);
+}
+
+/* ---- language, actor, branch, today ---- */
+
+void pv_ctx_set_lang(pv_ctx *ctx, pv_lang lang)
+{
+    ctx->lang = lang;
+    pv_i18n_set_lang(lang == PV_LANG_EN ? "en" : "fa");
+}
+
+pv_lang pv_ctx_lang(const pv_ctx *ctx)
+{
+    return ctx->lang;
+}
+
+const pv_actor *pv_ctx_actor(const pv_ctx *ctx)
+{
+    return &ctx->actor;
+}
+
+void pv_ctx_set_actor(pv_ctx *ctx, const pv_actor *actor)
+{
+    ctx->actor = *actor;
+    ctx->actor.name[sizeof ctx->actor.name - 1] = '\0';
+}
+
+int64_t pv_ctx_branch(const pv_ctx *ctx)
+{
+    return ctx->branch_code;
+}
+
+void pv_today(char out[11])
+{
+    const char *env = getenv("PARVANDE_TODAY");
+    pv_date d;
+    if (env && pv_iso_parse(env, &d)) {
+        pv_iso_format(d, out);
+        return;
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    pv_iso_format((pv_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday}, out);
+}
+
+/* ---- the branch row ---- */
+
+pv_status pv_branch_get(pv_ctx *ctx, pv_branch *out, pv_error *err)
+{
+    sqlite3_stmt *st;
+    if (pv_stmt(ctx, "SELECT code, province, county, office FROM branch WHERE id = 1", &st,
+                err) != PV_OK)
+        return err ? err->status : PV_EFAIL;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? pv_error_set(err, PV_ENOTFOUND, "branch", "%s",
+                                                _("This database has no branch."))
+                                 : pv_db_error(ctx, err);
+    }
+    memset(out, 0, sizeof *out);
+    out->code = sqlite3_column_int64(st, 0);
+    snprintf(out->province, sizeof out->province, "%s", (const char *)sqlite3_column_text(st, 1));
+    snprintf(out->county, sizeof out->county, "%s", (const char *)sqlite3_column_text(st, 2));
+    snprintf(out->office, sizeof out->office, "%s", (const char *)sqlite3_column_text(st, 3));
+    sqlite3_reset(st);
+    return PV_OK;
+}
+
+/* True when some record still carries a branch code other than `code`. */
+static pv_status records_elsewhere(pv_ctx *ctx, int64_t code, bool *yes, pv_error *err)
+{
+    sqlite3_stmt *st;
+    if (pv_stmt(ctx,
+                "SELECT EXISTS (SELECT 1 FROM household WHERE branch_code <> ?1)"
+                " OR EXISTS (SELECT 1 FROM person WHERE branch_code <> ?1)",
+                &st, err) != PV_OK)
+        return err ? err->status : PV_EFAIL;
+    sqlite3_bind_int64(st, 1, code);
+    int rc = sqlite3_step(st);
+    *yes = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
+}
+
+pv_status pv_branch_set(pv_ctx *ctx, const pv_branch *b, pv_error *err)
+{
+    /* Only an administrator (or the program at init) configures the office. */
+    pv_status ok = pv_authz_check(ctx, PV_ACT_USER_ADMIN, ctx->branch_code, err);
+    if (ok != PV_OK)
+        return ok;
+    if (b->code < 1 || b->code > PV_BRANCH_CODE_MAX)
+        return pv_error_field(err, "branch", _("the branch code must be a number from 1 to 8388607"));
+    pv_branch n = {.code = b->code};
+    if (pv_text_normalize(b->province, PV_TEXT_LINE, "province", n.province, sizeof n.province, err) != PV_OK ||
+        pv_text_normalize(b->county, PV_TEXT_LINE, "county", n.county, sizeof n.county, err) != PV_OK ||
+        pv_text_normalize(b->office, PV_TEXT_LINE, "branch", n.office, sizeof n.office, err) != PV_OK)
+        return PV_EINVAL;
+    bool busy = false;
+    if (b->code != ctx->branch_code) {
+        pv_status rc = records_elsewhere(ctx, b->code, &busy, err);
+        if (rc != PV_OK)
+            return rc;
+        if (busy)
+            return pv_error_set(err, PV_ECONFLICT, "branch", "%s",
+                                _("The branch code cannot change once files are recorded under it."));
+    }
+    sqlite3_stmt *st;
+    if (pv_stmt(ctx,
+                "UPDATE branch SET code = ?1, province = ?2, county = ?3, office = ?4,"
+                " updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = 1",
+                &st, err) != PV_OK)
+        return err ? err->status : PV_EFAIL;
+    sqlite3_bind_int64(st, 1, n.code);
+    sqlite3_bind_text(st, 2, n.province, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, n.county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, n.office, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return pv_db_error(ctx, err);
+    if (ctx->actor.branch_code == ctx->branch_code && ctx->actor.role == PV_ROLE_SYSTEM)
+        ctx->actor.branch_code = n.code;
+    ctx->branch_code = n.code;
+    ctx->n_ids = 0;
+    return PV_OK;
+}

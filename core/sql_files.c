@@ -1,0 +1,176 @@
+/* parvande — schema of the beneficiary files (migration 1): the branch,
+ * households, persons, case files, assessments and the change history.
+ *
+ * Read by people with other tools too, so: enums are readable text codes
+ * with CHECK constraints, dates ISO-8601 Gregorian text, timestamps UTC
+ * "YYYY-MM-DDTHH:MM:SS.sssZ", ids are branch_code << 40 | sequence.
+ * History: AFTER UPDATE/DELETE triggers copy the old row into *_history
+ * with when and by whom it was replaced, so nothing is ever lost. */
+#include "internal.h"
+
+#define PV_NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+
+const char pv_sql_files[] =
+    /* This database's own branch: exactly one row. */
+    "CREATE TABLE branch (\n"
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+    "  code INTEGER NOT NULL CHECK (code BETWEEN 1 AND 8388607),\n"
+    "  province TEXT NOT NULL DEFAULT '',\n"
+    "  county TEXT NOT NULL DEFAULT '',\n"
+    "  office TEXT NOT NULL DEFAULT '',\n"
+    "  updated_at TEXT NOT NULL DEFAULT (" PV_NOW ")\n"
+    ");\n"
+    "INSERT INTO branch (id, code) VALUES (1, 1);\n"
+
+    "CREATE TABLE household (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  branch_code INTEGER NOT NULL CHECK (branch_code BETWEEN 1 AND 8388607),\n"
+    "  external_key TEXT CHECK (external_key IS NULL OR external_key <> ''),\n"
+    "  created_at TEXT NOT NULL DEFAULT (" PV_NOW "),\n"
+    "  created_by TEXT NOT NULL DEFAULT '',\n"
+    "  UNIQUE (branch_code, external_key)\n"
+    ");\n"
+
+    "CREATE TABLE person (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  household_id INTEGER REFERENCES household(id),\n"
+    "  relation TEXT NOT NULL DEFAULT 'head'\n"
+    "    CHECK (relation IN ('head','spouse','child','parent','sibling','other')),\n"
+    "  national_id TEXT NOT NULL UNIQUE\n"
+    "    CHECK (length(national_id) = 10 AND national_id NOT GLOB '*[^0-9]*'),\n"
+    "  first_name TEXT NOT NULL,\n"
+    "  last_name TEXT NOT NULL,\n"
+    "  father_name TEXT NOT NULL DEFAULT '',\n"
+    "  gender TEXT NOT NULL DEFAULT 'unknown' CHECK (gender IN ('unknown','female','male')),\n"
+    "  birth_date TEXT NOT NULL DEFAULT ''\n"
+    "    CHECK (birth_date = '' OR birth_date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),\n"
+    "  phone TEXT NOT NULL DEFAULT '' CHECK (phone NOT GLOB '*[^0-9]*'),\n"
+    "  province TEXT NOT NULL DEFAULT '',\n"
+    "  county TEXT NOT NULL DEFAULT '',\n"
+    "  address TEXT NOT NULL DEFAULT '',\n"
+    "  area TEXT NOT NULL DEFAULT 'unknown'\n"
+    "    CHECK (area IN ('unknown','urban','rural','informal')),\n"
+    "  disability TEXT NOT NULL DEFAULT 'none'\n"
+    "    CHECK (disability IN ('none','mild','moderate','severe','very_severe')),\n"
+    "  guardianship TEXT NOT NULL DEFAULT 'none'\n"
+    "    CHECK (guardianship IN ('none','orphan','poorly_supervised')),\n"
+    "  judicial_order INTEGER NOT NULL DEFAULT 0 CHECK (judicial_order IN (0, 1)),\n"
+    "  branch_code INTEGER NOT NULL CHECK (branch_code BETWEEN 1 AND 8388607),\n"
+    /* search keys: pv_text_fold of the names (no spaces, no ZWNJ, folded letters) */
+    "  fold_first TEXT NOT NULL,\n"
+    "  fold_last TEXT NOT NULL,\n"
+    "  fold_father TEXT NOT NULL DEFAULT '',\n"
+    "  created_at TEXT NOT NULL DEFAULT (" PV_NOW "),\n"
+    "  created_by TEXT NOT NULL DEFAULT '',\n"
+    "  updated_at TEXT NOT NULL DEFAULT (" PV_NOW "),\n"
+    "  updated_by TEXT NOT NULL DEFAULT ''\n"
+    ");\n"
+    /* One covering index per name: a prefix range on any name reads the
+     * other names and the branch without touching the table. */
+    "CREATE INDEX person_fold_first ON person (fold_first, fold_last, fold_father, branch_code);\n"
+    "CREATE INDEX person_fold_last ON person (fold_last, fold_first, fold_father, branch_code);\n"
+    "CREATE INDEX person_fold_father ON person (fold_father, fold_last, fold_first, branch_code);\n"
+    "CREATE INDEX person_household ON person (household_id);\n"
+
+    "CREATE TABLE casefile (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  household_id INTEGER NOT NULL UNIQUE REFERENCES household(id),\n"
+    "  branch_code INTEGER NOT NULL CHECK (branch_code BETWEEN 1 AND 8388607),\n"
+    "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','closed')),\n"
+    "  covered INTEGER NOT NULL DEFAULT 0 CHECK (covered IN (0, 1)),\n"
+    "  opened_on TEXT NOT NULL DEFAULT '',\n"
+    "  closed_on TEXT NOT NULL DEFAULT '',\n"
+    "  caseworker TEXT NOT NULL DEFAULT '',\n"
+    "  created_at TEXT NOT NULL DEFAULT (" PV_NOW "),\n"
+    "  created_by TEXT NOT NULL DEFAULT '',\n"
+    "  updated_at TEXT NOT NULL DEFAULT (" PV_NOW "),\n"
+    "  updated_by TEXT NOT NULL DEFAULT '',\n"
+    "  CHECK (status = 'active' OR closed_on <> '')\n"
+    ");\n"
+    "CREATE INDEX casefile_branch ON casefile (branch_code, status);\n"
+
+    "CREATE TABLE assessment (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  file_id INTEGER NOT NULL REFERENCES casefile(id),\n"
+    "  date TEXT NOT NULL CHECK (date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),\n"
+    "  author TEXT NOT NULL,\n"
+    "  text TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL DEFAULT (" PV_NOW ")\n"
+    ");\n"
+    "CREATE INDEX assessment_file ON assessment (file_id, date);\n"
+
+    /* History: each row is a version that was replaced (op 'update') or
+     * removed (op 'delete'); valid from its own updated_at (by updated_by)
+     * until replaced_at (by replaced_by). */
+    "CREATE TABLE person_history (\n"
+    "  hist_id INTEGER PRIMARY KEY,\n"
+    "  op TEXT NOT NULL CHECK (op IN ('update','delete')),\n"
+    "  replaced_at TEXT NOT NULL,\n"
+    "  replaced_by TEXT NOT NULL,\n"
+    "  id INTEGER NOT NULL, household_id INTEGER, relation TEXT, national_id TEXT,\n"
+    "  first_name TEXT, last_name TEXT, father_name TEXT, gender TEXT, birth_date TEXT,\n"
+    "  phone TEXT, province TEXT, county TEXT, address TEXT, area TEXT, disability TEXT,\n"
+    "  guardianship TEXT, judicial_order INTEGER, branch_code INTEGER,\n"
+    "  created_at TEXT, created_by TEXT, updated_at TEXT, updated_by TEXT\n"
+    ");\n"
+    "CREATE INDEX person_history_id ON person_history (id, hist_id);\n"
+
+    "CREATE TABLE casefile_history (\n"
+    "  hist_id INTEGER PRIMARY KEY,\n"
+    "  op TEXT NOT NULL CHECK (op IN ('update','delete')),\n"
+    "  replaced_at TEXT NOT NULL,\n"
+    "  replaced_by TEXT NOT NULL,\n"
+    "  id INTEGER NOT NULL, household_id INTEGER, branch_code INTEGER, status TEXT,\n"
+    "  covered INTEGER, opened_on TEXT, closed_on TEXT, caseworker TEXT,\n"
+    "  created_at TEXT, created_by TEXT, updated_at TEXT, updated_by TEXT\n"
+    ");\n"
+    "CREATE INDEX casefile_history_id ON casefile_history (id, hist_id);\n"
+
+    "CREATE TABLE assessment_history (\n"
+    "  hist_id INTEGER PRIMARY KEY,\n"
+    "  op TEXT NOT NULL CHECK (op IN ('update','delete')),\n"
+    "  replaced_at TEXT NOT NULL,\n"
+    "  id INTEGER NOT NULL, file_id INTEGER, date TEXT, author TEXT, text TEXT,\n"
+    "  created_at TEXT\n"
+    ");\n"
+
+#define PERSON_OLD                                                                        \
+    "OLD.id, OLD.household_id, OLD.relation, OLD.national_id, OLD.first_name, "          \
+    "OLD.last_name, OLD.father_name, OLD.gender, OLD.birth_date, OLD.phone, OLD.province, " \
+    "OLD.county, OLD.address, OLD.area, OLD.disability, OLD.guardianship, "              \
+    "OLD.judicial_order, OLD.branch_code, OLD.created_at, OLD.created_by, OLD.updated_at, " \
+    "OLD.updated_by"
+#define CASEFILE_OLD                                                                    \
+    "OLD.id, OLD.household_id, OLD.branch_code, OLD.status, OLD.covered, OLD.opened_on, " \
+    "OLD.closed_on, OLD.caseworker, OLD.created_at, OLD.created_by, OLD.updated_at, "   \
+    "OLD.updated_by"
+
+    "CREATE TRIGGER person_keep_update AFTER UPDATE ON person BEGIN\n"
+    "  INSERT INTO person_history VALUES (NULL, 'update', NEW.updated_at, NEW.updated_by, "
+    PERSON_OLD ");\n"
+    "END;\n"
+    "CREATE TRIGGER person_keep_delete AFTER DELETE ON person BEGIN\n"
+    "  INSERT INTO person_history VALUES (NULL, 'delete', " PV_NOW ", '', " PERSON_OLD ");\n"
+    "END;\n"
+    "CREATE TRIGGER casefile_keep_update AFTER UPDATE ON casefile BEGIN\n"
+    "  INSERT INTO casefile_history VALUES (NULL, 'update', NEW.updated_at, NEW.updated_by, "
+    CASEFILE_OLD ");\n"
+    "END;\n"
+    "CREATE TRIGGER casefile_keep_delete AFTER DELETE ON casefile BEGIN\n"
+    "  INSERT INTO casefile_history VALUES (NULL, 'delete', " PV_NOW ", '', " CASEFILE_OLD ");\n"
+    "END;\n"
+    "CREATE TRIGGER assessment_keep_update AFTER UPDATE ON assessment BEGIN\n"
+    "  INSERT INTO assessment_history VALUES (NULL, 'update', " PV_NOW ", OLD.id, OLD.file_id, "
+    "OLD.date, OLD.author, OLD.text, OLD.created_at);\n"
+    "END;\n"
+    "CREATE TRIGGER assessment_keep_delete AFTER DELETE ON assessment BEGIN\n"
+    "  INSERT INTO assessment_history VALUES (NULL, 'delete', " PV_NOW ", OLD.id, OLD.file_id, "
+    "OLD.date, OLD.author, OLD.text, OLD.created_at);\n"
+    "END;\n"
+    /* A file moving to another office takes its household and members along. */
+    "CREATE TRIGGER casefile_move AFTER UPDATE OF branch_code ON casefile\n"
+    "  WHEN NEW.branch_code <> OLD.branch_code BEGIN\n"
+    "  UPDATE household SET branch_code = NEW.branch_code WHERE id = NEW.household_id;\n"
+    "  UPDATE person SET branch_code = NEW.branch_code, updated_at = NEW.updated_at,\n"
+    "    updated_by = NEW.updated_by WHERE household_id = NEW.household_id;\n"
+    "END;\n";
