@@ -7,13 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "parvande/authz.h"
 #include "parvande/branch.h"
-#include "parvande/calendar.h"
 #include "parvande/text.h"
 
 /* ---- paths ---- */
@@ -384,7 +382,7 @@ void pv_ctx_close(pv_ctx *ctx)
     free(ctx);
 }
 
-/* ---- language, actor, branch, today ---- */
+/* ---- language, actor, branch (pv_today is in core/today.c) ---- */
 
 void pv_ctx_set_lang(pv_ctx *ctx, pv_lang lang)
 {
@@ -411,20 +409,6 @@ void pv_ctx_set_actor(pv_ctx *ctx, const pv_actor *actor)
 int64_t pv_ctx_branch(const pv_ctx *ctx)
 {
     return ctx->branch_code;
-}
-
-void pv_today(char out[11])
-{
-    const char *env = getenv("PARVANDE_TODAY");
-    pv_date d;
-    if (env && pv_iso_parse(env, &d)) {
-        pv_iso_format(d, out);
-        return;
-    }
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    pv_iso_format((pv_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday}, out);
 }
 
 /* ---- the branch row ---- */
