@@ -1,0 +1,128 @@
+/* parvande — the audit trail: who changed which record when, with the old
+ * and new values, and every refused attempt.
+ *
+ * The trail is one append-only table, `audit`. Each entry carries
+ * prev_hash (the hash of the entry before it) and hash = SHA-256 of the
+ * entry's canonical form including prev_hash, so an entry changed,
+ * removed or reordered with another tool breaks the chain, and
+ * pv_audit_verify finds the first place where it breaks.
+ *
+ * Changes are recorded by SQLite triggers that pv_audit_install creates on
+ * every data table (so no module can forget), calling SQL functions that
+ * pv_audit_install registers on the connection: pv_actor() (the acting
+ * user's name) and the function that appends a chained entry. Other tools
+ * (the sqlite3 shell) cannot change data tables while the triggers are in
+ * place, because those functions do not exist there; nothing in the program
+ * edits or deletes audit entries, and triggers on `audit` refuse it.
+ *
+ * Errors as in error.h: PV_EDENIED when the actor may not read the trail,
+ * PV_ENOTFOUND for an unknown national ID, PV_EFAIL for the database.
+ */
+#ifndef PARVANDE_AUDIT_H
+#define PARVANDE_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "parvande/context.h"
+
+/* ---- installation (called by pv_ctx_open) ---- */
+
+/* Registers the audit SQL functions on the context's connection (once per
+ * context) and (re)creates, idempotently, the audit triggers of every data
+ * table: every table except audit, sqlite_*, *_history, login_failure and
+ * branch-local bookkeeping. Must run after the migrations, on every open:
+ * a table added or altered by a migration gets its triggers then. Runs in
+ * its own transaction unless one is open. */
+pv_status pv_audit_install(pv_ctx *ctx, pv_error *err);
+
+/* Registers only the SQL functions (needed before migrations that write to
+ * tables which already have audit triggers). Idempotent. */
+pv_status pv_audit_register(pv_ctx *ctx, pv_error *err);
+
+/* Drops the audit triggers of the data tables (not the protection of the
+ * audit table), e.g. before a migration that drops a column; the next
+ * pv_audit_install recreates them. */
+pv_status pv_audit_drop_triggers(pv_ctx *ctx, pv_error *err);
+
+/* ---- appending (for the core's modules) ---- */
+
+/* Appends one entry done by the current actor: `action` a short code
+ * ("login", "login-failed", "locked", "user-add", "import"...), `table` and
+ * `record_id` the record concerned (NULL/0 when none), `detail` a JSON
+ * object text or NULL, `reason` NULL for an action done, else why it was
+ * refused (the entry's outcome is then "refused"). Inside an open
+ * transaction the entry is appended there (and rolled back with it). */
+pv_status pv_audit_append(pv_ctx *ctx, const char *action, const char *table, pv_id record_id,
+                          const char *detail, const char *reason, pv_error *err);
+
+/* Records a refused attempt. It must survive a rollback of the transaction
+ * it happened in: outside a transaction it is appended at once; inside one
+ * it is held in the context and appended by pv_audit_flush, which the
+ * transaction helpers call after COMMIT and after ROLLBACK (and
+ * pv_ctx_close before closing). Never fails the caller: a problem writing
+ * the entry is reported on the next pv_audit_flush. */
+void pv_audit_refused(pv_ctx *ctx, const char *action, const char *table, pv_id record_id,
+                      const char *reason);
+
+/* Appends the refused attempts held by pv_audit_refused. A no-op inside a
+ * transaction or when none is held. */
+pv_status pv_audit_flush(pv_ctx *ctx, pv_error *err);
+
+/* ---- reading ---- */
+
+typedef struct pv_audit_entry {
+    int64_t seq;          /* 1, 2, 3... in order of appending */
+    char at[32];          /* UTC "YYYY-MM-DDTHH:MM:SSZ" */
+    char actor[64];       /* login name, "system" for the program */
+    char action[24];      /* "insert", "update", "delete", "refused", "login"... */
+    char table[48];       /* "" when not about a table */
+    pv_id record_id;      /* 0 when none */
+    char *old_values;     /* JSON object text, NULL when none; owned by the array */
+    char *new_values;     /* JSON object text (or the detail), NULL when none */
+    bool refused;         /* outcome: false "done", true "refused" */
+    char *reason;         /* why it was refused, NULL when done */
+} pv_audit_entry;
+
+/* The history of one beneficiary's file: every entry about the person with
+ * this national ID, their household, its members, its case file, its
+ * assessments and enrollments, oldest first. Needs PV_ACT_AUDIT_READ on the
+ * file's branch. Caller frees with pv_audit_entries_free. */
+pv_status pv_audit_show(pv_ctx *ctx, const char *national_id, pv_audit_entry **out, size_t *n,
+                        pv_error *err);
+
+void pv_audit_entries_free(pv_audit_entry *entries, size_t n);
+
+/* ---- verifying ---- */
+
+typedef enum pv_audit_problem {
+    PV_AUDIT_INTACT = 0,
+    PV_AUDIT_CHANGED,     /* an entry's content no longer matches its hash */
+    PV_AUDIT_REMOVED,     /* an entry is missing (a gap, or the end cut off) */
+    PV_AUDIT_REORDERED,   /* an entry is not where it was written */
+    PV_AUDIT_BROKEN_LINK  /* an entry does not follow the one before it (that one
+                           * was changed and re-hashed, or one was removed and the
+                           * rest renumbered) */
+} pv_audit_problem;
+
+typedef struct pv_audit_report {
+    int64_t entries;          /* entries read */
+    pv_audit_problem problem; /* the first problem found, PV_AUDIT_INTACT if none */
+    int64_t seq;              /* the entry where it was found (0 when intact) */
+    int64_t last_seq;         /* the last entry's seq */
+    char head_hash[65];       /* hex hash of the last entry: write it down
+                               * somewhere else to detect the end cut off or
+                               * the whole chain rewritten later */
+} pv_audit_report;
+
+/* Walks the whole chain in order and reports the first problem. Returns
+ * PV_OK when the walk was done (whatever it found: see rep->problem),
+ * PV_EDENIED when the actor may not read the trail, PV_EFAIL on a database
+ * error. Reads in one read transaction, in constant memory. */
+pv_status pv_audit_verify(pv_ctx *ctx, pv_audit_report *rep, pv_error *err);
+
+/* Translated sentence for a problem ("entry %lld was changed"...), written
+ * into buf. */
+void pv_audit_problem_text(const pv_audit_report *rep, char *buf, size_t size);
+
+#endif
