@@ -67,6 +67,14 @@ pv_status pv_stmt(pv_ctx *ctx, const char *sql, sqlite3_stmt **out, pv_error *er
 /* Runs a statement that needs no rows back: SAVEPOINT/RELEASE and the like. */
 pv_status pv_exec(pv_ctx *ctx, const char *sql, pv_error *err);
 
+/* Stored text codes back to enum values (core/records.c); an unknown code
+ * gives the enum's 0 value. */
+typedef enum pv_enum_kind {
+    PV_ENUM_GENDER, PV_ENUM_AREA, PV_ENUM_DISABILITY, PV_ENUM_GUARDIANSHIP,
+    PV_ENUM_RELATION, PV_ENUM_FILE_STATUS
+} pv_enum_kind;
+int pv_enum_from_code(pv_enum_kind kind, const char *code);
+
 /* A fresh record id at this database's branch for `table`
  * (branch_code << 40 | next sequence of that table). */
 pv_status pv_next_id(pv_ctx *ctx, const char *table, pv_id *out, pv_error *err);
