@@ -256,7 +256,7 @@ pv_status pv_text_normalize(const char *in, pv_text_kind kind, const char *field
             p.newlines++, p.space = false, p.zwnj = false;
             continue;
         }
-        if (cp == '\n' || cp == '\r')
+        if ((cp == '\n' || cp == '\r') && kind != PV_TEXT_NOTE)
             return reject(err, field, _("must be a single line"), out);
         if (is_control(cp))
             return reject(err, field, _("contains a control character"), out);
