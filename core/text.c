@@ -152,6 +152,8 @@ static bool is_letter(uint32_t cp)
 {
     if (cp < 0x80)
         return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+    if ((cp >= 0x0620 && cp <= 0x065F) || (cp >= 0x066E && cp <= 0x06D3))
+        return true; /* Arabic-script letters and harakat: the common case */
     if (cp < 0xC0 && cp != 0xAA && cp != 0xB5 && cp != 0xBA)
         return false;
     for (size_t i = 0; i < sizeof non_letters / sizeof *non_letters; i++)
