@@ -248,6 +248,7 @@ pv_status pv_text_normalize(const char *in, pv_text_kind kind, const char *field
     norm_out o = {out, size, 0, 0, false};
     pending p = {0, false, false};
     bool has_letter = false;
+    long limit = kind_limit(kind);
     while (n > 0) {
         uint32_t cp;
         size_t len = pv_utf8_decode(in, n, &cp);
@@ -284,11 +285,12 @@ pv_status pv_text_normalize(const char *in, pv_text_kind kind, const char *field
         }
         flush_pending(&o, &p);
         norm_put(&o, cp);
+        if (o.chars > limit)
+            break; /* already too long: no need to read megabytes more */
     }
     o.buf[o.len] = '\0';
 
     char reason[160];
-    long limit = kind_limit(kind);
     if (o.chars > limit) {
         snprintf(reason, sizeof reason, _("is longer than %ld characters"), limit);
         return reject(err, field, reason, out);
