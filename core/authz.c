@@ -1,8 +1,11 @@
 /* parvande — the role table (see include/parvande/authz.h). */
 #include <stddef.h>
+#include <stdio.h>
 
 #include "internal.h"
+#include "parvande/audit.h"
 #include "parvande/authz.h"
+#include "parvande/users.h"
 
 #define CW (1u << PV_ROLE_CASEWORKER)
 #define SV (1u << PV_ROLE_SUPERVISOR)
@@ -11,20 +14,33 @@
 static const struct {
     unsigned roles;    /* which roles may */
     const char *label; /* msgid */
+    const char *code;  /* the audit trail's name of the action */
 } action_table[PV_ACT__COUNT] = {
-    [PV_ACT_FILE_READ] = {CW | SV | AD, N_("read a file")},
-    [PV_ACT_FILE_WRITE] = {CW | SV, N_("create or edit a file")},
-    [PV_ACT_FILE_CLOSE] = {SV, N_("close a file")},
-    [PV_ACT_IMPORT] = {SV | AD, N_("import files")},
-    [PV_ACT_ENROLL_REQUEST] = {CW | SV, N_("request an enrollment")},
-    [PV_ACT_ENROLL_ADVANCE] = {CW | SV, N_("advance an enrollment")},
-    [PV_ACT_ENROLL_APPROVE] = {SV, N_("approve an enrollment")},
-    [PV_ACT_ENROLL_OVERRIDE] = {SV, N_("override an eligibility refusal")},
-    [PV_ACT_CATALOG_ADMIN] = {AD, N_("change the service catalog")},
-    [PV_ACT_CREDIT_ADMIN] = {AD, N_("set a credit")},
-    [PV_ACT_USER_ADMIN] = {AD, N_("manage users")},
-    [PV_ACT_AUDIT_READ] = {SV | AD, N_("read the audit trail")},
+    [PV_ACT_FILE_READ] = {CW | SV | AD, N_("read a file"), "file-read"},
+    [PV_ACT_FILE_WRITE] = {CW | SV, N_("create or edit a file"), "file-write"},
+    [PV_ACT_FILE_CLOSE] = {SV, N_("close a file"), "file-close"},
+    [PV_ACT_IMPORT] = {SV | AD, N_("import files"), "import"},
+    [PV_ACT_ENROLL_REQUEST] = {CW | SV, N_("request an enrollment"), "enroll-request"},
+    [PV_ACT_ENROLL_ADVANCE] = {CW | SV, N_("advance an enrollment"), "enroll-advance"},
+    [PV_ACT_ENROLL_APPROVE] = {SV, N_("approve an enrollment"), "enroll-approve"},
+    [PV_ACT_ENROLL_OVERRIDE] = {SV, N_("override an eligibility refusal"), "enroll-override"},
+    [PV_ACT_CATALOG_ADMIN] = {AD, N_("change the service catalog"), "catalog-admin"},
+    [PV_ACT_CREDIT_ADMIN] = {AD, N_("set a credit"), "credit-admin"},
+    [PV_ACT_USER_ADMIN] = {AD, N_("manage users"), "user-admin"},
+    [PV_ACT_AUDIT_READ] = {SV | AD, N_("read the audit trail"), "audit-read"},
 };
+
+/* Every refusal goes to the audit trail, even when the transaction it
+ * happened in is rolled back (pv_audit_refused holds it until then). The
+ * reason is stored in English, so the trail reads the same whatever the
+ * language of the session. */
+static void record_refusal(pv_ctx *ctx, pv_action act, int64_t branch_code, const char *why)
+{
+    char detail[96];
+    snprintf(detail, sizeof detail, "{\"branch\":%lld,\"role\":\"%s\"}", (long long)branch_code,
+             pv_role_code(ctx->actor.role));
+    pv_audit_refused(ctx, action_table[act].code, detail, why);
+}
 
 const char *pv_action_label(pv_action act)
 {
@@ -43,14 +59,19 @@ pv_status pv_authz_check(pv_ctx *ctx, pv_action act, int64_t branch_code, pv_err
     const pv_actor *a = &ctx->actor;
     if (act < 0 || act >= PV_ACT__COUNT)
         return pv_error_set(err, PV_EUSAGE, NULL, "%s", _("unknown action"));
+    pv_audit_flush(ctx, NULL); /* refusals held by a transaction now over */
     if (a->role == PV_ROLE_SYSTEM)
         return PV_OK;
-    if (!(action_table[act].roles & (1u << a->role)))
+    if (!(action_table[act].roles & (1u << a->role))) {
+        record_refusal(ctx, act, branch_code, "not permitted for this role");
         return pv_error_set(err, PV_EDENIED, NULL, _("Not permitted: your role may not %s."),
                             pv_action_label(act));
-    if (branch_code != 0 && branch_code != a->branch_code)
+    }
+    if (branch_code != 0 && branch_code != a->branch_code) {
+        record_refusal(ctx, act, branch_code, "record of another branch");
         return pv_error_set(err, PV_EDENIED, NULL,
                             _("Not permitted: this record belongs to another branch (%s)."),
                             pv_action_label(act));
+    }
     return PV_OK;
 }

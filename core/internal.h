@@ -31,6 +31,8 @@ struct pv_ctx {
     size_t n_ids;
     pv_id hh_cache_id;       /* last household looked up by the store, 0 if none */
     int64_t hh_cache_branch; /* its branch code */
+    struct pv_security *sec; /* users and audit state (core/security.h); owned by the
+                              * connection, freed when it closes */
 };
 
 /* A schema migration: applied in order, each in its own transaction, when

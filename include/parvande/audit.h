@@ -56,14 +56,17 @@ pv_status pv_audit_drop_triggers(pv_ctx *ctx, pv_error *err);
 pv_status pv_audit_append(pv_ctx *ctx, const char *action, const char *table, pv_id record_id,
                           const char *detail, const char *reason, pv_error *err);
 
-/* Records a refused attempt. It must survive a rollback of the transaction
- * it happened in: outside a transaction it is appended at once; inside one
- * it is held in the context and appended by pv_audit_flush, which the
- * transaction helpers call after COMMIT and after ROLLBACK (and
- * pv_ctx_close before closing). Never fails the caller: a problem writing
- * the entry is reported on the next pv_audit_flush. */
-void pv_audit_refused(pv_ctx *ctx, const char *action, const char *table, pv_id record_id,
-                      const char *reason);
+/* Records a refused attempt by the current actor: `action` what was tried
+ * ("file-write", "user-admin"...), `detail` a JSON object text or NULL,
+ * `reason` why it was refused (English, stored as is). It must survive a
+ * rollback of the transaction it happened in: outside a transaction it is
+ * appended at once; inside one it is held in the context and appended by
+ * pv_audit_flush, which the transaction helpers call after COMMIT and after
+ * ROLLBACK (and pv_ctx_close before closing; pv_authz_check and the login
+ * functions also flush). Never fails the caller: a problem writing the
+ * entry leaves it held for the next flush. pv_authz_check calls this for
+ * every refusal. */
+void pv_audit_refused(pv_ctx *ctx, const char *action, const char *detail, const char *reason);
 
 /* Appends the refused attempts held by pv_audit_refused. A no-op inside a
  * transaction or when none is held. */
