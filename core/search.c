@@ -1,0 +1,333 @@
+/* parvande — finding a beneficiary by national ID or by name.
+ *
+ * Names are compared in their folded form (pv_text_fold: yeh/kaf variants,
+ * harakat, tatweel, ZWNJ and spaces gone). A person matches when every
+ * query word is a prefix of the folded first, last or father's name, or
+ * when the whole query folded without spaces is such a prefix ("محمد رضا"
+ * finds "محمدرضا").
+ *
+ * Speed on a million persons: the longest word drives one covering index
+ * range per name column (fold_X >= w AND fold_X < w || U+10FFFF), the other
+ * words are checked in C on the folded names the index already holds, and
+ * only the best `limit` candidates are kept and read in full. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "parvande/authz.h"
+#include "parvande/records.h"
+#include "parvande/text.h"
+
+#define MAX_WORDS 8
+#define DEFAULT_LIMIT 20
+#define MAX_LIMIT 1000
+#define PREFIX_END "\xF4\x8F\xBF\xBF" /* U+10FFFF: sorts after any character */
+
+/* Scores: a whole-name match beats exact words, which beat prefixes; a
+ * first or last name counts more than the father's name. */
+enum { SCORE_FULL = 1000, SCORE_EXACT = 100, SCORE_EXACT_FATHER = 50, SCORE_PREFIX = 10,
+       SCORE_PREFIX_FATHER = 5, SCORE_NATID_EXACT = 1000, SCORE_NATID_PREFIX = 500 };
+
+/* Candidates by one prefix, each name column through its own covering
+ * index; a row found by an earlier column is not repeated by a later one. */
+static const char SQL_BY_PREFIX[] =
+    "SELECT id, fold_first, fold_last, fold_father FROM person INDEXED BY person_fold_first"
+    " WHERE fold_first >= ?1 AND fold_first < ?2 AND (?3 = 0 OR branch_code = ?3)"
+    " UNION ALL "
+    "SELECT id, fold_first, fold_last, fold_father FROM person INDEXED BY person_fold_last"
+    " WHERE fold_last >= ?1 AND fold_last < ?2 AND (?3 = 0 OR branch_code = ?3)"
+    " AND NOT (fold_first >= ?1 AND fold_first < ?2)"
+    " UNION ALL "
+    "SELECT id, fold_first, fold_last, fold_father FROM person INDEXED BY person_fold_father"
+    " WHERE fold_father >= ?1 AND fold_father < ?2 AND (?3 = 0 OR branch_code = ?3)"
+    " AND NOT (fold_first >= ?1 AND fold_first < ?2)"
+    " AND NOT (fold_last >= ?1 AND fold_last < ?2)";
+static const char SQL_BY_NATID[] =
+    "SELECT id FROM person WHERE national_id >= ?1 AND national_id < ?2"
+    " AND (?3 = 0 OR branch_code = ?3) ORDER BY national_id LIMIT ?4";
+static const char SQL_HIT[] =
+    "SELECT p.id, p.household_id, p.relation, p.national_id, p.first_name, p.last_name,"
+    " p.father_name, p.gender, p.birth_date, p.phone, p.province, p.county, p.address,"
+    " p.area, p.disability, p.guardianship, p.judicial_order, p.branch_code, f.status"
+    " FROM person p LEFT JOIN casefile f ON f.household_id = p.household_id WHERE p.id = ?1";
+
+typedef struct query {
+    char words[MAX_WORDS][PV_NAME_SZ]; /* folded */
+    size_t n;
+    char whole[PV_NAME_SZ];            /* the whole query folded */
+    int driver;                        /* index of the word that drives the index */
+} query;
+
+typedef struct cand {
+    pv_id id;
+    int score;
+    char last[PV_NAME_SZ], first[PV_NAME_SZ];
+} cand;
+
+/* The best candidates so far, best first, at most cap. */
+typedef struct topk {
+    cand *c;
+    size_t n, cap;
+} topk;
+
+static bool prefix_of(const char *p, const char *s)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* a then b equals s (a folded name may be empty) */
+static bool concat_equals(const char *a, const char *b, const char *s)
+{
+    size_t la = strlen(a);
+    return *a && *b && strncmp(s, a, la) == 0 && strcmp(s + la, b) == 0;
+}
+
+static int word_score(const char *w, const char *ff, const char *fl, const char *fp)
+{
+    if (strcmp(w, ff) == 0 || strcmp(w, fl) == 0)
+        return SCORE_EXACT;
+    if (strcmp(w, fp) == 0)
+        return SCORE_EXACT_FATHER;
+    if (prefix_of(w, ff) || prefix_of(w, fl))
+        return SCORE_PREFIX;
+    if (prefix_of(w, fp))
+        return SCORE_PREFIX_FATHER;
+    return 0;
+}
+
+/* 0 when the row does not match the query. */
+static int row_score(const query *q, const char *ff, const char *fl, const char *fp)
+{
+    int words = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        int s = word_score(q->words[i], ff, fl, fp);
+        if (s == 0) {
+            words = 0;
+            break;
+        }
+        words += s;
+    }
+    int whole = q->n > 1 ? word_score(q->whole, ff, fl, fp) * (int)q->n : 0;
+    int best = words > whole ? words : whole;
+    if (best && (concat_equals(ff, fl, q->whole) || concat_equals(fl, ff, q->whole)))
+        return SCORE_FULL;
+    return best;
+}
+
+/* Negative when a ranks before b. */
+static int cand_cmp(const cand *a, const cand *b)
+{
+    if (a->score != b->score)
+        return b->score - a->score;
+    int c = strcmp(a->last, b->last);
+    if (c)
+        return c;
+    if ((c = strcmp(a->first, b->first)))
+        return c;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static void topk_offer(topk *t, pv_id id, int score, const char *fl, const char *ff)
+{
+    cand c = {.id = id, .score = score};
+    snprintf(c.last, sizeof c.last, "%s", fl);
+    snprintf(c.first, sizeof c.first, "%s", ff);
+    if (t->n == t->cap && cand_cmp(&c, &t->c[t->n - 1]) >= 0)
+        return;
+    size_t i = t->n < t->cap ? t->n++ : t->n - 1; /* drop the worst when full */
+    while (i > 0 && cand_cmp(&c, &t->c[i - 1]) < 0) {
+        t->c[i] = t->c[i - 1];
+        i--;
+    }
+    t->c[i] = c;
+}
+
+/* Scans the rows whose names start with `prefix`. With `skip`, rows where
+ * `skip` is a prefix of a name were seen in an earlier scan. */
+static pv_status scan_prefix(pv_ctx *ctx, const query *q, const char *prefix, const char *skip,
+                             int64_t branch, topk *t, pv_error *err)
+{
+    char hi[PV_NAME_SZ + 8];
+    snprintf(hi, sizeof hi, "%s" PREFIX_END, prefix);
+    sqlite3_stmt *st;
+    if (pv_stmt(ctx, SQL_BY_PREFIX, &st, err) != PV_OK)
+        return err ? err->status : PV_EFAIL;
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, branch);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *ff = (const char *)sqlite3_column_text(st, 1);
+        const char *fl = (const char *)sqlite3_column_text(st, 2);
+        const char *fp = (const char *)sqlite3_column_text(st, 3);
+        if (!ff || !fl || !fp)
+            continue;
+        if (skip && (prefix_of(skip, ff) || prefix_of(skip, fl) || prefix_of(skip, fp)))
+            continue;
+        int score = row_score(q, ff, fl, fp);
+        if (score)
+            topk_offer(t, sqlite3_column_int64(st, 0), score, fl, ff);
+    }
+    sqlite3_reset(st);
+    return s == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+}
+
+/* Splits and folds the query; false when no word is left. */
+static bool parse_names(const char *norm, query *q)
+{
+    memset(q, 0, sizeof *q);
+    pv_text_fold(norm, q->whole, sizeof q->whole);
+    char buf[PV_NAME_SZ * 2];
+    snprintf(buf, sizeof buf, "%s", norm);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ", &save); w && q->n < MAX_WORDS;
+         w = strtok_r(NULL, " ", &save)) {
+        pv_text_fold(w, q->words[q->n], sizeof q->words[q->n]);
+        if (q->words[q->n][0])
+            q->n++;
+    }
+    for (size_t i = 1; i < q->n; i++)
+        if (strlen(q->words[i]) > strlen(q->words[q->driver]))
+            q->driver = (int)i;
+    return q->n > 0;
+}
+
+static pv_status read_hit(pv_ctx *ctx, pv_id id, int score, pv_search_hit *h, bool *found,
+                          pv_error *err)
+{
+    sqlite3_stmt *st;
+    if (pv_stmt(ctx, SQL_HIT, &st, err) != PV_OK)
+        return err ? err->status : PV_EFAIL;
+    sqlite3_bind_int64(st, 1, id);
+    int s = sqlite3_step(st);
+    *found = s == SQLITE_ROW;
+    if (*found) {
+        memset(h, 0, sizeof *h);
+        /* the first 18 columns are PERSON_COLS, as the store reads them */
+        h->person.id = sqlite3_column_int64(st, 0);
+        h->person.household_id = sqlite3_column_int64(st, 1);
+        h->person.relation = (pv_relation)pv_enum_from_code(
+            PV_ENUM_RELATION, (const char *)sqlite3_column_text(st, 2));
+#define COPY(field, col)                                                        \
+    snprintf(h->person.field, sizeof h->person.field, "%s",                     \
+             sqlite3_column_text(st, col) ? (const char *)sqlite3_column_text(st, col) : "")
+        COPY(national_id, 3);
+        COPY(first_name, 4);
+        COPY(last_name, 5);
+        COPY(father_name, 6);
+        COPY(birth_date, 8);
+        COPY(phone, 9);
+        COPY(province, 10);
+        COPY(county, 11);
+        COPY(address, 12);
+#undef COPY
+        h->person.gender = (pv_gender)pv_enum_from_code(
+            PV_ENUM_GENDER, (const char *)sqlite3_column_text(st, 7));
+        h->person.area = (pv_area)pv_enum_from_code(PV_ENUM_AREA,
+                                                   (const char *)sqlite3_column_text(st, 13));
+        h->person.disability = (pv_disability)pv_enum_from_code(
+            PV_ENUM_DISABILITY, (const char *)sqlite3_column_text(st, 14));
+        h->person.guardianship = (pv_guardianship)pv_enum_from_code(
+            PV_ENUM_GUARDIANSHIP, (const char *)sqlite3_column_text(st, 15));
+        h->person.judicial_order = sqlite3_column_int(st, 16) != 0;
+        h->has_file = sqlite3_column_type(st, 18) != SQLITE_NULL;
+        h->file_status = (pv_file_status)pv_enum_from_code(
+            PV_ENUM_FILE_STATUS, (const char *)sqlite3_column_text(st, 18));
+        h->score = score;
+    }
+    sqlite3_reset(st);
+    return s == SQLITE_ROW || s == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+}
+
+/* Reads the kept candidates in full into a new array. */
+static pv_status collect(pv_ctx *ctx, const topk *t, pv_search_hit **hits, size_t *n,
+                         pv_error *err)
+{
+    if (t->n == 0)
+        return PV_OK;
+    *hits = calloc(t->n, sizeof **hits);
+    if (!*hits)
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
+    for (size_t i = 0; i < t->n; i++) {
+        bool found = false;
+        pv_status rc = read_hit(ctx, t->c[i].id, t->c[i].score, &(*hits)[*n], &found, err);
+        if (rc != PV_OK)
+            return rc;
+        if (found)
+            (*n)++;
+    }
+    return PV_OK;
+}
+
+static pv_status search_natid(pv_ctx *ctx, const char *digits, int64_t branch, topk *t,
+                              pv_error *err)
+{
+    char hi[PV_NATID_SZ + 1];
+    snprintf(hi, sizeof hi, "%s:", digits); /* ':' sorts right after '9' */
+    sqlite3_stmt *st;
+    if (pv_stmt(ctx, SQL_BY_NATID, &st, err) != PV_OK)
+        return err ? err->status : PV_EFAIL;
+    sqlite3_bind_text(st, 1, digits, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, branch);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)t->cap);
+    int s;
+    int score = strlen(digits) == 10 ? SCORE_NATID_EXACT : SCORE_NATID_PREFIX;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW && t->n < t->cap)
+        t->c[t->n++] = (cand){.id = sqlite3_column_int64(st, 0), .score = score};
+    sqlite3_reset(st);
+    return s == SQLITE_DONE || s == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
+}
+
+static pv_status search_names(pv_ctx *ctx, const char *text, int64_t branch, topk *t,
+                              pv_error *err)
+{
+    char norm[PV_NAME_SZ * 2];
+    query q;
+    pv_status rc = pv_text_normalize(text, PV_TEXT_LINE, "query", norm, sizeof norm, err);
+    if (rc != PV_OK)
+        return rc;
+    if (!parse_names(norm, &q))
+        return pv_error_field(err, "query", _("type a name or a national ID"));
+    const char *driver = q.words[q.driver];
+    rc = scan_prefix(ctx, &q, driver, NULL, branch, t, err);
+    if (rc == PV_OK && q.n > 1 && strcmp(q.whole, driver) != 0)
+        rc = scan_prefix(ctx, &q, q.whole, driver, branch, t, err);
+    return rc;
+}
+
+pv_status pv_search(pv_ctx *ctx, const char *query_text, size_t limit, pv_search_hit **hits,
+                    size_t *n, pv_error *err)
+{
+    *hits = NULL;
+    *n = 0;
+    pv_status rc = pv_authz_check(ctx, PV_ACT_FILE_READ, 0, err);
+    if (rc != PV_OK)
+        return rc;
+    if (!query_text)
+        return pv_error_field(err, "query", _("type a name or a national ID"));
+    topk t = {.cap = limit == 0 ? DEFAULT_LIMIT : limit > MAX_LIMIT ? MAX_LIMIT : limit};
+    t.c = malloc(t.cap * sizeof *t.c);
+    if (!t.c)
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
+    int64_t branch = pv_authz_all_branches(ctx) ? 0 : pv_ctx_actor(ctx)->branch_code;
+    char digits[32];
+    if (pv_digits_ascii(query_text, true, digits, sizeof digits) && digits[0]) {
+        if (strlen(digits) < 4 || strlen(digits) > 10)
+            rc = pv_error_field(err, "query", _("type 4 to 10 digits of a national ID"));
+        else
+            rc = search_natid(ctx, digits, branch, &t, err);
+    } else {
+        rc = search_names(ctx, query_text, branch, &t, err);
+    }
+    if (rc == PV_OK)
+        rc = collect(ctx, &t, hits, n, err);
+    free(t.c);
+    if (rc != PV_OK) {
+        free(*hits);
+        *hits = NULL;
+        *n = 0;
+    }
+    return rc;
+}
