@@ -20,7 +20,7 @@
  *   relation                 'head' | 'spouse' | 'child' | 'parent' | 'sibling' | 'other'
  *   area                     'urban' | 'rural' | 'informal' | 'unknown'
  *   disability               'none' | 'mild' | 'moderate' | 'severe' | 'very_severe'
- *   guardianship             'none' | 'orphan' | 'poor'
+ *   guardianship             'none' | 'orphan' | 'poorly_supervised'
  *   judicial_order           true/false
  *   province, county         text
  *   has_household, household_size, is_female_head, is_daughter_of_female_head

@@ -332,7 +332,7 @@ typedef struct pv_enrollment {
     char approved_by[PV_USER_SZ];   /* "" until approved (or when no approval needed) */
     char province[PV_LABEL_SZ];     /* the credit's province */
     int credit_year;                /* Jalali */
-    int64_t amount;                 /* committed rials (0 once released) */
+    int64_t amount;                 /* rials charged (released, not erased, when it ends) */
     char group_key[PV_FACT_VALUE_SZ];
     bool overridden;
     char override_by[PV_USER_SZ];
