@@ -1,6 +1,6 @@
 /* parvande — translation. All text shown to a person goes through gettext
  * with the "parvande" domain; English is the msgid language and
- * locale/fa/*.po holds the Persian catalogs. */
+ * the Persian catalogs are locale/fa/<module>.po. */
 #ifndef PARVANDE_I18N_H
 #define PARVANDE_I18N_H
 
