@@ -9,7 +9,9 @@
  * Speed on a million persons: the longest word drives one covering index
  * range per name column (fold_X >= w AND fold_X < w || U+10FFFF), the other
  * words are checked in C on the folded names the index already holds, and
- * only the best `limit` candidates are kept and read in full. */
+ * only the best `limit` candidates are kept and read in full. Ties are
+ * ordered by last name, then first name, in Persian alphabetical order. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,15 +117,46 @@ static int row_score(const query *q, const char *ff, const char *fl, const char 
     return best;
 }
 
+/* Position in the Persian alphabet (ا ب پ ت ... ی), so that ties list
+ * پاکزاد before توکلی although U+067E > U+062A; other characters after. */
+static uint32_t alpha_rank(uint32_t cp)
+{
+    static const uint16_t order[] = {
+        0x0621, 0x0627, 0x0628, 0x067E, 0x062A, 0x062B, 0x062C, 0x0686, 0x062D, 0x062E,
+        0x062F, 0x0630, 0x0631, 0x0632, 0x0698, 0x0633, 0x0634, 0x0635, 0x0636, 0x0637,
+        0x0638, 0x0639, 0x063A, 0x0641, 0x0642, 0x06A9, 0x06AF, 0x0644, 0x0645, 0x0646,
+        0x0648, 0x0647, 0x06CC};
+    for (uint32_t i = 0; i < sizeof order / sizeof *order; i++)
+        if (order[i] == cp)
+            return i + 1;
+    return 0x100 + cp;
+}
+
+static int alpha_cmp(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    while (na && nb) {
+        uint32_t ca, cb;
+        size_t la = pv_utf8_decode(a, na, &ca), lb = pv_utf8_decode(b, nb, &cb);
+        if (!la || !lb) /* not expected in folded names: fall back to bytes */
+            return strcmp(a, b);
+        uint32_t ra = alpha_rank(ca), rb = alpha_rank(cb);
+        if (ra != rb)
+            return ra < rb ? -1 : 1;
+        a += la, na -= la, b += lb, nb -= lb;
+    }
+    return na ? 1 : nb ? -1 : 0;
+}
+
 /* Negative when a ranks before b. */
 static int cand_cmp(const cand *a, const cand *b)
 {
     if (a->score != b->score)
         return b->score - a->score;
-    int c = strcmp(a->last, b->last);
+    int c = alpha_cmp(a->last, b->last);
     if (c)
         return c;
-    if ((c = strcmp(a->first, b->first)))
+    if ((c = alpha_cmp(a->first, b->first)))
         return c;
     return a->id < b->id ? -1 : a->id > b->id;
 }
@@ -264,7 +297,10 @@ static pv_status search_natid(pv_ctx *ctx, const char *digits, int64_t branch, t
                               pv_error *err)
 {
     char hi[PV_NATID_SZ + 1];
-    snprintf(hi, sizeof hi, "%s:", digits); /* ':' sorts right after '9' */
+    size_t len = strnlen(digits, PV_NATID_SZ - 1);
+    memcpy(hi, digits, len);
+    hi[len] = ':'; /* ':' sorts right after '9' */
+    hi[len + 1] = '\0';
     sqlite3_stmt *st;
     if (pv_stmt(ctx, SQL_BY_NATID, &st, err) != PV_OK)
         return err ? err->status : PV_EFAIL;

@@ -1,0 +1,272 @@
+/* Search: national IDs in any digits, names with Persian folding (ZWNJ,
+ * space or nothing; yeh/kaf variants; harakat and tatweel), several words,
+ * ranking, limits and branch confinement. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "parvande/i18n.h"
+#include "parvande/records.h"
+#include "parvande/text.h"
+
+static pv_error err;
+static pv_ctx *ctx;
+static pv_search_hit *hits;
+static size_t n;
+
+#define OK(call) cr_assert_eq((call), PV_OK, "%s: %s", #call, err.message ? err.message : "?")
+
+static pv_person add(unsigned long id, const char *first, const char *last, const char *father)
+{
+    pv_person p = pv_test_person(id, first, last, father, PV_GENDER_MALE);
+    OK(pv_person_save(ctx, &p, &err));
+    return p;
+}
+
+static void init(void)
+{
+    pv_i18n_init();
+    setenv("PARVANDE_TODAY", "2025-03-21", 1);
+    ctx = pv_test_db();
+    hits = NULL;
+    n = 0;
+}
+
+static void fini(void)
+{
+    free(hits);
+    pv_error_clear(&err);
+    pv_test_db_close(ctx);
+}
+
+TestSuite(search, .init = init, .fini = fini);
+
+static void search(const char *q, size_t limit)
+{
+    free(hits);
+    hits = NULL;
+    OK(pv_search(ctx, q, limit, &hits, &n, &err));
+}
+
+/* The national IDs of the hits, sorted, joined with spaces. */
+static void hit_ids(char *out, size_t size)
+{
+    char ids[64][11];
+    size_t k = n < 64 ? n : 64;
+    for (size_t i = 0; i < k; i++)
+        strcpy(ids[i], hits[i].person.national_id);
+    qsort(ids, k, sizeof ids[0], (int (*)(const void *, const void *))strcmp);
+    out[0] = '\0';
+    for (size_t i = 0; i < k; i++) {
+        strncat(out, ids[i], size - strlen(out) - 1);
+        strncat(out, " ", size - strlen(out) - 1);
+    }
+}
+
+static bool has(const pv_person *p)
+{
+    for (size_t i = 0; i < n; i++)
+        if (hits[i].person.id == p->id)
+            return true;
+    return false;
+}
+
+Test(search, mohammadreza_written_three_ways)
+{
+    pv_person joined = add(1, "محمدرضا", "احمدی", NULL);
+    pv_person spaced = add(2, "محمد رضا", "کریمی", NULL);
+    pv_person zwnj = add(3, "محمد‌رضا", "رحیمی", NULL);
+    add(4, "حمید", "رضایی", NULL);
+    const char *queries[] = {"محمدرضا", "محمد رضا", "محمد‌رضا", "  محمد   رضا "};
+    char first[256] = "", now[256];
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+        search(queries[i], 10);
+        cr_assert_eq(n, 3, "«%s»: %zu hits", queries[i], n);
+        cr_assert(has(&joined) && has(&spaced) && has(&zwnj), "«%s»", queries[i]);
+        hit_ids(now, sizeof now);
+        if (i == 0)
+            strcpy(first, now);
+        cr_assert_str_eq(now, first, "«%s» finds the same persons", queries[i]);
+    }
+}
+
+Test(search, arabic_yeh_and_kaf_harakat_and_tatweel)
+{
+    pv_person ali = add(10, "علی", "کریمی", NULL);
+    pv_person mohammad = add(11, "محمد", "یکتا", NULL);
+    add(12, "حسن", "نوری", NULL);
+    search("علي", 10); /* Arabic yeh U+064A */
+    cr_assert_eq(n, 1);
+    cr_assert(has(&ali));
+    search("كريمي", 10); /* Arabic kaf and yeh */
+    cr_assert_eq(n, 1);
+    cr_assert(has(&ali));
+    search("مُحَمَّد", 10); /* harakat */
+    cr_assert_eq(n, 1);
+    cr_assert(has(&mohammad));
+    search("محـــمد", 10); /* tatweel */
+    cr_assert_eq(n, 1);
+    cr_assert(has(&mohammad));
+    search("يكتا", 10);
+    cr_assert_eq(n, 1);
+    cr_assert(has(&mohammad));
+}
+
+Test(search, prefixes_of_first_last_and_father_names)
+{
+    pv_person a = add(20, "فاطمه", "صادقی", "ابراهیم");
+    pv_person b = add(21, "فرزانه", "ابراهیمی", "علی");
+    pv_person c = add(22, "زینب", "موسوی", "رحمان");
+    search("ابراه", 10);
+    cr_assert_eq(n, 2, "father's name and last name prefixes");
+    cr_assert(has(&a) && has(&b));
+    search("صاد", 10);
+    cr_assert_eq(n, 1);
+    cr_assert(has(&a));
+    search("زی", 10);
+    cr_assert_eq(n, 1);
+    cr_assert(has(&c));
+    search("اکبر", 10);
+    cr_assert_eq(n, 0);
+}
+
+Test(search, several_words_narrow)
+{
+    pv_person a = add(30, "علی", "احمدی", "حسن");
+    pv_person b = add(31, "علی", "محمدی", "حسین");
+    pv_person c = add(32, "رضا", "احمدی", "علی");
+    search("علی", 10);
+    cr_assert_eq(n, 3, "first names and a father's name");
+    search("علی احمدی", 10);
+    cr_assert_eq(n, 2);
+    cr_assert(has(&a) && has(&c));
+    search("علی احمدی حس", 10);
+    cr_assert_eq(n, 1);
+    cr_assert(has(&a));
+    search("احمدی علی", 10);
+    cr_assert_eq(n, 2, "word order does not matter");
+    search("علی محم حسی", 10);
+    cr_assert_eq(n, 1);
+    cr_assert(has(&b));
+    search("علی نوری", 10);
+    cr_assert_eq(n, 0);
+}
+
+Test(search, ranking_full_name_then_exact_then_prefix)
+{
+    pv_person prefix = add(40, "علیرضا", "اکبری", NULL);
+    pv_person father = add(41, "حسن", "باقری", "علی");
+    pv_person exact_b = add(42, "علی", "توکلی", NULL);
+    pv_person exact_a = add(43, "علی", "پاکزاد", NULL);
+    pv_person full = add(44, "علی", "رضایی", NULL);
+    pv_person longer = add(45, "علی", "رضاییان", NULL);
+    search("علی", 10);
+    cr_assert_eq(n, 6);
+    /* exact first names, ties by last name (پاکزاد, توکلی, رضایی, رضاییان),
+     * then the exact father's name, then the prefix */
+    cr_assert_eq(hits[0].person.id, exact_a.id);
+    cr_assert_eq(hits[1].person.id, exact_b.id);
+    cr_assert_eq(hits[2].person.id, full.id);
+    cr_assert_eq(hits[3].person.id, longer.id);
+    cr_assert_eq(hits[4].person.id, father.id);
+    cr_assert_eq(hits[5].person.id, prefix.id);
+    for (size_t i = 1; i < n; i++)
+        cr_assert(hits[i - 1].score >= hits[i].score);
+    search("علی رضایی", 10);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(hits[0].person.id, full.id, "the exact full name first");
+    cr_assert_eq(hits[1].person.id, longer.id);
+    cr_assert(hits[0].score > hits[1].score);
+}
+
+Test(search, limit_keeps_the_best)
+{
+    char first[64];
+    for (unsigned long i = 0; i < 26; i++) {
+        snprintf(first, sizeof first, "زهرا");
+        char last[64];
+        /* last names in reverse order of insertion */
+        snprintf(last, sizeof last, "کاظمی%c", (char)('z' - (char)i));
+        add(100 + i, first, last, NULL);
+    }
+    add(200, "زهره", "آذری", NULL);
+    search("زهرا", 5);
+    cr_assert_eq(n, 5);
+    for (size_t i = 1; i < n; i++)
+        cr_assert(strcmp(hits[i - 1].person.last_name, hits[i].person.last_name) < 0,
+                  "ties ordered by last name");
+    cr_assert_str_eq(hits[0].person.last_name, "کاظمیa");
+    search("زهر", 0); /* 0: the default limit */
+    cr_assert_eq(n, 20);
+    search("زهر", 100);
+    cr_assert_eq(n, 27);
+}
+
+Test(search, national_id_in_any_digits)
+{
+    pv_person a = add(300, "پریسا", "نادری", NULL);
+    add(301, "پرستو", "نادری", NULL);
+    search(a.national_id, 10);
+    cr_assert_eq(n, 1);
+    cr_assert(has(&a));
+    char fa[64];
+    pv_digits_persian(a.national_id, fa, sizeof fa);
+    search(fa, 10);
+    cr_assert_eq(n, 1);
+    cr_assert(has(&a));
+    /* a prefix of at least four digits */
+    char prefix[8];
+    memcpy(prefix, a.national_id, 7);
+    prefix[7] = '\0';
+    search(prefix, 10);
+    cr_assert_eq(n, 2, "both IDs start 1000030");
+    search("9999999999", 10);
+    cr_assert_eq(n, 0);
+    free(hits);
+    hits = NULL;
+    cr_assert_eq(pv_search(ctx, "12", 10, &hits, &n, &err), PV_EINVAL);
+    cr_assert_str_eq(err.field, "query");
+}
+
+Test(search, hits_carry_the_file_status)
+{
+    pv_id hh;
+    OK(pv_household_create(ctx, "S1", &hh, &err));
+    pv_person p = pv_test_person(400, "کوثر", "ملکی", NULL, PV_GENDER_FEMALE);
+    p.household_id = hh;
+    OK(pv_person_save(ctx, &p, &err));
+    add(401, "کوثر", "ملکان", NULL);
+    search("کوثر ملکی", 10);
+    cr_assert_eq(n, 1);
+    cr_assert(hits[0].has_file);
+    cr_assert_eq(hits[0].file_status, PV_FILE_ACTIVE);
+    cr_assert_str_eq(hits[0].person.first_name, "کوثر");
+    cr_assert_eq(hits[0].person.gender, PV_GENDER_FEMALE);
+    search("ملکان", 10);
+    cr_assert_eq(n, 1);
+    cr_assert(!hits[0].has_file);
+}
+
+Test(search, empty_query_is_refused)
+{
+    cr_assert_eq(pv_search(ctx, "   ", 10, &hits, &n, &err), PV_EINVAL);
+    cr_assert_str_eq(err.field, "query");
+    cr_assert_eq(pv_search(ctx, "ـ", 10, &hits, &n, &err), PV_EINVAL, "a lone tatweel");
+}
+
+Test(search, caseworker_sees_only_the_branch)
+{
+    pv_person p = add(500, "سپیده", "قاسمی", NULL);
+    pv_test_actor(ctx, "far", PV_ROLE_CASEWORKER, 2);
+    search("سپیده", 10);
+    cr_assert_eq(n, 0);
+    search(p.national_id, 10);
+    cr_assert_eq(n, 0);
+    pv_test_actor(ctx, "near", PV_ROLE_CASEWORKER, 1);
+    search("سپیده", 10);
+    cr_assert_eq(n, 1);
+    search(p.national_id, 10);
+    cr_assert_eq(n, 1);
+}
