@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_security.h"
+#include "parvande/audit.h"
 #include "parvande/i18n.h"
 #include "parvande/text.h"
 
@@ -31,6 +33,8 @@ static void print_help(FILE *f)
     fprintf(f, "\n%s\n", _("Options:"));
     fprintf(f, "  --db PATH      %s\n", _("database file (default: $PARVANDE_DB, else $XDG_DATA_HOME/parvande/parvande.db)"));
     fprintf(f, "  --lang fa|en   %s\n", _("language of messages (default: Persian)"));
+    fprintf(f, "  --user NAME    %s\n", _("log in as NAME (needed once the database has users)"));
+    fprintf(f, "  --password-fd N  %s\n", _("read the password from file descriptor N (else the terminal)"));
     fprintf(f, "  --tsv          %s\n", _("tab-separated output, one record a line, no header"));
     fprintf(f, "  --help, --version\n");
     fprintf(f, "\n%s\n", _("Exit status: 0 ok, 1 other failure, 2 usage, 3 input rejected, "
@@ -63,11 +67,18 @@ static int parse_lang(const char *s, pv_lang *out)
 int pv_main(int argc, char **argv)
 {
     pv_i18n_init();
-    pv_cli cli = {.lang = default_lang()};
+    pv_cli cli = {.lang = default_lang(), .password_fd = -1};
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             cli.db_path = argv[++i];
+        } else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
+            cli.user = argv[++i];
+        } else if (strcmp(argv[i], "--password-fd") == 0 && i + 1 < argc) {
+            if ((cli.password_fd = pv_cli_parse_fd(argv[++i])) < 0) {
+                fprintf(stderr, "parvande: %s\n", _("--password-fd takes a file descriptor number"));
+                return PV_EXIT_USAGE;
+            }
         } else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) {
             if (parse_lang(argv[++i], &cli.lang) != 0) {
                 fprintf(stderr, "parvande: %s\n", _("--lang takes fa or en"));
@@ -110,7 +121,9 @@ int pv_cli_open(pv_cli *cli)
     pv_error err = PV_ERROR_INIT;
     if (pv_ctx_open(cli->db_path, cli->lang, &cli->ctx, &err) != PV_OK)
         return pv_cli_fail(&err);
-    return 0;
+    if (pv_audit_install(cli->ctx, &err) != PV_OK) /* idempotent; also done on open */
+        return pv_cli_fail(&err);
+    return cli->argc > 0 ? pv_cli_authenticate(cli) : 0;
 }
 
 int pv_cli_fail(pv_error *err)

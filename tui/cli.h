@@ -13,6 +13,8 @@ typedef struct pv_cli {
     int argc;            /* the command's own arguments, argv[0] is the command */
     char **argv;
     pv_ctx *ctx;         /* opened by pv_cli_open() */
+    const char *user;    /* --user NAME, or NULL */
+    int password_fd;     /* --password-fd N, or -1: the terminal */
 } pv_cli;
 
 /* Exit statuses (as in the README). */
@@ -32,7 +34,10 @@ extern const pv_command pv_cmds_services[];
 extern const pv_command pv_cmds_security[];
 
 /* Opens the database into cli->ctx (once); on failure prints the reason and
- * returns the exit status to use, else 0. */
+ * returns the exit status to use, else 0. For a command (cli->argc > 0) it
+ * also authenticates: once the database has a user, --user and the right
+ * password are required (PV_EXIT_DENIED otherwise); the interface
+ * (cli->argc == 0) has its own login screen. */
 int pv_cli_open(pv_cli *cli);
 
 /* Prints a core error to stderr ("parvande: message") and returns the exit

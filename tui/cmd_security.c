@@ -1,6 +1,520 @@
-/* parvande — user and audit commands (filled by the security module). */
+/* parvande — authentication of commands, and the user and audit commands:
+ * user add|passwd|disable|enable|list, audit verify|show.
+ *
+ * Passwords come from a file descriptor (--password-fd N, one line) or the
+ * terminal with echo off, never from the arguments or the environment,
+ * which other users of the machine can read (/proc/PID/cmdline). Every
+ * buffer that held one is wiped with sodium_memzero. */
+#include <errno.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "cmd_security.h"
+#include "parvande/audit.h"
+#include "parvande/calendar.h"
+#include "parvande/i18n.h"
+#include "parvande/text.h"
+#include "parvande/users.h"
+
+#define PW_BUF (PV_PASSWORD_MAX + 2)
+
+/* ---- reading passwords ---- */
+
+int pv_cli_parse_fd(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = s ? strtol(s, &end, 10) : -1;
+    if (!s || !*s || *end || errno || v < 0 || v > 65535)
+        return -1;
+    return (int)v;
+}
+
+/* One line from fd, read a byte at a time so that several passwords can
+ * follow each other on one descriptor. */
+static int read_line(int fd, char *buf, size_t size)
+{
+    size_t n = 0;
+    bool too_long = false;
+    for (;;) {
+        char c;
+        ssize_t r = read(fd, &c, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0 || c == '\n')
+            break;
+        if (n + 1 < size)
+            buf[n++] = c;
+        else
+            too_long = true;
+    }
+    if (n > 0 && buf[n - 1] == '\r')
+        n--;
+    buf[n] = '\0';
+    if (too_long || n == 0) {
+        sodium_memzero(buf, size);
+        return -1;
+    }
+    return 0;
+}
+
+int pv_cli_read_password(int fd, const char *prompt, char *buf, size_t size)
+{
+    if (fd >= 0)
+        return read_line(fd, buf, size);
+    if (!isatty(STDIN_FILENO))
+        return -1;
+    struct termios old, quiet;
+    if (tcgetattr(STDIN_FILENO, &old) != 0)
+        return -1;
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+    quiet.c_lflag |= ICANON;
+    fprintf(stderr, "%s ", prompt);
+    fflush(stderr);
+    if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
+        return -1;
+    int rc = read_line(STDIN_FILENO, buf, size);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    fputc('\n', stderr);
+    return rc;
+}
+
+static int no_password(void)
+{
+    fprintf(stderr, "parvande: %s\n",
+            _("A password is needed: type it on the terminal, or give --password-fd N "
+              "(one line on that file descriptor)."));
+    return PV_EXIT_DENIED;
+}
+
+/* A new password: from fd, or typed twice on the terminal. */
+static int read_new_password(int fd, char *buf, size_t size)
+{
+    if (fd >= 0)
+        return pv_cli_read_password(fd, NULL, buf, size) == 0 ? 0 : no_password();
+    char again[PW_BUF];
+    if (pv_cli_read_password(-1, _("New password:"), buf, size) != 0)
+        return no_password();
+    int rc = 0;
+    if (pv_cli_read_password(-1, _("The new password again:"), again, sizeof again) != 0) {
+        rc = no_password();
+    } else if (strcmp(buf, again) != 0) {
+        fprintf(stderr, "parvande: %s\n", _("The two passwords differ."));
+        rc = PV_EXIT_REJECTED;
+    }
+    sodium_memzero(again, sizeof again);
+    if (rc)
+        sodium_memzero(buf, size);
+    return rc;
+}
+
+/* ---- authentication of every command ---- */
+
+int pv_cli_authenticate(pv_cli *cli)
+{
+    pv_error err = PV_ERROR_INIT;
+    bool exist = true;
+    if (pv_users_exist(cli->ctx, &exist, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    if (!exist)
+        return 0; /* set-up mode: the system actor */
+    if (!cli->user) {
+        fprintf(stderr, "parvande: %s\n",
+                _("This database has users: give --user NAME (the password is read from the "
+                  "terminal, or from --password-fd N)."));
+        return PV_EXIT_DENIED;
+    }
+    char pw[PW_BUF];
+    if (pv_cli_read_password(cli->password_fd, _("Password:"), pw, sizeof pw) != 0)
+        return no_password();
+    pv_status st = pv_login(cli->ctx, cli->user, pw, &err);
+    sodium_memzero(pw, sizeof pw);
+    return st == PV_OK ? 0 : pv_cli_fail(&err);
+}
+
+int pv_cli_init_admin(pv_cli *cli, const char *name, int password_fd)
+{
+    char pw[PW_BUF];
+    int rc = read_new_password(password_fd, pw, sizeof pw);
+    if (rc)
+        return rc;
+    pv_error err = PV_ERROR_INIT;
+    pv_status st = pv_first_admin(cli->ctx, name, pw, 0, &err);
+    sodium_memzero(pw, sizeof pw);
+    if (st != PV_OK)
+        return pv_cli_fail(&err);
+    printf("%s ", _("Administrator created:"));
+    pv_cli_put(stdout, pv_ctx_actor(cli->ctx)->name);
+    putchar('\n');
+    return PV_EXIT_OK;
+}
+
+/* ---- output helpers ---- */
+
+static void put_num(pv_cli *cli, FILE *f, long long v)
+{
+    char ascii[32], fa[128];
+    snprintf(ascii, sizeof ascii, "%lld", v);
+    if (cli->lang == PV_LANG_FA) {
+        pv_digits_persian(ascii, fa, sizeof fa);
+        pv_cli_put(f, fa);
+    } else {
+        pv_cli_put(f, ascii);
+    }
+}
+
+/* A UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" as a Jalali date and the time. */
+static void put_time(pv_cli *cli, FILE *f, const char *at)
+{
+    char iso[11], j[11], shown[64], fa[160];
+    snprintf(iso, sizeof iso, "%.10s", at);
+    if (strlen(at) < 16 || !pv_date_to_jalali_text(iso, j)) {
+        pv_cli_put(f, at[0] ? at : "-");
+        return;
+    }
+    snprintf(shown, sizeof shown, "%s %.5s UTC", j, at + 11);
+    if (cli->lang == PV_LANG_FA) {
+        pv_digits_persian(shown, fa, sizeof fa);
+        pv_cli_put(f, fa);
+    } else {
+        pv_cli_put(f, shown);
+    }
+}
+
+static void tsv(FILE *f, const char *s, bool last)
+{
+    pv_cli_put(f, s ? s : "");
+    fputc(last ? '\n' : '\t', f);
+}
+
+static void tsv_num(FILE *f, long long v, bool last)
+{
+    fprintf(f, "%lld%c", v, last ? '\n' : '\t');
+}
+
+static bool has_flag(pv_cli *cli, int from, const char *flag)
+{
+    for (int i = from; i < cli->argc; i++)
+        if (strcmp(cli->argv[i], flag) == 0)
+            return true;
+    return false;
+}
+
+/* ---- user ---- */
+
+static const pv_command *self_cmd(const char *name);
+
+static int user_usage(void)
+{
+    return pv_cli_usage(self_cmd("user"));
+}
+
+static int user_add(pv_cli *cli)
+{
+    const char *name = NULL, *role_s = NULL, *branch_s = NULL;
+    int fd = -1;
+    for (int i = 2; i < cli->argc; i++) {
+        const char *a = cli->argv[i];
+        bool has_val = i + 1 < cli->argc;
+        if (strcmp(a, "--role") == 0 && has_val)
+            role_s = cli->argv[++i];
+        else if (strcmp(a, "--branch") == 0 && has_val)
+            branch_s = cli->argv[++i];
+        else if (strcmp(a, "--password-fd") == 0 && has_val) {
+            if ((fd = pv_cli_parse_fd(cli->argv[++i])) < 0)
+                return user_usage();
+        } else if (a[0] != '-' && !name)
+            name = a;
+        else
+            return user_usage();
+    }
+    if (!name || !role_s)
+        return user_usage();
+    pv_role role = pv_role_parse(role_s);
+    long long branch = 0;
+    if (branch_s) {
+        char digits[32], *end;
+        if (!pv_digits_ascii(branch_s, false, digits, sizeof digits) ||
+            (branch = strtoll(digits, &end, 10), *end) || branch <= 0) {
+            pv_error e = PV_ERROR_INIT;
+            pv_error_field(&e, "branch", _("the branch code must be a number from 1 to 8388607"));
+            return pv_cli_fail(&e);
+        }
+    }
+    pv_error err = PV_ERROR_INIT;
+    if (role == PV_ROLE_NONE) {
+        pv_error_field(&err, "role", _("caseworker, supervisor or admin"));
+        return pv_cli_fail(&err);
+    }
+    char pw[PW_BUF];
+    int rc = read_new_password(fd, pw, sizeof pw);
+    if (rc)
+        return rc;
+    pv_status st = pv_user_add(cli->ctx, name, pw, role, branch, &err);
+    sodium_memzero(pw, sizeof pw);
+    if (st != PV_OK)
+        return pv_cli_fail(&err);
+    printf("%s ", _("User added:"));
+    pv_cli_put(stdout, name);
+    putchar('\n');
+    return PV_EXIT_OK;
+}
+
+static int user_passwd(pv_cli *cli)
+{
+    const char *name = NULL;
+    int fd = -1;
+    for (int i = 2; i < cli->argc; i++) {
+        if (strcmp(cli->argv[i], "--password-fd") == 0 && i + 1 < cli->argc) {
+            if ((fd = pv_cli_parse_fd(cli->argv[++i])) < 0)
+                return user_usage();
+        } else if (cli->argv[i][0] != '-' && !name) {
+            name = cli->argv[i];
+        } else {
+            return user_usage();
+        }
+    }
+    if (!name)
+        return user_usage();
+    char pw[PW_BUF];
+    int rc = read_new_password(fd, pw, sizeof pw);
+    if (rc)
+        return rc;
+    pv_error err = PV_ERROR_INIT;
+    pv_status st = pv_user_passwd(cli->ctx, name, pw, &err);
+    sodium_memzero(pw, sizeof pw);
+    if (st != PV_OK)
+        return pv_cli_fail(&err);
+    printf("%s\n", _("Password changed."));
+    return PV_EXIT_OK;
+}
+
+static int user_switch(pv_cli *cli, bool disable)
+{
+    if (cli->argc != 3 || cli->argv[2][0] == '-')
+        return user_usage();
+    pv_error err = PV_ERROR_INIT;
+    pv_status st = disable ? pv_user_disable(cli->ctx, cli->argv[2], &err)
+                           : pv_user_enable(cli->ctx, cli->argv[2], &err);
+    if (st != PV_OK)
+        return pv_cli_fail(&err);
+    printf("%s\n", disable ? _("Account disabled.") : _("Account enabled."));
+    return PV_EXIT_OK;
+}
+
+static void user_line(pv_cli *cli, const pv_user *u)
+{
+    pv_cli_put(stdout, u->name);
+    fputs("  ", stdout);
+    pv_cli_put(stdout, pv_role_label(u->role));
+    fputs("  ", stdout);
+    printf("%s ", _("branch"));
+    put_num(cli, stdout, (long long)u->branch_code);
+    fputs("  ", stdout);
+    if (u->disabled)
+        fputs(_("disabled"), stdout);
+    else if (u->locked_minutes > 0)
+        printf(_("locked for %d more minutes"), u->locked_minutes);
+    else
+        fputs(_("active"), stdout);
+    fputs("  ", stdout);
+    printf("%s ", _("last login:"));
+    if (u->last_login[0])
+        put_time(cli, stdout, u->last_login);
+    else
+        fputs(_("never"), stdout);
+    putchar('\n');
+}
+
+static int user_list(pv_cli *cli)
+{
+    for (int i = 2; i < cli->argc; i++)
+        if (strcmp(cli->argv[i], "--tsv") != 0)
+            return user_usage();
+    bool as_tsv = has_flag(cli, 2, "--tsv");
+    pv_user *users = NULL;
+    size_t n = 0;
+    pv_error err = PV_ERROR_INIT;
+    if (pv_user_list(cli->ctx, &users, &n, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    for (size_t i = 0; i < n; i++) {
+        const pv_user *u = &users[i];
+        if (!as_tsv) {
+            user_line(cli, u);
+            continue;
+        }
+        tsv(stdout, u->name, false);
+        tsv(stdout, pv_role_code(u->role), false);
+        tsv_num(stdout, (long long)u->branch_code, false);
+        tsv(stdout, u->disabled ? "disabled" : u->locked_minutes > 0 ? "locked" : "active", false);
+        tsv_num(stdout, u->locked_minutes, false);
+        tsv(stdout, u->last_login, false);
+        tsv(stdout, u->created_at, true);
+    }
+    free(users);
+    return PV_EXIT_OK;
+}
+
+static int cmd_user(pv_cli *cli)
+{
+    if (cli->argc < 2)
+        return user_usage();
+    int rc = pv_cli_open(cli);
+    if (rc)
+        return rc;
+    const char *sub = cli->argv[1];
+    if (strcmp(sub, "add") == 0)
+        return user_add(cli);
+    if (strcmp(sub, "passwd") == 0)
+        return user_passwd(cli);
+    if (strcmp(sub, "disable") == 0)
+        return user_switch(cli, true);
+    if (strcmp(sub, "enable") == 0)
+        return user_switch(cli, false);
+    if (strcmp(sub, "list") == 0)
+        return user_list(cli);
+    return user_usage();
+}
+
+/* ---- audit ---- */
+
+static int audit_usage(void)
+{
+    return pv_cli_usage(self_cmd("audit"));
+}
+
+static int audit_verify(pv_cli *cli)
+{
+    if (cli->argc != 2)
+        return audit_usage();
+    pv_audit_report rep;
+    pv_error err = PV_ERROR_INIT;
+    if (pv_audit_verify(cli->ctx, &rep, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    char msg[256];
+    pv_audit_problem_text(&rep, msg, sizeof msg);
+    FILE *f = rep.problem == PV_AUDIT_INTACT ? stdout : stderr;
+    if (f == stderr)
+        fputs("parvande: ", f);
+    pv_cli_put(f, msg);
+    fputc('\n', f);
+    if (rep.problem != PV_AUDIT_INTACT)
+        return PV_EXIT_FAIL;
+    /* the head, to write down elsewhere: a later chain rewritten from the
+     * start, or its end cut off, no longer reaches it */
+    printf("%s ", _("Last entry:"));
+    put_num(cli, stdout, (long long)rep.last_seq);
+    printf("  %s %s\n", _("hash:"), rep.head_hash);
+    return PV_EXIT_OK;
+}
+
+static void entry_line(pv_cli *cli, const pv_audit_entry *e)
+{
+    put_num(cli, stdout, (long long)e->seq);
+    fputs("  ", stdout);
+    put_time(cli, stdout, e->at);
+    fputs("  ", stdout);
+    pv_cli_put(stdout, e->actor);
+    fputs("  ", stdout);
+    pv_cli_put(stdout, e->action);
+    if (e->table[0]) {
+        fputs(" ", stdout);
+        pv_cli_put(stdout, e->table);
+        printf(" %lld", (long long)e->record_id);
+    }
+    if (e->refused) {
+        printf("  %s: ", _("refused"));
+        pv_cli_put(stdout, e->reason ? e->reason : "");
+    }
+    putchar('\n');
+    if (e->old_values) {
+        printf("    %s ", _("before:"));
+        pv_cli_put(stdout, e->old_values);
+        putchar('\n');
+    }
+    if (e->new_values) {
+        printf("    %s ", _("after:"));
+        pv_cli_put(stdout, e->new_values);
+        putchar('\n');
+    }
+}
+
+static int audit_show(pv_cli *cli)
+{
+    const char *nid = NULL;
+    bool as_tsv = false;
+    for (int i = 2; i < cli->argc; i++) {
+        if (strcmp(cli->argv[i], "--tsv") == 0)
+            as_tsv = true;
+        else if (!nid && cli->argv[i][0] != '-')
+            nid = cli->argv[i];
+        else
+            return audit_usage();
+    }
+    if (!nid)
+        return audit_usage();
+    pv_audit_entry *e = NULL;
+    size_t n = 0;
+    pv_error err = PV_ERROR_INIT;
+    if (pv_audit_show(cli->ctx, nid, &e, &n, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    for (size_t i = 0; i < n; i++) {
+        if (!as_tsv) {
+            entry_line(cli, &e[i]);
+            continue;
+        }
+        tsv_num(stdout, (long long)e[i].seq, false);
+        tsv(stdout, e[i].at, false);
+        tsv(stdout, e[i].actor, false);
+        tsv(stdout, e[i].action, false);
+        tsv(stdout, e[i].table, false);
+        tsv_num(stdout, (long long)e[i].record_id, false);
+        tsv(stdout, e[i].refused ? "refused" : "done", false);
+        tsv(stdout, e[i].reason, false);
+        tsv(stdout, e[i].old_values, false);
+        tsv(stdout, e[i].new_values, true);
+    }
+    pv_audit_entries_free(e, n);
+    return PV_EXIT_OK;
+}
+
+static int cmd_audit(pv_cli *cli)
+{
+    if (cli->argc < 2)
+        return audit_usage();
+    int rc = pv_cli_open(cli);
+    if (rc)
+        return rc;
+    if (strcmp(cli->argv[1], "verify") == 0)
+        return audit_verify(cli);
+    if (strcmp(cli->argv[1], "show") == 0)
+        return audit_show(cli);
+    return audit_usage();
+}
 
 const pv_command pv_cmds_security[] = {
+    {"user",
+     N_("add NAME --role caseworker|supervisor|admin [--branch CODE] [--password-fd N] | "
+        "passwd NAME [--password-fd N] | disable NAME | enable NAME | list [--tsv]"),
+     N_("manage users (administrators); new passwords are typed twice on the terminal or "
+        "read from --password-fd"),
+     cmd_user},
+    {"audit", N_("verify | show NATIONAL_ID [--tsv]"),
+     N_("check the audit trail's hash chain, or show the history of a file"), cmd_audit},
     {NULL, NULL, NULL, NULL},
 };
+
+static const pv_command *self_cmd(const char *name)
+{
+    for (const pv_command *c = pv_cmds_security; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return pv_cmds_security;
+}

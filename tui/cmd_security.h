@@ -1,0 +1,33 @@
+/* parvande — authentication on the command line (tui/cmd_security.c),
+ * used by the dispatcher (cli.c) and by `init --admin` (cmd_files.c). */
+#ifndef PARVANDE_CMD_SECURITY_H
+#define PARVANDE_CMD_SECURITY_H
+
+#include <stddef.h>
+#include "cli.h"
+
+/* After the database is open: when it has users, logs in cli->user with
+ * the password read from cli->password_fd, or from the terminal with echo
+ * off when stdin is one. While it has none (set-up mode) the command runs
+ * as the system actor. Returns 0, or the exit status after printing why
+ * (PV_EXIT_DENIED for a missing user or password, a wrong password or a
+ * locked account). */
+int pv_cli_authenticate(pv_cli *cli);
+
+/* `init --admin NAME`: creates the first administrator with the password
+ * read from `password_fd` (>= 0), or asked twice on the terminal (-1).
+ * Call after pv_cli_open. Returns 0 or the exit status after printing why. */
+int pv_cli_init_admin(pv_cli *cli, const char *name, int password_fd);
+
+/* Reads one line (the password) from `fd` into buf without the line end;
+ * fd -1 means the terminal, prompting with `prompt` on stderr and echo
+ * off (only when stdin is a terminal). Returns 0, or -1 with nothing read
+ * (no terminal, read error, empty input, or a line longer than size - 1).
+ * The caller wipes buf with sodium_memzero. */
+int pv_cli_read_password(int fd, const char *prompt, char *buf, size_t size);
+
+/* Parses "--password-fd N" style values: a file descriptor number >= 0,
+ * else -1. */
+int pv_cli_parse_fd(const char *s);
+
+#endif
