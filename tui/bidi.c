@@ -429,8 +429,8 @@ static bool paragraph_wrap(work *w, size_t ps, size_t pe, size_t k0, size_t k1,
             if (brk > first) {
                 c1 = brk_sp;
                 next = brk;
-            } else {
-                c1 = k;
+            } else { /* a word longer than the line: break inside it */
+                c1 = fit_end;
                 next = k;
             }
         }
