@@ -221,8 +221,13 @@ bool svc_code_norm(const char *in, char out[PV_CODE_SZ])
         p += len;
     }
     buf[n] = '\0';
-    if (n == 0 || n >= PV_CODE_SZ)
-        return false;
+    size_t used = 0;
+    while (in[used] && in[used] != ' ')
+        used++;
+    while (in[used] == ' ')
+        used++;
+    if (in[used] || n == 0 || n >= PV_CODE_SZ)
+        return false; /* "9000 0001": a code is one word */
     memcpy(out, buf, n + 1);
     return true;
 }
