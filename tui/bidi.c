@@ -104,6 +104,31 @@ static size_t utf8_step(const unsigned char *s, size_t n, FriBidiChar *cp)
     return len;
 }
 
+/* Encodes a code point (at most U+10FFFF) as UTF-8; returns the length. */
+static size_t utf8_put(FriBidiChar c, char *out)
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xC0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xE0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
 /* Decodes and neutralises controls: tab -> space, '\n' kept (or a space
  * when one_line), other C0/C1 controls and DEL -> U+FFFD. */
 static FriBidiChar *decode(const char *utf8, bool one_line, size_t *n_out)
@@ -396,62 +421,64 @@ static bool line_emit(work *w, size_t ps, size_t c0, size_t c1, size_t ls, size_
     return true;
 }
 
-/* Wraps the clusters [k0, k1) of paragraph [ps, pe) (greedy, logical
- * order) and emits its lines; brk_end is one past the hard break that ends
- * the paragraph, or pe. */
+/* Where the line that starts at cluster `first` ends (greedy, logical
+ * order; width <= 0: never): clusters [first, *c1) draw, [*c1, *next) hang
+ * (the spaces it is broken at, which draw no cell) and the next line starts
+ * at *next. A line breaks after a run of spaces, or inside a word longer
+ * than the line; its first cluster is always taken, even if too wide. */
+static void line_break(const cluster *cl, size_t first, size_t k1, int width, size_t *c1,
+                       size_t *next)
+{
+    size_t fit_end = first, brk = 0, brk_sp = 0, run = first;
+    int col = 0;
+    bool full = false; /* something did not fit: nothing more goes on */
+    for (size_t k = first; k < k1; k++) {
+        const cluster *c = &cl[k];
+        bool fits = !full && (width <= 0 || col + c->width <= width);
+        if (c->space) {
+            if (k == first || !cl[k - 1].space)
+                run = k;
+            if (fits) {
+                col += c->width;
+                fit_end = k + 1;
+            }
+            full = !fits;
+            if (run > first && (k + 1 == k1 || !cl[k + 1].space)) {
+                brk = k + 1; /* a break opportunity after the run */
+                brk_sp = run;
+            }
+        } else if (fits || k == first) {
+            col += c->width;
+            fit_end = k + 1;
+        } else if (brk > first) {
+            *c1 = brk_sp;
+            *next = brk;
+            return;
+        } else {
+            *c1 = fit_end;
+            *next = k;
+            return;
+        }
+    }
+    *c1 = fit_end; /* spaces at the very end that did not fit hang */
+    *next = k1;
+}
+
+/* Wraps the clusters [k0, k1) of paragraph [ps, pe) and emits its lines;
+ * brk_end is one past the hard break that ends the paragraph, or pe. */
 static bool paragraph_wrap(work *w, size_t ps, size_t pe, size_t k0, size_t k1,
                            size_t brk_end, int width, bool rtl)
 {
-    size_t first = k0;
     if (k0 == k1)
         return line_emit(w, ps, k0, k0, ps, ps, brk_end, rtl);
-    while (first < k1) {
-        size_t k = first, fit_end = first, brk = 0, brk_sp = 0, run = 0;
-        int col = 0;
-        bool full = false, cut = false;
-        for (; k < k1; k++) {
-            const cluster *c = &w->cl[k];
-            if (c->space) {
-                if (k == first || !w->cl[k - 1].space)
-                    run = k;
-                if (!full && (width <= 0 || col + c->width <= width)) {
-                    col += c->width;
-                    fit_end = k + 1;
-                } else {
-                    full = true;
-                }
-                if (run > first && (k + 1 == k1 || !w->cl[k + 1].space)) {
-                    brk = k + 1;
-                    brk_sp = run;
-                }
-                continue;
-            }
-            if (k == first || (!full && (width <= 0 || col + c->width <= width))) {
-                col += c->width;
-                fit_end = k + 1;
-                continue;
-            }
-            cut = true;
-            break;
-        }
-        size_t c1 = fit_end, next = k1;
-        if (cut) {
-            if (brk > first) {
-                c1 = brk_sp;
-                next = brk;
-            } else { /* a word longer than the line: break inside it */
-                c1 = fit_end;
-                next = k;
-            }
-        }
-        size_t ls = first == k0 ? ps : w->cl[first].start;
+    for (size_t first = k0, c1, next; first < k1; first = next) {
+        line_break(w->cl, first, k1, width, &c1, &next);
+        size_t ls = w->cl[first].start;
         size_t re = next == k1 ? pe : w->cl[next].start;
         if (!line_emit(w, ps, first, c1, ls, re, next == k1 ? brk_end : re, rtl))
             return false;
-        /* hanging clusters (spaces at the break) also belong to this line */
-        for (size_t h = c1; h < next; h++)
+        for (size_t h = c1; h < next; h++) /* hanging clusters are on it too */
             w->cl_line[h] = (int)(w->l->n_lines - 1);
-        first = next;
     }
     return true;
 }
@@ -649,6 +676,25 @@ int pv_line_offset(const pv_layout *l, const pv_line *line, int field_width,
     if (right)
         return (!l->rtl && room > 0) ? room - 1 : room;
     return (l->rtl && room > 0) ? 1 : 0;
+}
+
+size_t pv_line_utf8(const pv_line *line, char *out, size_t size)
+{
+    size_t o = 0;
+    if (size == 0)
+        return 0;
+    for (size_t c = 0; c < line->n_cells; c++) {
+        char cell[PV_CELL_WC * 4];
+        size_t n = 0;
+        for (size_t k = 0; k < PV_CELL_WC && line->cells[c].wc[k]; k++)
+            n += utf8_put((FriBidiChar)line->cells[c].wc[k], cell + n);
+        if (o + n + 1 > size)
+            break;
+        memcpy(out + o, cell, n);
+        o += n;
+    }
+    out[o] = '\0';
+    return o;
 }
 
 /* ---- graphemes ----------------------------------------------------------------- */

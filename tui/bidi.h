@@ -152,6 +152,11 @@ size_t pv_grapheme_prev(const char *utf8, size_t pos);
 int pv_line_offset(const pv_layout *l, const pv_line *line, int field_width,
                    bool rtl_interface);
 
+/* The line's cells as UTF-8 in visual order (marks after their base), for
+ * screen tests and logs. Writes into out (size bytes, NUL-terminated;
+ * truncated at a cell boundary). Returns the bytes written. */
+size_t pv_line_utf8(const pv_line *line, char *out, size_t size);
+
 /* Wraps a fragment in Unicode isolates so it keeps its own order inside
  * text of the other direction: "تلفن " + pv_bidi_isolate("0912-345-6789").
  * pv_bidi_isolate: LRI (U+2066) ... PDI (U+2069), for IDs, phones, dates,

@@ -507,6 +507,21 @@ Test(bidi, line_offset)
     pv_layout_free(l);
 }
 
+Test(bidi, line_utf8)
+{
+    pv_layout *l = lay("بِسم abc", PV_DIR_AUTO, 0);
+    char buf[64];
+    size_t n = pv_line_utf8(&l->lines[0], buf, sizeof buf);
+    /* abc, space, meem final, seen medial, beh initial + kasra */
+    cr_assert_str_eq(buf, "abc \uFEE2\uFEB4\uFE91\u0650");
+    cr_assert_eq(n, strlen(buf));
+    /* truncated at a cell boundary: beh and its kasra go together */
+    n = pv_line_utf8(&l->lines[0], buf, 11);
+    cr_assert_str_eq(buf, "abc \uFEE2\uFEB4");
+    cr_assert_eq(n, 10);
+    pv_layout_free(l);
+}
+
 Test(bidi, isolate)
 {
     char *s = pv_bidi_isolate_dir("علی", PV_DIR_AUTO);
