@@ -34,7 +34,7 @@ void svc_file(pv_ctx *ctx, pv_id hh, bool active, bool covered)
     f.covered = covered;
     if (!active && f.status == PV_FILE_ACTIVE) {
         f.status = PV_FILE_CLOSED;
-        snprintf(f.closed_on, sizeof f.closed_on, "2024-01-01");
+        snprintf(f.closed_on, sizeof f.closed_on, "%s", f.opened_on);
     } else if (active) {
         f.status = PV_FILE_ACTIVE;
         f.closed_on[0] = '\0';
