@@ -338,3 +338,34 @@ const char *pv_csv_record_error(const pv_csv *r)
 {
     return r->rec_err;
 }
+
+static bool needs_quotes(const char *s)
+{
+    if (!*s)
+        return false;
+    if (*s == ' ' || s[strlen(s) - 1] == ' ')
+        return true;
+    return strpbrk(s, ",\"\r\n") != NULL;
+}
+
+int pv_csv_write_row(FILE *f, const char *const *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *s = values[i] ? values[i] : "";
+        if (i > 0)
+            putc(',', f);
+        if (!needs_quotes(s)) {
+            fputs(s, f);
+            continue;
+        }
+        putc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                putc('"', f);
+            putc(*s, f);
+        }
+        putc('"', f);
+    }
+    putc('\n', f);
+    return ferror(f) ? -1 : 0;
+}

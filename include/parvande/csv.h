@@ -55,4 +55,9 @@ long pv_csv_line(const pv_csv *r);
  * (a msgid: translate with _()). */
 const char *pv_csv_record_error(const pv_csv *r);
 
+/* Writes one record to `f`: the n values separated by commas, each quoted
+ * (quotes doubled) when it holds a comma, a quote, a line break or leading
+ * or trailing spaces, then "\n". Returns 0, or -1 on a write error. */
+int pv_csv_write_row(FILE *f, const char *const *values, size_t n);
+
 #endif

@@ -1,0 +1,696 @@
+/* parvande — bulk import of beneficiaries from CSV (see
+ * include/parvande/import.h for the contract and the atomicity argument).
+ *
+ * Pass 1 reads the header (refusing unknown, repeated or missing columns
+ * before anything is written), counts the rows and records, for every
+ * household key, the index of its last row. Pass 2 validates each row
+ * through the shared field table and writes it inside a savepoint, so a
+ * row that the store refuses leaves nothing behind; batches are committed
+ * only where no household is half-written. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+#include "parvande/authz.h"
+#include "parvande/csv.h"
+#include "parvande/import.h"
+#include "parvande/records.h"
+#include "parvande/text.h"
+
+#define IMPORT_BATCH_DEFAULT 10000
+#define PROGRESS_EVERY 1000
+#define KEY_SZ 64
+#define ROW_NEVER UINT32_MAX
+
+static const char *const required_columns[] = {
+    "national_id", "first_name", "last_name", "gender", "birth_date",
+};
+
+typedef enum col_kind { COL_PERSON, COL_HOUSEHOLD, COL_CASEFILE } col_kind;
+
+typedef struct layout {
+    size_t ncols;
+    col_kind kind[PV_CSV_MAX_FIELDS];
+    const char *field[PV_CSV_MAX_FIELDS]; /* machine name (static strings) */
+    char *names[PV_CSV_MAX_FIELDS];       /* the header as written, for --rejects */
+    int natid, household;                 /* column indexes; household -1 if absent */
+} layout;
+
+/* ---- hash tables: open addressing, no per-entry allocation ---- */
+
+/* Household key -> index of its last row. Keys are kept as 64-bit hashes:
+ * two keys sharing a hash would only merge their last rows, which delays a
+ * commit but never splits a household. */
+typedef struct hh_slot {
+    uint64_t hash; /* 0: empty */
+    uint32_t last;
+} hh_slot;
+typedef struct hh_map {
+    hh_slot *s;
+    size_t cap, n;
+} hh_map;
+
+/* National IDs imported from this file: the nine digits before the check
+ * digit (which they determine) -> the line of the row that imported it. A
+ * row rejected for another reason does not count, so its corrected copy
+ * later in the file is still taken. 0 is never a valid
+ * body (0000000000 is refused), so it marks an empty slot. */
+typedef struct id_slot {
+    uint32_t body;
+    uint32_t line;
+} id_slot;
+typedef struct id_set {
+    id_slot *s;
+    size_t cap;
+} id_set;
+
+static uint64_t hash_key(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+
+static bool hh_grow(hh_map *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : 4096;
+    hh_slot *ns = calloc(ncap, sizeof *ns);
+    if (!ns)
+        return false;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->s[i].hash)
+            continue;
+        size_t j = m->s[i].hash & (ncap - 1);
+        while (ns[j].hash)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = m->s[i];
+    }
+    free(m->s);
+    m->s = ns;
+    m->cap = ncap;
+    return true;
+}
+
+static bool hh_put(hh_map *m, uint64_t h, uint32_t row)
+{
+    if ((m->n + 1) * 10 > m->cap * 7 && !hh_grow(m))
+        return false;
+    size_t j = h & (m->cap - 1);
+    while (m->s[j].hash && m->s[j].hash != h)
+        j = (j + 1) & (m->cap - 1);
+    if (!m->s[j].hash)
+        m->n++;
+    m->s[j] = (hh_slot){h, row};
+    return true;
+}
+
+static uint32_t hh_last(const hh_map *m, uint64_t h)
+{
+    if (!m->cap)
+        return ROW_NEVER;
+    for (size_t j = h & (m->cap - 1); m->s[j].hash; j = (j + 1) & (m->cap - 1))
+        if (m->s[j].hash == h)
+            return m->s[j].last;
+    return ROW_NEVER; /* the file changed between the passes: never commit inside */
+}
+
+static bool ids_init(id_set *s, unsigned long rows)
+{
+    size_t cap = 1024;
+    while (cap < rows * 2)
+        cap *= 2;
+    s->s = calloc(cap, sizeof *s->s);
+    s->cap = cap;
+    return s->s != NULL;
+}
+
+/* The slot of a national ID: where it is, or the empty slot where it goes. */
+static id_slot *ids_slot(const id_set *s, const char *natid)
+{
+    uint32_t body = 0;
+    for (int i = 0; i < 9; i++)
+        body = body * 10 + (uint32_t)(natid[i] - '0');
+    size_t j = (body * 2654435761u) & (s->cap - 1);
+    while (s->s[j].body && s->s[j].body != body)
+        j = (j + 1) & (s->cap - 1);
+    return &s->s[j];
+}
+
+/* The line of the row that imported this national ID, or 0. */
+static long ids_line(const id_set *s, const char *natid)
+{
+    const id_slot *slot = ids_slot(s, natid);
+    return slot->body ? (long)slot->line : 0;
+}
+
+static void ids_add(id_set *s, const char *natid, long line)
+{
+    id_slot *slot = ids_slot(s, natid);
+    if (slot->body)
+        return;
+    uint32_t body = 0;
+    for (int i = 0; i < 9; i++)
+        body = body * 10 + (uint32_t)(natid[i] - '0');
+    *slot = (id_slot){body, (uint32_t)line};
+}
+
+/* ---- the header ---- */
+
+static void layout_free(layout *l)
+{
+    for (size_t i = 0; i < l->ncols; i++)
+        free(l->names[i]);
+    l->ncols = 0;
+}
+
+/* The machine name of a header cell: trimmed, ASCII lowercased. */
+static void column_name(const char *in, char *out, size_t size)
+{
+    while (*in == ' ' || *in == '\t')
+        in++;
+    size_t n = 0;
+    for (; *in && n + 1 < size; in++)
+        out[n++] = (*in >= 'A' && *in <= 'Z') ? (char)(*in - 'A' + 'a') : *in;
+    while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t'))
+        n--;
+    out[n] = '\0';
+}
+
+static const char *known_column(const char *name, col_kind *kind)
+{
+    size_t n;
+    const pv_field_info *fi = pv_person_fields(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(fi[i].name, name) == 0) {
+            *kind = COL_PERSON;
+            return fi[i].name;
+        }
+    }
+    static const char *const casefile[] = {"covered", "file_status"};
+    for (size_t i = 0; i < 2; i++) {
+        if (strcmp(casefile[i], name) == 0) {
+            *kind = COL_CASEFILE;
+            return casefile[i];
+        }
+    }
+    if (strcmp(name, "household") == 0) {
+        *kind = COL_HOUSEHOLD;
+        return "household";
+    }
+    return NULL;
+}
+
+static pv_status header_error(const pv_csv *r, pv_error *err, const char *fmt, const char *col)
+{
+    char *msg = NULL;
+    if (asprintf(&msg, fmt, col) < 0)
+        msg = NULL;
+    /* TRANSLATORS: "line 1: unknown column "foo"" — where and what. */
+    pv_error_set(err, PV_EINVAL, "csv", _("line %ld: %s"), pv_csv_line(r), msg ? msg : col);
+    free(msg);
+    return PV_EINVAL;
+}
+
+static pv_status read_header(pv_csv *r, layout *l, pv_error *err)
+{
+    int got = pv_csv_next(r, err);
+    if (got < 0)
+        return err->status;
+    if (got == 0)
+        return pv_error_set(err, PV_EINVAL, "csv", "%s",
+                            _("the file is empty: a header row naming the columns is expected"));
+    if (pv_csv_record_error(r))
+        return header_error(r, err, "%s", _(pv_csv_record_error(r)));
+    l->natid = l->household = -1;
+    for (size_t i = 0; i < pv_csv_count(r); i++) {
+        char name[64];
+        column_name(pv_csv_field(r, i), name, sizeof name);
+        col_kind kind;
+        const char *known = known_column(name, &kind);
+        if (!known)
+            return header_error(r, err, _("unknown column \"%s\""), pv_csv_field(r, i));
+        for (size_t j = 0; j < i; j++)
+            if (l->field[j] == known)
+                return header_error(r, err, _("the column \"%s\" appears twice"), known);
+        l->field[i] = known;
+        l->kind[i] = kind;
+        l->names[i] = strdup(pv_csv_field(r, i));
+        l->ncols = i + 1;
+        if (!l->names[i])
+            return pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
+        if (strcmp(known, "national_id") == 0)
+            l->natid = (int)i;
+        if (kind == COL_HOUSEHOLD)
+            l->household = (int)i;
+    }
+    for (size_t k = 0; k < sizeof required_columns / sizeof *required_columns; k++) {
+        bool found = false;
+        for (size_t i = 0; i < l->ncols; i++)
+            found |= strcmp(l->field[i], required_columns[k]) == 0;
+        if (!found)
+            return header_error(r, err, _("the required column \"%s\" is missing"),
+                                required_columns[k]);
+    }
+    return PV_OK;
+}
+
+static bool is_blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t')
+            return false;
+    return true;
+}
+
+/* The household key of a cell: normalised like any line of text. */
+static pv_status household_key(const char *cell, char out[KEY_SZ], pv_error *err)
+{
+    out[0] = '\0';
+    if (is_blank(cell))
+        return PV_OK;
+    return pv_text_normalize(cell, PV_TEXT_LINE, "household", out, KEY_SZ, err);
+}
+
+/* ---- the importer ---- */
+
+typedef struct importer {
+    pv_ctx *ctx;
+    pv_import_opts o;
+    pv_import_stats st;
+    pv_csv *csv;
+    layout lay;
+    hh_map hh;
+    id_set ids;
+    uint32_t row;      /* index of the data row being handled */
+    uint32_t horizon;  /* the last row of every household seen so far */
+    unsigned long in_batch;
+    char cur_key[KEY_SZ]; /* the household of the previous row, cached */
+    pv_id cur_hh;
+    pv_casefile cf;       /* its case file, when cf_valid */
+    bool cf_valid;
+    const char *vals[PV_CSV_MAX_FIELDS + 1];
+} importer;
+
+static void forget_household(importer *im)
+{
+    im->cur_key[0] = '\0';
+    im->cur_hh = 0;
+    im->cf_valid = false;
+}
+
+static void reject(importer *im, pv_error *rerr)
+{
+    long line = pv_csv_line(im->csv);
+    const char *msg = rerr->message ? rerr->message : _("rejected");
+    im->st.rejected++;
+    if (im->o.on_reject)
+        im->o.on_reject(im->o.arg, line, rerr->field, msg);
+    if (im->o.rejects) {
+        size_t n = pv_csv_count(im->csv);
+        for (size_t i = 0; i < n; i++)
+            im->vals[i] = pv_csv_field(im->csv, i);
+        im->vals[n] = msg;
+        pv_csv_write_row(im->o.rejects, im->vals, n + 1);
+    }
+    pv_error_clear(rerr);
+}
+
+static pv_status first_pass(importer *im, FILE *f, pv_error *err)
+{
+    pv_csv *r = pv_csv_new(f);
+    if (!r)
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
+    pv_status rc = read_header(r, &im->lay, err);
+    int got;
+    uint32_t row = 0;
+    while (rc == PV_OK && (got = pv_csv_next(r, err)) > 0) {
+        if (im->lay.household >= 0) {
+            char key[KEY_SZ];
+            if (household_key(pv_csv_field(r, (size_t)im->lay.household), key, NULL) == PV_OK &&
+                key[0] && !hh_put(&im->hh, hash_key(key), row))
+                rc = pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
+        }
+        row++;
+    }
+    if (rc == PV_OK && got < 0)
+        rc = err->status;
+    im->st.total = row;
+    pv_csv_free(r);
+    return rc;
+}
+
+/* Parses every cell of the row into p (starting from the stored person
+ * when there is one) and the case-file values into cf. */
+static pv_status parse_row(importer *im, pv_person *p, pv_casefile *cf, bool cf_given[2],
+                           pv_error *rerr)
+{
+    for (size_t i = 0; i < im->lay.ncols; i++) {
+        const char *cell = pv_csv_field(im->csv, i);
+        if ((int)i == im->lay.natid || im->lay.kind[i] == COL_HOUSEHOLD || is_blank(cell))
+            continue;
+        pv_status rc;
+        if (im->lay.kind[i] == COL_PERSON) {
+            rc = pv_person_set_field(p, im->lay.field[i], cell, rerr);
+        } else {
+            rc = pv_casefile_set_field(cf, im->lay.field[i], cell, rerr);
+            cf_given[strcmp(im->lay.field[i], "covered") == 0 ? 0 : 1] = true;
+        }
+        if (rc != PV_OK)
+            return rc;
+    }
+    return pv_person_validate(p, rerr);
+}
+
+/* What a row will write. Most rows make one write (the person), which
+ * SQLite applies whole; a row that also creates a household or changes a
+ * case file makes several and runs inside a savepoint, so a refusal half
+ * way leaves nothing behind. */
+typedef struct row_plan {
+    pv_id hh;          /* the household, 0 when it is to be created */
+    bool create;       /* create a household (with key, or none) */
+    pv_casefile next;  /* the case file after this row, when cf_write */
+    bool cf_write;
+} row_plan;
+
+/* Finds the household of a keyed row: this import's previous one, or one
+ * already in the database; *out is 0 when none exists yet. */
+static pv_status keyed_household(importer *im, const char *key, pv_id *out, pv_error *err)
+{
+    if (im->cur_hh && strcmp(im->cur_key, key) == 0) {
+        *out = im->cur_hh;
+        return PV_OK;
+    }
+    pv_status rc = pv_household_find(im->ctx, key, out, err);
+    if (rc == PV_ENOTFOUND) {
+        pv_error_clear(err);
+        *out = 0;
+        return PV_OK;
+    }
+    if (rc == PV_OK) {
+        snprintf(im->cur_key, sizeof im->cur_key, "%s", key);
+        im->cur_hh = *out;
+        im->cf_valid = false;
+    }
+    return rc;
+}
+
+/* The case file as the row leaves it; *changed when it must be written. */
+static void casefile_next(const pv_casefile *cur, const pv_casefile *given,
+                          const bool cf_given[2], pv_casefile *next, bool *changed)
+{
+    *next = *cur;
+    if (cf_given[0])
+        next->covered = given->covered;
+    if (cf_given[1] && given->status != next->status) {
+        next->status = given->status;
+        if (next->status == PV_FILE_CLOSED)
+            pv_today(next->closed_on);
+        else
+            next->closed_on[0] = '\0';
+    }
+    *changed = next->covered != cur->covered || next->status != cur->status;
+}
+
+static pv_status plan_row(importer *im, const pv_person *p, bool exists, const char *key,
+                          const pv_casefile *cf, const bool cf_given[2], row_plan *plan,
+                          pv_error *err)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->hh = p->household_id;
+    if (key[0]) {
+        pv_status rc = keyed_household(im, key, &plan->hh, err);
+        if (rc != PV_OK)
+            return rc;
+    } else if (exists && p->household_id) {
+        plan->hh = p->household_id;
+    } else {
+        plan->hh = 0;
+    }
+    plan->create = plan->hh == 0;
+    if (!cf_given[0] && !cf_given[1])
+        return PV_OK;
+    if (plan->create) { /* a new household's case file starts active, not covered */
+        pv_casefile fresh = {.status = PV_FILE_ACTIVE, .covered = false};
+        casefile_next(&fresh, cf, cf_given, &plan->next, &plan->cf_write);
+        return PV_OK;
+    }
+    if (!im->cf_valid || im->cf.household_id != plan->hh) {
+        pv_status rc = pv_casefile_find(im->ctx, plan->hh, &im->cf, err);
+        if (rc != PV_OK)
+            return rc;
+        im->cf_valid = true;
+    }
+    casefile_next(&im->cf, cf, cf_given, &plan->next, &plan->cf_write);
+    return PV_OK;
+}
+
+/* A failure of the database itself ends the import; anything else
+ * (validation, a conflict, a refusal) rejects the row. */
+static bool fatal(pv_status rc)
+{
+    return rc == PV_EFAIL || rc == PV_EUSAGE;
+}
+
+static pv_status run_plan(importer *im, pv_person *p, const char *key, row_plan *plan,
+                          pv_error *err)
+{
+    pv_status rc = PV_OK;
+    if (plan->create) {
+        rc = pv_household_create(im->ctx, key[0] ? key : NULL, &plan->hh, err);
+        if (rc != PV_OK)
+            return rc;
+        if (key[0]) {
+            snprintf(im->cur_key, sizeof im->cur_key, "%s", key);
+            im->cur_hh = plan->hh;
+        }
+        im->cf_valid = false;
+    }
+    p->household_id = plan->hh;
+    rc = pv_person_save(im->ctx, p, err);
+    if (rc != PV_OK || !plan->cf_write)
+        return rc;
+    if (plan->create) { /* the case file pv_household_create made */
+        pv_casefile made;
+        if ((rc = pv_casefile_find(im->ctx, plan->hh, &made, err)) != PV_OK)
+            return rc;
+        plan->next.id = made.id;
+        plan->next.household_id = made.household_id;
+        plan->next.branch_code = made.branch_code;
+        memcpy(plan->next.opened_on, made.opened_on, sizeof made.opened_on);
+        memcpy(plan->next.caseworker, made.caseworker, sizeof made.caseworker);
+    }
+    rc = pv_casefile_save(im->ctx, &plan->next, err);
+    if (rc == PV_OK) {
+        im->cf = plan->next;
+        im->cf_valid = true;
+    }
+    return rc;
+}
+
+/* Writes a validated row; see row_plan. */
+static pv_status write_row(importer *im, pv_person *p, bool exists, const char *key,
+                           const pv_casefile *cf, const bool cf_given[2], pv_error *rerr)
+{
+    row_plan plan;
+    pv_status rc = plan_row(im, p, exists, key, cf, cf_given, &plan, rerr);
+    if (rc != PV_OK)
+        return rc;
+    bool several = plan.create || plan.cf_write;
+    if (several && (rc = pv_exec(im->ctx, "SAVEPOINT import_row", rerr)) != PV_OK)
+        return rc;
+    rc = run_plan(im, p, key, &plan, rerr);
+    if (!several)
+        return rc;
+    if (rc != PV_OK) {
+        pv_exec(im->ctx, "ROLLBACK TO import_row", NULL);
+        forget_household(im);
+    }
+    pv_status rel = pv_exec(im->ctx, "RELEASE import_row", rc == PV_OK ? rerr : NULL);
+    return rc != PV_OK ? rc : rel;
+}
+
+static pv_status import_row(importer *im, pv_error *err)
+{
+    pv_error rerr = PV_ERROR_INIT;
+    const pv_csv *r = im->csv;
+    const char *why = pv_csv_record_error(r);
+    if (why) {
+        pv_error_set(&rerr, PV_EINVAL, "csv", "%s", _(why));
+        reject(im, &rerr);
+        return PV_OK;
+    }
+    if (pv_csv_count(r) != im->lay.ncols) {
+        pv_error_set(&rerr, PV_EINVAL, "csv", _("the row has %zu fields but the header has %zu"),
+                     pv_csv_count(r), im->lay.ncols);
+        reject(im, &rerr);
+        return PV_OK;
+    }
+    pv_person p = {0};
+    char key[KEY_SZ] = "";
+    if (im->lay.household >= 0 &&
+        household_key(pv_csv_field(r, (size_t)im->lay.household), key, &rerr) != PV_OK) {
+        reject(im, &rerr);
+        return PV_OK;
+    }
+    if (pv_person_set_field(&p, "national_id", pv_csv_field(r, (size_t)im->lay.natid), &rerr) !=
+        PV_OK) {
+        reject(im, &rerr);
+        return PV_OK;
+    }
+    long first = ids_line(&im->ids, p.national_id);
+    if (first) {
+        char reason[160];
+        snprintf(reason, sizeof reason, _("appears again in this file (first on line %ld)"),
+                 first);
+        pv_error_field(&rerr, "national_id", reason);
+        reject(im, &rerr);
+        return PV_OK;
+    }
+    pv_status rc = pv_person_find(im->ctx, p.national_id, &p, &rerr);
+    bool exists = rc == PV_OK;
+    if (rc == PV_ENOTFOUND) {
+        pv_error_clear(&rerr);
+    } else if (rc != PV_OK) {
+        if (fatal(rc))
+            goto fail;
+        reject(im, &rerr);
+        return PV_OK;
+    }
+    pv_casefile cf = {0};
+    bool cf_given[2] = {false, false};
+    rc = parse_row(im, &p, &cf, cf_given, &rerr);
+    if (rc == PV_OK)
+        rc = write_row(im, &p, exists, key, &cf, cf_given, &rerr);
+    if (rc == PV_OK) {
+        ids_add(&im->ids, p.national_id, pv_csv_line(r));
+        if (exists)
+            im->st.updated++;
+        else
+            im->st.imported++;
+        return PV_OK;
+    }
+    if (!fatal(rc)) {
+        reject(im, &rerr);
+        return PV_OK;
+    }
+fail:
+    *err = rerr;
+    return rc;
+}
+
+/* Commits when enough rows are in and no household is open. */
+static pv_status maybe_commit(importer *im, bool last, pv_error *err)
+{
+    im->in_batch++;
+    if (!last && (im->in_batch < im->o.batch_rows || im->horizon > im->row))
+        return PV_OK;
+    pv_status rc = pv_tx_commit(im->ctx, err);
+    if (rc != PV_OK)
+        return rc;
+    im->st.commits++;
+    im->in_batch = 0;
+    return last ? PV_OK : pv_tx_begin(im->ctx, err);
+}
+
+static pv_status second_pass(importer *im, FILE *f, pv_error *err)
+{
+    im->csv = pv_csv_new(f);
+    if (!im->csv)
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
+    int got = pv_csv_next(im->csv, err); /* the header, read in pass 1 */
+    if (got <= 0)
+        return got < 0 ? err->status
+                       : pv_error_set(err, PV_EINVAL, "csv", "%s", _("the file changed while it was read"));
+    if (im->o.rejects) {
+        const char **hdr = im->vals;
+        for (size_t i = 0; i < im->lay.ncols; i++)
+            hdr[i] = im->lay.names[i];
+        hdr[im->lay.ncols] = "error";
+        pv_csv_write_row(im->o.rejects, hdr, im->lay.ncols + 1);
+    }
+    pv_status rc = pv_tx_begin(im->ctx, err);
+    while (rc == PV_OK && (got = pv_csv_next(im->csv, err)) > 0) {
+        if (im->lay.household >= 0) {
+            char key[KEY_SZ];
+            if (household_key(pv_csv_field(im->csv, (size_t)im->lay.household), key, NULL) ==
+                    PV_OK && key[0]) {
+                uint32_t last = hh_last(&im->hh, hash_key(key));
+                if (last > im->horizon || last == ROW_NEVER)
+                    im->horizon = last;
+            }
+        }
+        rc = import_row(im, err);
+        im->st.rows++;
+        if (rc == PV_OK)
+            rc = maybe_commit(im, false, err);
+        im->row++;
+        if (im->o.on_progress && im->st.rows % PROGRESS_EVERY == 0)
+            im->o.on_progress(im->o.arg, &im->st);
+    }
+    if (rc == PV_OK && got < 0)
+        rc = err->status;
+    if (rc == PV_OK)
+        rc = maybe_commit(im, true, err);
+    if (rc != PV_OK)
+        pv_tx_rollback(im->ctx);
+    return rc;
+}
+
+static FILE *open_regular(const char *path, pv_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (!f) {
+        pv_error_set(err, PV_EFAIL, "csv", _("cannot open %s: %s"), path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        pv_error_set(err, PV_EUSAGE, "csv", _("%s is not a regular file"), path);
+        return NULL;
+    }
+    return f;
+}
+
+pv_status pv_import_csv(pv_ctx *ctx, const char *path, const pv_import_opts *opts,
+                        pv_import_stats *stats, pv_error *err)
+{
+    pv_status rc = pv_authz_check(ctx, PV_ACT_IMPORT, pv_ctx_branch(ctx), err);
+    if (rc != PV_OK)
+        return rc;
+    importer *im = calloc(1, sizeof *im);
+    if (!im)
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
+    im->ctx = ctx;
+    if (opts)
+        im->o = *opts;
+    if (!im->o.batch_rows)
+        im->o.batch_rows = IMPORT_BATCH_DEFAULT;
+    FILE *f = open_regular(path, err);
+    rc = f ? first_pass(im, f, err) : err->status;
+    if (rc == PV_OK && !ids_init(&im->ids, im->st.total))
+        rc = pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
+    if (rc == PV_OK && fseek(f, 0, SEEK_SET) != 0)
+        rc = pv_error_set(err, PV_EFAIL, "csv", _("cannot read %s again: %s"), path,
+                          strerror(errno));
+    if (rc == PV_OK)
+        rc = second_pass(im, f, err);
+    if (im->o.on_progress && rc == PV_OK)
+        im->o.on_progress(im->o.arg, &im->st);
+    if (stats)
+        *stats = im->st;
+    if (f)
+        fclose(f);
+    pv_csv_free(im->csv);
+    layout_free(&im->lay);
+    free(im->hh.s);
+    free(im->ids.s);
+    free(im);
+    return rc;
+}

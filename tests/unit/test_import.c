@@ -1,0 +1,353 @@
+/* Tests of the CSV import contract: header checks, bad rows rejected with
+ * line and field, good rows imported, updates instead of duplicates,
+ * duplicates within a file, households by key (also when their rows are
+ * not adjacent), case-file values, the rejects file, and commit points
+ * that never split a household. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parvande/context.h"
+#include "parvande/import.h"
+#include "parvande/records.h"
+
+static char dir[64];
+static pv_ctx *ctx;
+
+typedef struct rejection {
+    long line;
+    char field[32];
+    char message[256];
+} rejection;
+
+typedef struct captured {
+    rejection r[32];
+    size_t n;
+} captured;
+
+static void on_reject(void *arg, long line, const char *field, const char *message)
+{
+    captured *c = arg;
+    if (c->n >= 32)
+        return;
+    rejection *r = &c->r[c->n++];
+    r->line = line;
+    snprintf(r->field, sizeof r->field, "%s", field ? field : "");
+    snprintf(r->message, sizeof r->message, "%s", message);
+}
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/pv-import-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_ctx_open(path, PV_LANG_EN, &ctx, &err), PV_OK, "%s", err.message);
+}
+
+static void teardown(void)
+{
+    pv_ctx_close(ctx);
+    ctx = NULL;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static const char *write_csv(const char *name, const char *text)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static pv_status run_import(const char *text, captured *c, pv_import_stats *st,
+                            unsigned long batch, pv_error *err)
+{
+    const char *path = write_csv("in.csv", text);
+    pv_import_opts o = {.on_reject = on_reject, .arg = c, .batch_rows = batch};
+    return pv_import_csv(ctx, path, &o, st, err);
+}
+
+static pv_file_view *load(const char *natid)
+{
+    pv_file_view *v = NULL;
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_file_load(ctx, natid, &v, &err), PV_OK, "%s: %s", natid, err.message);
+    return v;
+}
+
+/* Valid national IDs (check digits computed by hand). */
+#define ID_A "0499370899"
+#define ID_B "0790419904"
+#define ID_C "0084575948"
+#define ID_D "0067749828"
+#define ID_E "1111111111" /* all the same digit: refused */
+
+#define HEADER "national_id,first_name,last_name,gender,birth_date,household,relation,covered,file_status\n"
+
+TestSuite(import_csv, .init = setup, .fini = teardown);
+
+Test(import_csv, households_and_case_files)
+{
+    captured c = {0};
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    const char *csv = HEADER
+        ID_A ",علی,محمدی,M,1360/01/15,H1,head,yes,active\n"
+        ID_B ",فاطمه,محمدی,F,1365/05/20,H1,spouse,yes,active\n"
+        ID_C ",زهرا,رضایی,زن,۱۳۸۰/۰۲/۱۰,H2,سرپرست,خیر,closed\n";
+    cr_assert_eq(run_import(csv, &c, &st, 0, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(st.total, 3);
+    cr_assert_eq(st.imported, 3);
+    cr_assert_eq(st.updated, 0);
+    cr_assert_eq(st.rejected, 0, "first rejection: line %ld %s", c.r[0].line, c.r[0].message);
+
+    pv_file_view *v = load(ID_B);
+    cr_assert_eq(v->n_members, 2);
+    cr_assert_str_eq(v->household_key, "H1");
+    cr_assert(v->has_file);
+    cr_assert(v->file.covered);
+    cr_assert_eq(v->file.status, PV_FILE_ACTIVE);
+    cr_assert_eq(v->person.relation, PV_REL_SPOUSE);
+    cr_assert_str_eq(v->person.birth_date, "1986-08-11");
+    pv_file_view_free(v);
+
+    v = load(ID_C);
+    cr_assert_eq(v->n_members, 1);
+    cr_assert_eq(v->person.gender, PV_GENDER_FEMALE);
+    cr_assert_str_eq(v->person.birth_date, "2001-04-30");
+    cr_assert_not(v->file.covered);
+    cr_assert_eq(v->file.status, PV_FILE_CLOSED);
+    cr_assert(pv_person_is_female_head(v, &v->person));
+    pv_file_view_free(v);
+}
+
+Test(import_csv, bad_rows_rejected_with_line_and_field)
+{
+    captured c = {0};
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    const char *csv = HEADER
+        ID_A ",علی,محمدی,M,1360/01/15,H1,head,,\n"    /* line 2: good */
+        "0499370898,رضا,کریمی,M,1360/01/15,,,,\n"     /* 3: check digit */
+        ID_E ",رضا,کریمی,M,1360/01/15,,,,\n"          /* 4: all same */
+        ID_B ",مریم,کریمی,X,1360/01/15,,,,\n"          /* 5: gender */
+        ID_C ",مریم,کریمی,F,1403/07/31,,,,\n"          /* 6: impossible date */
+        ID_D ",مریم,,F,1370/07/30,,,,\n"               /* 7: last name required */
+        ID_D ",مریم,کریمی,F,1370/07/30,,,maybe,\n"    /* 8: covered */
+        ID_D ",مریم,کریمی,F,1370/07/30\n"              /* 9: field count */
+        ID_D ",\"مریم\"x,کریمی,F,1370/07/30,,,,\n"     /* 10: broken quoting */
+        ID_D ",مریم,کریمی,F,1370/07/30,,,,\n";         /* 11: good */
+    cr_assert_eq(run_import(csv, &c, &st, 0, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(st.imported, 2);
+    cr_assert_eq(st.rejected, 8);
+    static const struct { long line; const char *field; } want[] = {
+        {3, "national_id"}, {4, "national_id"}, {5, "gender"}, {6, "birth_date"},
+        {7, "last_name"}, {8, "covered"}, {9, "csv"}, {10, "csv"},
+    };
+    cr_assert_eq(c.n, 8);
+    for (size_t i = 0; i < 8; i++) {
+        cr_assert_eq(c.r[i].line, want[i].line, "rejection %zu at line %ld", i, c.r[i].line);
+        cr_assert_str_eq(c.r[i].field, want[i].field, "line %ld", c.r[i].line);
+        cr_assert(c.r[i].message[0]);
+    }
+    /* every good row is in */
+    pv_file_view *v = load(ID_D);
+    cr_assert_str_eq(v->person.last_name, "کریمی");
+    pv_file_view_free(v);
+}
+
+Test(import_csv, same_national_id_twice_in_a_file)
+{
+    captured c = {0};
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    const char *csv = HEADER
+        ID_A ",علی,محمدی,M,1360/01/15,,,,\n"
+        ID_B ",فاطمه,محمدی,F,1365/05/20,,,,\n"
+        "۰۴۹۹۳۷۰۸۹۹,علی,حسینی,M,1361/01/15,,,,\n"; /* ID_A in Persian digits */
+    cr_assert_eq(run_import(csv, &c, &st, 0, &err), PV_OK);
+    cr_assert_eq(st.imported, 2);
+    cr_assert_eq(st.rejected, 1);
+    cr_assert_eq(c.r[0].line, 4);
+    cr_assert_str_eq(c.r[0].field, "national_id");
+    cr_assert(strstr(c.r[0].message, "line 2"), "%s", c.r[0].message);
+    pv_file_view *v = load(ID_A);
+    cr_assert_str_eq(v->person.last_name, "محمدی"); /* the first row stands */
+    pv_file_view_free(v);
+}
+
+Test(import_csv, existing_national_id_is_updated_not_duplicated)
+{
+    captured c = {0};
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    const char *first = "national_id,first_name,last_name,gender,birth_date,phone\n"
+                        ID_A ",علی,محمدی,M,1360/01/15,09121234567\n";
+    cr_assert_eq(run_import(first, &c, &st, 0, &err), PV_OK);
+    cr_assert_eq(st.imported, 1);
+    /* no phone column now: the stored phone stays */
+    const char *second = "last_name,national_id,first_name,gender,birth_date\n"
+                         "محمدی‌نژاد," ID_A ",علی,M,1360/01/15\n";
+    cr_assert_eq(run_import(second, &c, &st, 0, &err), PV_OK);
+    cr_assert_eq(st.imported, 0);
+    cr_assert_eq(st.updated, 1);
+    cr_assert_eq(st.rejected, 0);
+    pv_file_view *v = load(ID_A);
+    cr_assert_str_eq(v->person.last_name, "محمدی‌نژاد");
+    cr_assert_str_eq(v->person.phone, "09121234567");
+    cr_assert_eq(v->n_members, 1, "still one person in one household");
+    pv_file_view_free(v);
+    pv_person_version *h = NULL;
+    size_t n = 0;
+    cr_assert_eq(pv_person_history(ctx, ID_A, &h, &n, &err), PV_OK);
+    cr_assert_eq(n, 2, "the old version is kept");
+    cr_assert_str_eq(h[0].person.last_name, "محمدی");
+    free(h);
+}
+
+Test(import_csv, header_errors_name_the_column)
+{
+    captured c = {0};
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(run_import("national_id,first_name,last_name,gender,birth_date,shoe_size\n"
+                            ID_A ",علی,محمدی,M,1360/01/15,42\n", &c, &st, 0, &err), PV_EINVAL);
+    cr_assert(strstr(err.message, "shoe_size"), "%s", err.message);
+    pv_error_clear(&err);
+    cr_assert_eq(run_import("national_id,first_name,gender,birth_date\n", &c, &st, 0, &err),
+                 PV_EINVAL);
+    cr_assert(strstr(err.message, "last_name"), "%s", err.message);
+    pv_error_clear(&err);
+    cr_assert_eq(run_import("national_id,first_name,last_name,gender,birth_date,Gender\n", &c,
+                            &st, 0, &err), PV_EINVAL);
+    cr_assert(strstr(err.message, "gender"), "%s", err.message);
+    pv_error_clear(&err);
+    cr_assert_eq(run_import("", &c, &st, 0, &err), PV_EINVAL);
+    pv_error_clear(&err);
+    /* nothing was written */
+    pv_person p;
+    cr_assert_eq(pv_person_find(ctx, ID_A, &p, &err), PV_ENOTFOUND);
+    pv_error_clear(&err);
+}
+
+Test(import_csv, bom_crlf_quotes_and_persian_words)
+{
+    captured c = {0};
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    const char *csv =
+        "\xEF\xBB\xBF" "first_name,national_id,last_name,gender,birth_date,address,guardianship,"
+        "judicial_order,area,disability\r\n"
+        "علي," ID_A ",\"کريمی\",مرد,1400-02-03,\"تهران، خیابان \"\"آزادی\"\", پلاک ۳\","
+        "بی‌سرپرست,بله,informal,شدید\r\n"                                  /* line 2 */
+        "سارا," ID_B ",رضایی,F,1399/12/30,\"line one\nline two\",,,,\r\n" /* 3-4: newline */
+        "نرگس," ID_C ",رضایی,F,1399/12/31,,,,,\r\n";                      /* 5: no such day */
+    cr_assert_eq(run_import(csv, &c, &st, 0, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(st.imported, 1);
+    cr_assert_eq(st.rejected, 2);
+    cr_assert_eq(c.r[0].line, 3);
+    cr_assert_str_eq(c.r[0].field, "address");
+    cr_assert_eq(c.r[1].line, 5, "the line count goes on after a multi-line record");
+    cr_assert_str_eq(c.r[1].field, "birth_date");
+    pv_file_view *v = load(ID_A);
+    cr_assert_str_eq(v->person.first_name, "علی", "Arabic yeh stored as Persian");
+    cr_assert_str_eq(v->person.last_name, "کریمی");
+    cr_assert(strstr(v->person.address, "\"آزادی\", پلاک"), "%s", v->person.address);
+    cr_assert_eq(v->person.gender, PV_GENDER_MALE);
+    cr_assert_str_eq(v->person.birth_date, "2021-04-23");
+    cr_assert_eq(v->person.guardianship, PV_GUARD_ORPHAN);
+    cr_assert(v->person.judicial_order);
+    cr_assert_eq(v->person.area, PV_AREA_INFORMAL);
+    cr_assert_eq(v->person.disability, PV_DIS_SEVERE);
+    cr_assert_eq(v->n_members, 1, "a person without a key gets a household of their own");
+    pv_file_view_free(v);
+}
+
+Test(import_csv, rejects_file_has_the_rows_and_an_error_column)
+{
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    const char *path = write_csv("in.csv", "national_id,first_name,last_name,gender,birth_date\n"
+                                           ID_A ",علی,محمدی,M,1360/01/15\n"
+                                           "0499370898,\"رضا, پسر\",کریمی,M,1360/01/15\n");
+    char rpath[160];
+    snprintf(rpath, sizeof rpath, "%s/rejects.csv", dir);
+    FILE *rf = fopen(rpath, "w");
+    cr_assert_not_null(rf);
+    pv_import_opts o = {.rejects = rf};
+    cr_assert_eq(pv_import_csv(ctx, path, &o, &st, &err), PV_OK);
+    fclose(rf);
+    cr_assert_eq(st.rejected, 1);
+    rf = fopen(rpath, "r");
+    char buf[1024] = "";
+    size_t n = fread(buf, 1, sizeof buf - 1, rf);
+    fclose(rf);
+    buf[n] = '\0';
+    const char *want_start = "national_id,first_name,last_name,gender,birth_date,error\n"
+                             "0499370898,\"رضا, پسر\",کریمی,M,1360/01/15,";
+    cr_assert(strncmp(buf, want_start, strlen(want_start)) == 0, "%s", buf);
+    cr_assert(strstr(buf, "National ID"), "the reason names the field: %s", buf);
+}
+
+/* Commit points: with one row a batch, a commit may only fall where every
+ * household seen so far is complete. */
+Test(import_csv, commits_never_split_a_household)
+{
+    captured c = {0};
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    const char *hdr = "national_id,first_name,last_name,gender,birth_date,household\n";
+    char csv[1024];
+    /* H1 H2 H1 H3 H3: safe after rows 2 and 4 only, plus the final commit */
+    snprintf(csv, sizeof csv, "%s%s%s%s%s%s", hdr,
+             "0499370899,a,b,M,1360/01/01,H1\n", "0790419904,a,b,M,1360/01/01,H2\n",
+             "0084575948,a,b,M,1360/01/01,H1\n", "0067749828,a,b,M,1360/01/01,H3\n",
+             "1234567891,a,b,M,1360/01/01,H3\n");
+    cr_assert_eq(run_import(csv, &c, &st, 1, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(st.imported, 5);
+    cr_assert_eq(st.commits, 3);
+    pv_file_view *v = load("0499370899");
+    cr_assert_eq(v->n_members, 2, "rows apart in the file, one household");
+    pv_file_view_free(v);
+    /* adjacent households: a commit after each one */
+    snprintf(csv, sizeof csv, "%s%s%s%s%s%s", hdr,
+             "9876543210,a,b,M,1360/01/01,K1\n", "5554443338,a,b,M,1360/01/01,K1\n",
+             "3141592659,a,b,M,1360/01/01,K2\n", "2718281820,a,b,M,1360/01/01,K3\n",
+             "1618033980,a,b,M,1360/01/01,K3\n");
+    cr_assert_eq(run_import(csv, &c, &st, 1, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(st.imported, 5);
+    cr_assert_eq(st.commits, 4);
+}
+
+Test(import_csv, existing_household_key_gets_new_members)
+{
+    captured c = {0};
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(run_import("national_id,first_name,last_name,gender,birth_date,household\n"
+                            ID_A ",علی,محمدی,M,1360/01/15,H9\n", &c, &st, 0, &err), PV_OK);
+    cr_assert_eq(run_import("national_id,first_name,last_name,gender,birth_date,household,relation\n"
+                            ID_B ",سارا,محمدی,F,1390/01/15,H9,child\n", &c, &st, 0, &err), PV_OK);
+    pv_file_view *v = load(ID_A);
+    cr_assert_eq(v->n_members, 2);
+    pv_file_view_free(v);
+}
+
+Test(import_csv, missing_file_and_not_a_file)
+{
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_import_csv(ctx, "/nonexistent/x.csv", NULL, &st, &err), PV_EFAIL);
+    pv_error_clear(&err);
+    cr_assert_eq(pv_import_csv(ctx, "/tmp", NULL, &st, &err), PV_EUSAGE);
+    pv_error_clear(&err);
+}
