@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The interface in Persian, end to end: log in, search by a national ID typed
+# in Persian digits, open the file, edit two fields (one with a ZWNJ typed
+# with Ctrl-N), save, enroll in a service, leave; then the command line
+# confirms that the changes are in the database.
+. "$(dirname "$0")/tui_lib.sh"
+
+tui_make_db
+tui_start fa 100 30
+tui_wait "۱۴۰۳/۱۰/۲۶"                 # the title's Jalali date, Persian digits
+tui_login sara sarapass11
+tui_wait "sara"                        # the user in the title: logged in
+
+# Search: Persian digits narrow the list to the one file.
+tui_type "۰۰۱۲۳۴۵۶۷۹"
+tui_wait "۱۳۶۰/۰۵/۱۲"                 # her birth date in the result row
+tui_keys Enter
+tui_wait "۰۹۱۲۳۴۵۶۷۸۹"                # the file shows her phone
+
+# The file lists her household with its relations: her daughter is there.
+tui_screen | grep -qF "ﻢﯾﺮﻣ" || tui_fail "the household member مریم is not shown"
+
+# Edit the phone: its row is the 7th field; Enter opens the form on it.
+for _ in 1 2 3 4 5 6; do tui_keys Down; done
+tui_keys Enter
+tui_wait "ﺩﺮﻓ ﺕﺎﺼﺨﺸﻣ ﺶﯾﺍﺮﯾﻭ"          # «ویرایش مشخصات فرد»
+tui_keys C-u
+tui_type "۰۹۱۲۱۱۱۲۲۳۳"
+# Then the address, three fields on, with a half-space typed as Ctrl-N.
+tui_keys Tab Tab Tab C-u
+tui_type "کوچه نیم"
+tui_keys C-n
+tui_type "فاصله"
+tui_keys F2
+tui_wait "۰۹۱۲۱۱۱۲۲۳۳"                # back on the file, the new phone shown
+
+# Enroll: F7 goes to the first service she is eligible for and asks; F7 again enrolls.
+tui_keys F7
+tui_wait "F7"                          # the question names the key
+tui_keys F7
+i=0
+until pv_as sara sarapass11 enrollments 0012345679 --tsv 2>/dev/null | grep -q $'\t19072703102\t'; do
+  i=$((i + 1)); [ "$i" -lt 200 ] || tui_fail "the enrollment never reached the database"
+  sleep 0.05
+done
+
+# Leave.
+tui_keys F10
+tui_wait_exit
+[ "$(tui_exit_status)" = 0 ] || tui_fail "exit status $(tui_exit_status)"
+
+# The command line sees every change.
+show=$(pv_as sara sarapass11 show 0012345679 --tsv) || tui_fail "show failed"
+echo "$show" | grep -q $'\t09121112233\t' || tui_fail "phone not saved: $show"
+echo "$show" | grep -qF "کوچه نیم"$'\xe2\x80\x8c'"فاصله" || tui_fail "address with ZWNJ not saved: $show"
+pv_as sara sarapass11 enrollments 0012345679 --tsv | grep -q $'\t19072703102\tin_progress' \
+  || tui_fail "enrollment not in progress"
+echo "ok: Persian interface"

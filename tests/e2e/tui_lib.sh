@@ -1,0 +1,125 @@
+# Shared by the interface's end-to-end tests (tests/e2e/test_tui_*.sh):
+# a fixed small database, and driving the real program in a private tmux
+# server. tmux does no bidi, so a captured screen is exactly the cells the
+# program wrote, in visual order (Persian letters in presentation forms).
+# Waits poll the screen until a pattern shows (never fixed sleeps).
+
+set -u
+: "${PARVANDE:?PARVANDE must name the binary}"
+export PARVANDE_TODAY=2025-01-15 # 1403/10/26: titles and dates are fixed
+export TERM=xterm-256color
+unset KONSOLE_VERSION MLTERM NO_COLOR PARVANDE_DB
+TUI_SOCK="parvande-test-$$"
+TUI_DB="$TMPDIR/tui.db"
+TUI_LOG="$TMPDIR/tui-screen.log"
+export PARVANDE_IDLE_LOCK=${PARVANDE_IDLE_LOCK:-0}
+
+tui_cleanup() { tmux -L "$TUI_SOCK" kill-server 2>/dev/null || true; }
+trap tui_cleanup EXIT
+
+tui_fail() {
+  echo "FAIL: $*" >&2
+  echo "---- screen ----" >&2
+  tmux -L "$TUI_SOCK" capture-pane -p >&2 2>/dev/null || true
+  echo "----------------" >&2
+  exit 1
+}
+
+pv() { "$PARVANDE" --db "$TUI_DB" --lang en "$@"; }
+pv_as() { # pv_as USER PASSWORD ARGS...: a command as that user
+  local user=$1 pass=$2; shift 2
+  "$PARVANDE" --db "$TUI_DB" --lang en --user "$user" --password-fd 3 "$@" 3<<<"$pass"
+}
+
+# The fixture: four people in three households, the catalog, a caseworker.
+tui_make_db() {
+  rm -f "$TUI_DB" "$TUI_DB"-*
+  cat >"$TMPDIR/fixture.csv" <<'EOF'
+national_id,first_name,last_name,father_name,gender,birth_date,phone,province,county,address,household,relation,guardianship,judicial_order,covered,file_status,area
+0012345679,زهرا,احمدی,علی,female,1360/05/12,09123456789,تهران,ری,خیابان بهار,H1,head,none,no,yes,active,informal
+0023456787,مریم,احمدی,رضا,female,1390/02/01,,تهران,ری,خیابان بهار,H1,child,none,no,yes,active,informal
+0034567895,حسن,کریمی,محمد,male,1355/11/30,02155667788,اصفهان,کاشان,کوچه گل,H2,head,none,no,no,active,urban
+0045678911,Ali,Rezaei,Hossein,male,1395/07/15,,اصفهان,کاشان,,H3,head,orphan,yes,yes,active,urban
+EOF
+  pv init >/dev/null || tui_fail "init"
+  pv catalog-sync >/dev/null || tui_fail "catalog-sync"
+  pv import "$TMPDIR/fixture.csv" >/dev/null || tui_fail "import"
+  pv user add boss --role admin --password-fd 3 3<<<"bosspass11" >/dev/null || tui_fail "admin"
+  pv_as boss bosspass11 user add sara --role caseworker --password-fd 4 4<<<"sarapass11" \
+    >/dev/null || tui_fail "caseworker"
+}
+
+# tui_start LANG [COLS ROWS]: the program in a fresh tmux server.
+tui_start() {
+  local lang=$1 cols=${2:-100} rows=${3:-30}
+  tui_cleanup
+  # remain-on-exit: the pane stays after the program ends, for its status.
+  printf 'set -g remain-on-exit on\nset -g status off\n' >"$TMPDIR/tmux.conf"
+  tmux -L "$TUI_SOCK" -f "$TMPDIR/tmux.conf" new-session -d -x "$cols" -y "$rows" \
+    "echo \$\$ >'$TMPDIR/tui.pid'; exec '$PARVANDE' --db '$TUI_DB' --lang $lang 2>'$TMPDIR/tui.err'" \
+    || tui_fail "tmux did not start"
+}
+
+tui_screen() { tmux -L "$TUI_SOCK" capture-pane -p; }
+
+# tui_wait FIXED-STRING [SECONDS]: until the screen shows it.
+tui_wait() {
+  local want=$1 limit=${2:-10} i=0
+  while [ "$i" -lt $((limit * 20)) ]; do
+    if tui_screen | grep -qF -- "$want"; then return 0; fi
+    sleep 0.05
+    i=$((i + 1))
+  done
+  tui_fail "screen never showed: $want"
+}
+
+# tui_wait_gone FIXED-STRING [SECONDS]: until the screen no longer shows it.
+tui_wait_gone() {
+  local want=$1 limit=${2:-10} i=0
+  while [ "$i" -lt $((limit * 20)) ]; do
+    if ! tui_screen | grep -qF -- "$want"; then return 0; fi
+    sleep 0.05
+    i=$((i + 1))
+  done
+  tui_fail "screen still shows: $want"
+}
+
+tui_keys() { tmux -L "$TUI_SOCK" send-keys "$@"; }
+tui_type() { tmux -L "$TUI_SOCK" send-keys -l -- "$1"; }
+
+# Has the program exited (the pane is dead)? Waits up to 10 s.
+tui_wait_exit() {
+  local i=0
+  while [ "$i" -lt 200 ]; do
+    if [ "$(tmux -L "$TUI_SOCK" display-message -p '#{pane_dead}' 2>/dev/null)" = 1 ]; then
+      return 0
+    fi
+    sleep 0.05
+    i=$((i + 1))
+  done
+  tui_fail "the program did not exit"
+}
+
+tui_exit_status() { tmux -L "$TUI_SOCK" display-message -p '#{pane_dead_status}'; }
+
+tui_login() { # tui_login USER PASSWORD
+  tui_type "$1"
+  tui_keys Tab
+  tui_type "$2"
+  tui_keys Enter
+}
+
+# tui_golden NAME: the whole screen equals tests/golden/NAME.txt
+# (UPDATE_GOLDEN=1 rewrites it).
+tui_golden() {
+  local golden
+  golden="$(dirname "${BASH_SOURCE[0]}")/../golden/$1.txt"
+  if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+    tui_screen >"$golden"
+    return 0
+  fi
+  if ! tui_screen | diff -u "$golden" - >"$TMPDIR/golden.diff"; then
+    cat "$TMPDIR/golden.diff" >&2
+    tui_fail "screen differs from golden $1"
+  fi
+}

@@ -1,0 +1,126 @@
+/* parvande — the two widgets every screen reuses: a list (search results,
+ * a file's sections, the catalog, a card, the help) and a form (the search
+ * box, person forms, an assessment, the login). */
+#ifndef PARVANDE_TUI_WIDGET_H
+#define PARVANDE_TUI_WIDGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "parvande/error.h"
+#include "ui.h"
+
+/* ---- list ---------------------------------------------------------------- */
+
+typedef struct pv_list {
+    size_t n;        /* rows */
+    size_t sel;      /* selected row (meaningless when n == 0) */
+    size_t top;      /* first row shown */
+    int page;        /* rows shown at the last draw */
+    /* Draws row i on screen row y across the full width; `selected` asks
+     * for the selection's style. */
+    void (*draw_row)(pv_ui *ui, void *user, size_t i, int y, bool selected);
+    /* Whether row i can be selected (headings cannot); NULL: every row. */
+    bool (*selectable)(void *user, size_t i);
+    void *user;
+} pv_list;
+
+/* Sets the row count, keeping the selection in range and on a selectable row. */
+void pv_list_set_count(pv_list *l, size_t n);
+
+/* Draws rows top..top+rows-1, scrolled so the selection shows; an empty
+ * list shows `empty` (translated, may be NULL) instead. */
+void pv_list_draw(pv_ui *ui, pv_list *l, int top, int rows, const char *empty);
+
+/* The list's keys (PV_A_UP ... PV_A_LAST). Returns PV_CH_DRAW when it moved,
+ * PV_CH_NONE otherwise (also for an action that is not the list's). */
+unsigned pv_list_action(pv_list *l, int action);
+
+/* True when the list has a selected row. */
+bool pv_list_has_sel(const pv_list *l);
+
+/* ---- form ---------------------------------------------------------------- */
+
+typedef enum pv_field_kind {
+    PV_FK_TEXT = 0,  /* one line */
+    PV_FK_CHOICE,    /* a fixed set of values, Space cycles (typing works too) */
+    PV_FK_NOTE,      /* several lines, Enter breaks a line */
+    PV_FK_SECRET     /* a password: masked */
+} pv_field_kind;
+
+typedef struct pv_form_field {
+    const char *name;     /* machine name, handed to the form's validate */
+    char label[128];      /* translated */
+    bool required;
+    bool ltr;             /* IDs, dates, phones */
+    pv_field_kind kind;
+    char *value;          /* owned by the form, UTF-8 */
+    size_t cursor;        /* logical position in code points, at a grapheme boundary */
+    bool invalid;         /* the last check refused it */
+} pv_form_field;
+
+typedef struct pv_form_ops {
+    /* Checks (and may normalise into `norm`, size bytes; leave it "" to
+     * keep the text) a field's text when it is left. NULL: no check. */
+    pv_status (*validate)(void *user, const char *field, const char *text, char *norm,
+                          size_t size, pv_error *err);
+    /* The value after `current` in a choice field (dir +1 or -1), into out.
+     * Returns false when the field has no choices. */
+    bool (*cycle)(void *user, const char *field, const char *current, int dir, char *out,
+                  size_t size);
+} pv_form_ops;
+
+typedef struct pv_form {
+    pv_form_field *fields;
+    size_t n, cap;
+    size_t focus;
+    size_t top;           /* first field shown */
+    const pv_form_ops *ops;
+    void *user;
+    bool changed;         /* edited since created */
+} pv_form;
+
+/* An empty form. */
+void pv_form_init(pv_form *f, const pv_form_ops *ops, void *user);
+/* Frees the fields' values. */
+void pv_form_free(pv_form *f);
+/* Adds a field with an initial value (copied; NULL = ""). Returns its index,
+ * or -1 when out of memory. */
+int pv_form_add(pv_form *f, const char *name, const char *label, bool required, bool ltr,
+                pv_field_kind kind, const char *value);
+/* The current text of a field by name (NULL if no such field). */
+const char *pv_form_value(const pv_form *f, const char *name);
+/* Replaces a field's text (cursor to the end). */
+void pv_form_set(pv_form *f, size_t i, const char *text);
+
+/* Draws the fields from row top, labels `label_w` columns wide on the
+ * interface's start side, values beside them; places the cursor in the
+ * focused field. With label_w == 0 (a lone search box) no label is drawn. */
+void pv_form_draw(pv_ui *ui, pv_form *f, int top, int rows, int label_w);
+/* Rows the form takes. */
+int pv_form_rows(const pv_form *f);
+
+/* A form or editing action (pv_keys_form, pv_keys_edit). Moving off a field
+ * checks it; a refusal stays on the status line, naming the field and the
+ * reason (the caseworker may still move on, Save checks everything again).
+ * Returns what changed; *changed_text (may be NULL) is set when the text
+ * of the focused field changed. */
+unsigned pv_form_action(pv_ui *ui, pv_form *f, int action, bool *changed_text);
+/* A typed character. */
+unsigned pv_form_input(pv_ui *ui, pv_form *f, int key, bool *changed_text);
+/* Checks every field; on the first refusal focuses it, shows the reason and
+ * returns false. */
+bool pv_form_check_all(pv_ui *ui, pv_form *f);
+
+/* ---- text editing (the form's fields; exposed for tests) ---------------- */
+
+/* Inserts UTF-8 text at code-point position *cursor of a malloc'd string
+ * (*s may be reallocated); the cursor moves past it. Returns false when out
+ * of memory. */
+bool pv_edit_insert(char **s, size_t *cursor, const char *text);
+/* Byte offset of code-point position pos in s (the length when past it). */
+size_t pv_edit_byte_at(const char *s, size_t pos);
+/* Deletes the grapheme before (backward) or at the cursor. */
+void pv_edit_delete(char *s, size_t *cursor, bool backward);
+
+#endif
