@@ -73,6 +73,11 @@ static void sec_destroy(void *arg)
     for (size_t i = 0; i < s->n_pending; i++)
         pending_free_one(&s->pending[i]);
     free(s->pending);
+    for (size_t i = 0; i < s->n_sets; i++)
+        free(s->sets[i].runs);
+    free(s->sets);
+    free(s->bulk_source);
+    free(s->bulk_sha256);
     if (s->ctx && s->ctx->sec == s)
         s->ctx->sec = NULL;
     free(s);
@@ -326,6 +331,218 @@ static void fn_audit_log(sqlite3_context *c, int argc, sqlite3_value **argv)
     pv_error_clear(&err);
 }
 
+/* ---- bulk mode ---- */
+
+static pv_bulk_set *bulk_set(struct pv_security *s, const char *table, const char *op)
+{
+    for (size_t i = s->n_sets; i-- > 0;)
+        if (strcmp(s->sets[i].op, op) == 0 && strcmp(s->sets[i].table, table) == 0)
+            return &s->sets[i];
+    if (s->n_sets == s->cap_sets) {
+        size_t cap = s->cap_sets ? s->cap_sets * 2 : 8;
+        pv_bulk_set *v = realloc(s->sets, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        s->sets = v;
+        s->cap_sets = cap;
+    }
+    pv_bulk_set *set = &s->sets[s->n_sets++];
+    memset(set, 0, sizeof *set);
+    snprintf(set->table, sizeof set->table, "%s", table);
+    snprintf(set->op, sizeof set->op, "%s", op);
+    return set;
+}
+
+/* Notes that `op` touched record `id` of `table`: extends the last run
+ * when the id follows it (inserts hand out consecutive ids). */
+static void bulk_note(struct pv_security *s, const char *table, const char *op, int64_t id)
+{
+    pv_bulk_set *set = bulk_set(s, table, op);
+    if (!set) {
+        s->bulk_oom = true;
+        return;
+    }
+    set->count++;
+    if (set->n_runs > 0) {
+        pv_bulk_run *last = &set->runs[set->n_runs - 1];
+        if (id == last->hi + 1) {
+            last->hi = id;
+            return;
+        }
+        if (id >= last->lo && id <= last->hi)
+            return;
+    }
+    if (set->n_runs == set->cap_runs) {
+        size_t cap = set->cap_runs ? set->cap_runs * 2 : 16;
+        pv_bulk_run *v = realloc(set->runs, cap * sizeof *v);
+        if (!v) {
+            s->bulk_oom = true;
+            return;
+        }
+        set->runs = v;
+        set->cap_runs = cap;
+    }
+    set->runs[set->n_runs++] = (pv_bulk_run){id, id};
+}
+
+/* pv_audit_pass(op, tbl, id): the WHEN clause of every audit trigger. 1 =
+ * record this change as an entry of its own; in bulk mode it notes the
+ * record for the batch entry and returns 0, so the row costs no JSON, no
+ * hash and no insert. */
+static void fn_audit_pass(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    struct pv_security *s = sqlite3_user_data(c);
+    if (!s->bulk) {
+        sqlite3_result_int(c, 1);
+        return;
+    }
+    const char *op = value_text(argv[0]), *table = value_text(argv[1]);
+    bulk_note(s, table ? table : "", op ? op : "", sqlite3_value_int64(argv[2]));
+    sqlite3_result_int(c, 0);
+}
+
+static void bulk_clear(struct pv_security *s)
+{
+    for (size_t i = 0; i < s->n_sets; i++)
+        free(s->sets[i].runs);
+    s->n_sets = 0;
+    s->bulk_oom = false;
+}
+
+pv_status pv_audit_bulk_begin(pv_ctx *ctx, const char *source, const char *sha256,
+                              pv_error *err)
+{
+    pv_status rc = pv_audit_register(ctx, err);
+    if (rc != PV_OK)
+        return rc;
+    struct pv_security *s = ctx->sec;
+    bulk_clear(s);
+    free(s->bulk_source);
+    free(s->bulk_sha256);
+    s->bulk_source = dup_or_null(source);
+    s->bulk_sha256 = dup_or_null(sha256);
+    if ((source && !s->bulk_source) || (sha256 && !s->bulk_sha256))
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
+    s->bulk = true;
+    return PV_OK;
+}
+
+static void json_string(sqlite3_str *j, const char *v)
+{
+    if (!v) {
+        sqlite3_str_appendall(j, "null");
+        return;
+    }
+    sqlite3_str_appendchar(j, 1, '"');
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            sqlite3_str_appendf(j, "\\%c", *p);
+        else if (*p < 0x20)
+            sqlite3_str_appendf(j, "\\u%04x", *p);
+        else
+            sqlite3_str_appendchar(j, 1, (char)*p);
+    }
+    sqlite3_str_appendchar(j, 1, '"');
+}
+
+/* {"source":..,"sha256":..,"records":N,"changes":{"person":{"insert":[[lo,hi],..]}}} */
+static char *bulk_json(pv_ctx *ctx, struct pv_security *s)
+{
+    sqlite3_str *j = sqlite3_str_new(ctx->db);
+    int64_t records = 0;
+    for (size_t i = 0; i < s->n_sets; i++)
+        records += s->sets[i].count;
+    sqlite3_str_appendall(j, "{\"source\":");
+    json_string(j, s->bulk_source);
+    sqlite3_str_appendall(j, ",\"sha256\":");
+    json_string(j, s->bulk_sha256);
+    sqlite3_str_appendf(j, ",\"records\":%lld", (long long)records);
+    if (s->bulk_oom)
+        sqlite3_str_appendall(j, ",\"incomplete\":true");
+    sqlite3_str_appendall(j, ",\"changes\":{");
+    bool first_table = true;
+    for (size_t i = 0; i < s->n_sets; i++) {
+        bool seen = false; /* each table once, its operations together */
+        for (size_t k = 0; k < i; k++)
+            seen |= strcmp(s->sets[k].table, s->sets[i].table) == 0;
+        if (seen)
+            continue;
+        if (!first_table)
+            sqlite3_str_appendchar(j, 1, ',');
+        json_string(j, s->sets[i].table);
+        sqlite3_str_appendall(j, ":{");
+        first_table = false;
+        bool first_op = true;
+        for (size_t k = i; k < s->n_sets; k++) {
+            const pv_bulk_set *set = &s->sets[k];
+            if (strcmp(set->table, s->sets[i].table) != 0)
+                continue;
+            sqlite3_str_appendf(j, "%s\"%s\":[", first_op ? "" : ",", set->op);
+            first_op = false;
+            for (size_t r = 0; r < set->n_runs; r++)
+                sqlite3_str_appendf(j, "%s[%lld,%lld]", r ? "," : "", (long long)set->runs[r].lo,
+                                    (long long)set->runs[r].hi);
+            sqlite3_str_appendchar(j, 1, ']');
+        }
+        sqlite3_str_appendchar(j, 1, '}');
+    }
+    sqlite3_str_appendall(j, "}}");
+    return sqlite3_str_finish(j);
+}
+
+pv_status pv_audit_bulk_commit(pv_ctx *ctx, pv_error *err)
+{
+    struct pv_security *s = pv_sec(ctx);
+    if (!s || !s->bulk || s->n_sets == 0)
+        return PV_OK;
+    char *detail = bulk_json(ctx, s);
+    if (!detail)
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
+    pv_status rc = pv_audit_append(ctx, "import", NULL, 0, detail, NULL, err);
+    sqlite3_free(detail);
+    if (rc == PV_OK)
+        bulk_clear(s);
+    return rc;
+}
+
+void pv_audit_bulk_rollback(pv_ctx *ctx)
+{
+    struct pv_security *s = pv_sec(ctx);
+    if (s)
+        bulk_clear(s);
+}
+
+void pv_audit_bulk_end(pv_ctx *ctx)
+{
+    struct pv_security *s = pv_sec(ctx);
+    if (!s)
+        return;
+    bulk_clear(s);
+    s->bulk = false;
+}
+
+pv_status pv_audit_file_sha256(const char *path, char out[65], pv_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pv_error_set(err, PV_EFAIL, NULL, _("Cannot read %s."), path);
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char buf[16384];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        crypto_hash_sha256_update(&st, buf, n);
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return pv_error_set(err, PV_EFAIL, NULL, _("Cannot read %s."), path);
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, d);
+    sodium_bin2hex(out, 65, d, sizeof d);
+    return PV_OK;
+}
+
 pv_status pv_audit_register(pv_ctx *ctx, pv_error *err)
 {
     if (ctx->sec)
@@ -342,7 +559,10 @@ pv_status pv_audit_register(pv_ctx *ctx, pv_error *err)
                                    NULL, sec_destroy) != SQLITE_OK)
         return pv_db_error(ctx, err);
     ctx->sec = s;
-    if (sqlite3_create_function_v2(ctx->db, "pv_audit_log", 6, SQLITE_UTF8, s, fn_audit_log, NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_create_function_v2(ctx->db, "pv_audit_log", 6, SQLITE_UTF8, s, fn_audit_log, NULL,
+                                   NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function_v2(ctx->db, "pv_audit_pass", 3, SQLITE_UTF8, s, fn_audit_pass,
+                                   NULL, NULL, NULL) != SQLITE_OK)
         return pv_db_error(ctx, err);
     return PV_OK;
 }
@@ -508,17 +728,22 @@ static pv_status table_triggers(pv_ctx *ctx, const char *table, bool rowid,
         sqlite3_str *s = sqlite3_str_new(ctx->db);
         sqlite3_str_appendf(s, "CREATE TRIGGER \"pv_audit_%w_%s\" AFTER %s ON \"%w\"", table,
                             ops[k], k == 0 ? "INSERT" : k == 1 ? "UPDATE" : "DELETE", table);
-        if (k == 1) {
+        sqlite3_str_appendall(s, " WHEN ");
+        if (k == 1) { /* an update that changed something (checked first) */
             bool first = true;
             for (size_t i = 0; i < cols.n; i++) {
                 if (!column_meaningful(cols.v[i]))
                     continue;
-                sqlite3_str_appendf(s, "%s OLD.\"%w\" IS NOT NEW.\"%w\"", first ? " WHEN" : " OR",
+                sqlite3_str_appendf(s, "%sOLD.\"%w\" IS NOT NEW.\"%w\"", first ? "(" : " OR ",
                                     cols.v[i], cols.v[i]);
                 first = false;
             }
+            if (!first)
+                sqlite3_str_appendall(s, ") AND ");
         }
-        sqlite3_str_appendf(s, " BEGIN SELECT pv_audit_log('%s', '%q', ", ops[k], table);
+        sqlite3_str_appendf(s, "pv_audit_pass('%s', '%q', ", ops[k], table);
+        append_key(s, &cols, rowid, x);
+        sqlite3_str_appendf(s, ") BEGIN SELECT pv_audit_log('%s', '%q', ", ops[k], table);
         append_key(s, &cols, rowid, x);
         sqlite3_str_appendall(s, ", ");
         append_household(s, table, &cols, tables, x);
@@ -920,7 +1145,17 @@ pv_status pv_audit_show(pv_ctx *ctx, const char *national_id, pv_audit_entry **o
         return ok;
     if (pv_stmt(ctx,
                 "SELECT seq, at, actor, action, tbl, record_id, old_values, new_values, outcome,"
-                " reason FROM audit WHERE household_id = ?1 OR household_id = ?2 ORDER BY seq",
+                " reason FROM audit WHERE household_id = ?1 OR household_id = ?2"
+                " OR seq IN (SELECT a.seq FROM audit a, json_each(a.new_values, '$.changes') t,"
+                "  json_each(t.value) o, json_each(o.value) r"
+                "  WHERE a.action = 'import' AND json_valid(a.new_values) AND ("
+                "  (t.key = 'household' AND ?1 BETWEEN r.value ->> 0 AND r.value ->> 1)"
+                "  OR (t.key = 'person' AND EXISTS (SELECT 1 FROM person p"
+                "   WHERE (p.household_id = ?1 OR p.id = -?2)"
+                "   AND p.id BETWEEN r.value ->> 0 AND r.value ->> 1))"
+                "  OR (t.key = 'casefile' AND EXISTS (SELECT 1 FROM casefile c"
+                "   WHERE c.household_id = ?1 AND c.id BETWEEN r.value ->> 0 AND r.value ->> 1))))"
+                " ORDER BY seq",
                 &st, err) != PV_OK)
         return err ? err->status : PV_EFAIL;
     if (has_hh)

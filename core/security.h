@@ -11,6 +11,20 @@ typedef struct pv_sec_pending {
     char *actor, *action, *detail, *reason, *at;
 } pv_sec_pending;
 
+/* Bulk mode (pv_audit_bulk_begin): the records one batch touched, per
+ * table and operation, as runs of consecutive ids. */
+typedef struct pv_bulk_run {
+    int64_t lo, hi;
+} pv_bulk_run;
+
+typedef struct pv_bulk_set {
+    char table[32];
+    char op[8];          /* insert, update, delete */
+    pv_bulk_run *runs;
+    size_t n_runs, cap_runs;
+    int64_t count;
+} pv_bulk_set;
+
 /* Per-connection state of the security module. Created by
  * pv_audit_register, owned by the connection: SQLite frees it (through the
  * destructor of the pv_actor() function) when the connection closes. */
@@ -20,6 +34,12 @@ struct pv_security {
     void *now_arg;
     pv_sec_pending *pending;   /* refused attempts held during a transaction */
     size_t n_pending, cap_pending;
+    bool bulk;                 /* one entry per batch instead of per row */
+    char *bulk_source;         /* the import's file name and SHA-256 */
+    char *bulk_sha256;
+    pv_bulk_set *sets;
+    size_t n_sets, cap_sets;
+    bool bulk_oom;             /* a note was lost: the batch entry says so */
 };
 
 /* The security state of ctx, NULL before pv_audit_register. */

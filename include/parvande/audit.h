@@ -72,6 +72,48 @@ void pv_audit_refused(pv_ctx *ctx, const char *action, const char *detail, const
  * transaction or when none is held. */
 pv_status pv_audit_flush(pv_ctx *ctx, pv_error *err);
 
+/* ---- bulk import ----
+ *
+ * A full entry per row (old and new values as JSON, hashed) costs more than
+ * the import of the row itself, so an importer switches to bulk mode: the
+ * triggers then only note which records each statement inserted, updated
+ * or deleted, and the importer appends ONE entry per committed batch
+ * (action "import") naming the source file and its SHA-256, who imported
+ * it, and every record the batch touched, per table and operation, as runs
+ * of ids: {"source":..,"sha256":..,"records":N,"changes":{"person":
+ * {"insert":[[lo,hi],..],"update":[[lo,hi],..]},..}}. The batch entry is in
+ * the hash chain like any other; the values themselves are the rows (and
+ * the *_history tables for what an update replaced), and the file they
+ * came from is pinned by its hash. `audit show` lists the batch entries
+ * that touched a file.
+ *
+ * Use: pv_audit_bulk_begin once; for each batch, pv_audit_bulk_commit just
+ * before COMMIT (inside the transaction) or pv_audit_bulk_rollback after a
+ * ROLLBACK; pv_audit_bulk_end at the end (also on errors). A row undone by
+ * ROLLBACK TO a savepoint inside a batch may still be listed. */
+
+/* Enters bulk mode. `source` (a file name, may be NULL) and `sha256` (its
+ * hex SHA-256 from pv_audit_file_sha256, may be NULL) go into each batch
+ * entry. */
+pv_status pv_audit_bulk_begin(pv_ctx *ctx, const char *source, const char *sha256,
+                              pv_error *err);
+
+/* Appends the batch entry for the records noted since the last commit (none
+ * when nothing was noted) and starts a new batch. Call inside the batch's
+ * transaction, before COMMIT, so the entry and the rows commit together. */
+pv_status pv_audit_bulk_commit(pv_ctx *ctx, pv_error *err);
+
+/* Forgets the records noted since the last commit (their transaction was
+ * rolled back). */
+void pv_audit_bulk_rollback(pv_ctx *ctx);
+
+/* Leaves bulk mode, forgetting anything not committed. */
+void pv_audit_bulk_end(pv_ctx *ctx);
+
+/* The SHA-256 of a file's content as 64 hex digits into out. PV_EFAIL when
+ * it cannot be read. */
+pv_status pv_audit_file_sha256(const char *path, char out[65], pv_error *err);
+
 /* ---- reading ---- */
 
 typedef struct pv_audit_entry {

@@ -336,3 +336,64 @@ Test(security_audit, a_caseworker_may_not_verify)
     pv_error_clear(&err);
     pv_test_db_close(ctx);
 }
+
+Test(security_audit, bulk_mode_writes_one_entry_per_batch_that_show_finds)
+{
+    pv_ctx *ctx = open_audited();
+    pv_error err = PV_ERROR_INIT;
+    pv_id hh = 0;
+    cr_assert_eq(pv_household_create(ctx, "B1", &hh, &err), PV_OK);
+    int64_t before = count_where(ctx, "SELECT count(*) FROM audit");
+    cr_assert_eq(pv_audit_bulk_begin(ctx, "people.csv", "ab12", &err), PV_OK);
+    cr_assert_eq(pv_tx_begin(ctx, &err), PV_OK);
+    pv_id first = save_person(ctx, 21, "Zahra", hh);
+    save_person(ctx, 22, "Reza", hh);
+    pv_id last = save_person(ctx, 23, "Sara", 0);
+    cr_assert_eq(count_where(ctx, "SELECT count(*) FROM audit"), before, "no entry per row");
+    cr_assert_eq(pv_audit_bulk_commit(ctx, &err), PV_OK, "%s", err.message ? err.message : "");
+    cr_assert_eq(pv_tx_commit(ctx, &err), PV_OK);
+    /* a batch rolled back leaves nothing */
+    cr_assert_eq(pv_tx_begin(ctx, &err), PV_OK);
+    save_person(ctx, 24, "Gone", 0);
+    pv_tx_rollback(ctx);
+    pv_audit_bulk_rollback(ctx);
+    cr_assert_eq(pv_audit_bulk_commit(ctx, &err), PV_OK);
+    pv_audit_bulk_end(ctx);
+
+    cr_assert_eq(count_where(ctx, "SELECT count(*) FROM audit WHERE action = 'import'"), 1);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM audit WHERE action = 'import' AND actor = 'system'"
+             " AND new_values ->> '$.source' = 'people.csv' AND new_values ->> '$.sha256' = 'ab12'"
+             " AND new_values ->> '$.changes.person.insert[0][0]' = %lld"
+             " AND new_values ->> '$.changes.person.insert[0][1]' = %lld",
+             (long long)first, (long long)last);
+    cr_assert_eq(count_where(ctx, sql), 1);
+    cr_assert_eq(verify(ctx).problem, PV_AUDIT_INTACT);
+
+    /* back to an entry per row */
+    save_person(ctx, 25, "After", 0);
+    cr_assert_eq(count_where(ctx, "SELECT count(*) FROM audit WHERE action = 'insert'"
+                                  " AND tbl = 'person'"), 1);
+
+    char nid[11];
+    pv_audit_entry *e = NULL;
+    size_t n = 0;
+    for (unsigned long k = 22; k <= 23; k++) { /* in a household, and alone */
+        pv_test_natid(k, nid);
+        cr_assert_eq(pv_audit_show(ctx, nid, &e, &n, &err), PV_OK);
+        bool saw_import = false;
+        for (size_t i = 0; i < n; i++)
+            saw_import |= strcmp(e[i].action, "import") == 0;
+        cr_assert(saw_import, "the batch entry is in the history of %s", nid);
+        pv_audit_entries_free(e, n);
+    }
+    pv_test_natid(25, nid);
+    cr_assert_eq(pv_audit_show(ctx, nid, &e, &n, &err), PV_OK);
+    cr_assert_geq(n, 1);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_str_neq(e[i].action, "import", "a later person is not in the batch");
+    cr_assert_str_eq(e[n - 1].action, "insert");
+    pv_audit_entries_free(e, n);
+    pv_test_db_close(ctx);
+}
