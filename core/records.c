@@ -1,6 +1,7 @@
 /* parvande — the person's fields: one table shared by every input path
  * (CSV, forms, command line). Parsing accepts English and Persian words
  * and any digits; the stored values are normalised text and enum codes. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -104,52 +105,93 @@ static void fold_word(const char *in, char *out, size_t size)
     pv_text_fold(tmp, out, size);
 }
 
-/* Looks `folded` up in "value:word" pairs; -1 when absent. */
-static int lookup_words(const char *const *words, const char *folded)
+/* Every accepted word of every enum, folded once (the words are constants,
+ * so this is a table computed on first use, not state): an importer parses
+ * several enum fields a row and must not fold dozens of words for each. */
+#define BOOL_KIND (PV_ENUM_FILE_STATUS + 1)
+typedef struct folded_word {
+    int value;
+    char text[48];
+} folded_word;
+static struct {
+    folded_word w[64];
+    size_t n;
+} folded[BOOL_KIND + 1];
+static pthread_once_t folded_once = PTHREAD_ONCE_INIT;
+
+static void fold_add(int kind, int value, const char *word)
 {
-    char w[256];
-    for (size_t i = 0; words[i]; i++) {
-        const char *colon = strchr(words[i], ':');
-        fold_word(colon + 1, w, sizeof w);
-        if (strcmp(w, folded) == 0)
-            return words[i][0] - '0';
+    if (!*word || folded[kind].n == sizeof folded[kind].w / sizeof *folded[kind].w)
+        return;
+    folded_word *f = &folded[kind].w[folded[kind].n];
+    fold_word(word, f->text, sizeof f->text);
+    f->value = value;
+    if (f->text[0])
+        folded[kind].n++;
+}
+
+static void fold_pairs(int kind, const char *const *words)
+{
+    for (size_t i = 0; words[i]; i++)
+        fold_add(kind, words[i][0] - '0', strchr(words[i], ':') + 1);
+}
+
+static void fold_tables(void)
+{
+    for (int k = 0; k <= PV_ENUM_FILE_STATUS; k++) {
+        for (int v = 0; v < enums[k].n; v++) {
+            fold_add(k, v, enums[k].codes[v]);
+            fold_add(k, v, enums[k].labels[v]);
+        }
+        fold_pairs(k, enums[k].words);
     }
+    fold_pairs(BOOL_KIND, bool_words);
+}
+
+/* The value of folded input among a kind's words, else -1. */
+static int folded_lookup(int kind, const char *in)
+{
+    pthread_once(&folded_once, fold_tables);
+    for (size_t i = 0; i < folded[kind].n; i++)
+        if (strcmp(folded[kind].w[i].text, in) == 0)
+            return folded[kind].w[i].value;
     return -1;
 }
 
-/* The value of typed text for an enum: its code, its English label, its
- * label in the current language, or a listed synonym. -1 if none. */
+/* The value of typed text for an enum: its code, its English label, a
+ * listed synonym in either language, or its label in the current language.
+ * -1 if none. */
 static int enum_parse(pv_enum_kind kind, const char *text)
 {
     const enum_def *e = &enums[kind];
-    char folded[256], w[256];
-    fold_word(text, folded, sizeof folded);
-    if (!*folded)
+    char in[256], w[256];
+    fold_word(text, in, sizeof in);
+    if (!*in)
         return -1;
-    for (int v = 0; v < e->n; v++) {
-        const char *cands[] = {e->codes[v], e->labels[v], *e->labels[v] ? _(e->labels[v]) : ""};
-        for (size_t i = 0; i < 3; i++) {
-            fold_word(cands[i], w, sizeof w);
-            if (*w && strcmp(w, folded) == 0)
-                return v;
-        }
+    int v = folded_lookup((int)kind, in);
+    for (int i = 0; v < 0 && i < e->n; i++) { /* a translation of another language */
+        if (!*e->labels[i])
+            continue;
+        fold_word(_(e->labels[i]), w, sizeof w);
+        if (strcmp(w, in) == 0)
+            v = i;
     }
-    return lookup_words(e->words, folded);
+    return v;
 }
 
 static int bool_parse(const char *text)
 {
-    char folded[256];
-    fold_word(text, folded, sizeof folded);
-    if (!*folded)
+    char in[256], w[256];
+    fold_word(text, in, sizeof in);
+    if (!*in)
         return -1;
-    char w[256];
-    for (int v = 0; v <= 1; v++) { /* the words shown in the current language */
-        fold_word(v ? _("yes") : _("no"), w, sizeof w);
-        if (strcmp(w, folded) == 0)
-            return v;
+    int v = folded_lookup(BOOL_KIND, in);
+    for (int i = 0; v < 0 && i <= 1; i++) { /* the words shown in the current language */
+        fold_word(i ? _("yes") : _("no"), w, sizeof w);
+        if (strcmp(w, in) == 0)
+            v = i;
     }
-    return lookup_words(bool_words, folded);
+    return v;
 }
 
 static const char *enum_code(pv_enum_kind kind, int v)

@@ -5,7 +5,9 @@
  * with CHECK constraints, dates ISO-8601 Gregorian text, timestamps UTC
  * "YYYY-MM-DDTHH:MM:SS.sssZ", ids are branch_code << 40 | sequence.
  * History: AFTER UPDATE/DELETE triggers copy the old row into *_history
- * with when and by whom it was replaced, so nothing is ever lost. */
+ * with when and by whom it was replaced, so nothing is ever lost.
+ * Enum CHECKs are OR chains, not IN lists: SQLite builds an ephemeral table
+ * for an IN list on every row it checks, which costs a bulk import dearly. */
 #include "internal.h"
 
 #define PV_NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
@@ -35,13 +37,15 @@ const char pv_sql_files[] =
     "  id INTEGER PRIMARY KEY,\n"
     "  household_id INTEGER REFERENCES household(id),\n"
     "  relation TEXT NOT NULL DEFAULT 'head'\n"
-    "    CHECK (relation IN ('head','spouse','child','parent','sibling','other')),\n"
+    "    CHECK (relation = 'head' OR relation = 'spouse' OR relation = 'child'\n"
+    "      OR relation = 'parent' OR relation = 'sibling' OR relation = 'other'),\n"
     "  national_id TEXT NOT NULL UNIQUE\n"
     "    CHECK (length(national_id) = 10 AND national_id NOT GLOB '*[^0-9]*'),\n"
     "  first_name TEXT NOT NULL,\n"
     "  last_name TEXT NOT NULL,\n"
     "  father_name TEXT NOT NULL DEFAULT '',\n"
-    "  gender TEXT NOT NULL DEFAULT 'unknown' CHECK (gender IN ('unknown','female','male')),\n"
+    "  gender TEXT NOT NULL DEFAULT 'unknown'\n"
+    "    CHECK (gender = 'unknown' OR gender = 'female' OR gender = 'male'),\n"
     "  birth_date TEXT NOT NULL DEFAULT ''\n"
     "    CHECK (birth_date = '' OR birth_date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),\n"
     "  phone TEXT NOT NULL DEFAULT '' CHECK (phone NOT GLOB '*[^0-9]*'),\n"
@@ -49,12 +53,14 @@ const char pv_sql_files[] =
     "  county TEXT NOT NULL DEFAULT '',\n"
     "  address TEXT NOT NULL DEFAULT '',\n"
     "  area TEXT NOT NULL DEFAULT 'unknown'\n"
-    "    CHECK (area IN ('unknown','urban','rural','informal')),\n"
+    "    CHECK (area = 'unknown' OR area = 'urban' OR area = 'rural' OR area = 'informal'),\n"
     "  disability TEXT NOT NULL DEFAULT 'none'\n"
-    "    CHECK (disability IN ('none','mild','moderate','severe','very_severe')),\n"
+    "    CHECK (disability = 'none' OR disability = 'mild' OR disability = 'moderate'\n"
+    "      OR disability = 'severe' OR disability = 'very_severe'),\n"
     "  guardianship TEXT NOT NULL DEFAULT 'none'\n"
-    "    CHECK (guardianship IN ('none','orphan','poorly_supervised')),\n"
-    "  judicial_order INTEGER NOT NULL DEFAULT 0 CHECK (judicial_order IN (0, 1)),\n"
+    "    CHECK (guardianship = 'none' OR guardianship = 'orphan'\n"
+    "      OR guardianship = 'poorly_supervised'),\n"
+    "  judicial_order INTEGER NOT NULL DEFAULT 0 CHECK (judicial_order = 0 OR judicial_order = 1),\n"
     "  branch_code INTEGER NOT NULL CHECK (branch_code BETWEEN 1 AND 8388607),\n"
     /* search keys: pv_text_fold of the names (no spaces, no ZWNJ, folded letters) */
     "  fold_first TEXT NOT NULL,\n"
@@ -76,8 +82,8 @@ const char pv_sql_files[] =
     "  id INTEGER PRIMARY KEY,\n"
     "  household_id INTEGER NOT NULL UNIQUE REFERENCES household(id),\n"
     "  branch_code INTEGER NOT NULL CHECK (branch_code BETWEEN 1 AND 8388607),\n"
-    "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','closed')),\n"
-    "  covered INTEGER NOT NULL DEFAULT 0 CHECK (covered IN (0, 1)),\n"
+    "  status TEXT NOT NULL DEFAULT 'active' CHECK (status = 'active' OR status = 'closed'),\n"
+    "  covered INTEGER NOT NULL DEFAULT 0 CHECK (covered = 0 OR covered = 1),\n"
     "  opened_on TEXT NOT NULL DEFAULT '',\n"
     "  closed_on TEXT NOT NULL DEFAULT '',\n"
     "  caseworker TEXT NOT NULL DEFAULT '',\n"
@@ -104,7 +110,7 @@ const char pv_sql_files[] =
      * until replaced_at (by replaced_by). */
     "CREATE TABLE person_history (\n"
     "  hist_id INTEGER PRIMARY KEY,\n"
-    "  op TEXT NOT NULL CHECK (op IN ('update','delete')),\n"
+    "  op TEXT NOT NULL CHECK (op = 'update' OR op = 'delete'),\n"
     "  replaced_at TEXT NOT NULL,\n"
     "  replaced_by TEXT NOT NULL,\n"
     "  id INTEGER NOT NULL, household_id INTEGER, relation TEXT, national_id TEXT,\n"
@@ -117,7 +123,7 @@ const char pv_sql_files[] =
 
     "CREATE TABLE casefile_history (\n"
     "  hist_id INTEGER PRIMARY KEY,\n"
-    "  op TEXT NOT NULL CHECK (op IN ('update','delete')),\n"
+    "  op TEXT NOT NULL CHECK (op = 'update' OR op = 'delete'),\n"
     "  replaced_at TEXT NOT NULL,\n"
     "  replaced_by TEXT NOT NULL,\n"
     "  id INTEGER NOT NULL, household_id INTEGER, branch_code INTEGER, status TEXT,\n"
@@ -128,7 +134,7 @@ const char pv_sql_files[] =
 
     "CREATE TABLE assessment_history (\n"
     "  hist_id INTEGER PRIMARY KEY,\n"
-    "  op TEXT NOT NULL CHECK (op IN ('update','delete')),\n"
+    "  op TEXT NOT NULL CHECK (op = 'update' OR op = 'delete'),\n"
     "  replaced_at TEXT NOT NULL,\n"
     "  id INTEGER NOT NULL, file_id INTEGER, date TEXT, author TEXT, text TEXT,\n"
     "  created_at TEXT\n"
