@@ -298,6 +298,12 @@ pv_status pv_first_admin(pv_ctx *ctx, const char *name, const char *password,
     pv_status rc = pv_audit_register(ctx, err);
     if (rc != PV_OK)
         return rc;
+    bool any = true;
+    if ((rc = pv_users_exist(ctx, &any, err)) != PV_OK)
+        return rc;
+    if (any)
+        return pv_error_set(err, PV_ECONFLICT, "user", "%s",
+                            _("The database already has users; an administrator adds the others."));
     if (ctx->actor.role != PV_ROLE_SYSTEM)
         return pv_error_set(err, PV_EDENIED, NULL, "%s",
                             _("Not permitted: only the set-up creates the first administrator."));
