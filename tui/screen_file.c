@@ -26,7 +26,7 @@ static const pv_binding file_own[] = {
     {PV_KEY(KEY_F(5)), A_MEMBER, N_("Member"), N_("Add a member to the household")},
     {PV_KEY(KEY_F(6)), A_ASSESS, N_("Assess"), N_("Write an assessment on the case file")},
     {PV_KEY(KEY_F(7)), A_ENROLL, N_("Enroll"), N_("Enroll in the selected service (press twice); elsewhere, go to the first service the person is eligible for")},
-    {PV_KEY(KEY_F(8)), A_CASEFILE, N_("CaseFile"), N_("Edit the case file: covered, status, caseworker")},
+    {PV_KEY(KEY_F(8)), A_CASEFILE, N_("Case"), N_("Edit the case file: covered, status, caseworker")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap file_keys = {file_own, pv_keys_list, NULL};
@@ -332,7 +332,7 @@ static void file_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
     file *f = user;
     const row *r = &f->rows[i];
     pv_style st = selected ? PV_ST_SELECTED : PV_ST_TEXT;
-    int cols = ui->draw.cols, label_w = cols >= 100 ? 26 : 20;
+    int cols = ui->draw.cols, label_w = cols >= 100 ? 26 : 22;
     pv_draw_fill(&ui->draw, y, 0, cols, st);
     switch (r->kind) {
     case R_HEAD:

@@ -186,7 +186,7 @@ static bool build_person_form(pv_ui *ui, fscreen *s)
         if (is_new && strcmp(fi[i].name, "relation") == 0)
             value[0] = '\0';
         bool req = fi[i].required || (strcmp(fi[i].name, "relation") == 0 && is_new);
-        int at = pv_form_add(&s->form, fi[i].name, _(fi[i].label), req, fi[i].ltr,
+        int at = pv_form_add(&s->form, fi[i].name, fi[i].label, req, fi[i].ltr,
                              is_choice(fi[i].name) ? PV_FK_CHOICE : PV_FK_TEXT, value);
         if (at < 0)
             return false;
@@ -248,18 +248,18 @@ static bool build_other_form(pv_ui *ui, fscreen *s)
         pv_today(today);
         pv_draw_date(today, j, sizeof j);
         pv_form_init(&s->form, &assessment_ops, s);
-        return pv_form_add(&s->form, "date", _("Date"), true, true, PV_FK_TEXT, j) >= 0 &&
-               pv_form_add(&s->form, "assessment", _("Assessment"), true, false, PV_FK_NOTE,
+        return pv_form_add(&s->form, "date", N_("Date"), true, true, PV_FK_TEXT, j) >= 0 &&
+               pv_form_add(&s->form, "assessment", N_("Assessment"), true, false, PV_FK_NOTE,
                            "") >= 0 &&
                ((s->form.focus = 1), true);
     }
     pv_form_init(&s->form, &casefile_ops, s);
     const pv_casefile *c = &s->casefile;
-    return pv_form_add(&s->form, "covered", _("Covered"), true, false, PV_FK_CHOICE,
+    return pv_form_add(&s->form, "covered", N_("Covered"), true, false, PV_FK_CHOICE,
                        c->covered ? _("yes") : _("no")) >= 0 &&
-           pv_form_add(&s->form, "file_status", _("File status"), true, false, PV_FK_CHOICE,
+           pv_form_add(&s->form, "file_status", N_("File status"), true, false, PV_FK_CHOICE,
                        c->status == PV_FILE_ACTIVE ? _("active") : _("closed")) >= 0 &&
-           pv_form_add(&s->form, "caseworker", _("Caseworker"), false, true, PV_FK_TEXT,
+           pv_form_add(&s->form, "caseworker", N_("Caseworker"), false, true, PV_FK_TEXT,
                        c->caseworker) >= 0;
 }
 
@@ -535,19 +535,10 @@ static unsigned form_input(pv_ui *ui, void *st, int key)
 
 static unsigned form_reload(pv_ui *ui, void *st)
 {
-    /* Only the language changed under us: relabel, keep what was typed. */
-    fscreen *s = st;
-    size_t n;
-    const pv_field_info *fi = pv_person_fields(&n);
-    for (size_t i = 0; i < s->form.n; i++) {
-        pv_form_field *fl = &s->form.fields[i];
-        const char *label = pv_field_label(fl->name);
-        for (size_t k = 0; k < n; k++)
-            if (strcmp(fi[k].name, fl->name) == 0)
-                label = _(fi[k].label);
-        snprintf(fl->label, sizeof fl->label, "%s", label);
-    }
+    /* Only the language can change under a form: labels are translated
+     * when drawn, and what was typed stays. */
     (void)ui;
+    (void)st;
     return PV_CH_DRAW;
 }
 

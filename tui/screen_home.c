@@ -17,7 +17,7 @@ static const pv_binding home_own[] = {
     {'\r', A_OPEN, NULL, N_("Open the selected file")},
     {PV_KEY(KEY_ENTER), A_OPEN, NULL, NULL},
     {PV_KEY(KEY_F(3)), A_NEW_HOUSEHOLD, N_("New"), N_("Register a new household")},
-    {PV_KEY(KEY_F(4)), A_CATALOG, N_("Services"), N_("Browse the catalog of services")},
+    {PV_KEY(KEY_F(4)), A_CATALOG, N_("Catalog"), N_("Browse the catalog of services")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap home_keys = {home_own, pv_keys_list, pv_keys_edit, NULL};
@@ -91,7 +91,7 @@ static void *home_open(pv_ui *ui, const void *arg)
     if (!h)
         return NULL;
     pv_form_init(&h->box, NULL, h);
-    if (pv_form_add(&h->box, "query", _("Search"), false, false, PV_FK_TEXT, "") < 0) {
+    if (pv_form_add(&h->box, "query", N_("Search"), false, false, PV_FK_TEXT, "") < 0) {
         pv_form_free(&h->box);
         free(h);
         return NULL;

@@ -36,20 +36,20 @@ static bool build(login *l, const pv_ctx *ctx)
     pv_form_init(&l->form, NULL, l);
     switch (l->mode) {
     case PV_LOGIN_SETUP:
-        return pv_form_add(&l->form, "user", _("User name"), true, true, PV_FK_TEXT, "") >= 0 &&
-               pv_form_add(&l->form, "password", _("Password"), true, true, PV_FK_SECRET, "") >=
+        return pv_form_add(&l->form, "user", N_("User name"), true, true, PV_FK_TEXT, "") >= 0 &&
+               pv_form_add(&l->form, "password", N_("Password"), true, true, PV_FK_SECRET, "") >=
                    0 &&
-               pv_form_add(&l->form, "password2", _("Password again"), true, true, PV_FK_SECRET,
+               pv_form_add(&l->form, "password2", N_("Password again"), true, true, PV_FK_SECRET,
                            "") >= 0;
     case PV_LOGIN_LOCK:
-        return pv_form_add(&l->form, "user", _("User name"), false, true, PV_FK_TEXT,
+        return pv_form_add(&l->form, "user", N_("User name"), false, true, PV_FK_TEXT,
                            pv_ctx_actor(ctx)->name) >= 0 &&
-               pv_form_add(&l->form, "password", _("Password"), true, true, PV_FK_SECRET, "") >=
+               pv_form_add(&l->form, "password", N_("Password"), true, true, PV_FK_SECRET, "") >=
                    0 &&
                ((l->form.focus = 1), true);
     default:
-        return pv_form_add(&l->form, "user", _("User name"), true, true, PV_FK_TEXT, "") >= 0 &&
-               pv_form_add(&l->form, "password", _("Password"), true, true, PV_FK_SECRET, "") >=
+        return pv_form_add(&l->form, "user", N_("User name"), true, true, PV_FK_TEXT, "") >= 0 &&
+               pv_form_add(&l->form, "password", N_("Password"), true, true, PV_FK_SECRET, "") >=
                    0;
     }
 }
@@ -175,22 +175,6 @@ static unsigned login_input(pv_ui *ui, void *st, int key)
     return pv_form_input(ui, &l->form, key, NULL);
 }
 
-static unsigned login_reload(pv_ui *ui, void *st)
-{
-    login *l = st;
-    static const struct { const char *name, *label; } labels[] = {
-        {"user", N_("User name")}, {"password", N_("Password")},
-        {"password2", N_("Password again")},
-    };
-    for (size_t i = 0; i < l->form.n; i++)
-        for (size_t k = 0; k < sizeof labels / sizeof *labels; k++)
-            if (strcmp(l->form.fields[i].name, labels[k].name) == 0)
-                snprintf(l->form.fields[i].label, sizeof l->form.fields[i].label, "%s",
-                         _(labels[k].label));
-    (void)ui;
-    return PV_CH_DRAW;
-}
-
 const pv_screen pv_screen_login = {
     .name = "login",
     .keys = login_keys,
@@ -200,5 +184,5 @@ const pv_screen pv_screen_login = {
     .draw = login_draw,
     .action = login_action,
     .input = login_input,
-    .reload = login_reload,
+    .reload = NULL,
 };

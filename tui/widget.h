@@ -50,7 +50,7 @@ typedef enum pv_field_kind {
 
 typedef struct pv_form_field {
     const char *name;     /* machine name, handed to the form's validate */
-    char label[128];      /* translated */
+    const char *label;    /* msgid, translated when drawn (the language may switch) */
     bool required;
     bool ltr;             /* IDs, dates, phones */
     pv_field_kind kind;
@@ -84,8 +84,8 @@ typedef struct pv_form {
 void pv_form_init(pv_form *f, const pv_form_ops *ops, void *user);
 /* Frees the fields' values. */
 void pv_form_free(pv_form *f);
-/* Adds a field with an initial value (copied; NULL = ""). Returns its index,
- * or -1 when out of memory. */
+/* Adds a field with an initial value (copied; NULL = ""); `label` is a
+ * msgid with static storage. Returns its index, or -1 when out of memory. */
 int pv_form_add(pv_form *f, const char *name, const char *label, bool required, bool ltr,
                 pv_field_kind kind, const char *value);
 /* The current text of a field by name (NULL if no such field). */

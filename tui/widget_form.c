@@ -105,7 +105,7 @@ int pv_form_add(pv_form *f, const char *name, const char *label, bool required, 
     if (!fl->value)
         return -1;
     fl->name = name;
-    snprintf(fl->label, sizeof fl->label, "%s", label);
+    fl->label = label;
     fl->required = required;
     fl->ltr = ltr;
     fl->kind = kind;
@@ -156,7 +156,7 @@ static bool check_field(pv_ui *ui, pv_form *f, size_t i, bool for_save)
     if (!fl->value[0]) {
         if (fl->required && for_save) {
             fl->invalid = true;
-            pv_ui_status(ui, PV_MSG_ERROR, "%s: %s", fl->label, _("this field is required"));
+            pv_ui_status(ui, PV_MSG_ERROR, "%s: %s", _(fl->label), _("this field is required"));
             return false;
         }
         return true; /* an empty optional field keeps its default */
@@ -316,7 +316,7 @@ unsigned pv_form_input(pv_ui *ui, pv_form *f, int key, bool *changed)
 static void draw_label(pv_ui *ui, const pv_form_field *fl, int y, int label_w)
 {
     char label[160];
-    snprintf(label, sizeof label, "%s%s", fl->label, fl->required ? " *" : "");
+    snprintf(label, sizeof label, "%s%s", _(fl->label), fl->required ? " *" : "");
     pv_draw_text(&ui->draw, y, 1, label_w, label, 0,
                  fl->invalid ? PV_ST_ERROR : PV_ST_LABEL);
 }

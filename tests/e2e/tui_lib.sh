@@ -62,15 +62,20 @@ tui_start() {
 
 tui_screen() { tmux -L "$TUI_SOCK" capture-pane -p; }
 
-# tui_wait FIXED-STRING [SECONDS]: until the screen shows it.
-tui_wait() {
+# tui_poll FIXED-STRING [SECONDS]: 0 once the screen shows it, 1 on timeout.
+tui_poll() {
   local want=$1 limit=${2:-10} i=0
   while [ "$i" -lt $((limit * 20)) ]; do
     if tui_screen | grep -qF -- "$want"; then return 0; fi
     sleep 0.05
     i=$((i + 1))
   done
-  tui_fail "screen never showed: $want"
+  return 1
+}
+
+# tui_wait FIXED-STRING [SECONDS]: until the screen shows it, else fail.
+tui_wait() {
+  tui_poll "$@" || tui_fail "screen never showed: $1"
 }
 
 # tui_wait_gone FIXED-STRING [SECONDS]: until the screen no longer shows it.
