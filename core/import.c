@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "parvande/audit.h"
 #include "parvande/authz.h"
 #include "parvande/csv.h"
 #include "parvande/import.h"
@@ -590,7 +591,9 @@ static pv_status maybe_commit(importer *im, bool last, pv_error *err)
     im->in_batch++;
     if (!last && (im->in_batch < im->o.batch_rows || im->horizon > im->row))
         return PV_OK;
-    pv_status rc = pv_tx_commit(im->ctx, err);
+    pv_status rc = pv_audit_bulk_commit(im->ctx, err); /* one audit entry per batch */
+    if (rc == PV_OK)
+        rc = pv_tx_commit(im->ctx, err);
     if (rc != PV_OK)
         return rc;
     im->st.commits++;
@@ -637,8 +640,26 @@ static pv_status second_pass(importer *im, FILE *f, pv_error *err)
         rc = err->status;
     if (rc == PV_OK)
         rc = maybe_commit(im, true, err);
-    if (rc != PV_OK)
+    if (rc != PV_OK) {
         pv_tx_rollback(im->ctx);
+        pv_audit_bulk_rollback(im->ctx);
+    }
+    return rc;
+}
+
+/* Pass 2 in the audit trail's bulk mode: one chained entry per committed
+ * batch naming the file (and its SHA-256) and the records it touched,
+ * instead of a full entry per row. */
+static pv_status audited_pass(importer *im, FILE *f, const char *path, pv_error *err)
+{
+    char sha[65];
+    pv_status rc = pv_audit_file_sha256(path, sha, err);
+    if (rc == PV_OK)
+        rc = pv_audit_bulk_begin(im->ctx, path, sha, err);
+    if (rc != PV_OK)
+        return rc;
+    rc = second_pass(im, f, err);
+    pv_audit_bulk_end(im->ctx);
     return rc;
 }
 
@@ -680,7 +701,7 @@ pv_status pv_import_csv(pv_ctx *ctx, const char *path, const pv_import_opts *opt
         rc = pv_error_set(err, PV_EFAIL, "csv", _("cannot read %s again: %s"), path,
                           strerror(errno));
     if (rc == PV_OK)
-        rc = second_pass(im, f, err);
+        rc = audited_pass(im, f, path, err);
     if (im->o.on_progress && rc == PV_OK)
         im->o.on_progress(im->o.arg, &im->st);
     if (stats)

@@ -16,6 +16,7 @@
 #include "parvande/import.h"
 #include "parvande/records.h"
 #include "parvande/text.h"
+#include "parvande/validate.h"
 
 #define SEARCH_LIMIT_DEFAULT 20
 #define SEARCH_LIMIT_MAX 10000
@@ -33,9 +34,19 @@ const pv_command pv_cmds_files[] = {
     {"import", N_("FILE.csv [--rejects OUT.csv]"),
      N_("import beneficiaries from CSV; rejected rows to stderr (and to OUT.csv)"), cmd_import},
     {"show", N_("NATIONAL_ID [--tsv]"),
-     N_("show a beneficiary's whole file: person, household, case file, assessments"), cmd_show},
+     N_("show a beneficiary's whole file: person, household, case file, assessments\n"
+        "      --tsv, one line per record, its kind first:\n"
+        "        person NATIONAL_ID FIRST LAST FATHER GENDER BIRTH PHONE PROVINCE COUNTY\n"
+        "               ADDRESS AREA DISABILITY GUARDIANSHIP JUDICIAL_ORDER RELATION HOUSEHOLD\n"
+        "        member NATIONAL_ID FIRST LAST RELATION GENDER BIRTH\n"
+        "        file STATUS COVERED OPENED CLOSED CASEWORKER\n"
+        "        assessment DATE AUTHOR TEXT\n"
+        "      (ASCII digits, ISO dates, codes such as female, active, 0/1)"),
+     cmd_show},
     {"search", N_("QUERY [--limit N] [--tsv]"),
-     N_("find beneficiaries by national ID (Persian or ASCII digits) or by name"), cmd_search},
+     N_("find beneficiaries by national ID (Persian or ASCII digits) or by name\n"
+        "      --tsv columns: NATIONAL_ID FIRST LAST FATHER BIRTH GENDER FILE_STATUS"),
+     cmd_search},
     {"date", N_("DATE"),
      N_("convert a date: Jalali 1403/12/30 to 2025-03-20, Gregorian 2025-03-21 to 1404/01/01"),
      cmd_date},
@@ -240,8 +251,9 @@ static int cmd_import(pv_cli *cli)
         return rc;
     FILE *rej = NULL;
     if (rejects_path && !(rej = fopen(rejects_path, "w"))) {
-        fprintf(stderr, "parvande: %s %s: %s\n", _("cannot write"), rejects_path,
-                strerror(errno));
+        fputs("parvande: ", stderr);
+        fprintf(stderr, _("cannot write %s: %s"), rejects_path, strerror(errno));
+        fputc('\n', stderr);
         return PV_EXIT_FAIL;
     }
     progress p = {.cli = cli, .tty = isatty(STDERR_FILENO) == 1};
@@ -255,7 +267,9 @@ static int cmd_import(pv_cli *cli)
     if (p.tty)
         fputs("\r\033[K", stderr);
     if (rej && fclose(rej) != 0 && s == PV_OK) {
-        fprintf(stderr, "parvande: %s %s\n", _("cannot write"), rejects_path);
+        fputs("parvande: ", stderr);
+        fprintf(stderr, _("cannot write %s: %s"), rejects_path, strerror(errno));
+        fputc('\n', stderr);
         return PV_EXIT_FAIL;
     }
     if (s != PV_OK)
@@ -448,7 +462,10 @@ static int cmd_show(pv_cli *cli)
         return rc;
     pv_error err = PV_ERROR_INIT;
     pv_file_view *v = NULL;
-    if (pv_file_load(cli->ctx, a.word, &v, &err) != PV_OK)
+    char id[PV_NATID_SZ];
+    /* a mistyped ID is told apart from one that is not recorded */
+    if (pv_natid_parse(a.word, "national_id", id, &err) != PV_OK ||
+        pv_file_load(cli->ctx, id, &v, &err) != PV_OK)
         return pv_cli_fail(&err);
     if (a.tsv) {
         show_tsv(v);

@@ -1,0 +1,179 @@
+/* bench-lookup — times national-ID lookups and name searches through the
+ * core API on an imported database.
+ *
+ *   bench-lookup DB CSV [N]
+ *
+ * Samples N (default 5000) beneficiaries spread through CSV (the file that
+ * was imported into DB), then times, for each, pv_person_find by national
+ * ID, and pv_search by name (alternately "first last", "last first-prefix",
+ * "last" alone and a three-letter prefix of the last name, limit 20), in a
+ * random order. Prints the median and the 99th percentile of each. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "parvande/context.h"
+#include "parvande/csv.h"
+#include "parvande/records.h"
+
+typedef struct sample {
+    char natid[16];
+    char query[200];
+} sample;
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void report(const char *what, double *t, size_t n)
+{
+    qsort(t, n, sizeof *t, cmp_double);
+    size_t p99 = (size_t)((double)n * 0.99);
+    if (p99 >= n)
+        p99 = n - 1;
+    printf("%-22s median %.3f ms, p99 %.3f ms, max %.3f ms (%zu queries)\n", what, t[n / 2],
+           t[p99], t[n - 1], n);
+}
+
+/* The first `chars` UTF-8 characters of s. */
+static void prefix(const char *s, int chars, char *out, size_t size)
+{
+    size_t i = 0;
+    for (int c = 0; s[i] && c < chars; c++) {
+        i++;
+        while (((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+    }
+    snprintf(out, size, "%.*s", (int)i, s);
+}
+
+static int column(const pv_csv *r, const char *name)
+{
+    for (size_t i = 0; i < pv_csv_count(r); i++)
+        if (strcmp(pv_csv_field(r, i), name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Reads every k-th row of the CSV into samples. */
+static size_t load_samples(const char *path, sample *s, size_t want)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    long rows = -1;
+    int ch;
+    while ((ch = getc(f)) != EOF)
+        rows += ch == '\n';
+    rewind(f);
+    pv_csv *r = pv_csv_new(f);
+    pv_error err = PV_ERROR_INIT;
+    size_t n = 0;
+    if (pv_csv_next(r, &err) <= 0) {
+        pv_csv_free(r);
+        fclose(f);
+        return 0;
+    }
+    int cn = column(r, "national_id"), cf = column(r, "first_name"), cl = column(r, "last_name");
+    long step = rows / (long)want > 0 ? rows / (long)want : 1, row = 0;
+    while (n < want && pv_csv_next(r, &err) > 0) {
+        if (row++ % step != 0 || cn < 0 || cf < 0 || cl < 0)
+            continue;
+        snprintf(s[n].natid, sizeof s[n].natid, "%s", pv_csv_field(r, (size_t)cn));
+        const char *first = pv_csv_field(r, (size_t)cf), *last = pv_csv_field(r, (size_t)cl);
+        char p[64];
+        switch (n % 4) {
+        case 0:
+            snprintf(s[n].query, sizeof s[n].query, "%s %s", first, last);
+            break;
+        case 1:
+            prefix(first, 2, p, sizeof p);
+            snprintf(s[n].query, sizeof s[n].query, "%s %s", last, p);
+            break;
+        case 2:
+            snprintf(s[n].query, sizeof s[n].query, "%s", last);
+            break;
+        default:
+            prefix(last, 3, p, sizeof p);
+            snprintf(s[n].query, sizeof s[n].query, "%s", p);
+            break;
+        }
+        n++;
+    }
+    pv_error_clear(&err);
+    pv_csv_free(r);
+    fclose(f);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench-lookup DB CSV [N]\n");
+        return 2;
+    }
+    size_t want = argc > 3 ? strtoul(argv[3], NULL, 10) : 5000;
+    sample *s = calloc(want, sizeof *s);
+    double *t = calloc(want, sizeof *t);
+    size_t *order = calloc(want, sizeof *order);
+    if (!s || !t || !order)
+        return 1;
+    size_t n = load_samples(argv[2], s, want);
+    if (n == 0) {
+        fprintf(stderr, "bench-lookup: no rows in %s\n", argv[2]);
+        return 1;
+    }
+    srand(7);
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = n - 1; i > 0; i--) {
+        size_t j = (size_t)rand() % (i + 1), tmp = order[i];
+        order[i] = order[j];
+        order[j] = tmp;
+    }
+    pv_ctx *ctx = NULL;
+    pv_error err = PV_ERROR_INIT;
+    if (pv_ctx_open(argv[1], PV_LANG_EN, &ctx, &err) != PV_OK) {
+        fprintf(stderr, "bench-lookup: %s\n", err.message);
+        return 1;
+    }
+    size_t missing = 0;
+    for (size_t k = 0; k < n; k++) {
+        pv_person p;
+        double t0 = now_ms();
+        pv_status rc = pv_person_find(ctx, s[order[k]].natid, &p, &err);
+        t[k] = now_ms() - t0;
+        missing += rc != PV_OK;
+        pv_error_clear(&err);
+    }
+    report("national-ID lookup:", t, n);
+    size_t empty = 0;
+    for (size_t k = 0; k < n; k++) {
+        pv_search_hit *hits = NULL;
+        size_t nh = 0;
+        double t0 = now_ms();
+        pv_search(ctx, s[order[k]].query, 20, &hits, &nh, &err);
+        t[k] = now_ms() - t0;
+        empty += nh == 0;
+        free(hits);
+        pv_error_clear(&err);
+    }
+    report("name search:", t, n);
+    if (missing || empty)
+        printf("warning: %zu IDs not found, %zu searches found nothing\n", missing, empty);
+    pv_ctx_close(ctx);
+    free(s);
+    free(t);
+    free(order);
+    return missing || empty ? 1 : 0;
+}
