@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make bench — a benchmark, not a test: figures for the README.
+#
+# Each module adds its own step below, in its own clearly marked block, and
+# prints its figures as "name: value" lines. Environment:
+#   BUILD        build directory (default build)
+#   BENCH_ROWS   beneficiaries to generate (default 1000000)
+#   BENCH_DIR    where the CSV and the database go (default $BUILD/bench)
+#   BENCH_KEEP=1 keep the CSV and the database afterwards
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+ROWS=${BENCH_ROWS:-1000000}
+DIR=${BENCH_DIR:-$BUILD/bench}
+export PARVANDE_LOCALEDIR=$PWD/$BUILD/locale PARVANDE_DATADIR=$PWD/data
+P=$BUILD/parvande
+CSV=$DIR/beneficiaries.csv
+DB=$DIR/bench.db
+mkdir -p "$DIR"
+step() { printf '\n== %s\n' "$*"; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
+echo "parvande bench: $ROWS beneficiaries, $(nproc) cores, $(uname -m)"
+
+# ---------------------------------------------------------------------------
+# step 1 (files): generate the beneficiaries as CSV
+step "generate $ROWS beneficiaries"
+"$BUILD/bench-gen" "$ROWS" 1 >"$CSV"
+echo "csv: $(mb "$(stat -c %s "$CSV")"), $(($(wc -l <"$CSV") - 1)) rows"
+
+# ---------------------------------------------------------------------------
+# step 2 (files): import into a fresh database, timed, with its peak RSS
+step "import"
+rm -f "$DB" "$DB-wal" "$DB-shm"
+"$P" --db "$DB" init >/dev/null
+"$BUILD/bench-rss" "$DIR/import.rss" "$P" --lang en --db "$DB" import "$CSV" >"$DIR/import.out" 2>"$DIR/import.err" \
+  || { echo "import failed:"; tail -5 "$DIR/import.err"; exit 1; }
+read -r secs peak_kb <"$DIR/import.rss"
+cat "$DIR/import.out"
+awk -v n="$ROWS" -v s="$secs" 'BEGIN { printf "import: %d rows in %.1f s = %.0f rows/s\n", n, s, n / s }'
+echo "import peak RSS: $(mb $((peak_kb * 1024)))"
+size=$(($(stat -c %s "$DB") + $(stat -c %s "$DB-wal" 2>/dev/null || echo 0)))
+echo "database size: $(mb "$size")"
+
+# ---------------------------------------------------------------------------
+# step 3 (files): national-ID lookups and name searches through the core API
+step "lookups"
+"$BUILD/bench-lookup" "$DB" "$CSV" 5000
+
+# ---------------------------------------------------------------------------
+# step 4 (services): eligibility of the whole database in a batch
+# (the services module adds its timing here)
+
+# ---------------------------------------------------------------------------
+# step 5 (interface): start-up and keystrokes through a pseudo-terminal
+# (the interface module adds its timing here)
+
+# ---------------------------------------------------------------------------
+if [ "${BENCH_KEEP:-0}" != 1 ]; then
+  rm -f "$CSV" "$DB" "$DB-wal" "$DB-shm"
+fi
