@@ -69,6 +69,9 @@ pv_status pv_stmt(pv_ctx *ctx, const char *sql, sqlite3_stmt **out, pv_error *er
 /* Runs a statement that needs no rows back: SAVEPOINT/RELEASE and the like. */
 pv_status pv_exec(pv_ctx *ctx, const char *sql, pv_error *err);
 
+/* Now, UTC, as stored in created_at/updated_at: "YYYY-MM-DDTHH:MM:SS.sssZ". */
+void pv_now_stamp(char out[32]);
+
 /* Stored text codes back to enum values (core/records.c); an unknown code
  * gives the enum's 0 value. */
 typedef enum pv_enum_kind {

@@ -33,18 +33,40 @@ enum { SCORE_FULL = 1000, SCORE_EXACT = 100, SCORE_EXACT_FATHER = 50, SCORE_PREF
 
 /* Candidates by one prefix, each name column through its own covering
  * index; a row found by an earlier column is not repeated by a later one. */
+#define NAME_COLS "SELECT id, fold_first, fold_last, fold_father FROM person "
+#define IN_BRANCH " AND (?3 = 0 OR branch_code = ?3)"
 static const char SQL_BY_PREFIX[] =
-    "SELECT id, fold_first, fold_last, fold_father FROM person INDEXED BY person_fold_first"
-    " WHERE fold_first >= ?1 AND fold_first < ?2 AND (?3 = 0 OR branch_code = ?3)"
-    " UNION ALL "
-    "SELECT id, fold_first, fold_last, fold_father FROM person INDEXED BY person_fold_last"
-    " WHERE fold_last >= ?1 AND fold_last < ?2 AND (?3 = 0 OR branch_code = ?3)"
+    NAME_COLS "INDEXED BY person_fold_first"
+    " WHERE fold_first >= ?1 AND fold_first < ?2" IN_BRANCH
+    " UNION ALL " NAME_COLS "INDEXED BY person_fold_last"
+    " WHERE fold_last >= ?1 AND fold_last < ?2" IN_BRANCH
     " AND NOT (fold_first >= ?1 AND fold_first < ?2)"
-    " UNION ALL "
-    "SELECT id, fold_first, fold_last, fold_father FROM person INDEXED BY person_fold_father"
-    " WHERE fold_father >= ?1 AND fold_father < ?2 AND (?3 = 0 OR branch_code = ?3)"
+    " UNION ALL " NAME_COLS "INDEXED BY person_fold_father"
+    " WHERE fold_father >= ?1 AND fold_father < ?2" IN_BRANCH
     " AND NOT (fold_first >= ?1 AND fold_first < ?2)"
     " AND NOT (fold_last >= ?1 AND fold_last < ?2)";
+
+/* A one-word query reads its candidates tier by tier, best score first,
+ * and stops as soon as the kept hits all beat the next tier: "محمد" then
+ * reads the few thousand people called exactly that, not the tens of
+ * thousands whose names merely begin with it. Rows of a better tier that a
+ * later query returns again are skipped by their score. */
+static const char SQL_EXACT_FIRST_LAST[] =
+    NAME_COLS "INDEXED BY person_fold_first WHERE fold_first = ?1" IN_BRANCH
+    " UNION ALL " NAME_COLS "INDEXED BY person_fold_last"
+    " WHERE fold_last = ?1 AND fold_first <> ?1" IN_BRANCH;
+static const char SQL_EXACT_FATHER[] =
+    NAME_COLS "INDEXED BY person_fold_father WHERE fold_father = ?1" IN_BRANCH;
+static const char SQL_PREFIX_FIRST_LAST[] =
+    NAME_COLS "INDEXED BY person_fold_first"
+    " WHERE fold_first > ?1 AND fold_first < ?2" IN_BRANCH
+    " UNION ALL " NAME_COLS "INDEXED BY person_fold_last"
+    " WHERE fold_last > ?1 AND fold_last < ?2" IN_BRANCH
+    " AND NOT (fold_first > ?1 AND fold_first < ?2)";
+static const char SQL_PREFIX_FATHER[] =
+    NAME_COLS "INDEXED BY person_fold_father"
+    " WHERE fold_father > ?1 AND fold_father < ?2" IN_BRANCH;
+
 static const char SQL_BY_NATID[] =
     "SELECT id FROM person WHERE national_id >= ?1 AND national_id < ?2"
     " AND (?3 = 0 OR branch_code = ?3) ORDER BY national_id LIMIT ?4";
@@ -176,15 +198,17 @@ static void topk_offer(topk *t, pv_id id, int score, const char *fl, const char 
     t->c[i] = c;
 }
 
-/* Scans the rows whose names start with `prefix`. With `skip`, rows where
- * `skip` is a prefix of a name were seen in an earlier scan. */
-static pv_status scan_prefix(pv_ctx *ctx, const query *q, const char *prefix, const char *skip,
-                             int64_t branch, topk *t, pv_error *err)
+/* Runs one candidate query for `prefix` and offers its matching rows.
+ * With `skip`, rows where `skip` is a prefix of a name were seen in an
+ * earlier scan; with `only` > 0, rows scoring otherwise belong to another
+ * tier. */
+static pv_status scan(pv_ctx *ctx, const char *sql, const query *q, const char *prefix,
+                      const char *skip, int only, int64_t branch, topk *t, pv_error *err)
 {
     char hi[PV_NAME_SZ + 8];
     snprintf(hi, sizeof hi, "%s" PREFIX_END, prefix);
     sqlite3_stmt *st;
-    if (pv_stmt(ctx, SQL_BY_PREFIX, &st, err) != PV_OK)
+    if (pv_stmt(ctx, sql, &st, err) != PV_OK)
         return err ? err->status : PV_EFAIL;
     sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
@@ -199,11 +223,40 @@ static pv_status scan_prefix(pv_ctx *ctx, const query *q, const char *prefix, co
         if (skip && (prefix_of(skip, ff) || prefix_of(skip, fl) || prefix_of(skip, fp)))
             continue;
         int score = row_score(q, ff, fl, fp);
-        if (score)
+        if (score && (only == 0 || score == only))
             topk_offer(t, sqlite3_column_int64(st, 0), score, fl, ff);
     }
     sqlite3_reset(st);
     return s == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+}
+
+/* True when every kept hit already beats `score`. */
+static bool topk_beats(const topk *t, int score)
+{
+    return t->n == t->cap && t->c[t->n - 1].score > score;
+}
+
+static pv_status search_one_word(pv_ctx *ctx, const query *q, int64_t branch, topk *t,
+                                 pv_error *err)
+{
+    static const struct {
+        const char *sql;
+        int score;
+    } tiers[] = {
+        {SQL_EXACT_FIRST_LAST, SCORE_EXACT},
+        {SQL_EXACT_FATHER, SCORE_EXACT_FATHER},
+        {SQL_PREFIX_FIRST_LAST, SCORE_PREFIX},
+        {SQL_PREFIX_FATHER, SCORE_PREFIX_FATHER},
+    };
+    for (size_t i = 0; i < sizeof tiers / sizeof *tiers; i++) {
+        if (topk_beats(t, tiers[i].score))
+            break;
+        pv_status rc = scan(ctx, tiers[i].sql, q, q->words[0], NULL, tiers[i].score, branch, t,
+                            err);
+        if (rc != PV_OK)
+            return rc;
+    }
+    return PV_OK;
 }
 
 /* Splits and folds the query; false when no word is left. */
@@ -326,10 +379,15 @@ static pv_status search_names(pv_ctx *ctx, const char *text, int64_t branch, top
         return rc;
     if (!parse_names(norm, &q))
         return pv_error_field(err, "query", _("type a name or a national ID"));
+    if (q.n == 1)
+        return search_one_word(ctx, &q, branch, t, err);
+    /* several words: the longest drives the index, the others are checked
+     * on the names it reads; then the words run together ("محمد رضا" as
+     * "محمدرضا"), skipping rows the first scan has seen */
     const char *driver = q.words[q.driver];
-    rc = scan_prefix(ctx, &q, driver, NULL, branch, t, err);
-    if (rc == PV_OK && q.n > 1 && strcmp(q.whole, driver) != 0)
-        rc = scan_prefix(ctx, &q, q.whole, driver, branch, t, err);
+    rc = scan(ctx, SQL_BY_PREFIX, &q, driver, NULL, 0, branch, t, err);
+    if (rc == PV_OK && strcmp(q.whole, driver) != 0)
+        rc = scan(ctx, SQL_BY_PREFIX, &q, q.whole, driver, 0, branch, t, err);
     return rc;
 }
 

@@ -18,7 +18,6 @@
 #include "parvande/records.h"
 #include "parvande/text.h"
 
-#define NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 #define PERSON_COLS                                                                      \
     "id, household_id, relation, national_id, first_name, last_name, father_name, gender, " \
     "birth_date, phone, province, county, address, area, disability, guardianship, "        \
@@ -30,38 +29,40 @@ static const char SQL_PERSON_INSERT[] =
     "INSERT INTO person (id, household_id, relation, national_id, first_name, last_name,"
     " father_name, gender, birth_date, phone, province, county, address, area, disability,"
     " guardianship, judicial_order, branch_code, fold_first, fold_last, fold_father,"
-    " created_by, updated_by)"
+    " created_by, updated_by, created_at, updated_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-    " ?19, ?20, ?21, ?22, ?22)";
+    " ?19, ?20, ?21, ?22, ?22, ?23, ?23)";
 static const char SQL_PERSON_UPDATE[] =
     "UPDATE person SET household_id = ?2, relation = ?3, national_id = ?4, first_name = ?5,"
     " last_name = ?6, father_name = ?7, gender = ?8, birth_date = ?9, phone = ?10,"
     " province = ?11, county = ?12, address = ?13, area = ?14, disability = ?15,"
     " guardianship = ?16, judicial_order = ?17, branch_code = ?18, fold_first = ?19,"
-    " fold_last = ?20, fold_father = ?21, updated_by = ?22, updated_at = " NOW
+    " fold_last = ?20, fold_father = ?21, updated_by = ?22, updated_at = ?23"
     " WHERE id = ?1";
 static const char SQL_PERSON_BY_ID[] = "SELECT " PERSON_COLS " FROM person WHERE id = ?1";
 static const char SQL_PERSON_BY_NATID[] =
     "SELECT " PERSON_COLS " FROM person WHERE national_id = ?1";
 static const char SQL_HOUSEHOLD_BRANCH[] = "SELECT branch_code FROM household WHERE id = ?1";
 static const char SQL_HOUSEHOLD_INSERT[] =
-    "INSERT INTO household (id, branch_code, external_key, created_by) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO household (id, branch_code, external_key, created_by, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char SQL_HOUSEHOLD_DELETE[] = "DELETE FROM household WHERE id = ?1";
 static const char SQL_HOUSEHOLD_BY_KEY[] =
     "SELECT id FROM household WHERE branch_code = ?1 AND external_key = ?2";
 static const char SQL_HOUSEHOLD_KEY[] = "SELECT external_key FROM household WHERE id = ?1";
 static const char SQL_CASEFILE_INSERT[] =
     "INSERT INTO casefile (id, household_id, branch_code, status, covered, opened_on,"
-    " closed_on, caseworker, created_by, updated_by)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+    " closed_on, caseworker, created_by, updated_by, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?10)";
 static const char SQL_CASEFILE_UPDATE[] =
     "UPDATE casefile SET branch_code = ?3, status = ?4, covered = ?5, opened_on = ?6,"
-    " closed_on = ?7, caseworker = ?8, updated_by = ?9, updated_at = " NOW " WHERE id = ?1";
+    " closed_on = ?7, caseworker = ?8, updated_by = ?9, updated_at = ?10 WHERE id = ?1";
 static const char SQL_CASEFILE_BY_ID[] = "SELECT " CASEFILE_COLS " FROM casefile WHERE id = ?1";
 static const char SQL_CASEFILE_BY_HOUSEHOLD[] =
     "SELECT " CASEFILE_COLS " FROM casefile WHERE household_id = ?1";
 static const char SQL_ASSESSMENT_INSERT[] =
-    "INSERT INTO assessment (id, file_id, date, author, text) VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO assessment (id, file_id, date, author, text, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char SQL_ASSESSMENTS[] =
     "SELECT id, file_id, date, author, text FROM assessment WHERE file_id = ?1"
     " ORDER BY date, id";
@@ -257,6 +258,9 @@ static pv_status person_write(pv_ctx *ctx, const char *sql, const pv_person *p, 
     bind_text(st, 20, fl);
     bind_text(st, 21, fp);
     bind_text(st, 22, pv_ctx_actor(ctx)->name);
+    char stamp[32];
+    pv_now_stamp(stamp);
+    bind_text(st, 23, stamp);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         rc = sqlite3_extended_errcode(ctx->db);
@@ -352,6 +356,9 @@ static pv_status casefile_insert(pv_ctx *ctx, const pv_casefile *f, pv_error *er
     bind_text(st, 7, f->closed_on);
     bind_text(st, 8, f->caseworker);
     bind_text(st, 9, pv_ctx_actor(ctx)->name);
+    char stamp[32];
+    pv_now_stamp(stamp);
+    bind_text(st, 10, stamp);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         rc = sqlite3_extended_errcode(ctx->db);
@@ -369,6 +376,9 @@ static pv_status household_insert(pv_ctx *ctx, pv_id id, const char *key, pv_err
     if (*key)
         bind_text(st, 3, key);
     bind_text(st, 4, pv_ctx_actor(ctx)->name);
+    char stamp[32];
+    pv_now_stamp(stamp);
+    bind_text(st, 5, stamp);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         rc = sqlite3_extended_errcode(ctx->db);
@@ -519,6 +529,9 @@ static pv_status casefile_update(pv_ctx *ctx, const pv_casefile *f, pv_error *er
     bind_text(st, 7, f->closed_on);
     bind_text(st, 8, f->caseworker);
     bind_text(st, 9, pv_ctx_actor(ctx)->name);
+    char stamp[32];
+    pv_now_stamp(stamp);
+    bind_text(st, 10, stamp);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         rc = sqlite3_extended_errcode(ctx->db);
@@ -602,6 +615,9 @@ pv_status pv_assessment_add(pv_ctx *ctx, pv_id file_id, const char *date_iso,
         bind_text(st, 3, date);
         bind_text(st, 4, pv_ctx_actor(ctx)->name);
         bind_text(st, 5, note);
+        char stamp[32];
+        pv_now_stamp(stamp);
+        bind_text(st, 6, stamp);
         int s = sqlite3_step(st);
         if (s != SQLITE_DONE)
             s = sqlite3_extended_errcode(ctx->db);
