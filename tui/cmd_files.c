@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_security.h"
 #include "parvande/branch.h"
 #include "parvande/calendar.h"
 #include "parvande/i18n.h"
@@ -28,7 +29,7 @@ static int cmd_search(pv_cli *cli);
 static int cmd_date(pv_cli *cli);
 
 const pv_command pv_cmds_files[] = {
-    {"init", N_("[--branch CODE --province P --county C --office O]"),
+    {"init", N_("[--branch CODE --province P --county C --office O] [--admin NAME [--password-fd N]]"),
      N_("create or migrate the database (safe to run again); set this office's branch"),
      cmd_init},
     {"import", N_("FILE.csv [--rejects OUT.csv]"),
@@ -141,16 +142,21 @@ static int init_branch(pv_cli *cli, const char *code, const char *prov, const ch
 static int cmd_init(pv_cli *cli)
 {
     const char *code = NULL, *prov = NULL, *county = NULL, *office = NULL;
+    const char *admin = NULL, *pw_fd = NULL; /* the first administrator (cmd_security.c) */
     for (int i = 1; i < cli->argc; i++) {
         const char **slot = strcmp(cli->argv[i], "--branch") == 0     ? &code
                             : strcmp(cli->argv[i], "--province") == 0 ? &prov
                             : strcmp(cli->argv[i], "--county") == 0   ? &county
                             : strcmp(cli->argv[i], "--office") == 0   ? &office
+                            : strcmp(cli->argv[i], "--admin") == 0    ? &admin
+                            : strcmp(cli->argv[i], "--password-fd") == 0 ? &pw_fd
                                                                       : NULL;
         if (!slot || i + 1 >= cli->argc)
             return usage_of(cli);
         *slot = cli->argv[++i];
     }
+    if (pw_fd && (!admin || pv_cli_parse_fd(pw_fd) < 0))
+        return usage_of(cli);
     int rc = pv_cli_open(cli);
     if (rc != 0)
         return rc;
@@ -159,6 +165,8 @@ static int cmd_init(pv_cli *cli)
         if (rc != 0)
             return rc;
     }
+    if (admin && (rc = pv_cli_init_admin(cli, admin, pw_fd ? pv_cli_parse_fd(pw_fd) : -1)) != 0)
+        return rc;
     pv_error err = PV_ERROR_INIT;
     pv_branch b;
     if (pv_branch_get(cli->ctx, &b, &err) != PV_OK)
