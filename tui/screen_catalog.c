@@ -133,6 +133,7 @@ static pv_keymap card_keys = {card_own, pv_keys_list, NULL};
 
 typedef struct crow {
     bool heading;
+    unsigned dir;  /* PV_T_RTL / PV_T_LTR: the whole value's direction, for each of its lines */
     size_t section;
     char *label; /* owned; NULL on a continuation line */
     char *text;  /* owned */
@@ -156,21 +157,24 @@ static void card_rows_free(card *k)
     k->n = 0;
 }
 
-static void card_add(card *k, bool heading, size_t section, const char *label, const char *text)
+static crow *card_add(card *k, bool heading, size_t section, const char *label,
+                      const char *text)
 {
     if (k->n == k->cap) {
         size_t cap = k->cap ? k->cap * 2 : 64;
         crow *grown = realloc(k->rows, cap * sizeof *grown);
         if (!grown)
-            return;
+            return NULL;
         k->rows = grown;
         k->cap = cap;
     }
     crow *r = &k->rows[k->n++];
     r->heading = heading;
+    r->dir = 0;
     r->section = section;
     r->label = label ? strdup(label) : NULL;
     r->text = strdup(text ? text : "");
+    return r;
 }
 
 /* A value wrapped to the value column: one row per line, the label on the first. */
@@ -192,7 +196,9 @@ static void card_add_value(card *k, size_t section, const char *label, const cha
         size_t n = strlen(line);
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == ' '))
             line[--n] = '\0';
-        card_add(k, false, section, i == 0 ? label : NULL, line);
+        crow *r = card_add(k, false, section, i == 0 ? label : NULL, line);
+        if (r) /* each line keeps the whole value's direction */
+            r->dir = l->rtl ? PV_T_RTL : PV_T_LTR;
         free(line);
     }
     pv_layout_free(l);
@@ -230,7 +236,7 @@ static void card_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
     }
     if (r->label)
         pv_draw_text(&ui->draw, y, 2, lw, r->label, PV_T_DATA, selected ? st : PV_ST_LABEL);
-    pv_draw_text(&ui->draw, y, lw + 3, cols - lw - 4, r->text, PV_T_DATA, st);
+    pv_draw_text(&ui->draw, y, lw + 3, cols - lw - 4, r->text, PV_T_DATA | r->dir, st);
 }
 
 static bool card_selectable(void *user, size_t i)

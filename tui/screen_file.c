@@ -108,8 +108,8 @@ static void add_wrapped(file *f, const char *text, int width)
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == ' '))
             line[--n] = '\0';
         row *r = add_row(f, R_TEXT, NULL, line);
-        if (r)
-            r->flags = PV_T_DATA;
+        if (r) /* each line keeps the paragraph's direction */
+            r->flags = PV_T_DATA | (l->rtl ? PV_T_RTL : PV_T_LTR);
         free(line);
     }
     pv_layout_free(l);
