@@ -1,11 +1,12 @@
 /* parvande — the batch eligibility list (`parvande eligible CODE`): every
- * beneficiary of the database checked against one service in one pass.
+ * beneficiary of the database checked against one service.
  *
- * Persons are read in household order beside the case files in the same
- * order (a merge, no query per person); a household's members are buffered
- * so the household facts (size, female head) are known before its members
- * are evaluated. Recorded facts, assessment counts and earlier enrollments
- * are read once, only when the service's rules use them, into hash maps. */
+ * No query per person: case files are read once into a hash map by
+ * household; household facts (size, female head) are counted in one
+ * sequential pass only when a rule reads them; recorded facts, assessment
+ * counts and earlier enrollments are read once, only when the rules use
+ * them; then persons are streamed in table order and the compiled rules
+ * evaluated in C. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -273,25 +274,13 @@ static void batch_free(batch *b)
 
 /* ---- the scan ---- */
 
-/* One member as read; strings copied because the statement moves on. */
-typedef struct member {
-    pv_id id;
-    pv_relation relation;
-    pv_gender gender;
-    pv_area area;
-    pv_disability disability;
-    pv_guardianship guardianship;
-    bool judicial;
-    char nid[PV_NATID_SZ];
-    char first[PV_NAME_SZ], last[PV_NAME_SZ];
-    char birth[PV_DATE_SZ];
-    char province[PV_NAME_SZ], county[PV_NAME_SZ];
-} member;
-
-typedef struct file_row {
-    pv_id household, id;
+/* A household's case file and, when the rules need them, its facts. */
+typedef struct hh_info {
+    pv_id file_id;   /* 0: no case file (in this branch) */
     bool active, covered;
-} file_row;
+    int size;        /* members, when counted */
+    bool female_head;
+} hh_info;
 
 typedef struct scan {
     batch *b;
@@ -299,12 +288,9 @@ typedef struct scan {
     void *user;
     size_t count;
     bool stop;
-    member *m;
-    size_t n, cap;
-    pv_id household; /* of the buffered members (0: none) */
-    sqlite3_stmt *files;
-    bool files_done;
-    file_row file;   /* the case file cursor */
+    hh_info *hh;
+    size_t n_hh, cap_hh;
+    idmap hh_at;     /* household id -> hh index */
 } scan;
 
 static const char *txt(sqlite3_stmt *st, int i)
@@ -313,150 +299,181 @@ static const char *txt(sqlite3_stmt *st, int i)
     return s ? s : "";
 }
 
-static void files_next(scan *sc)
+static hh_info *hh_add(scan *sc)
 {
-    if (sc->files_done)
-        return;
-    if (sqlite3_step(sc->files) != SQLITE_ROW) {
-        sc->files_done = true;
-        return;
+    if (sc->n_hh == sc->cap_hh) {
+        size_t cap = sc->cap_hh ? sc->cap_hh * 2 : 1024;
+        hh_info *g = realloc(sc->hh, cap * sizeof *g);
+        if (!g)
+            return NULL;
+        sc->hh = g;
+        sc->cap_hh = cap;
     }
-    sc->file.household = sqlite3_column_int64(sc->files, 0);
-    sc->file.id = sqlite3_column_int64(sc->files, 1);
-    sc->file.active = strcmp(txt(sc->files, 2), "active") == 0;
-    sc->file.covered = sqlite3_column_int(sc->files, 3) != 0;
+    hh_info *x = &sc->hh[sc->n_hh];
+    memset(x, 0, sizeof *x);
+    return x;
 }
 
-/* The case file of household `h`, advancing the merge cursor. */
-static const file_row *file_of(scan *sc, pv_id h)
-{
-    while (!sc->files_done && sc->file.household < h)
-        files_next(sc);
-    return !sc->files_done && sc->file.household == h ? &sc->file : NULL;
-}
-
-static void eval_household(scan *sc)
+/* Case files by household: one pass over the (small) casefile table. */
+static pv_status load_files(scan *sc, pv_error *err)
 {
     batch *b = sc->b;
-    const file_row *fr = sc->household ? file_of(sc, sc->household) : NULL;
-    bool female_head = false;
-    for (size_t i = 0; i < sc->n; i++)
-        female_head |= sc->m[i].relation == PV_REL_HEAD && sc->m[i].gender == PV_GENDER_FEMALE;
-    uint32_t ai;
-    int assessments = fr && idmap_get(&b->assess_at, fr->id, &ai) ? b->assess[ai] : 0;
-    for (size_t i = 0; i < sc->n && !sc->stop; i++) {
-        const member *m = &sc->m[i];
-        pv_rule_facts f = {0};
-        f.age = m->birth[0] ? pv_age_on(m->birth, b->date) : -1;
-        f.gender = m->gender;
-        f.relation = m->relation;
-        f.area = m->area;
-        f.disability = m->disability;
-        f.guardianship = m->guardianship;
-        f.judicial_order = m->judicial;
-        f.province = m->province;
-        f.county = m->county;
-        f.has_household = sc->household != 0;
-        f.household_size = sc->household ? (int)sc->n : 0;
-        f.is_female_head = sc->household && m->relation == PV_REL_HEAD
-                           && m->gender == PV_GENDER_FEMALE;
-        f.is_daughter_of_female_head = sc->household && female_head
-                                       && m->relation == PV_REL_CHILD
-                                       && m->gender == PV_GENDER_FEMALE;
-        f.has_file = fr != NULL;
-        f.file_active = fr && fr->active;
-        f.covered = fr && fr->covered;
-        f.assessments = assessments;
-        uint32_t k;
-        if (idmap_get(&b->enr_at, m->id, &k))
-            f.enrolled_ever = b->enr[k].ever, f.enrolled_year = b->enr[k].year,
-            f.enrolled_season = b->enr[k].season, f.enrolled_month = b->enr[k].month;
-        fact_slice sl = {NULL, 0};
-        if (idmap_get(&b->fact_at, m->id, &k)) {
-            sl.rows = &b->facts[k];
-            while (k + sl.n < b->n_facts && b->facts[k + sl.n].person == m->id)
-                sl.n++;
+    sqlite3_stmt *q;
+    if (pv_stmt(b->ctx,
+                "SELECT household_id, id, status = 'active', covered FROM casefile "
+                "WHERE (?1 = 0 OR branch_code = ?1)",
+                &q, err) != PV_OK)
+        return PV_EFAIL;
+    sqlite3_bind_int64(q, 1, b->branch);
+    int rc;
+    int64_t *ids = NULL;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        hh_info *x = hh_add(sc);
+        int64_t *g = x ? realloc(ids, sc->cap_hh * sizeof *ids) : NULL;
+        if (!g) {
+            rc = SQLITE_NOMEM;
+            break;
         }
-        f.fact = slice_lookup;
-        f.fact_user = &sl;
-        bool ok = true;
-        for (size_t c = 0; ok && c < b->s->n_crit; c++)
-            ok = pv_rule_eval(b->s->crit[c].rule, &f);
-        if (!ok)
-            continue;
-        pv_eligible_row row = {m->id, m->nid, m->first, m->last, m->birth, m->province};
-        sc->count++;
-        if (sc->cb && sc->cb(sc->user, &row) != 0)
-            sc->stop = true;
+        ids = g;
+        ids[sc->n_hh] = sqlite3_column_int64(q, 0);
+        x->file_id = sqlite3_column_int64(q, 1);
+        x->active = sqlite3_column_int(q, 2) != 0;
+        x->covered = sqlite3_column_int(q, 3) != 0;
+        sc->n_hh++;
     }
-    sc->n = 0;
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE || !idmap_init(&sc->hh_at, sc->n_hh * 2)) {
+        free(ids);
+        return rc == SQLITE_DONE || rc == SQLITE_NOMEM ? oom(err) : pv_db_error(b->ctx, err);
+    }
+    for (size_t i = 0; i < sc->n_hh; i++)
+        idmap_put(&sc->hh_at, ids[i], (uint32_t)i);
+    free(ids);
+    return PV_OK;
 }
 
-static bool buffer_member(scan *sc, sqlite3_stmt *st)
+/* Household size and female head, only when a rule reads them: one
+ * sequential pass over the members' household, relation and gender. */
+static pv_status load_households(scan *sc, pv_error *err)
 {
-    if (sc->n == sc->cap) {
-        size_t cap = sc->cap ? sc->cap * 2 : 16;
-        member *g = realloc(sc->m, cap * sizeof *g);
-        if (!g)
-            return false;
-        sc->m = g;
-        sc->cap = cap;
+    batch *b = sc->b;
+    sqlite3_stmt *q;
+    if (pv_stmt(b->ctx,
+                "SELECT household_id, relation = 'head' AND gender = 'female' FROM person "
+                "WHERE household_id IS NOT NULL AND (?1 = 0 OR branch_code = ?1)",
+                &q, err) != PV_OK)
+        return PV_EFAIL;
+    sqlite3_bind_int64(q, 1, b->branch);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        pv_id h = sqlite3_column_int64(q, 0);
+        uint32_t k;
+        if (!idmap_get(&sc->hh_at, h, &k)) {
+            /* A household without a case file here: counted all the same. */
+            if (sc->n_hh * 2 >= sc->hh_at.cap) {
+                idmap bigger; /* keep the map at most half full */
+                if (!idmap_init(&bigger, sc->hh_at.cap)) {
+                    rc = SQLITE_NOMEM;
+                    break;
+                }
+                for (size_t i = 0; i < sc->hh_at.cap; i++)
+                    if (sc->hh_at.keys[i] != INT64_MIN)
+                        idmap_put(&bigger, sc->hh_at.keys[i], sc->hh_at.vals[i]);
+                idmap_free(&sc->hh_at);
+                sc->hh_at = bigger;
+            }
+            if (!hh_add(sc)) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            k = (uint32_t)sc->n_hh++;
+            idmap_put(&sc->hh_at, h, k);
+        }
+        sc->hh[k].size++;
+        sc->hh[k].female_head |= sqlite3_column_int(q, 1) != 0;
     }
-    member *m = &sc->m[sc->n++];
-    m->id = sqlite3_column_int64(st, 0);
-    m->relation = (pv_relation)pv_enum_from_code(PV_ENUM_RELATION, txt(st, 2));
-    m->gender = (pv_gender)pv_enum_from_code(PV_ENUM_GENDER, txt(st, 3));
-    m->area = (pv_area)pv_enum_from_code(PV_ENUM_AREA, txt(st, 4));
-    m->disability = (pv_disability)pv_enum_from_code(PV_ENUM_DISABILITY, txt(st, 5));
-    m->guardianship = (pv_guardianship)pv_enum_from_code(PV_ENUM_GUARDIANSHIP, txt(st, 6));
-    m->judicial = sqlite3_column_int(st, 7) != 0;
-    svc_copy(m->nid, sizeof m->nid, txt(st, 8));
-    svc_copy(m->first, sizeof m->first, txt(st, 9));
-    svc_copy(m->last, sizeof m->last, txt(st, 10));
-    svc_copy(m->birth, sizeof m->birth, txt(st, 11));
-    svc_copy(m->province, sizeof m->province, txt(st, 12));
-    svc_copy(m->county, sizeof m->county, txt(st, 13));
-    return true;
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return rc == SQLITE_NOMEM ? oom(err) : pv_db_error(b->ctx, err);
+    return PV_OK;
+}
+
+/* Evaluates the person on the current row. */
+static void eval_row(scan *sc, sqlite3_stmt *st)
+{
+    batch *b = sc->b;
+    pv_rule_facts f = {0};
+    pv_id id = sqlite3_column_int64(st, 0);
+    pv_id h = sqlite3_column_int64(st, 1); /* NULL reads as 0: no household */
+    const hh_info *x = NULL;
+    uint32_t k;
+    if (h && idmap_get(&sc->hh_at, h, &k))
+        x = &sc->hh[k];
+    const char *birth = txt(st, 11);
+    f.age = birth[0] ? pv_age_on(birth, b->date) : -1;
+    f.relation = (pv_relation)pv_enum_from_code(PV_ENUM_RELATION, txt(st, 2));
+    f.gender = (pv_gender)pv_enum_from_code(PV_ENUM_GENDER, txt(st, 3));
+    f.area = (pv_area)pv_enum_from_code(PV_ENUM_AREA, txt(st, 4));
+    f.disability = (pv_disability)pv_enum_from_code(PV_ENUM_DISABILITY, txt(st, 5));
+    f.guardianship = (pv_guardianship)pv_enum_from_code(PV_ENUM_GUARDIANSHIP, txt(st, 6));
+    f.judicial_order = sqlite3_column_int(st, 7) != 0;
+    f.province = txt(st, 12);
+    f.county = txt(st, 13);
+    f.has_household = h != 0;
+    f.household_size = x ? x->size : 0;
+    f.is_female_head = h && f.relation == PV_REL_HEAD && f.gender == PV_GENDER_FEMALE;
+    f.is_daughter_of_female_head = x && x->female_head && f.relation == PV_REL_CHILD
+                                   && f.gender == PV_GENDER_FEMALE;
+    f.has_file = x && x->file_id;
+    f.file_active = f.has_file && x->active;
+    f.covered = f.has_file && x->covered;
+    if (f.has_file && idmap_get(&b->assess_at, x->file_id, &k))
+        f.assessments = b->assess[k];
+    if (idmap_get(&b->enr_at, id, &k))
+        f.enrolled_ever = b->enr[k].ever, f.enrolled_year = b->enr[k].year,
+        f.enrolled_season = b->enr[k].season, f.enrolled_month = b->enr[k].month;
+    fact_slice sl = {NULL, 0};
+    if (idmap_get(&b->fact_at, id, &k)) {
+        sl.rows = &b->facts[k];
+        while (k + sl.n < b->n_facts && b->facts[k + sl.n].person == id)
+            sl.n++;
+    }
+    f.fact = slice_lookup;
+    f.fact_user = &sl;
+    for (size_t c = 0; c < b->s->n_crit; c++)
+        if (!pv_rule_eval(b->s->crit[c].rule, &f))
+            return;
+    pv_eligible_row row = {id, txt(st, 8), txt(st, 9), txt(st, 10), birth, f.province};
+    sc->count++;
+    if (sc->cb && sc->cb(sc->user, &row) != 0)
+        sc->stop = true;
 }
 
 static pv_status run_scan(scan *sc, pv_error *err)
 {
     batch *b = sc->b;
+    pv_status st = load_files(sc, err);
+    if (st == PV_OK && (b->s->uses & PV_RULE_USES_HOUSEHOLD))
+        st = load_households(sc, err);
     sqlite3_stmt *persons;
-    if (pv_stmt(b->ctx,
-                "SELECT id, household_id, relation, gender, area, disability, guardianship, "
-                "judicial_order, national_id, first_name, last_name, birth_date, province, "
-                "county FROM person WHERE (?1 = 0 OR branch_code = ?1) "
-                "ORDER BY household_id, id",
-                &persons, err) != PV_OK)
-        return PV_EFAIL;
-    if (pv_stmt(b->ctx,
-                "SELECT household_id, id, status, covered FROM casefile "
-                "WHERE (?1 = 0 OR branch_code = ?1) ORDER BY household_id",
-                &sc->files, err) != PV_OK)
-        return PV_EFAIL;
-    sqlite3_bind_int64(persons, 1, b->branch);
-    sqlite3_bind_int64(sc->files, 1, b->branch);
-    files_next(sc);
-    int rc;
-    pv_status st = PV_OK;
-    while (!sc->stop && (rc = sqlite3_step(persons)) == SQLITE_ROW) {
-        pv_id h = sqlite3_column_int64(persons, 1); /* NULL reads as 0: no household */
-        if (sc->n && (h != sc->household || h == 0))
-            eval_household(sc);
-        sc->household = h;
-        if (!buffer_member(sc, persons)) {
-            st = oom(err);
-            break;
-        }
+    if (st == PV_OK
+        && pv_stmt(b->ctx,
+                   "SELECT id, household_id, relation, gender, area, disability, guardianship, "
+                   "judicial_order, national_id, first_name, last_name, birth_date, province, "
+                   "county FROM person WHERE (?1 = 0 OR branch_code = ?1)",
+                   &persons, err) != PV_OK)
+        st = PV_EFAIL;
+    if (st == PV_OK) {
+        sqlite3_bind_int64(persons, 1, b->branch);
+        int rc;
+        while (!sc->stop && (rc = sqlite3_step(persons)) == SQLITE_ROW)
+            eval_row(sc, persons);
+        if (!sc->stop && rc != SQLITE_DONE)
+            st = pv_db_error(b->ctx, err);
+        sqlite3_reset(persons);
     }
-    if (st == PV_OK && !sc->stop && rc != SQLITE_DONE)
-        st = pv_db_error(b->ctx, err);
-    if (st == PV_OK && sc->n && !sc->stop)
-        eval_household(sc);
-    sqlite3_reset(persons);
-    sqlite3_reset(sc->files);
-    free(sc->m);
+    free(sc->hh);
+    idmap_free(&sc->hh_at);
     return st;
 }
 
