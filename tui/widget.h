@@ -120,7 +120,8 @@ bool pv_form_check_all(pv_ui *ui, pv_form *f);
 bool pv_edit_insert(char **s, size_t *cursor, const char *text);
 /* Byte offset of code-point position pos in s (the length when past it). */
 size_t pv_edit_byte_at(const char *s, size_t pos);
-/* Deletes the grapheme before (backward) or at the cursor. */
+/* Deletes the grapheme before (backward) or at the cursor; backward, a
+ * trailing haraka, ZWNJ or ZWJ goes alone. */
 void pv_edit_delete(char *s, size_t *cursor, bool backward);
 
 #endif

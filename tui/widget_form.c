@@ -58,7 +58,14 @@ void pv_edit_delete(char *s, size_t *cursor, bool backward)
     if (backward) {
         if (*cursor == 0)
             return;
-        from = pv_grapheme_prev(s, *cursor);
+        /* A trailing mark or ZWNJ just typed goes alone, so a haraka or a
+         * half-space can be corrected without retyping the letter. */
+        size_t at = pv_edit_byte_at(s, *cursor - 1);
+        uint32_t cp = 0;
+        pv_utf8_decode(s + at, strlen(s + at), &cp);
+        bool lone = (cp >= 0x064B && cp <= 0x0652) || cp == 0x0670 || cp == 0x200C ||
+                    cp == 0x200D;
+        from = lone ? *cursor - 1 : pv_grapheme_prev(s, *cursor);
         to = *cursor;
     } else {
         from = *cursor;
