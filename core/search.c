@@ -139,23 +139,31 @@ static int row_score(const query *q, const char *ff, const char *fl, const char 
     return best;
 }
 
-/* Position in the Persian alphabet (ا ب پ ت ... ی), so that ties list
- * پاکزاد before توکلی although U+067E > U+062A; other characters after. */
+/* Position in the Persian alphabet (ا ب پ ت ... ی) of the letters U+0621
+ * to U+06CC, so that ties list پاکزاد before توکلی although U+067E > U+062A;
+ * 0 for other characters, which sort after the letters by code point. */
+static const uint8_t alpha_order[0xCC + 1] = {
+    [0x21] = 1,  [0x27] = 2,  [0x28] = 3,  [0x7E] = 4,  [0x2A] = 5,  [0x2B] = 6,
+    [0x2C] = 7,  [0x86] = 8,  [0x2D] = 9,  [0x2E] = 10, [0x2F] = 11, [0x30] = 12,
+    [0x31] = 13, [0x32] = 14, [0x98] = 15, [0x33] = 16, [0x34] = 17, [0x35] = 18,
+    [0x36] = 19, [0x37] = 20, [0x38] = 21, [0x39] = 22, [0x3A] = 23, [0x41] = 24,
+    [0x42] = 25, [0xA9] = 26, [0xAF] = 27, [0x44] = 28, [0x45] = 29, [0x46] = 30,
+    [0x48] = 31, [0x47] = 32, [0xCC] = 33,
+};
+
 static uint32_t alpha_rank(uint32_t cp)
 {
-    static const uint16_t order[] = {
-        0x0621, 0x0627, 0x0628, 0x067E, 0x062A, 0x062B, 0x062C, 0x0686, 0x062D, 0x062E,
-        0x062F, 0x0630, 0x0631, 0x0632, 0x0698, 0x0633, 0x0634, 0x0635, 0x0636, 0x0637,
-        0x0638, 0x0639, 0x063A, 0x0641, 0x0642, 0x06A9, 0x06AF, 0x0644, 0x0645, 0x0646,
-        0x0648, 0x0647, 0x06CC};
-    for (uint32_t i = 0; i < sizeof order / sizeof *order; i++)
-        if (order[i] == cp)
-            return i + 1;
+    if (cp >= 0x0600 && cp <= 0x06CC && alpha_order[cp - 0x0600])
+        return alpha_order[cp - 0x0600];
     return 0x100 + cp;
 }
 
 static int alpha_cmp(const char *a, const char *b)
 {
+    while (*a && *a == *b) /* the common part needs no decoding */
+        a++, b++;
+    while (((unsigned char)*a & 0xC0) == 0x80) /* back to the start of the character */
+        a--, b--;
     size_t na = strlen(a), nb = strlen(b);
     while (na && nb) {
         uint32_t ca, cb;
@@ -170,32 +178,35 @@ static int alpha_cmp(const char *a, const char *b)
     return na ? 1 : nb ? -1 : 0;
 }
 
-/* Negative when a ranks before b. */
-static int cand_cmp(const cand *a, const cand *b)
+/* Negative when (score, last, first, id) ranks before candidate c. */
+static int rank_cmp(int score, const char *last, const char *first, pv_id id, const cand *c)
 {
-    if (a->score != b->score)
-        return b->score - a->score;
-    int c = alpha_cmp(a->last, b->last);
-    if (c)
-        return c;
-    if ((c = alpha_cmp(a->first, b->first)))
-        return c;
-    return a->id < b->id ? -1 : a->id > b->id;
+    if (score != c->score)
+        return c->score - score;
+    int r = alpha_cmp(last, c->last);
+    if (r)
+        return r;
+    if ((r = alpha_cmp(first, c->first)))
+        return r;
+    return id < c->id ? -1 : id > c->id;
 }
 
+/* Keeps the row if it is among the best so far; most rows of a large
+ * candidate set are turned away by one comparison with the worst kept. */
 static void topk_offer(topk *t, pv_id id, int score, const char *fl, const char *ff)
 {
-    cand c = {.id = id, .score = score};
-    snprintf(c.last, sizeof c.last, "%s", fl);
-    snprintf(c.first, sizeof c.first, "%s", ff);
-    if (t->n == t->cap && cand_cmp(&c, &t->c[t->n - 1]) >= 0)
+    if (t->n == t->cap && rank_cmp(score, fl, ff, id, &t->c[t->n - 1]) >= 0)
         return;
     size_t i = t->n < t->cap ? t->n++ : t->n - 1; /* drop the worst when full */
-    while (i > 0 && cand_cmp(&c, &t->c[i - 1]) < 0) {
+    while (i > 0 && rank_cmp(score, fl, ff, id, &t->c[i - 1]) < 0) {
         t->c[i] = t->c[i - 1];
         i--;
     }
-    t->c[i] = c;
+    cand *c = &t->c[i];
+    c->id = id;
+    c->score = score;
+    snprintf(c->last, sizeof c->last, "%s", fl);
+    snprintf(c->first, sizeof c->first, "%s", ff);
 }
 
 /* Runs one candidate query for `prefix` and offers its matching rows.
