@@ -441,11 +441,12 @@ static pv_status load_row(pv_ctx *ctx, pv_id id, enr_row *r, pv_error *err)
     return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
 }
 
-static pv_status wrong_status(const enr_row *r, const char *what, pv_error *err)
+/* `why` is a translated clause saying what the action needs. */
+static pv_status wrong_status(const enr_row *r, const char *why, pv_error *err)
 {
-    return pv_error_set(err, PV_ECONFLICT, "enrollment",
-                        _("Enrollment %lld is %s: it cannot be %s."), (long long)r->id,
-                        pv_enroll_status_label(r->status), what);
+    /* TRANSLATORS: enrollment number, its status, then why the action is refused. */
+    return pv_error_set(err, PV_ECONFLICT, "enrollment", _("Enrollment %lld is %s: %s"),
+                        (long long)r->id, pv_enroll_status_label(r->status), why);
 }
 
 static pv_status set_state(pv_ctx *ctx, pv_id id, const char *status, int step,
@@ -532,7 +533,7 @@ static pv_status do_approve(pv_ctx *ctx, enr_row *r, const char *date, const cha
     (void)arg;
     const pv_actor *a = pv_ctx_actor(ctx);
     if (r->status != PV_ENR_REQUESTED)
-        return wrong_status(r, _("approved"), err);
+        return wrong_status(r, _("only a requested enrollment can be approved."), err);
     if (a->user_id == r->requested_by_id && strcmp(a->name, r->requested_by) == 0)
         return pv_error_set(err, PV_EDENIED, "enrollment",
                             _("Refused by the maker-checker rule: %s requested this enrollment "
@@ -577,7 +578,7 @@ static pv_status do_advance(pv_ctx *ctx, enr_row *r, const char *date, const cha
 {
     (void)arg;
     if (r->status != PV_ENR_IN_PROGRESS)
-        return wrong_status(r, _("advanced"), err);
+        return wrong_status(r, _("only an enrollment in progress can move to its next step."), err);
     pv_status st;
     if (r->step >= r->n_steps) { /* the last step: completion */
         char label[PV_LABEL_SZ];
@@ -641,7 +642,7 @@ static pv_status do_end(pv_ctx *ctx, enr_row *r, const char *date, const char *n
 {
     bool reject = arg != NULL;
     if (r->status != PV_ENR_REQUESTED && r->status != PV_ENR_IN_PROGRESS)
-        return wrong_status(r, reject ? _("rejected") : _("withdrawn"), err);
+        return wrong_status(r, _("it has already ended."), err);
     pv_status st = release_credit(ctx, r, err);
     if (st == PV_OK)
         st = set_state(ctx, r->id, reject ? "rejected" : "withdrawn", r->step, NULL, err);
@@ -667,7 +668,7 @@ static pv_status do_tick(pv_ctx *ctx, enr_row *r, const char *date, const char *
     (void)note;
     const char *name = arg;
     if (r->status != PV_ENR_REQUESTED && r->status != PV_ENR_IN_PROGRESS)
-        return wrong_status(r, _("changed"), err);
+        return wrong_status(r, _("it has already ended."), err);
     sqlite3_stmt *st;
     if (pv_stmt(ctx,
                 "SELECT key FROM service_document WHERE code = ?1 AND (key = ?2 OR "

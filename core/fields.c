@@ -43,6 +43,7 @@ static const struct {
     {"year", N_("Year")},
     {"justification", N_("Justification")},
     {"rule", N_("Rule")},
+    {"fact", N_("Fact")},
     {"user", N_("User name")},
     {"password", N_("Password")},
     {"role", N_("Role")},
