@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parvande/text.h"
 #include "svc_internal.h"
 
 const char *svc_vocab_label(const char *key, const char *word);
@@ -95,13 +96,24 @@ static void row_words(builder *b, const svc_block *blk, const char *label, const
     row(b, label, out);
 }
 
+/* A row whose value the program wrote: Persian digits in Persian. */
+static void row_digits(builder *b, const char *label, const char *value)
+{
+    char fa[512];
+    if (b->lang == PV_LANG_FA) {
+        pv_digits_persian(value, fa, sizeof fa);
+        value = fa;
+    }
+    row(b, label, value);
+}
+
 static void money_row(builder *b, const char *label, int64_t v)
 {
     if (v <= 0)
         return;
     char buf[64];
     snprintf(buf, sizeof buf, _("%lld rials"), (long long)v);
-    row(b, label, buf);
+    row_digits(b, label, buf);
 }
 
 static void frequency_row(builder *b, const pv_service_info *i)
@@ -114,7 +126,7 @@ static void frequency_row(builder *b, const pv_service_info *i)
     case PV_FREQ_SEASON: snprintf(buf, sizeof buf, _("%d per Jalali season"), i->freq_count); break;
     case PV_FREQ_YEAR: snprintf(buf, sizeof buf, _("%d per Jalali year"), i->freq_count); break;
     }
-    row(b, _("Frequency"), buf);
+    row_digits(b, _("Frequency"), buf);
 }
 
 static void header_sections(builder *b, const svc_block *h, const pv_service_info *info)
@@ -150,7 +162,7 @@ static void header_sections(builder *b, const svc_block *h, const pv_service_inf
     if (cost) {
         char buf[64];
         snprintf(buf, sizeof buf, _("%s rials"), cost);
-        row(b, _("Cost to the recipient"), buf);
+        row_digits(b, _("Cost to the recipient"), buf);
     }
     row_lang(b, h, _("Cost, note"), "cost_note");
     money_row(b, _("Per-capita cost (charged to the yearly credit)"), info->per_capita);
@@ -218,8 +230,12 @@ static void body_sections(builder *b, const svc_card *c)
     int n = 0;
     for (size_t i = 1; i < c->n; i++)
         if (strcmp(c->blocks[i].type, "step") == 0) {
-            char label[32];
-            snprintf(label, sizeof label, "%d", ++n);
+            char num[16], label[64];
+            snprintf(num, sizeof num, "%d", ++n);
+            if (b->lang == PV_LANG_FA)
+                pv_digits_persian(num, label, sizeof label);
+            else
+                snprintf(label, sizeof label, "%s", num);
             row(b, label, svc_pick(b->lang, svc_get(&c->blocks[i], "fa"),
                                    svc_get(&c->blocks[i], "en")));
         }
