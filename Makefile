@@ -81,7 +81,7 @@ $(BUILD)/bench-%: $(BUILD)/bench/%.o $(TUI_OBJ) $(BUILD)/libparvande.a
 # --- translations: Persian sources per module; English is the msgid language --
 $(BUILD)/parvande.pot: $(CORE_SRC) $(TUI_SRC) tui/main.c
 	@mkdir -p $(@D)
-	xgettext -q --from-code=UTF-8 -k_ -kN_ -kPV_TR -kPV_N --add-comments=TRANSLATORS -o $@ $^
+	xgettext --from-code=UTF-8 -k_ -kN_ -kPV_TR -kPV_N --add-comments=TRANSLATORS -o $@ $^
 $(BUILD)/locale/fa/LC_MESSAGES/parvande.mo: $(PO_FA)
 	@mkdir -p $(@D)
 	msgcat --use-first -o $(BUILD)/fa.po $(PO_FA)
