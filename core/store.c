@@ -396,20 +396,25 @@ static void household_delete(pv_ctx *ctx, pv_id id)
     sqlite3_reset(st);
 }
 
-pv_status pv_household_create(pv_ctx *ctx, const char *external_key, pv_id *out,
-                              pv_error *err)
+static pv_status casefile_check(pv_casefile *f, pv_error *err);
+
+/* A household and its case file, `f` holding the file's first values. */
+static pv_status household_create(pv_ctx *ctx, const char *external_key, pv_casefile *f,
+                                  pv_id *out, pv_error *err)
 {
     char key[64];
     pv_status rc = pv_authz_check(ctx, PV_ACT_FILE_WRITE, pv_ctx_branch(ctx), err);
     if (rc != PV_OK)
         return rc;
+    if (f->status == PV_FILE_CLOSED &&
+        (rc = pv_authz_check(ctx, PV_ACT_FILE_CLOSE, pv_ctx_branch(ctx), err)) != PV_OK)
+        return rc;
     if ((rc = pv_text_normalize(external_key ? external_key : "", PV_TEXT_LINE, "household",
                                 key, sizeof key, err)) != PV_OK)
         return rc;
-    pv_casefile f = {.branch_code = pv_ctx_branch(ctx), .status = PV_FILE_ACTIVE};
-    pv_today(f.opened_on);
-    if (pv_ctx_actor(ctx)->role == PV_ROLE_CASEWORKER)
-        snprintf(f.caseworker, sizeof f.caseworker, "%s", pv_ctx_actor(ctx)->name);
+    f->branch_code = pv_ctx_branch(ctx);
+    if ((rc = casefile_check(f, err)) != PV_OK)
+        return rc;
     /* Household and case file together or not at all. Inside the caller's
      * transaction (a bulk import) a failed second insert is undone by hand:
      * a SAVEPOINT per household would cost an import a fifth of its speed. */
@@ -420,9 +425,9 @@ pv_status pv_household_create(pv_ctx *ctx, const char *external_key, pv_id *out,
     rc = pv_next_id(ctx, "household", &hh, err);
     if (rc == PV_OK)
         rc = household_insert(ctx, hh, key, err);
-    if (rc == PV_OK && (rc = pv_next_id(ctx, "casefile", &f.id, err)) == PV_OK) {
-        f.household_id = hh;
-        if ((rc = casefile_insert(ctx, &f, err)) != PV_OK && !own_tx)
+    if (rc == PV_OK && (rc = pv_next_id(ctx, "casefile", &f->id, err)) == PV_OK) {
+        f->household_id = hh;
+        if ((rc = casefile_insert(ctx, f, err)) != PV_OK && !own_tx)
             household_delete(ctx, hh);
     }
     if (own_tx) {
@@ -434,9 +439,29 @@ pv_status pv_household_create(pv_ctx *ctx, const char *external_key, pv_id *out,
     if (rc != PV_OK)
         return rc;
     ctx->hh_cache_id = hh;
-    ctx->hh_cache_branch = f.branch_code;
+    ctx->hh_cache_branch = f->branch_code;
     *out = hh;
     return PV_OK;
+}
+
+pv_status pv_household_create(pv_ctx *ctx, const char *external_key, pv_id *out,
+                              pv_error *err)
+{
+    pv_casefile f = {.status = PV_FILE_ACTIVE};
+    if (pv_ctx_actor(ctx)->role == PV_ROLE_CASEWORKER)
+        snprintf(f.caseworker, sizeof f.caseworker, "%s", pv_ctx_actor(ctx)->name);
+    return household_create(ctx, external_key, &f, out, err);
+}
+
+pv_status pv_household_create_with_file(pv_ctx *ctx, const char *external_key,
+                                        pv_casefile *file, pv_id *out, pv_error *err)
+{
+    pv_casefile f = *file;
+    f.id = 0;
+    pv_status rc = household_create(ctx, external_key, &f, out, err);
+    if (rc == PV_OK)
+        *file = f;
+    return rc;
 }
 
 pv_status pv_household_find(pv_ctx *ctx, const char *external_key, pv_id *out,

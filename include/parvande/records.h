@@ -176,6 +176,14 @@ pv_status pv_search(pv_ctx *ctx, const char *query, size_t limit, pv_search_hit 
 pv_status pv_casefile_set_field(pv_casefile *f, const char *field, const char *text,
                                 pv_error *err);
 
+/* Like pv_household_create, but the case file starts with the values in
+ * *file (status, covered, opened_on, closed_on, caseworker; its id,
+ * household_id and branch_code are ignored and filled in), so an importer
+ * writes the file once instead of creating it and updating it. A closed
+ * file needs PV_ACT_FILE_CLOSE. On success *file is the saved file. */
+pv_status pv_household_create_with_file(pv_ctx *ctx, const char *external_key,
+                                        pv_casefile *file, pv_id *out, pv_error *err);
+
 /* The household with this external key at the context's branch.
  * PV_ENOTFOUND if none. */
 pv_status pv_household_find(pv_ctx *ctx, const char *external_key, pv_id *out,

@@ -456,3 +456,32 @@ Test(store, a_file_moving_branch_takes_its_household)
     pv_test_actor(ctx, "cw1", PV_ROLE_CASEWORKER, 1);
     cr_assert_eq(pv_person_find(ctx, p.national_id, &q, &err), PV_ENOTFOUND);
 }
+
+Test(store, household_created_with_its_file_values)
+{
+    pv_casefile f;
+    memset(&f, 0, sizeof f);
+    f.covered = true;
+    strcpy(f.opened_on, "2024-01-10");
+    pv_id hh = 0;
+    OK(pv_household_create_with_file(ctx, "W1", &f, &hh, &err));
+    cr_assert_eq(f.household_id, hh);
+    cr_assert_eq(f.id >> 40, 1);
+    pv_casefile got;
+    OK(pv_casefile_find(ctx, hh, &got, &err));
+    cr_assert(got.covered);
+    cr_assert_str_eq(got.opened_on, "2024-01-10");
+    cr_assert_eq(sql_int(ctx, "SELECT count(*) FROM casefile_history"), 0, "written once");
+    /* a closed file from the start needs a supervisor */
+    pv_test_actor(ctx, "cw", PV_ROLE_CASEWORKER, 1);
+    memset(&f, 0, sizeof f);
+    f.status = PV_FILE_CLOSED;
+    cr_assert_eq(pv_household_create_with_file(ctx, "W2", &f, &hh, &err), PV_EDENIED);
+    cr_assert_eq(sql_int(ctx, "SELECT count(*) FROM household"), 1);
+    pv_test_actor(ctx, "sup", PV_ROLE_SUPERVISOR, 1);
+    OK(pv_household_create_with_file(ctx, "W2", &f, &hh, &err));
+    cr_assert_str_eq(f.closed_on, "2025-03-21");
+    strcpy(f.opened_on, "2025-03-22");
+    cr_assert_eq(pv_household_create_with_file(ctx, "W3", &f, &hh, &err), PV_EINVAL,
+                 "closed before it opened");
+}
