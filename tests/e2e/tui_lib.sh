@@ -49,14 +49,17 @@ EOF
     >/dev/null || tui_fail "caseworker"
 }
 
-# tui_start LANG [COLS ROWS]: the program in a fresh tmux server.
+# tui_start LANG [COLS ROWS]: the program in a fresh tmux server. A shell
+# runs it and writes its exit status to $TMPDIR/tui.status (tmux itself is
+# sometimes late to reap a pane's process, so its pane_dead_status is not
+# relied on).
 tui_start() {
   local lang=$1 cols=${2:-100} rows=${3:-30}
   tui_cleanup
-  # remain-on-exit: the pane stays after the program ends, for its status.
+  rm -f "$TMPDIR/tui.status"
   printf 'set -g remain-on-exit on\nset -g status off\n' >"$TMPDIR/tmux.conf"
   tmux -L "$TUI_SOCK" -f "$TMPDIR/tmux.conf" new-session -d -x "$cols" -y "$rows" \
-    "echo \$\$ >'$TMPDIR/tui.pid'; exec '$PARVANDE' --db '$TUI_DB' --lang $lang 2>'$TMPDIR/tui.err'" \
+    "echo \$\$ >'$TMPDIR/tui.pid'; '$PARVANDE' --db '$TUI_DB' --lang $lang 2>'$TMPDIR/tui.err'; echo \$? >'$TMPDIR/tui.status.new'; mv '$TMPDIR/tui.status.new' '$TMPDIR/tui.status'" \
     || tui_fail "tmux did not start"
 }
 
@@ -92,20 +95,19 @@ tui_wait_gone() {
 tui_keys() { tmux -L "$TUI_SOCK" send-keys "$@"; }
 tui_type() { tmux -L "$TUI_SOCK" send-keys -l -- "$1"; }
 
-# Has the program exited (the pane is dead)? Waits up to 10 s.
+# Waits up to 10 s for the program to end.
 tui_wait_exit() {
   local i=0
   while [ "$i" -lt 200 ]; do
-    if [ "$(tmux -L "$TUI_SOCK" display-message -p '#{pane_dead}' 2>/dev/null)" = 1 ]; then
-      return 0
-    fi
+    [ -s "$TMPDIR/tui.status" ] && return 0
     sleep 0.05
     i=$((i + 1))
   done
   tui_fail "the program did not exit"
 }
 
-tui_exit_status() { tmux -L "$TUI_SOCK" display-message -p '#{pane_dead_status}'; }
+# Its exit status (128 + N for a signal N).
+tui_exit_status() { cat "$TMPDIR/tui.status"; }
 
 tui_login() { # tui_login USER PASSWORD
   tui_type "$1"
