@@ -48,7 +48,24 @@ step "lookups"
 
 # ---------------------------------------------------------------------------
 # step 4 (services): eligibility of the whole database in a batch
-# (the services module adds its timing here)
+# --- begin services step (owned by the services module) ---
+# `parvande eligible CODE` over every beneficiary, once per service, stdout to
+# a file. The synthetic data records no facts (requests, documents...), so
+# 001, 003 and 004 list nobody, but every beneficiary is still read and
+# checked against every criterion.
+step "eligibility batch (parvande eligible)"
+"$P" --db "$DB" services >/dev/null # the first service command loads the catalog
+total=$(sqlite3 "$DB" "SELECT count(*) FROM person")
+for code in 19072703102 19071059100 19041060106 19071053115 L-004; do
+  "$BUILD/bench-rss" "$DIR/eligible.rss" "$P" --lang en --db "$DB" eligible "$code" --tsv \
+    --date 2025-01-01 >"$DIR/eligible.tsv" || { echo "eligible $code failed"; exit 1; }
+  read -r secs peak_kb <"$DIR/eligible.rss"
+  awk -v c="$code" -v n="$(wc -l <"$DIR/eligible.tsv")" -v t="$total" -v s="$secs" \
+    -v m="$(mb $((peak_kb * 1024)))" \
+    'BEGIN { printf "eligible %s: %d of %d beneficiaries in %.2f s, peak RSS %s\n", c, n, t, s, m }'
+done
+rm -f "$DIR/eligible.tsv" "$DIR/eligible.rss"
+# --- end services step ---
 
 # ---------------------------------------------------------------------------
 # step 5 (interface): start-up and keystrokes through a pseudo-terminal
