@@ -119,8 +119,13 @@ static int open_db(pv_cli *cli)
     if (pv_service_list(cli->ctx, &list, &n, &err) != PV_OK)
         return fail(&err);
     free(list);
-    if (n == 0 && pv_catalog_sync(cli->ctx, NULL, NULL, &err) != PV_OK)
+    if (n == 0 && pv_catalog_sync(cli->ctx, NULL, NULL, &err) != PV_OK) {
+        if (err.status == PV_EDENIED)
+            pv_error_set(&err, PV_EDENIED, "service", "%s",
+                         _("The service catalog is not loaded yet: an administrator runs "
+                           "“parvande catalog-sync” (or “parvande init”)."));
         return fail(&err);
+    }
     return 0;
 }
 
