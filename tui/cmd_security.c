@@ -76,12 +76,14 @@ int pv_cli_read_password(int fd, const char *prompt, char *buf, size_t size)
     quiet = old;
     quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
     quiet.c_lflag |= ICANON;
-    fprintf(stderr, "%s ", prompt);
-    fflush(stderr);
+    /* Echo off before the prompt shows, so nothing typed after it is
+     * echoed (what was typed before it is discarded). */
     if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
         return -1;
+    fprintf(stderr, "%s ", prompt);
+    fflush(stderr);
     int rc = read_line(STDIN_FILENO, buf, size);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
     fputc('\n', stderr);
     return rc;
 }
