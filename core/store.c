@@ -223,6 +223,27 @@ static pv_status write_error(pv_ctx *ctx, int rc, pv_error *err)
     return pv_db_error(ctx, err);
 }
 
+/* Outside a transaction, an insert takes the write lock first, so the id
+ * pv_next_id reads is still free when the row goes in although another
+ * program may be writing the same file; inside one (a bulk import) the
+ * caller holds the lock already and nothing is added. */
+static pv_status insert_begin(pv_ctx *ctx, bool *own, pv_error *err)
+{
+    *own = sqlite3_get_autocommit(ctx->db);
+    return *own ? pv_tx_begin(ctx, err) : PV_OK;
+}
+
+static pv_status insert_end(pv_ctx *ctx, bool own, pv_status rc, pv_error *err)
+{
+    if (!own)
+        return rc;
+    if (rc == PV_OK)
+        rc = pv_tx_commit(ctx, err);
+    if (rc != PV_OK)
+        pv_tx_rollback(ctx);
+    return rc;
+}
+
 /* ---- persons ---- */
 
 static pv_status person_write(pv_ctx *ctx, const char *sql, const pv_person *p, int64_t branch,
@@ -295,12 +316,16 @@ pv_status pv_person_save(pv_ctx *ctx, pv_person *p, pv_error *err)
     if ((rc = pv_authz_check(ctx, PV_ACT_FILE_WRITE, branch, err)) != PV_OK)
         return rc;
     if (p->id == 0) {
-        pv_id id;
-        if ((rc = pv_next_id(ctx, "person", &id, err)) != PV_OK)
+        bool own;
+        pv_id id = 0;
+        if ((rc = insert_begin(ctx, &own, err)) != PV_OK)
             return rc;
-        pv_person n = *p;
-        n.id = id;
-        if ((rc = person_write(ctx, SQL_PERSON_INSERT, &n, branch, err)) == PV_OK)
+        if ((rc = pv_next_id(ctx, "person", &id, err)) == PV_OK) {
+            pv_person n = *p;
+            n.id = id;
+            rc = person_write(ctx, SQL_PERSON_INSERT, &n, branch, err);
+        }
+        if ((rc = insert_end(ctx, own, rc, err)) == PV_OK)
             p->id = id;
         return rc;
     }
@@ -418,8 +443,8 @@ static pv_status household_create(pv_ctx *ctx, const char *external_key, pv_case
     /* Household and case file together or not at all. Inside the caller's
      * transaction (a bulk import) a failed second insert is undone by hand:
      * a SAVEPOINT per household would cost an import a fifth of its speed. */
-    bool own_tx = sqlite3_get_autocommit(ctx->db);
-    if (own_tx && (rc = pv_tx_begin(ctx, err)) != PV_OK)
+    bool own_tx;
+    if ((rc = insert_begin(ctx, &own_tx, err)) != PV_OK)
         return rc;
     pv_id hh = 0;
     rc = pv_next_id(ctx, "household", &hh, err);
@@ -430,13 +455,7 @@ static pv_status household_create(pv_ctx *ctx, const char *external_key, pv_case
         if ((rc = casefile_insert(ctx, f, err)) != PV_OK && !own_tx)
             household_delete(ctx, hh);
     }
-    if (own_tx) {
-        if (rc == PV_OK)
-            rc = pv_tx_commit(ctx, err);
-        if (rc != PV_OK)
-            pv_tx_rollback(ctx);
-    }
-    if (rc != PV_OK)
+    if ((rc = insert_end(ctx, own_tx, rc, err)) != PV_OK)
         return rc;
     ctx->hh_cache_id = hh;
     ctx->hh_cache_branch = f->branch_code;
@@ -581,12 +600,16 @@ pv_status pv_casefile_save(pv_ctx *ctx, pv_casefile *f, pv_error *err)
         if ((rc = household_branch(ctx, n.household_id, &n.branch_code, err)) != PV_OK ||
             (rc = pv_authz_check(ctx, PV_ACT_FILE_WRITE, n.branch_code, err)) != PV_OK ||
             (n.status == PV_FILE_CLOSED &&
-             (rc = pv_authz_check(ctx, PV_ACT_FILE_CLOSE, n.branch_code, err)) != PV_OK) ||
-            (rc = pv_next_id(ctx, "casefile", &n.id, err)) != PV_OK ||
-            (rc = casefile_insert(ctx, &n, err)) != PV_OK)
+             (rc = pv_authz_check(ctx, PV_ACT_FILE_CLOSE, n.branch_code, err)) != PV_OK))
             return rc;
-        *f = n;
-        return PV_OK;
+        bool own;
+        if ((rc = insert_begin(ctx, &own, err)) != PV_OK)
+            return rc;
+        if ((rc = pv_next_id(ctx, "casefile", &n.id, err)) == PV_OK)
+            rc = casefile_insert(ctx, &n, err);
+        if ((rc = insert_end(ctx, own, rc, err)) == PV_OK)
+            *f = n;
+        return rc;
     }
     pv_casefile old;
     if ((rc = casefile_load(ctx, SQL_CASEFILE_BY_ID, n.id, &old, err)) != PV_OK)
@@ -631,6 +654,11 @@ pv_status pv_assessment_add(pv_ctx *ctx, pv_id file_id, const char *date_iso,
     if (rc == PV_OK && !note[0])
         rc = pv_error_field(err, "assessment", _("is required"));
     pv_id id = 0;
+    bool own = false;
+    if (rc == PV_OK && (rc = insert_begin(ctx, &own, err)) != PV_OK) {
+        free(note);
+        return rc;
+    }
     if (rc == PV_OK)
         rc = pv_next_id(ctx, "assessment", &id, err);
     sqlite3_stmt *st;
@@ -650,6 +678,8 @@ pv_status pv_assessment_add(pv_ctx *ctx, pv_id file_id, const char *date_iso,
         if (s != SQLITE_DONE)
             rc = write_error(ctx, s, err);
     }
+    if (own)
+        rc = insert_end(ctx, own, rc, err);
     free(note);
     return rc;
 }
