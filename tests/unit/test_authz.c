@@ -227,3 +227,76 @@ Test(security_authz, refusals_inside_a_rolled_back_transaction_are_kept)
                                   " AND actor = 'sara' AND action = 'file-write'"), 1);
     pv_test_db_close(ctx);
 }
+
+/* ---- lists across files: the eligibility batch (an export of names) ---- */
+
+#include "svc_helpers.h"
+
+typedef struct seen {
+    char ids[64][11];
+    size_t n;
+} seen;
+
+static int collect(void *user, const pv_eligible_row *row)
+{
+    seen *s = user;
+    if (s->n < 64)
+        snprintf(s->ids[s->n++], 11, "%s", row->national_id);
+    return 0;
+}
+
+static bool saw(const seen *s, const char *nid)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->ids[i], nid) == 0)
+            return true;
+    return false;
+}
+
+Test(security_authz, the_eligibility_batch_lists_only_the_actors_branch)
+{
+    pv_ctx *ctx = svc_test_db();
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_audit_install(ctx, &err), PV_OK);
+    pv_id hh1 = svc_household(ctx, true, true), hh2 = svc_household(ctx, true, true);
+    pv_person a = svc_person(ctx, hh1, 501, PV_REL_HEAD, PV_GENDER_FEMALE, "1980-01-01");
+    pv_person b = svc_person(ctx, hh2, 502, PV_REL_HEAD, PV_GENDER_FEMALE, "1980-01-01");
+    pv_casefile f;
+    cr_assert_eq(pv_casefile_find(ctx, hh2, &f, &err), PV_OK);
+    f.branch_code = 2;
+    cr_assert_eq(pv_casefile_save(ctx, &f, &err), PV_OK);
+
+    pv_service_info *svc = NULL;
+    size_t n_svc = 0;
+    cr_assert_eq(pv_service_list(ctx, &svc, &n_svc, &err), PV_OK);
+    cr_assert_gt(n_svc, 0);
+    size_t both = 0;
+    for (size_t i = 0; i < n_svc; i++) {
+        seen all = {.n = 0}, one = {.n = 0}, two = {.n = 0};
+        pv_test_actor(ctx, "system", PV_ROLE_SYSTEM, 1);
+        cr_assert_eq(pv_eligible_scan(ctx, svc[i].code, NULL, collect, &all, NULL, &err), PV_OK,
+                     "%s: %s", svc[i].code, err.message ? err.message : "");
+        pv_test_actor(ctx, "sara", PV_ROLE_CASEWORKER, 1);
+        cr_assert_eq(pv_eligible_scan(ctx, svc[i].code, NULL, collect, &one, NULL, &err), PV_OK);
+        pv_test_actor(ctx, "babak", PV_ROLE_CASEWORKER, 2);
+        cr_assert_eq(pv_eligible_scan(ctx, svc[i].code, NULL, collect, &two, NULL, &err), PV_OK);
+        cr_assert_not(saw(&one, b.national_id), "%s: branch 1 sees branch 2's file", svc[i].code);
+        cr_assert_not(saw(&two, a.national_id), "%s: branch 2 sees branch 1's file", svc[i].code);
+        cr_assert_eq(saw(&one, a.national_id), saw(&all, a.national_id), "%s", svc[i].code);
+        cr_assert_eq(saw(&two, b.national_id), saw(&all, b.national_id), "%s", svc[i].code);
+        both += saw(&all, a.national_id) && saw(&all, b.national_id);
+    }
+    cr_assert_gt(both, 0, "some service has both women eligible, so the filter is tested");
+    free(svc);
+
+    /* enrollment lists are scoped the same way */
+    pv_test_actor(ctx, "sara", PV_ROLE_CASEWORKER, 1);
+    pv_enrollment *en = NULL;
+    size_t n_en = 0;
+    pv_status st = pv_enroll_list(ctx, b.national_id, NULL, &en, &n_en, &err);
+    cr_assert(st == PV_ENOTFOUND || st == PV_EDENIED || (st == PV_OK && n_en == 0),
+              "enrollments of another branch's person: %d, %zu", st, n_en);
+    pv_enrollments_free(en, n_en);
+    pv_error_clear(&err);
+    pv_test_db_close(ctx);
+}
