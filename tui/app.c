@@ -251,10 +251,18 @@ static unsigned handle_key(pv_ui *ui, int key, bool alt)
 
 static int run_loop(pv_ui *ui)
 {
-    unsigned ch = PV_CH_DRAW | PV_CH_FULL;
+    unsigned ch = PV_CH_DRAW | PV_CH_FULL, pending = PV_CH_NONE;
     for (;;) {
         if (ch & PV_CH_QUIT)
             return PV_EXIT_OK;
+        /* Keys typed ahead are handled first: one redraw for the burst. */
+        if ((ch & (PV_CH_DRAW | PV_CH_FULL)) && pv_term_pending()) {
+            pending |= ch;
+            ch = PV_CH_NONE;
+        } else {
+            ch |= pending;
+            pending = PV_CH_NONE;
+        }
         if (ch & (PV_CH_DRAW | PV_CH_FULL))
             redraw(ui, (ch & PV_CH_FULL) != 0);
         int sig = pv_term_stop_signal();

@@ -9,7 +9,7 @@
 #include "parvande/records.h"
 #include "widget.h"
 
-#define HOME_LIMIT 200
+#define HOME_LIMIT 50
 
 enum { A_OPEN = PV_A_SCREEN, A_NEW_HOUSEHOLD, A_CATALOG };
 
@@ -28,6 +28,7 @@ typedef struct home {
     pv_search_hit *hits;
     size_t n_hits;
     char last_query[512];
+    bool stale;           /* the query changed since the list was made */
 } home;
 
 static void hit_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
@@ -140,6 +141,12 @@ static void column_heads(pv_ui *ui, int y)
 static void home_draw(pv_ui *ui, void *st, int top, int rows)
 {
     home *h = st;
+    /* The search runs when the list is shown, not on every key: keys typed
+     * ahead (a fast typist, a paste) are all in before one search. */
+    if (h->stale) {
+        h->stale = false;
+        run_search(ui, h, false);
+    }
     int label_w = 12;
     pv_form_draw(ui, &h->box, top + 1, 1, label_w);
     char count[128] = "";
@@ -164,6 +171,8 @@ static unsigned home_action(pv_ui *ui, void *st, int action)
     unsigned ch;
     switch (action) {
     case A_OPEN:
+        if (h->stale) /* Enter typed ahead of the list: open what the query finds */
+            run_search(ui, h, false), h->stale = false;
         if (!pv_list_has_sel(&h->list))
             return PV_CH_NONE;
         return pv_ui_push(ui, &pv_screen_file, h->hits[h->list.sel].person.national_id);
@@ -184,7 +193,7 @@ static unsigned home_action(pv_ui *ui, void *st, int action)
         return ch;
     ch = pv_form_action(ui, &h->box, action, &changed);
     if (changed)
-        run_search(ui, h, false);
+        h->stale = true;
     if (ch == PV_CH_NONE && action < PV_A_SCREEN && action != PV_A_CLEAR)
         return PV_CH_PASS;
     return ch;
@@ -196,7 +205,7 @@ static unsigned home_input(pv_ui *ui, void *st, int key)
     bool changed = false;
     unsigned ch = pv_form_input(ui, &h->box, key, &changed);
     if (changed)
-        run_search(ui, h, false);
+        h->stale = true;
     return ch;
 }
 

@@ -232,6 +232,20 @@ static int read_escape(bool *alt)
     return PV_KEY_NONE; /* an unknown sequence: ignored, not typed */
 }
 
+bool pv_term_pending(void)
+{
+    wint_t wc;
+    timeout(0);
+    int r = get_wch(&wc);
+    if (r == ERR)
+        return false;
+    if (r == KEY_CODE_YES)
+        ungetch((int)wc);
+    else
+        unget_wch((wchar_t)wc);
+    return true;
+}
+
 int pv_term_read(int timeout_ms, bool *alt)
 {
     if (alt)

@@ -54,6 +54,11 @@ void pv_term_repaint(void);
  * the character with *alt set (alt may be NULL: then ESC comes alone). */
 int pv_term_read(int timeout_ms, bool *alt);
 
+/* True when a key is already waiting (typed ahead, or pasted): the main
+ * loop then handles it before redrawing, so a burst of keys costs one
+ * redraw and one search, not one per key. */
+bool pv_term_pending(void);
+
 /* The signal (SIGINT, SIGTERM, SIGHUP) that asked the program to stop, or 0. */
 int pv_term_stop_signal(void);
 

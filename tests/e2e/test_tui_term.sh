@@ -44,6 +44,25 @@ tui_wait "۱۳۹۵/۰۷/۱۵"
 tui_keys F10
 tui_wait_exit
 
+# --- colours, NO_COLOR, and the one-time warning on Konsole -----------------
+has_colour() { tmux -L "$TUI_SOCK" capture-pane -p -e | grep -qE $'\e\\[([34][0-7]|[34]8;)'; }
+has_reverse() { tmux -L "$TUI_SOCK" capture-pane -p -e | grep -qE $'\e\\[([0-9;]*;)?7m'; }
+tui_start en 100 30
+tui_wait "Log in"
+has_colour || tui_fail "no colour on a colour terminal"
+tui_keys F10; tui_wait_exit
+NO_COLOR=1 tui_start en 100 30
+tui_wait "Log in"
+has_colour && tui_fail "colour despite NO_COLOR"
+has_reverse || tui_fail "NO_COLOR: the bar should still be in reverse video"
+tui_keys F10; tui_wait_exit
+KONSOLE_VERSION=230804 tui_start en 100 30
+tui_wait "Edit Current Profile > Advanced"
+tui_keys Space                          # any key: shown once, then gone
+tui_wait_gone "Edit Current Profile > Advanced"
+tui_wait "Log in"
+tui_keys F10; tui_wait_exit
+
 # --- resize: the bar follows the bottom edge, the list the width -----------
 tui_start en 80 24
 tui_wait "Log in"
