@@ -341,14 +341,15 @@ static pv_status configure(pv_ctx *ctx, pv_error *err)
     sqlite3_rollback_hook(ctx->db, on_rollback, ctx);
     /* WAL: readers never wait for the writer; NORMAL is durable in WAL mode
      * except for the last transactions before a power cut, and always
-     * consistent. A 32 MB page cache holds the national-ID index of a
-     * million persons, which a bulk import updates at random places (a
-     * third faster than 16 MB), and stays inside the 64 MB budget. */
+     * consistent. A 24 MB page cache holds most of the national-ID index
+     * of a million persons, which a bulk import updates at random places
+     * (32 MB imports a third faster than 16 MB, but a whole import must
+     * stay inside 64 MB of memory). */
     return exec_script(ctx,
                        "PRAGMA journal_mode = WAL;"
                        "PRAGMA foreign_keys = ON;"
                        "PRAGMA synchronous = NORMAL;"
-                       "PRAGMA cache_size = -32768;"
+                       "PRAGMA cache_size = -24576;"
                        "PRAGMA temp_store = MEMORY;",
                        err);
 }
