@@ -19,7 +19,7 @@
  * Errors (pv_error filled, caller clears it): PV_EDENIED when the acting
  * user may not do this, or for a wrong name or password; PV_ELOCKED for a
  * locked account (the message says how many minutes are left); PV_EINVAL
- * for a bad name, password, role or branch (field "user_name", "password",
+ * for a bad name, password, role or branch (field "user", "password",
  * "role" or "branch"); PV_ENOTFOUND for an unknown user in the admin
  * functions; PV_ECONFLICT for a name already taken; PV_EFAIL for database
  * or libsodium failures.

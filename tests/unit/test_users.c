@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "internal.h"
@@ -266,4 +268,40 @@ Test(security_users, the_idle_lock_checks_the_password_and_counts_failures)
     cr_assert_eq(pv_user_verify_password(ctx, "correct horse", &err), PV_EUSAGE);
     pv_error_clear(&err);
     pv_test_db_close(ctx);
+}
+
+Test(security_users, the_database_and_its_wal_files_are_private_whatever_the_umask)
+{
+    char dir[] = "/tmp/pv-perm-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[128], p[160];
+    snprintf(path, sizeof path, "%s/sub/new.db", dir);
+    setenv("PARVANDE_DB", path, 1); /* the default path: its directory is made too */
+    mode_t old = umask(0);
+    pv_ctx *ctx = NULL;
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_ctx_open(NULL, PV_LANG_EN, &ctx, &err), PV_OK, "%s",
+                 err.message ? err.message : "");
+    cr_assert_eq(pv_audit_install(ctx, &err), PV_OK);
+    cr_assert_eq(pv_first_admin(ctx, "admin", "correct horse", 0, &err), PV_OK);
+    umask(old);
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) { /* the connection is open: -wal and -shm exist */
+        struct stat st;
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        cr_assert_eq(stat(p, &st), 0, "%s exists", p);
+        cr_assert_eq(st.st_mode & 0777, 0600, "%s mode %o", p, st.st_mode & 0777);
+    }
+    struct stat st;
+    snprintf(p, sizeof p, "%s/sub", dir);
+    cr_assert_eq(stat(p, &st), 0);
+    cr_assert_eq(st.st_mode & 0077, 0, "the directory made for it is private: %o", st.st_mode & 0777);
+    pv_ctx_close(ctx);
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        unlink(p);
+    }
+    snprintf(p, sizeof p, "%s/sub", dir);
+    rmdir(p);
+    rmdir(dir);
 }
