@@ -364,14 +364,17 @@ pv_status pv_enroll(pv_ctx *ctx, const pv_enroll_request *req, pv_id *id_out,
     pv_id id = 0;
     pv_status st = enroll_prepare(ctx, &j, err);
     bool loaded = false;
-    if (st == PV_OK && (st = svc_facts_load(ctx, req->national_id, &j.sf, err)) == PV_OK)
-        loaded = true;
-    if (st == PV_OK)
-        st = pv_authz_check(ctx, PV_ACT_ENROLL_REQUEST, j.sf.branch_code, err);
-    if (st == PV_OK && j.justification)
-        st = pv_authz_check(ctx, PV_ACT_ENROLL_OVERRIDE, j.sf.branch_code, err);
+    /* The file is read inside the write transaction too: what is checked is
+     * what is there when the enrollment is written. */
     if (st == PV_OK && (st = pv_tx_begin(ctx, err)) == PV_OK) {
-        st = enroll_in_tx(ctx, &j, &id, why, err);
+        if ((st = svc_facts_load(ctx, req->national_id, &j.sf, err)) == PV_OK)
+            loaded = true;
+        if (st == PV_OK)
+            st = pv_authz_check(ctx, PV_ACT_ENROLL_REQUEST, j.sf.branch_code, err);
+        if (st == PV_OK && j.justification)
+            st = pv_authz_check(ctx, PV_ACT_ENROLL_OVERRIDE, j.sf.branch_code, err);
+        if (st == PV_OK)
+            st = enroll_in_tx(ctx, &j, &id, why, err);
         if (st == PV_OK)
             st = pv_tx_commit(ctx, err);
         if (st != PV_OK)

@@ -382,3 +382,30 @@ Test(svc_catalog, validate_without_database)
     cr_assert_eq(pv_catalog_validate_card("code: X\n", "x", NULL, &err), PV_EINVAL);
     pv_error_clear(&err);
 }
+
+Test(svc_catalog, data_directory)
+{
+    char *saved = getenv("PARVANDE_DATADIR") ? strdup(getenv("PARVANDE_DATADIR")) : NULL;
+    setenv("PARVANDE_DATADIR", "/opt/pv-data", 1);
+    char *dir = pv_catalog_default_dir();
+    cr_assert_str_eq(dir, "/opt/pv-data/services");
+    free(dir);
+    unsetenv("PARVANDE_DATADIR");
+    dir = pv_catalog_default_dir(); /* a build tree, or the installed directory */
+    cr_assert_not_null(dir);
+    cr_assert_not_null(strstr(dir, "services"));
+    free(dir);
+    if (saved) {
+        setenv("PARVANDE_DATADIR", saved, 1);
+        free(saved);
+    }
+    /* The default directory of the tests is the repository's: sync with NULL. */
+    pv_ctx *ctx = pv_test_db();
+    pv_error err = PV_ERROR_INIT;
+    pv_catalog_report rep;
+    cr_assert_eq(pv_catalog_sync(ctx, NULL, &rep, &err), PV_OK, "%s", err.message ? err.message : "");
+    cr_assert_eq(rep.added, 5);
+    cr_assert_eq(pv_catalog_sync(ctx, "/nonexistent/dir", &rep, &err), PV_EFAIL);
+    pv_error_clear(&err);
+    pv_test_db_close(ctx);
+}
