@@ -491,8 +491,10 @@ pv_status pv_eligible_scan(pv_ctx *ctx, const char *code, const char *date,
     if ((st = svc_service_load(ctx, code, &b.s, err)) != PV_OK)
         return st;
     b.branch = pv_authz_all_branches(ctx) ? 0 : pv_ctx_actor(ctx)->branch_code;
-    /* One read transaction: every table seen at the same moment. */
-    if ((st = pv_exec(ctx, "BEGIN", err)) != PV_OK) {
+    /* One read transaction: every table seen at the same moment (unless the
+     * caller already holds one). */
+    bool own_tx = sqlite3_get_autocommit(ctx->db) != 0;
+    if (own_tx && (st = pv_exec(ctx, "BEGIN", err)) != PV_OK) {
         batch_free(&b);
         return st;
     }
@@ -505,7 +507,8 @@ pv_status pv_eligible_scan(pv_ctx *ctx, const char *code, const char *date,
     scan sc = {.b = &b, .cb = cb, .user = user};
     if (st == PV_OK)
         st = run_scan(&sc, err);
-    pv_exec(ctx, "COMMIT", NULL);
+    if (own_tx)
+        pv_exec(ctx, "COMMIT", NULL);
     if (count)
         *count = sc.count;
     batch_free(&b);
