@@ -324,7 +324,8 @@ typedef struct pv_enrollment {
     char code[PV_CODE_SZ];
     char service_title[PV_LABEL_SZ];/* context's language */
     pv_enroll_status status;
-    int step;                       /* current step 1..n while in progress; n when completed */
+    int step;                       /* 0 while requested; the current step 1..n while in
+                                       progress; n when completed; kept when it ends */
     int n_steps;
     char step_title[PV_LABEL_SZ];   /* the current step's title ("" if none) */
     char date[PV_DATE_SZ];           /* enrollment date (period, credit year) */
