@@ -234,6 +234,8 @@ void pv_audit_refused(pv_ctx *ctx, const char *action, const char *detail, const
     struct pv_security *s = pv_sec(ctx);
     if (!s)
         return;
+    if (sqlite3_get_autocommit(ctx->db))
+        pv_audit_flush(ctx, NULL); /* older ones first, to keep the order */
     if (sqlite3_get_autocommit(ctx->db) && s->n_pending == 0 &&
         pv_audit_append(ctx, action, NULL, 0, detail, reason ? reason : "refused", NULL) == PV_OK)
         return;
