@@ -7,9 +7,13 @@
 #include "parvande/calendar.h"
 #include "parvande/i18n.h"
 #include "parvande/records.h"
+#include "parvande/text.h"
 #include "widget.h"
 
-#define HOME_LIMIT 50
+/* Hits asked of the core: a screenful (a caseworker types on rather than
+ * pages), within these bounds. The cost of a name search grows with it. */
+#define HOME_LIMIT_MIN 20
+#define HOME_LIMIT_MAX 100
 
 enum { A_OPEN = PV_A_SCREEN, A_NEW_HOUSEHOLD, A_CATALOG };
 
@@ -29,6 +33,8 @@ typedef struct home {
     size_t n_hits;
     char last_query[512];
     bool stale;           /* the query changed since the list was made */
+    size_t limit;         /* hits asked for: the list's height at the last draw */
+    bool too_short;       /* a lone letter: not searched */
 } home;
 
 static void hit_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
@@ -59,6 +65,19 @@ static void hit_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
     pv_draw_text(&ui->draw, y, x, w_status, status, 0, st);
 }
 
+/* One letter (not a digit) and nothing else but spaces. */
+static bool is_lone_letter(const char *q)
+{
+    q += strspn(q, " ");
+    uint32_t cp;
+    size_t len = pv_utf8_decode(q, strlen(q), &cp);
+    if (len == 0)
+        return false;
+    bool digit = (cp >= '0' && cp <= '9') || (cp >= 0x06F0 && cp <= 0x06F9) ||
+                 (cp >= 0x0660 && cp <= 0x0669);
+    return !digit && q[len + strspn(q + len, " ")] == '\0';
+}
+
 /* Runs the query when it changed (or `again`: a file may have changed). */
 static void run_search(pv_ui *ui, home *h, bool again)
 {
@@ -71,10 +90,12 @@ static void run_search(pv_ui *ui, home *h, bool again)
     free(h->hits);
     h->hits = NULL;
     h->n_hits = 0;
-    /* Blank (or only spaces): nothing asked yet. */
-    if (q[strspn(q, " ")] != '\0') {
+    h->too_short = is_lone_letter(q);
+    /* Blank (or only spaces): nothing asked yet; a lone letter would match a
+     * good part of a million names: wait for the second one. */
+    if (q[strspn(q, " ")] != '\0' && !h->too_short) {
         pv_error err = PV_ERROR_INIT;
-        if (pv_search(ui->ctx, q, HOME_LIMIT, &h->hits, &h->n_hits, &err) != PV_OK) {
+        if (pv_search(ui->ctx, q, h->limit, &h->hits, &h->n_hits, &err) != PV_OK) {
             h->hits = NULL;
             h->n_hits = 0;
             pv_ui_error(ui, &err);
@@ -99,6 +120,7 @@ static void *home_open(pv_ui *ui, const void *arg)
     }
     h->list.draw_row = hit_row;
     h->list.user = h;
+    h->limit = HOME_LIMIT_MIN;
     (void)ui;
     return h;
 }
@@ -143,22 +165,33 @@ static void home_draw(pv_ui *ui, void *st, int top, int rows)
     home *h = st;
     /* The search runs when the list is shown, not on every key: keys typed
      * ahead (a fast typist, a paste) are all in before one search. */
+    size_t want = rows > 4 ? (size_t)(rows - 4) : HOME_LIMIT_MIN;
+    want = want < HOME_LIMIT_MIN ? HOME_LIMIT_MIN : want > HOME_LIMIT_MAX ? HOME_LIMIT_MAX : want;
+    if (want != h->limit) { /* first draw, or a resize */
+        h->limit = want;
+        h->stale = h->stale || h->last_query[0];
+        if (!h->stale)
+            h->last_query[0] = '\0';
+    }
     if (h->stale) {
+        bool again = strcmp(h->box.fields[0].value, h->last_query) == 0;
         h->stale = false;
-        run_search(ui, h, false);
+        run_search(ui, h, again);
     }
     int label_w = 12;
     pv_form_draw(ui, &h->box, top + 1, 1, label_w);
     char count[128] = "";
-    if (h->last_query[0]) {
+    if (h->last_query[0] && !h->too_short) {
         snprintf(count, sizeof count,
-                 h->n_hits >= HOME_LIMIT ? _("first %zu matches") : _("%zu found"),
+                 h->n_hits >= h->limit ? _("first %zu matches; type more to narrow")
+                                       : _("%zu found"),
                  h->n_hits);
         pv_draw_text(&ui->draw, top + 2, label_w + 2, ui->draw.cols - label_w - 3, count, 0,
                      PV_ST_DIM);
     }
     column_heads(ui, top + 3);
-    const char *empty = h->last_query[0] ? _("No file matches.")
+    const char *empty = h->too_short     ? _("Type at least two letters of a name.")
+                        : h->last_query[0] ? _("No file matches.")
                                          : _("Type a national ID (Persian or Latin digits) or "
                                              "a name; the list narrows as you type.");
     pv_list_draw(ui, &h->list, top + 4, rows - 4, empty);
