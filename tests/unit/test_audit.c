@@ -397,3 +397,35 @@ Test(security_audit, bulk_mode_writes_one_entry_per_batch_that_show_finds)
     pv_audit_entries_free(e, n);
     pv_test_db_close(ctx);
 }
+
+Test(security_audit, a_table_added_or_altered_later_gets_its_triggers_on_the_next_install)
+{
+    pv_ctx *ctx = open_audited();
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(sqlite3_exec(ctx->db, "CREATE TABLE extra (id INTEGER PRIMARY KEY, v TEXT)",
+                              NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(pv_audit_install(ctx, &err), PV_OK);
+    cr_assert_eq(sqlite3_exec(ctx->db, "INSERT INTO extra VALUES (7, 'a')", NULL, NULL, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(count_where(ctx, "SELECT count(*) FROM audit WHERE tbl = 'extra'"
+                                  " AND record_id = 7 AND new_values = '{\"id\":7,\"v\":\"a\"}'"), 1);
+    cr_assert_eq(sqlite3_exec(ctx->db, "ALTER TABLE extra ADD COLUMN w TEXT", NULL, NULL, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(pv_audit_install(ctx, &err), PV_OK);
+    cr_assert_eq(sqlite3_exec(ctx->db, "UPDATE extra SET w = 'b'", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(count_where(ctx, "SELECT count(*) FROM audit WHERE tbl = 'extra' AND action ="
+                                  " 'update' AND new_values ->> '$.w' = 'b'"), 1);
+    /* dropped (as before a migration that drops a column), then back */
+    cr_assert_eq(pv_audit_drop_triggers(ctx, &err), PV_OK);
+    cr_assert_eq(count_where(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+                                  " AND name GLOB 'pv_audit_*'"), 0);
+    cr_assert_eq(count_where(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+                                  " AND name GLOB 'audit_no_*'"), 2, "the protection stays");
+    cr_assert_eq(pv_audit_install(ctx, &err), PV_OK);
+    cr_assert_eq(sqlite3_exec(ctx->db, "DELETE FROM extra", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(count_where(ctx, "SELECT count(*) FROM audit WHERE tbl = 'extra' AND action ="
+                                  " 'delete' AND old_values ->> '$.w' = 'b'"), 1);
+    pv_test_actor(ctx, "mina", PV_ROLE_SUPERVISOR, 1);
+    cr_assert_eq(verify(ctx).problem, PV_AUDIT_INTACT);
+    pv_test_db_close(ctx);
+}
