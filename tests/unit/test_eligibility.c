@@ -1,6 +1,7 @@
 /* Eligibility: each of the five services' rules, eligible and each reason
  * for not, in both languages; every service at once; the batch list. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
