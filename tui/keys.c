@@ -120,7 +120,7 @@ void pv_keys_draw_bar(const pv_draw *d, int y, const pv_binding *const *map)
     for (int i = 1; i <= n; i++) {
         const pv_binding *b = pv_keys_fkey(map, i);
         int x = (i - 1) * slot;
-        char num[4];
+        char num[16];
         snprintf(num, sizeof num, "%d", i);
         int kw = i == 10 ? 2 : 1;
         pv_draw_text(d, y, x, kw, num, PV_T_ASCII | PV_T_LTR, PV_ST_BARKEY);
