@@ -6,7 +6,10 @@
  * sequential pass only when a rule reads them; recorded facts, assessment
  * counts and earlier enrollments are read once, only when the rules use
  * them; then persons are streamed in table order and the compiled rules
- * evaluated in C. */
+ * evaluated in C — on two threads, each reading half of the table on its
+ * own connection. */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -398,19 +401,37 @@ static pv_status load_households(scan *sc, pv_error *err)
     return PV_OK;
 }
 
-/* Evaluates the person on the current row. */
-static void eval_row(scan *sc, sqlite3_stmt *st)
+/* The persons of one range of ids (a half of the table, see run_scan). */
+#define PERSON_SQL                                                                        \
+    "SELECT id, household_id, relation, gender, area, disability, guardianship, "        \
+    "judicial_order, national_id, first_name, last_name, birth_date, province, county "  \
+    "FROM person WHERE (?1 = 0 OR branch_code = ?1) AND id BETWEEN ?2 AND ?3"
+
+/* One thread's walk over persons: the shared tables (read-only while the
+ * threads run) and the last household looked up (members come together). */
+typedef struct cursor {
+    const scan *sc;
+    pv_id last_h;
+    const hh_info *last_x;
+} cursor;
+
+/* True when the person on the current row meets every criterion. */
+static bool row_eligible(cursor *cu, sqlite3_stmt *st)
 {
-    batch *b = sc->b;
+    const batch *b = cu->sc->b;
     pv_rule_facts f = {0};
     pv_id id = sqlite3_column_int64(st, 0);
     pv_id h = sqlite3_column_int64(st, 1); /* NULL reads as 0: no household */
-    const hh_info *x = NULL;
     uint32_t k;
-    if (h && idmap_get(&sc->hh_at, h, &k))
-        x = &sc->hh[k];
-    const char *birth = txt(st, 11);
-    f.age = birth[0] ? pv_age_on(birth, b->date) : -1;
+    if (h != cu->last_h) {
+        cu->last_h = h;
+        cu->last_x = h && idmap_get(&cu->sc->hh_at, h, &k) ? &cu->sc->hh[k] : NULL;
+    }
+    const hh_info *x = cu->last_x;
+    if (b->s->uses & PV_RULE_USES_AGE) {
+        const char *birth = txt(st, 11);
+        f.age = birth[0] ? pv_age_on(birth, b->date) : -1;
+    }
     f.relation = (pv_relation)pv_enum_from_code(PV_ENUM_RELATION, txt(st, 2));
     f.gender = (pv_gender)pv_enum_from_code(PV_ENUM_GENDER, txt(st, 3));
     f.area = (pv_area)pv_enum_from_code(PV_ENUM_AREA, txt(st, 4));
@@ -442,35 +463,196 @@ static void eval_row(scan *sc, sqlite3_stmt *st)
     f.fact_user = &sl;
     for (size_t c = 0; c < b->s->n_crit; c++)
         if (!pv_rule_eval(b->s->crit[c].rule, &f))
-            return;
-    pv_eligible_row row = {id, txt(st, 8), txt(st, 9), txt(st, 10), birth, f.province};
-    sc->count++;
-    if (sc->cb && sc->cb(sc->user, &row) != 0)
-        sc->stop = true;
+            return false;
+    return true;
 }
 
+/* ---- the second thread: the upper half of the table ---- */
+
+/* Eligible rows kept in order until the main thread reports them: the id,
+ * then national ID, first, last, birth date, province, each NUL-ended. */
+typedef struct outbuf {
+    char *data;
+    size_t len, cap, n;
+    bool oom;
+} outbuf;
+
+static void out_add(outbuf *o, sqlite3_stmt *st)
+{
+    const char *s[5] = {txt(st, 8), txt(st, 9), txt(st, 10), txt(st, 11), txt(st, 12)};
+    size_t need = sizeof(pv_id);
+    for (int i = 0; i < 5; i++)
+        need += strlen(s[i]) + 1;
+    if (o->len + need > o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 1 << 20;
+        while (cap < o->len + need)
+            cap *= 2;
+        char *g = realloc(o->data, cap);
+        if (!g) {
+            o->oom = true;
+            return;
+        }
+        o->data = g;
+        o->cap = cap;
+    }
+    pv_id id = sqlite3_column_int64(st, 0);
+    memcpy(o->data + o->len, &id, sizeof id);
+    o->len += sizeof id;
+    for (int i = 0; i < 5; i++) {
+        size_t n = strlen(s[i]) + 1;
+        memcpy(o->data + o->len, s[i], n);
+        o->len += n;
+    }
+    o->n++;
+}
+
+typedef struct worker {
+    const scan *sc;
+    const char *path;   /* the database file */
+    int64_t lo, hi;     /* person ids, inclusive */
+    outbuf out;
+    int rc;             /* SQLITE_DONE when the range was read */
+    char msg[256];
+} worker;
+
+/* Reads its range on a connection of its own (WAL lets readers run side by
+ * side), keeping the eligible rows for the main thread. */
+static void *worker_run(void *arg)
+{
+    worker *w = arg;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    w->rc = sqlite3_open_v2(w->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (w->rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        w->rc = sqlite3_prepare_v2(db, PERSON_SQL, -1, &st, NULL);
+    }
+    if (w->rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, w->sc->b->branch);
+        sqlite3_bind_int64(st, 2, w->lo);
+        sqlite3_bind_int64(st, 3, w->hi);
+        cursor cu = {w->sc, -1, NULL};
+        while ((w->rc = sqlite3_step(st)) == SQLITE_ROW && !w->out.oom)
+            if (row_eligible(&cu, st))
+                out_add(&w->out, st);
+    }
+    if (w->rc != SQLITE_DONE)
+        snprintf(w->msg, sizeof w->msg, "%s", db ? sqlite3_errmsg(db) : "sqlite3_open");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return NULL;
+}
+
+/* Reports the worker's rows, in order, after the main thread's own. */
+static void replay(scan *sc, const outbuf *o)
+{
+    const char *p = o->data;
+    for (size_t i = 0; i < o->n && !sc->stop; i++) {
+        pv_eligible_row row;
+        memcpy(&row.person_id, p, sizeof row.person_id);
+        p += sizeof row.person_id;
+        const char **f[5] = {&row.national_id, &row.first_name, &row.last_name,
+                             &row.birth_date, &row.province};
+        for (int j = 0; j < 5; j++) {
+            *f[j] = p;
+            p += strlen(p) + 1;
+        }
+        sc->count++;
+        if (sc->cb && sc->cb(sc->user, &row) != 0)
+            sc->stop = true;
+    }
+}
+
+/* ---- the main thread ---- */
+
+/* The smallest and largest person id. */
+static pv_status id_range(scan *sc, int64_t *lo, int64_t *hi, pv_error *err)
+{
+    sqlite3_stmt *q;
+    if (pv_stmt(sc->b->ctx, "SELECT coalesce(min(id), 0), coalesce(max(id), -1) FROM person", &q,
+                err) != PV_OK)
+        return PV_EFAIL;
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *lo = sqlite3_column_int64(q, 0);
+        *hi = sqlite3_column_int64(q, 1);
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? PV_OK : pv_db_error(sc->b->ctx, err);
+}
+
+/* Below this many ids a second thread costs more than it saves.
+ * $PARVANDE_BATCH_SPLIT_MIN changes it (the tests set 1 to exercise the
+ * two-thread path on a small database). */
+#define SPLIT_MIN 200000
+
+static int64_t split_min(void)
+{
+    const char *env = getenv("PARVANDE_BATCH_SPLIT_MIN");
+    return env && *env ? strtoll(env, NULL, 10) : SPLIT_MIN;
+}
+
+static pv_status scan_range(scan *sc, int64_t lo, int64_t hi, pv_error *err)
+{
+    batch *b = sc->b;
+    sqlite3_stmt *st;
+    if (pv_stmt(b->ctx, PERSON_SQL, &st, err) != PV_OK)
+        return PV_EFAIL;
+    sqlite3_bind_int64(st, 1, b->branch);
+    sqlite3_bind_int64(st, 2, lo);
+    sqlite3_bind_int64(st, 3, hi);
+    cursor cu = {sc, -1, NULL};
+    int rc;
+    while (!sc->stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!row_eligible(&cu, st))
+            continue;
+        pv_eligible_row row = {sqlite3_column_int64(st, 0), txt(st, 8), txt(st, 9),
+                               txt(st, 10), txt(st, 11), txt(st, 12)};
+        sc->count++;
+        if (sc->cb && sc->cb(sc->user, &row) != 0)
+            sc->stop = true;
+    }
+    pv_status s = PV_OK;
+    if (!sc->stop && rc != SQLITE_DONE)
+        s = pv_db_error(b->ctx, err);
+    sqlite3_reset(st);
+    return s;
+}
+
+/* Two cores: the upper half of the ids is read by a second thread on its
+ * own connection while this one reads the lower half and reports it; the
+ * upper half's eligible rows are reported after, so the order is the
+ * table's either way. */
 static pv_status run_scan(scan *sc, pv_error *err)
 {
     batch *b = sc->b;
+    int64_t lo = 0, hi = -1;
     pv_status st = load_files(sc, err);
     if (st == PV_OK && (b->s->uses & PV_RULE_USES_HOUSEHOLD))
         st = load_households(sc, err);
-    sqlite3_stmt *persons;
-    if (st == PV_OK
-        && pv_stmt(b->ctx,
-                   "SELECT id, household_id, relation, gender, area, disability, guardianship, "
-                   "judicial_order, national_id, first_name, last_name, birth_date, province, "
-                   "county FROM person WHERE (?1 = 0 OR branch_code = ?1)",
-                   &persons, err) != PV_OK)
-        st = PV_EFAIL;
-    if (st == PV_OK) {
-        sqlite3_bind_int64(persons, 1, b->branch);
-        int rc;
-        while (!sc->stop && (rc = sqlite3_step(persons)) == SQLITE_ROW)
-            eval_row(sc, persons);
-        if (!sc->stop && rc != SQLITE_DONE)
-            st = pv_db_error(b->ctx, err);
-        sqlite3_reset(persons);
+    if (st == PV_OK)
+        st = id_range(sc, &lo, &hi, err);
+    const char *path = sqlite3_db_filename(b->ctx->db, "main");
+    worker w = {.sc = sc, .path = path};
+    pthread_t tid;
+    bool split = st == PV_OK && path && *path && hi > lo && hi - lo >= split_min();
+    int64_t mid = lo + (hi - lo) / 2;
+    if (split) {
+        w.lo = mid + 1;
+        w.hi = hi;
+        split = pthread_create(&tid, NULL, worker_run, &w) == 0;
+    }
+    if (st == PV_OK)
+        st = scan_range(sc, lo, split ? mid : hi, err);
+    if (split) {
+        pthread_join(tid, NULL);
+        if (st == PV_OK && w.out.oom)
+            st = oom(err);
+        else if (st == PV_OK && w.rc != SQLITE_DONE)
+            st = pv_error_set(err, PV_EFAIL, NULL, "%s", w.msg);
+        if (st == PV_OK)
+            replay(sc, &w.out);
+        free(w.out.data);
     }
     free(sc->hh);
     idmap_free(&sc->hh_at);

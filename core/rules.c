@@ -33,7 +33,7 @@ static const struct field_def {
     const char *const *values; /* K_ENUM */
     unsigned uses;
 } fields[F__COUNT] = {
-    [F_AGE] = {"age", K_INT, NULL, 0},
+    [F_AGE] = {"age", K_INT, NULL, PV_RULE_USES_AGE},
     [F_GENDER] = {"gender", K_ENUM, gender_values, 0},
     [F_RELATION] = {"relation", K_ENUM, relation_values, 0},
     [F_AREA] = {"area", K_ENUM, area_values, 0},

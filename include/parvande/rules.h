@@ -89,7 +89,8 @@ enum {
     PV_RULE_USES_FACTS = 1u << 0,      /* fact.* or doc.* */
     PV_RULE_USES_ENROLLMENTS = 1u << 1,/* enrolled_* */
     PV_RULE_USES_HOUSEHOLD = 1u << 2,  /* household_size, is_*_head */
-    PV_RULE_USES_ASSESSMENTS = 1u << 3
+    PV_RULE_USES_ASSESSMENTS = 1u << 3,
+    PV_RULE_USES_AGE = 1u << 4         /* age (needs the date of the check) */
 };
 unsigned pv_rule_uses(const pv_rule *r);
 

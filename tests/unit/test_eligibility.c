@@ -364,6 +364,20 @@ Test(svc_eligibility, batch_list_matches_single_checks)
         }
         cr_assert_eq(count, expected);
     }
+    /* The same lists when the table is read by two threads, halves in order. */
+    setenv("PARVANDE_BATCH_SPLIT_MIN", "1", 1);
+    for (int c = 0; c < 5; c++) {
+        seen one = {0}, two = {0};
+        unsetenv("PARVANDE_BATCH_SPLIT_MIN");
+        cr_assert_eq(pv_eligible_scan(ctx, codes[c], DAY, collect, &one, NULL, &err), PV_OK);
+        setenv("PARVANDE_BATCH_SPLIT_MIN", "1", 1);
+        cr_assert_eq(pv_eligible_scan(ctx, codes[c], DAY, collect, &two, NULL, &err), PV_OK,
+                     "%s", err.message ? err.message : "");
+        cr_assert_eq(one.n, two.n, "%s", codes[c]);
+        for (size_t i = 0; i < one.n; i++)
+            cr_assert_str_eq(one.ids[i], two.ids[i], "%s row %zu", codes[c], i);
+    }
+    unsetenv("PARVANDE_BATCH_SPLIT_MIN");
     /* Specific expectations: 000 = both members of the two active covered households. */
     seen s = {0};
     cr_assert_eq(pv_eligible_scan(ctx, S000, DAY, collect, &s, NULL, &err), PV_OK);
@@ -397,6 +411,7 @@ static int stop_after_one(void *user, const pv_eligible_row *r)
 
 Test(svc_eligibility, batch_stops_when_asked)
 {
+    setenv("PARVANDE_BATCH_SPLIT_MIN", "1", 1); /* also when a second thread reads */
     pv_ctx *ctx = svc_test_db();
     for (int k = 0; k < 3; k++) {
         pv_id hh = svc_household(ctx, true, true);

@@ -192,6 +192,7 @@ Test(svc_rules, uses_and_keys)
     cr_assert(u & PV_RULE_USES_ASSESSMENTS);
     cr_assert(u & PV_RULE_USES_HOUSEHOLD);
     cr_assert(u & PV_RULE_USES_ENROLLMENTS);
+    cr_assert_not(u & PV_RULE_USES_AGE);
     const char *keys[8];
     size_t n = pv_rule_fact_keys(r, keys, 8);
     cr_assert_eq(n, 2);
@@ -200,6 +201,9 @@ Test(svc_rules, uses_and_keys)
     pv_rule_free(r);
     cr_assert_eq(pv_rule_compile("covered", &r, &err), PV_OK);
     cr_assert_eq(pv_rule_uses(r), 0);
+    pv_rule_free(r);
+    cr_assert_eq(pv_rule_compile("age < 18", &r, &err), PV_OK);
+    cr_assert_eq(pv_rule_uses(r), PV_RULE_USES_AGE);
     pv_rule_free(r);
     const char *const *names = pv_rule_names();
     bool age = false;
