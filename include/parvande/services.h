@@ -242,8 +242,9 @@ char *pv_eligibility_failures(const pv_eligibility *e);
 
 /* The batch: every eligible beneficiary of the database (actor's branch
  * unless all branches) for `code` on `date`. Calls `cb` once per eligible
- * person, in database order; the row's pointers are valid only during the
- * call. A non-zero return from `cb` stops the scan (the call still returns
+ * person, in database order, always from the calling thread (the scan may
+ * read half of the table on a second thread); the row's pointers are valid
+ * only during the call. A non-zero return from `cb` stops the scan (the call still returns
  * PV_OK). *count (may be NULL) receives the number reported.
  * PV_ACT_FILE_READ. */
 typedef struct pv_eligible_row {
