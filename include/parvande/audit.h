@@ -30,10 +30,13 @@
 
 /* Registers the audit SQL functions on the context's connection (once per
  * context) and (re)creates, idempotently, the audit triggers of every data
- * table: every table except audit, sqlite_*, *_history, login_failure and
- * branch-local bookkeeping. Must run after the migrations, on every open:
- * a table added or altered by a migration gets its triggers then. Runs in
- * its own transaction unless one is open. */
+ * table: every table except audit, login_state, *_history (filled by
+ * triggers of audited tables), sqlite_* and virtual tables with their
+ * shadow tables. Each trigger records the row's columns as JSON (without
+ * pwhash and the fold_* search keys); an update that changed nothing but
+ * updated_at/updated_by records nothing. Must run after the migrations, on
+ * every open: a table added or altered by a migration gets its triggers
+ * then. Writes only when a trigger is missing or differs (in a savepoint). */
 pv_status pv_audit_install(pv_ctx *ctx, pv_error *err);
 
 /* Registers only the SQL functions (needed before migrations that write to
