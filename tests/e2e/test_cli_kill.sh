@@ -37,10 +37,21 @@ check_consistent() { # db csv label
   [ "$(sqlite3 "$1" "SELECT count(*) FROM household h WHERE NOT EXISTS
         (SELECT 1 FROM casefile c WHERE c.household_id = h.id)")" -eq 0 ] || fail "$3: household without case file"
 }
-kill_during_import() { # db csv seconds
+# Starts an import and kills it with SIGKILL once the database holds more
+# than `after` persons (or after `secs` seconds when after is -1), so the
+# kill lands in the middle of the work on a fast machine as on a slow one.
+kill_during_import() { # db csv after secs
   "$PARVANDE" --db "$1" import "$2" >/dev/null 2>&1 &
-  local pid=$!
-  sleep "$3"
+  local pid=$! t=0 n
+  while kill -0 "$pid" 2>/dev/null && [ "$t" -lt 600 ]; do
+    sleep 0.1; t=$((t + 1))
+    if [ "$3" -ge 0 ]; then
+      n=$(sqlite3 "$1" "SELECT count(*) FROM person" 2>/dev/null || echo 0)
+      [ "${n:-0}" -gt "$3" ] && break
+    elif [ "$t" -ge $(( $4 * 10 )) ]; then
+      break
+    fi
+  done
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   true
@@ -48,16 +59,19 @@ kill_during_import() { # db csv seconds
 
 db=$TMPDIR/kill.db
 "$PARVANDE" --db "$db" init >/dev/null || fail "init"
-kill_during_import "$db" "$TMPDIR/big.csv" 2
+kill_during_import "$db" "$TMPDIR/big.csv" 0 0
 n=$(sqlite3 "$db" "SELECT count(*) FROM person")
-echo "adjacent households: $n of $rows rows in after kill -9 at 2 s"
+echo "adjacent households: $n of $rows rows in after kill -9 once the first batch was in"
+[ "$n" -gt 0 ] && [ "$n" -lt "$rows" ] || fail "the kill did not land inside the import ($n rows)"
 check_consistent "$db" "$TMPDIR/big.csv" "after kill (adjacent)"
-kill_during_import "$db" "$TMPDIR/big.csv" 1
+kill_during_import "$db" "$TMPDIR/big.csv" "$n" 0
+n=$(sqlite3 "$db" "SELECT count(*) FROM person")
+echo "adjacent households: $n rows in after a second kill -9"
 check_consistent "$db" "$TMPDIR/big.csv" "after a second kill (adjacent)"
 
 db2=$TMPDIR/split.db
 "$PARVANDE" --db "$db2" init >/dev/null || fail "init 2"
-kill_during_import "$db2" "$TMPDIR/split.csv" 2
+kill_during_import "$db2" "$TMPDIR/split.csv" -1 2
 n2=$(sqlite3 "$db2" "SELECT count(*) FROM person")
 echo "split household: $n2 of $rows rows in after kill -9 at 2 s"
 [ "$n2" -eq 0 ] || [ "$n2" -eq "$rows" ] || fail "a household spanning the file must keep the import in one transaction ($n2 rows)"
