@@ -15,7 +15,8 @@
 #include "widget.h"
 
 enum {
-    A_ENTER = PV_A_SCREEN, A_EDIT, A_MEMBER, A_ASSESS, A_ENROLL, A_CASEFILE,
+    A_ENTER = PV_A_SCREEN, A_EDIT, A_MEMBER, A_ASSESS, A_ENROLL, A_CASEFILE, A_NEXT_SEC,
+    A_PREV_SEC,
 };
 
 static const pv_binding file_own[] = {
@@ -27,6 +28,8 @@ static const pv_binding file_own[] = {
     {PV_KEY(KEY_F(6)), A_ASSESS, N_("Assess"), N_("Write an assessment on the case file")},
     {PV_KEY(KEY_F(7)), A_ENROLL, N_("Enroll"), N_("Enroll in the selected service (press twice); elsewhere, go to the first service the person is eligible for")},
     {PV_KEY(KEY_F(8)), A_CASEFILE, N_("Case"), N_("Edit the case file: covered, status, caseworker")},
+    {'\t', A_NEXT_SEC, NULL, N_("Next section: household, case file, enrollments, eligibility...")},
+    {PV_KEY(KEY_BTAB), A_PREV_SEC, NULL, N_("Previous section")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap file_keys = {file_own, pv_keys_list, NULL};
@@ -493,6 +496,35 @@ static unsigned enroll(pv_ui *ui, file *f, size_t i)
     return ch;
 }
 
+/* Tab / Shift-Tab: the first row of the next / previous section, its
+ * heading on top. */
+static unsigned jump_section(file *f, int dir)
+{
+    if (f->n_rows == 0)
+        return PV_CH_NONE;
+    size_t cur = f->list.sel; /* the heading of the selection's section */
+    while (cur > 0 && f->rows[cur].kind != R_HEAD)
+        cur--;
+    size_t h = cur;
+    if (dir > 0) {
+        do
+            h++;
+        while (h < f->n_rows && f->rows[h].kind != R_HEAD);
+    } else {
+        if (h == 0)
+            return PV_CH_NONE;
+        do
+            h--;
+        while (h > 0 && f->rows[h].kind != R_HEAD);
+    }
+    if (h >= f->n_rows || h + 1 >= f->n_rows || f->rows[h].kind != R_HEAD)
+        return PV_CH_NONE;
+    f->list.top = h;
+    f->list.sel = h + 1;
+    pv_list_set_count(&f->list, f->n_rows);
+    return PV_CH_DRAW;
+}
+
 /* F7 away from the eligibility panel: select its first service the person
  * is eligible for (else its first service) and ask to confirm. */
 static unsigned jump_to_services(pv_ui *ui, file *f)
@@ -567,6 +599,9 @@ static unsigned file_action(pv_ui *ui, void *st, int action)
     case A_CASEFILE:
         return pv_ui_push(ui, &pv_screen_form,
                           &(pv_form_request){PV_FORM_CASEFILE, f->natid, NULL});
+    case A_NEXT_SEC:
+    case A_PREV_SEC:
+        return jump_section(f, action == A_NEXT_SEC ? 1 : -1);
     case A_ENROLL:
         if (pv_list_has_sel(&f->list) &&
             (f->rows[f->list.sel].kind == R_ELIG || f->rows[f->list.sel].kind == R_REASON))

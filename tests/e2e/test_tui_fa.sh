@@ -44,6 +44,20 @@ until pv_as sara sarapass11 enrollments 0012345679 --tsv 2>/dev/null | grep -q $
   sleep 0.05
 done
 
+# Tab walks the file section by section; the fifth section is the
+# enrollments: open it and record its first step as done (F6 twice).
+tui_keys Home Tab Tab Tab Tab Enter
+tui_wait "ﻞﺣﺍﺮﻣ"                        # «مراحل», the steps of the enrollment
+tui_keys F6
+tui_wait "F6"                          # asked to press it again
+tui_keys F6
+i=0
+until pv_as sara sarapass11 enrollments 0012345679 --tsv 2>/dev/null | grep -q $'\t19072703102\tin_progress\t2\t'; do
+  i=$((i + 1)); [ "$i" -lt 200 ] || tui_fail "the step was not recorded: $(pv_as sara sarapass11 enrollments 0012345679 --tsv)"
+  sleep 0.05
+done
+tui_keys Escape
+
 # Leave.
 tui_keys F10
 tui_wait_exit
