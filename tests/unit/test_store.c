@@ -485,3 +485,21 @@ Test(store, household_created_with_its_file_values)
     cr_assert_eq(pv_household_create_with_file(ctx, "W3", &f, &hh, &err), PV_EINVAL,
                  "closed before it opened");
 }
+
+Test(store, two_programs_on_one_file_never_share_an_id)
+{
+    pv_ctx *other = NULL;
+    OK(pv_ctx_open(pv_test_db_path(), PV_LANG_EN, &other, &err));
+    /* a batch here, a single save there, another batch here */
+    OK(pv_tx_begin(ctx, &err));
+    save_member(901, "الف", "یکم", PV_GENDER_MALE, PV_REL_HEAD, 0, NULL);
+    OK(pv_tx_commit(ctx, &err));
+    pv_person p = pv_test_person(902, "ب", "دوم", NULL, PV_GENDER_MALE);
+    OK(pv_person_save(other, &p, &err));
+    OK(pv_tx_begin(ctx, &err));
+    pv_person q = save_member(903, "پ", "سوم", PV_GENDER_MALE, PV_REL_HEAD, 0, NULL);
+    OK(pv_tx_commit(ctx, &err));
+    cr_assert_eq(q.id, p.id + 1, "the cached sequence was dropped at commit");
+    cr_assert_eq(sql_int(ctx, "SELECT count(DISTINCT id) FROM person"), 3);
+    pv_ctx_close(other);
+}
