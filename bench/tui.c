@@ -10,7 +10,8 @@
  * national IDs in Persian digits and last names from CSV one character at a
  * time; each keystroke's time runs from writing it to the last byte of the
  * screen update it caused (the output then stays quiet for QUIET_MS, which
- * is not counted). Prints medians, 95th percentiles and maxima. */
+ * is not counted). Then opens files from the list (Enter), timed the same
+ * way. Prints medians, 95th percentiles and maxima. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -287,6 +288,22 @@ int main(int argc, char **argv)
         term_key(&t, "\x15");
     }
     report("keystroke to refreshed search list", keys, n_keys);
+
+    /* Opening a file (person, household, case file, enrollments and the
+     * eligibility of every service) and coming back to the list. */
+    static double opens[64];
+    size_t n_open = 0;
+    for (size_t i = 0; i < n_q && n_open < 64; i++) {
+        char fa_id[64];
+        pv_digits_persian(ids[i], fa_id, sizeof fa_id);
+        term_key(&t, fa_id); /* typed at once: one search */
+        double ms = term_key(&t, "\r");
+        if (ms >= 0)
+            opens[n_open++] = ms;
+        term_key(&t, "\x1b");
+        term_key(&t, "\x15");
+    }
+    report("Enter to an open file with its eligibility panel", opens, n_open);
     term_end(&t);
     free(bar);
     free(home);

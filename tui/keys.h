@@ -27,7 +27,6 @@ enum {
     PV_A_QUIT,       /* F10 */
     PV_A_BACK,       /* Esc */
     PV_A_REDRAW,     /* Ctrl-L */
-    PV_A_LOCK,       /* lock the screen now */
     /* the list widget (widget_list.c) */
     PV_A_UP = 20, PV_A_DOWN, PV_A_PGUP, PV_A_PGDN, PV_A_FIRST, PV_A_LAST,
     /* the form widget and its text editing (widget_form.c) */
