@@ -630,6 +630,8 @@ static pv_status check_block(const svc_card *c, size_t i, const char *origin, co
 pv_status svc_card_parse(const char *text, const char *origin, svc_card *out, pv_error *err)
 {
     memset(out, 0, sizeof *out);
+    if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+        text += 3; /* a byte-order mark left by an editor */
     if (pv_utf8_length(text) < 0)
         return fail(err, origin, 1, NULL, _("the text is not valid UTF-8"));
     char *copy = strdup(text);

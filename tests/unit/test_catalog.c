@@ -381,6 +381,12 @@ Test(svc_catalog, validate_without_database)
     cr_assert_str_eq(code, "L-004");
     cr_assert_eq(pv_catalog_validate_card("code: X\n", "x", NULL, &err), PV_EINVAL);
     pv_error_clear(&err);
+    /* An editor's byte-order mark and Windows line ends are fine. */
+    cr_assert_eq(pv_catalog_validate_card("\xEF\xBB\xBF" "code: L-9\r\ntitle.fa: x\r\n[step]\r\n"
+                                          "fa: y\r\n", "bom", code, &err),
+                 PV_OK, "%s", err.message ? err.message : "");
+    cr_assert_str_eq(code, "L-9");
+    pv_error_clear(&err);
 }
 
 Test(svc_catalog, data_directory)
