@@ -192,8 +192,9 @@ static int cmd_init(pv_cli *cli)
 
 typedef struct progress {
     pv_cli *cli;
-    struct timespec start, last;
-    bool tty;
+    struct timespec start, last; /* start: the first report of the writing pass */
+    unsigned long start_rows;
+    bool started, tty;
 } progress;
 
 static double seconds_since(const struct timespec *t)
@@ -224,12 +225,17 @@ static void on_progress(void *arg, const pv_import_stats *s)
     progress *p = arg;
     if (!p->tty)
         return;
+    if (!p->started) { /* the rate is that of the writing pass, not of the first reading */
+        clock_gettime(CLOCK_MONOTONIC, &p->start);
+        p->start_rows = s->rows;
+        p->started = true;
+    }
     double since_last = seconds_since(&p->last);
     if (since_last < 0.25 && s->rows < s->total)
         return;
     clock_gettime(CLOCK_MONOTONIC, &p->last);
     double elapsed = seconds_since(&p->start);
-    double rate = elapsed > 0 ? (double)s->rows / elapsed : 0;
+    double rate = elapsed > 0 ? (double)(s->rows - p->start_rows) / elapsed : 0;
     unsigned long left = rate > 0 ? (unsigned long)((double)(s->total - s->rows) / rate + 0.5) : 0;
     char buf[160];
     snprintf(buf, sizeof buf, _("%lu of %lu rows, %lu rows/s, %lu s left"), s->rows, s->total,

@@ -243,3 +243,25 @@ Test(csv_reader, too_many_fields_is_a_file_error)
     pv_error_clear(&err);
     close_reader(&rd);
 }
+
+/* What pv_csv_write_row writes, the reader reads back unchanged. */
+Test(csv_writer, round_trip_with_quoting)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    cr_assert_not_null(f);
+    const char *row[] = {"plain", "with, comma", "with \"quotes\"", "two\nlines", " padded ", "",
+                         "تهران، خیابان آزادی"};
+    cr_assert_eq(pv_csv_write_row(f, row, 7), 0);
+    cr_assert_eq(pv_csv_write_row(f, row, 1), 0);
+    fclose(f);
+    cr_assert_str_eq(buf, "plain,\"with, comma\",\"with \"\"quotes\"\"\",\"two\nlines\",\" padded \",,"
+                          "تهران، خیابان آزادی\nplain\n");
+    reader rd = open_text(buf, size);
+    expect_record(rd.r, 1, 7, row);
+    expect_record(rd.r, 3, 1, S("plain"));
+    expect_end(rd.r);
+    close_reader(&rd);
+    free(buf);
+}
