@@ -159,7 +159,9 @@ static void draw_status(pv_ui *ui, int y)
     static const pv_style of_kind[] = {
         [PV_MSG_INFO] = PV_ST_TEXT, [PV_MSG_OK] = PV_ST_OK, [PV_MSG_ERROR] = PV_ST_ERROR,
     };
-    pv_draw_text(&ui->draw, y, 1, ui->draw.cols - 2, ui->status, 0, of_kind[ui->status_kind]);
+    /* Messages can quote stored text (a name, a title): sanitised. */
+    pv_draw_text(&ui->draw, y, 1, ui->draw.cols - 2, ui->status, PV_T_DATA,
+                 of_kind[ui->status_kind]);
 }
 
 static void draw_warning(pv_ui *ui)
@@ -188,7 +190,9 @@ static void redraw(pv_ui *ui, bool full)
     void *st = ui->stack[ui->depth - 1].st;
     int rows = ui->draw.rows;
     if (rows < 6 || ui->draw.cols < 30) {
-        mvaddstr(0, 0, _("The window is too small."));
+        pv_draw_wrapped(&ui->draw, 0, 0, ui->draw.cols, rows, _("The window is too small."), 0,
+                        PV_ST_TEXT, NULL);
+        curs_set(0);
         refresh();
         return;
     }

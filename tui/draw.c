@@ -199,6 +199,24 @@ int pv_draw_text(const pv_draw *d, int y, int x, int w, const char *text, unsign
     return used;
 }
 
+/* pv_draw_prepare for text of several lines: with PV_T_DATA it is
+ * sanitised keeping its line breaks (a note's). */
+static char *wrapped_prepare(const pv_draw *d, const char *text, unsigned flags)
+{
+    if (!(flags & PV_T_DATA))
+        return pv_draw_prepare(d, text, flags);
+    if (!text)
+        text = "";
+    size_t size = strlen(text) * 3 + 4;
+    char *clean = malloc(size);
+    if (!clean)
+        return NULL;
+    pv_text_sanitize(text, true, clean, size);
+    char *t = pv_draw_prepare(d, clean, flags & ~PV_T_DATA);
+    free(clean);
+    return t;
+}
+
 int pv_draw_wrapped(const pv_draw *d, int y, int x, int w, int max_rows, const char *text,
                     unsigned flags, pv_style s, int *rows_needed)
 {
@@ -206,18 +224,7 @@ int pv_draw_wrapped(const pv_draw *d, int y, int x, int w, int max_rows, const c
         *rows_needed = 0;
     if (w <= 0)
         return 0;
-    char *t = pv_draw_prepare(d, text, flags & ~PV_T_DATA);
-    if (t && (flags & PV_T_DATA)) {
-        /* Keep the line breaks of a note: sanitise with newlines kept. */
-        size_t size = strlen(text) * 3 + 4;
-        char *clean = malloc(size);
-        if (clean) {
-            pv_text_sanitize(text, true, clean, size);
-            free(t);
-            t = pv_draw_prepare(d, clean, flags & ~PV_T_DATA);
-            free(clean);
-        }
-    }
+    char *t = wrapped_prepare(d, text, flags);
     pv_layout *l = t ? pv_layout_text(t, dir_of(d, flags), w) : NULL;
     free(t);
     if (!l)
@@ -241,7 +248,7 @@ int pv_draw_wrapped_rows(const pv_draw *d, int w, const char *text, unsigned fla
 {
     if (w <= 0)
         return 0;
-    char *t = pv_draw_prepare(d, text, flags);
+    char *t = wrapped_prepare(d, text, flags);
     pv_layout *l = t ? pv_layout_text(t, dir_of(d, flags), w) : NULL;
     free(t);
     if (!l)
@@ -272,7 +279,9 @@ void pv_draw_edit(const pv_draw *d, int y, int x, int w, const char *text, size_
     if (w <= 1)
         return;
     pv_draw_fill(d, y, x, w, s);
-    char *t = mask ? masked(text ? text : "", mask) : pv_draw_prepare(d, text, flags);
+    /* Edited text may come from the database: sanitised (one code point
+     * for one, so the cursor's position still holds). */
+    char *t = mask ? masked(text ? text : "", mask) : pv_draw_prepare(d, text, flags | PV_T_DATA);
     pv_layout *l = t ? pv_layout_text(t, dir_of(d, flags), 0) : NULL;
     free(t);
     if (!l)
@@ -302,7 +311,7 @@ void pv_draw_edit_wrapped(const pv_draw *d, int y, int x, int w, int rows, const
         return;
     for (int r = 0; r < rows; r++)
         pv_draw_fill(d, y + r, x, w, s);
-    char *t = pv_draw_prepare(d, text, flags);
+    char *t = wrapped_prepare(d, text, flags | PV_T_DATA);
     pv_layout *l = t ? pv_layout_text(t, dir_of(d, flags), w - 1) : NULL;
     free(t);
     if (!l)

@@ -431,6 +431,14 @@ static unsigned save_person(pv_ui *ui, fscreen *s)
             return PV_CH_DRAW;
         }
     }
+    /* The same national ID is never saved twice: refused before anything
+     * is written, so no empty household is left behind. */
+    for (size_t i = 0; is_new && i < s->n_dups; i++)
+        if (strcmp(s->dups[i].national_id, p.national_id) == 0) {
+            pv_ui_status(ui, PV_MSG_ERROR, "%s: %s", pv_field_label("national_id"),
+                         _("already recorded in another file; open that file instead"));
+            return PV_CH_DRAW;
+        }
     if (s->req.kind == PV_FORM_NEW_HOUSEHOLD) {
         pv_id hid;
         if (pv_household_create(ui->ctx, NULL, &hid, &err) != PV_OK) {

@@ -65,6 +65,31 @@ tui_keys Space                         # no -> yes
 tui_keys F2
 tui_wait "Saved."
 
+# A national ID already recorded: shown as a duplicate, and never saved
+# (nor an empty household created for it).
+households_before=$(sqlite3 "$TUI_DB" "SELECT count(*) FROM household")
+tui_keys Escape
+tui_wait "Find a file"
+tui_keys F3
+tui_wait "New household: its head"
+tui_type "0034567895"; tui_keys Tab
+tui_type "Hasan"; tui_keys Tab
+tui_type "Karimi"; tui_keys Tab Tab
+tui_keys Space Space Tab                # male
+tui_type "1355/11/30"
+tui_keys F2
+tui_wait "Existing file 1"
+tui_keys F2
+tui_wait "already recorded in another file"
+tui_keys Escape                         # back to the form
+tui_wait "New household: its head"
+tui_keys Escape
+tui_wait "press Esc again"
+tui_keys Escape
+tui_wait "Cancelled; nothing was saved."
+[ "$(sqlite3 "$TUI_DB" "SELECT count(*) FROM household")" = "$households_before" ] \
+  || tui_fail "a household was created for a refused person"
+
 tui_keys F10
 tui_wait_exit
 show=$(pv_as sara sarapass11 show 0056789122 --tsv) || tui_fail "show failed"
