@@ -1,5 +1,6 @@
 /* The eligibility rule language: parsing, the whitelist, typing, evaluation. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "parvande/rules.h"
