@@ -497,3 +497,59 @@ Test(svc_enroll, facts_recorded_and_listed)
     pv_error_clear(&err);
     pv_test_db_close(ctx);
 }
+
+/* Two terminals enrolling the same person at once cannot break the
+ * frequency limit (004: twice a Jalali year). */
+typedef struct freq_racer {
+    const char *path;
+    char nid[11];
+    pv_status st;
+} freq_racer;
+
+static void *freq_race(void *arg)
+{
+    freq_racer *r = arg;
+    pv_ctx *ctx = NULL;
+    pv_error err = PV_ERROR_INIT;
+    if (pv_ctx_open(r->path, PV_LANG_EN, &ctx, &err) != PV_OK) {
+        r->st = PV_EFAIL;
+        pv_error_clear(&err);
+        return NULL;
+    }
+    pv_id id;
+    r->st = enroll(ctx, r->nid, S004, "2025-01-01", NULL, -1, &id, &err);
+    pv_error_clear(&err);
+    pv_ctx_close(ctx);
+    return NULL;
+}
+
+Test(svc_enroll, two_terminals_cannot_break_a_frequency_limit)
+{
+    pv_ctx *ctx = svc_test_db();
+    pv_error err = PV_ERROR_INIT;
+    pv_person p = svc_person(ctx, 0, 70, PV_REL_HEAD, PV_GENDER_FEMALE, "1980-01-01");
+    svc_fact(ctx, p.national_id, "local_facilitator", NULL);
+    cr_assert_eq(pv_credit_set(ctx, S004, "تهران", 1403, 100000000, &err), PV_OK);
+    enum { N = 5 };
+    freq_racer r[N];
+    pthread_t t[N];
+    for (int i = 0; i < N; i++) {
+        r[i].path = pv_test_db_path();
+        memcpy(r[i].nid, p.national_id, 11);
+        pthread_create(&t[i], NULL, freq_race, &r[i]);
+    }
+    for (int i = 0; i < N; i++)
+        pthread_join(t[i], NULL);
+    int ok = 0;
+    for (int i = 0; i < N; i++) {
+        ok += r[i].st == PV_OK;
+        cr_assert(r[i].st == PV_OK || r[i].st == PV_ECONFLICT, "status %d", r[i].st);
+    }
+    cr_assert_eq(ok, 2);
+    pv_credit *cr;
+    size_t n;
+    cr_assert_eq(pv_credit_list(ctx, S004, &cr, &n, &err), PV_OK);
+    cr_assert_eq(cr[0].committed, 2 * 6000000);
+    free(cr);
+    pv_test_db_close(ctx);
+}
