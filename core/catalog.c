@@ -1013,6 +1013,9 @@ pv_status pv_catalog_sync(pv_ctx *ctx, const char *dir, pv_catalog_report *repor
     if (st == PV_OK)
         st = pv_tx_begin(ctx, err);
     bool in_tx = st == PV_OK;
+    char (*codes)[PV_CODE_SZ] = n ? calloc(n, sizeof *codes) : NULL;
+    if (n && !codes)
+        st = pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
     for (size_t i = 0; st == PV_OK && i < n; i++) {
         char *path = NULL;
         if (asprintf(&path, "%s/%s", dir, names[i]) < 0) {
@@ -1024,12 +1027,20 @@ pv_status pv_catalog_sync(pv_ctx *ctx, const char *dir, pv_catalog_report *repor
         if (!text)
             st = err ? err->status : PV_EFAIL;
         else if ((st = svc_card_parse(text, names[i], &c, err)) == PV_OK) {
-            st = sync_one(ctx, &c, text, names[i], &rep, err);
+            svc_code_norm(svc_get(&c.blocks[0], "code"), codes[i]);
+            for (size_t j = 0; st == PV_OK && j < i; j++)
+                if (strcmp(codes[j], codes[i]) == 0) /* one code, one card */
+                    st = pv_error_set(err, PV_EINVAL, "service",
+                                      _("%s and %s both describe service %s"), names[j],
+                                      names[i], codes[i]);
+            if (st == PV_OK)
+                st = sync_one(ctx, &c, text, names[i], &rep, err);
             svc_card_free(&c);
         }
         free(text);
         free(path);
     }
+    free(codes);
     if (in_tx) {
         if (st == PV_OK)
             st = pv_tx_commit(ctx, err);

@@ -301,6 +301,14 @@ Test(svc_catalog, a_bad_file_refuses_the_whole_sync)
     pv_error err = PV_ERROR_INIT;
     char dir[64];
     copy_cards(dir);
+    /* Two files with one code. */
+    svc_write(dir, "008-copy.card", read_all("data/services/000-justice-shares.card"));
+    cr_assert_eq(pv_catalog_sync(ctx, dir, NULL, &err), PV_EINVAL);
+    cr_assert_not_null(strstr(err.message, "19072703102"), "%s", err.message);
+    pv_error_clear(&err);
+    char gone[128];
+    snprintf(gone, sizeof gone, "%s/008-copy.card", dir);
+    unlink(gone);
     svc_write(dir, "009-bad.card", CARD_HEAD "[criterion x]\nlabel.fa: a\nreason.fa: b\n"
                                              "rule: password = 'x'\n");
     cr_assert_eq(pv_catalog_sync(ctx, dir, NULL, &err), PV_EINVAL);
