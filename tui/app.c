@@ -234,17 +234,21 @@ static unsigned default_action(pv_ui *ui, int action)
 
 static unsigned handle_key(pv_ui *ui, int key, bool alt)
 {
+    if (key == PV_KEY(KEY_RESIZE))
+        return PV_CH_DRAW | PV_CH_FULL;
     if (ui->warning) {
         ui->warning = NULL; /* shown once: any key dismisses it */
         return PV_CH_DRAW;
     }
-    if (key == PV_KEY(KEY_RESIZE))
-        return PV_CH_DRAW | PV_CH_FULL;
+    /* Alt+key (Esc then a key at once): no command uses it, and with the
+     * Persian layout it would type a letter by accident; ignored. */
+    if (alt)
+        return PV_CH_NONE;
     if (ui->status_kind != PV_MSG_ERROR)
         ui->status[0] = '\0';
     const pv_screen *s = ui->stack[ui->depth - 1].s;
     void *st = ui->stack[ui->depth - 1].st;
-    const pv_binding *b = alt ? NULL : pv_keys_lookup(s->keys, key);
+    const pv_binding *b = pv_keys_lookup(s->keys, key);
     if (!b)
         return s->input ? s->input(ui, st, key) : PV_CH_NONE;
     unsigned ch = s->action(ui, st, b->action);
