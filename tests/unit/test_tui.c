@@ -244,3 +244,124 @@ Test(tui_term, konsole_and_mlterm_are_warned)
     cr_assert_null(pv_term_bidi_warning("", ""));
     cr_assert_neq(pv_term_bidi_warning("1", NULL), pv_term_bidi_warning(NULL, "1"));
 }
+
+/* ---- the list widget (moving needs no terminal) ---------------------------- */
+
+static bool not_heading(void *user, size_t i)
+{
+    const bool *heading = user;
+    return !heading[i];
+}
+
+Test(tui_list, moves_skip_headings_and_stop_at_the_ends)
+{
+    bool heading[] = {true, false, false, true, false};
+    pv_list l = {.selectable = not_heading, .user = heading, .page = 3};
+    pv_list_set_count(&l, 5);
+    cr_assert_eq(l.sel, 1); /* never on a heading */
+    cr_assert_eq(pv_list_action(&l, PV_A_DOWN), PV_CH_DRAW);
+    cr_assert_eq(l.sel, 2);
+    pv_list_action(&l, PV_A_DOWN);
+    cr_assert_eq(l.sel, 4); /* over the heading at 3 */
+    cr_assert_eq(pv_list_action(&l, PV_A_DOWN), PV_CH_NONE);
+    pv_list_action(&l, PV_A_FIRST);
+    cr_assert_eq(l.sel, 1);
+    pv_list_action(&l, PV_A_LAST);
+    cr_assert_eq(l.sel, 4);
+    pv_list_set_count(&l, 2); /* the data shrank */
+    cr_assert_eq(l.sel, 1);
+    pv_list_set_count(&l, 0);
+    cr_assert(!pv_list_has_sel(&l));
+    cr_assert_eq(pv_list_action(&l, PV_A_DOWN), PV_CH_NONE);
+}
+
+/* ---- the form widget (the status line is plain memory) ---------------------- */
+
+static pv_status refuse_x(void *user, const char *field, const char *text, char *norm,
+                          size_t size, pv_error *err)
+{
+    (void)user;
+    if (strchr(text, 'x'))
+        return pv_error_field(err, field, "has an x");
+    snprintf(norm, size, "%s!", text); /* normalised when accepted */
+    return PV_OK;
+}
+
+static bool two_choices(void *user, const char *field, const char *cur, int dir, char *out,
+                        size_t size)
+{
+    (void)user;
+    (void)field;
+    (void)dir;
+    snprintf(out, size, "%s", strcmp(cur, "one") == 0 ? "two" : "one");
+    return true;
+}
+
+static const pv_form_ops test_ops = {refuse_x, two_choices};
+
+Test(tui_form, a_field_is_checked_when_left_and_named_on_the_status_line)
+{
+    pv_ui ui;
+    memset(&ui, 0, sizeof ui);
+    pv_form f;
+    pv_form_init(&f, &test_ops, NULL);
+    cr_assert_geq(pv_form_add(&f, "phone", "Phone", true, true, PV_FK_TEXT, ""), 0);
+    cr_assert_geq(pv_form_add(&f, "gender", "Gender", false, false, PV_FK_CHOICE, ""), 0);
+    pv_form_input(&ui, &f, 'a', NULL);
+    pv_form_input(&ui, &f, 'x', NULL);
+    cr_assert_eq(pv_form_action(&ui, &f, PV_A_NEXT_FIELD, NULL), PV_CH_DRAW);
+    cr_assert_eq(f.focus, 1); /* one may move on... */
+    cr_assert(f.fields[0].invalid);
+    cr_assert_not_null(strstr(ui.status, "has an x"), "status: %s", ui.status);
+    cr_assert(!pv_form_check_all(&ui, &f)); /* ...but Save checks again */
+    cr_assert_eq(f.focus, 0);
+    pv_form_action(&ui, &f, PV_A_BACKSPACE, NULL);
+    cr_assert(pv_form_check_all(&ui, &f));
+    cr_assert_str_eq(pv_form_value(&f, "phone"), "a!");
+    pv_form_free(&f);
+}
+
+Test(tui_form, required_empty_is_refused_on_save_only)
+{
+    pv_ui ui;
+    memset(&ui, 0, sizeof ui);
+    pv_form f;
+    pv_form_init(&f, NULL, NULL);
+    pv_form_add(&f, "first_name", "First name", true, false, PV_FK_TEXT, "");
+    pv_form_add(&f, "father_name", "Father's name", false, false, PV_FK_TEXT, "");
+    pv_form_action(&ui, &f, PV_A_NEXT_FIELD, NULL);
+    cr_assert_eq(ui.status[0], '\0'); /* tabbing through an empty field is fine */
+    cr_assert(!pv_form_check_all(&ui, &f));
+    cr_assert_not_null(strstr(ui.status, "First name"));
+    pv_form_free(&f);
+}
+
+Test(tui_form, choices_zwnj_and_moving_in_a_right_to_left_field)
+{
+    pv_ui ui;
+    memset(&ui, 0, sizeof ui);
+    pv_form f;
+    pv_form_init(&f, &test_ops, NULL);
+    pv_form_add(&f, "gender", "Gender", false, false, PV_FK_CHOICE, "one");
+    pv_form_add(&f, "last_name", "Last name", false, false, PV_FK_TEXT, "می");
+    bool changed = false;
+    pv_form_action(&ui, &f, PV_A_CHOICE_NEXT, &changed);
+    cr_assert(changed);
+    cr_assert_str_eq(pv_form_value(&f, "gender"), "two");
+    f.focus = 1; /* cursor at the end of «می» */
+    pv_form_action(&ui, &f, PV_A_ZWNJ, NULL);
+    pv_form_input(&ui, &f, 0x0631, NULL); /* ر */
+    cr_assert_str_eq(pv_form_value(&f, "last_name"), "می\xe2\x80\x8cر");
+    /* right to left: Right goes back in the text, Left forward */
+    cr_assert_eq(f.fields[1].cursor, 4);
+    pv_form_action(&ui, &f, PV_A_RIGHT, NULL);
+    cr_assert_eq(f.fields[1].cursor, 3); /* before «ر» */
+    pv_form_action(&ui, &f, PV_A_RIGHT, NULL);
+    cr_assert_eq(f.fields[1].cursor, 1); /* before «ی‌»: the ZWNJ belongs to the yeh */
+    pv_form_action(&ui, &f, PV_A_LEFT, NULL);
+    cr_assert_eq(f.fields[1].cursor, 3);
+    /* Space in a text field is a space */
+    pv_form_action(&ui, &f, PV_A_CHOICE_NEXT, NULL);
+    cr_assert_str_eq(pv_form_value(&f, "last_name"), "می\xe2\x80\x8c ر");
+    pv_form_free(&f);
+}
