@@ -23,6 +23,11 @@ for lang in fa en; do
   tui_keys F1
   tui_wait "F10"
   tui_golden "tui_help_${lang}_80x24"
+  tui_keys Escape
+  tui_wait_gone "Ctrl-L"
+  tui_keys F4                           # the form: labels on the start side, values beside
+  if [ $lang = fa ]; then tui_wait "ﺩﺮﻓ ﺕﺎﺼﺨﺸﻣ ﺶﯾﺍﺮﯾﻭ"; else tui_wait "Edit the person"; fi
+  tui_golden "tui_form_${lang}_80x24"
   tui_keys F10
   tui_wait_exit
 done
