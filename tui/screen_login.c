@@ -160,8 +160,9 @@ static unsigned login_action(pv_ui *ui, void *st, int action)
             return submit(ui, l);
         return pv_form_action(ui, &l->form, action, NULL);
     case PV_A_BACK:
-    case PV_A_HELP:
-        return PV_CH_NONE; /* nothing under a login or a lock may show */
+        return PV_CH_NONE; /* nothing is under a login, and a lock must stay */
+    case PV_A_HELP: /* the help would do, but a lock lets nothing else show */
+        return l->mode == PV_LOGIN_LOCK ? PV_CH_NONE : PV_CH_PASS;
     default:
         if (action < PV_A_UP)
             return PV_CH_PASS;
