@@ -19,7 +19,7 @@ static const struct {
     [PV_ACT_FILE_READ] = {CW | SV | AD, N_("read a file"), "file-read"},
     [PV_ACT_FILE_WRITE] = {CW | SV, N_("create or edit a file"), "file-write"},
     [PV_ACT_FILE_CLOSE] = {SV, N_("close a file"), "file-close"},
-    [PV_ACT_IMPORT] = {SV | AD, N_("import files"), "import"},
+    [PV_ACT_IMPORT] = {SV, N_("import files"), "import"},
     [PV_ACT_ENROLL_REQUEST] = {CW | SV, N_("request an enrollment"), "enroll-request"},
     [PV_ACT_ENROLL_ADVANCE] = {CW | SV, N_("advance an enrollment"), "enroll-advance"},
     [PV_ACT_ENROLL_APPROVE] = {SV, N_("approve an enrollment"), "enroll-approve"},

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "parvande/audit.h"
 #include "parvande/authz.h"
 #include "parvande/branch.h"
 #include "parvande/text.h"
@@ -163,13 +164,17 @@ pv_status pv_tx_begin(pv_ctx *ctx, pv_error *err)
 
 pv_status pv_tx_commit(pv_ctx *ctx, pv_error *err)
 {
-    return pv_exec(ctx, "COMMIT", err);
+    pv_status rc = pv_exec(ctx, "COMMIT", err);
+    if (rc == PV_OK)
+        pv_audit_flush(ctx, NULL); /* refusals held during the transaction */
+    return rc;
 }
 
 void pv_tx_rollback(pv_ctx *ctx)
 {
     if (!sqlite3_get_autocommit(ctx->db))
         pv_exec(ctx, "ROLLBACK", NULL);
+    pv_audit_flush(ctx, NULL); /* refusals must outlive the rollback */
 }
 
 /* The id cache is trusted only until the transaction ends: another
@@ -391,9 +396,13 @@ pv_status pv_ctx_open(const char *path, pv_lang lang, pv_ctx **out, pv_error *er
     if (rc == PV_OK)
         rc = configure(ctx, err);
     if (rc == PV_OK)
+        rc = pv_audit_register(ctx, err); /* before migrations: triggers call its functions */
+    if (rc == PV_OK)
         rc = migrate(ctx, err);
     if (rc == PV_OK)
         rc = load_branch(ctx, err);
+    if (rc == PV_OK)
+        rc = pv_audit_install(ctx, err); /* audit triggers of every data table */
     if (rc != PV_OK) {
         pv_ctx_close(ctx);
         return rc;
@@ -409,6 +418,8 @@ void pv_ctx_close(pv_ctx *ctx)
 {
     if (!ctx)
         return;
+    if (ctx->db)
+        pv_audit_flush(ctx, NULL);
     for (size_t i = 0; i < ctx->n_stmts; i++)
         sqlite3_finalize(ctx->stmts[i].stmt);
     free(ctx->stmts);

@@ -23,7 +23,7 @@
 /* What the issue says each role may do. */
 static const unsigned expected[PV_ACT__COUNT] = {
     [PV_ACT_FILE_READ] = CW | SV | AD,    [PV_ACT_FILE_WRITE] = CW | SV,
-    [PV_ACT_FILE_CLOSE] = SV,             [PV_ACT_IMPORT] = SV | AD,
+    [PV_ACT_FILE_CLOSE] = SV,             [PV_ACT_IMPORT] = SV,     
     [PV_ACT_ENROLL_REQUEST] = CW | SV,    [PV_ACT_ENROLL_ADVANCE] = CW | SV,
     [PV_ACT_ENROLL_APPROVE] = SV,         [PV_ACT_ENROLL_OVERRIDE] = SV,
     [PV_ACT_CATALOG_ADMIN] = AD,          [PV_ACT_CREDIT_ADMIN] = AD,
