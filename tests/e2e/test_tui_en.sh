@@ -58,6 +58,10 @@ tui_keys Up Enter
 tui_wait "Enrollment — Future-provision insurance for children"
 tui_wait "Steps"
 tui_wait "Documents"
+# Tick the last document: End is the last row of the history, Up the
+# document above its heading.
+tui_keys End Up Enter
+tui_wait "Document ticked."
 tui_keys Escape
 tui_wait "File — Aly Rezaei"
 
@@ -65,6 +69,9 @@ tui_keys F10
 tui_wait_exit
 [ "$(tui_exit_status)" = 0 ] || tui_fail "exit status $(tui_exit_status)"
 
+enr=$(pv_as sara sarapass11 enrollments 0045678911 --tsv | cut -f1 | head -1)
+pv_as sara sarapass11 enrollment "$enr" | grep -qF "[x] copy of the child's birth certificate" \
+  || tui_fail "document not ticked: $(pv_as sara sarapass11 enrollment "$enr")"
 show=$(pv_as sara sarapass11 show 0045678911 --tsv) || tui_fail "show failed"
 echo "$show" | grep -q $'^person\t0045678911\tAly\tRezaei' || tui_fail "first name not saved: $show"
 echo "$show" | grep -q $'\t09' && tui_fail "a refused phone was saved: $show"
