@@ -43,11 +43,11 @@ typedef struct layout {
 
 /* ---- hash tables: open addressing, no per-entry allocation ---- */
 
-/* Household key -> index of its last row. Keys are kept as 64-bit hashes:
- * two keys sharing a hash would only merge their last rows, which delays a
- * commit but never splits a household. */
+/* Household key -> index of its last row, 8 bytes a key. Keys are kept as
+ * 32-bit hashes: two keys sharing a hash only merge their last rows, which
+ * may delay a commit but never splits a household. */
 typedef struct hh_slot {
-    uint64_t hash; /* 0: empty */
+    uint32_t hash; /* 0: empty */
     uint32_t last;
 } hh_slot;
 typedef struct hh_map {
@@ -69,14 +69,15 @@ typedef struct id_set {
     size_t cap;
 } id_set;
 
-static uint64_t hash_key(const char *s)
+static uint32_t hash_key(const char *s)
 {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
     for (; *s; s++) {
         h ^= (unsigned char)*s;
         h *= 1099511628211ULL;
     }
-    return h ? h : 1;
+    uint32_t folded = (uint32_t)(h ^ (h >> 32));
+    return folded ? folded : 1;
 }
 
 static bool hh_grow(hh_map *m)
@@ -99,7 +100,7 @@ static bool hh_grow(hh_map *m)
     return true;
 }
 
-static bool hh_put(hh_map *m, uint64_t h, uint32_t row)
+static bool hh_put(hh_map *m, uint32_t h, uint32_t row)
 {
     if ((m->n + 1) * 10 > m->cap * 7 && !hh_grow(m))
         return false;
@@ -112,7 +113,7 @@ static bool hh_put(hh_map *m, uint64_t h, uint32_t row)
     return true;
 }
 
-static uint32_t hh_last(const hh_map *m, uint64_t h)
+static uint32_t hh_last(const hh_map *m, uint32_t h)
 {
     if (!m->cap)
         return ROW_NEVER;
