@@ -98,7 +98,7 @@ po-check: $(BUILD)/parvande.pot $(BUILD)/locale/fa/LC_MESSAGES/parvande.mo
 # --- running ---------------------------------------------------------------
 run: all
 	@tests/demo-db.sh $(BUILD) >/dev/null
-	PARVANDE_LOCALEDIR=$(BUILD)/locale $(BUILD)/parvande --db $(BUILD)/demo.db
+	PARVANDE_DEMO_LOGIN="demo / parvande-demo" PARVANDE_LOCALEDIR=$(BUILD)/locale $(BUILD)/parvande --db $(BUILD)/demo.db
 
 # --- tests -----------------------------------------------------------------
 unit: all $(BUILD)/unit-tests

@@ -3,6 +3,11 @@
 # synthetic households (bench/gen.c, a fixed seed), so a new user sees real
 # files at once. Idempotent and quick: an existing demo database is kept.
 #   tests/demo-db.sh [BUILD]
+# Its two accounts exist only in this synthetic database, and their
+# passwords are printed here on purpose (make run shows the first on the
+# login screen through PARVANDE_DEMO_LOGIN): the supervisor "demo"
+# (password parvande-demo) and the administrator "admin" (parvande-admin).
+# A real database starts with no user and no default password.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-${BUILD:-build}}
@@ -23,6 +28,9 @@ rm -f "$tmp" "$tmp-wal" "$tmp-shm" "$BUILD/demo.csv"
 "$gen" 1000 11 >"$BUILD/demo.csv"
 "$P" --db "$tmp" --lang en init --branch 1 --province تهران --county تهران --office "دفتر نمونه" >/dev/null
 "$P" --db "$tmp" --lang en import "$BUILD/demo.csv" >/dev/null
+"$P" --db "$tmp" --lang en init --admin admin --password-fd 3 3<<<"parvande-admin" >/dev/null
+"$P" --db "$tmp" --lang en --user admin --password-fd 3 user add demo --role supervisor \
+  --password-fd 4 3<<<"parvande-admin" 4<<<"parvande-demo" >/dev/null
 rm -f "$BUILD/demo.csv" "$tmp-wal" "$tmp-shm"
 mv "$tmp" "$DB"
 echo "demo database: $DB ($(sqlite3 "$DB" "SELECT count(*) FROM household") households)"
