@@ -49,7 +49,7 @@ tui_wait "۱۳۹۵/۰۷/۱۵"
 tui_keys F10
 tui_wait_exit
 
-# --- colours, NO_COLOR, and the one-time warning on Konsole -----------------
+# --- colours, NO_COLOR, monochrome, and the one-time warning on Konsole ------
 has_colour() { tmux -L "$TUI_SOCK" capture-pane -p -e | grep -qE $'\e\\[([34][0-7]|[34]8;)'; }
 has_reverse() { tmux -L "$TUI_SOCK" capture-pane -p -e | grep -qE $'\e\\[([0-9;]*;)?7m'; }
 tui_start en 100 30
@@ -60,6 +60,11 @@ NO_COLOR=1 tui_start en 100 30
 tui_wait "Log in"
 has_colour && tui_fail "colour despite NO_COLOR"
 has_reverse || tui_fail "NO_COLOR: the bar should still be in reverse video"
+tui_keys F10; tui_wait_exit
+TUI_TERM=xterm-mono tui_start en 100 30  # a monochrome terminal
+tui_wait "Log in"
+has_colour && tui_fail "colour on a monochrome terminal"
+has_reverse || tui_fail "monochrome: the bar should be in reverse video"
 tui_keys F10; tui_wait_exit
 KONSOLE_VERSION=230804 tui_start en 100 30
 tui_wait "Edit Current Profile > Advanced"
@@ -92,7 +97,7 @@ tui_wait_exit
 # --- the bidi modes, seen in the program's raw output ------------------------
 # The program waits for a line before starting, so pipe-pane records all.
 raw_start() {
-  tui_cleanup
+  tui_new_server
   rm -f "$TMPDIR/raw" "$TMPDIR/after"
   printf 'set -g remain-on-exit on\nset -g status off\n' >"$TMPDIR/tmux.conf"
   tmux -L "$TUI_SOCK" -f "$TMPDIR/tmux.conf" new-session -d -x 80 -y 24 \

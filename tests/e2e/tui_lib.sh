@@ -7,14 +7,22 @@
 set -u
 : "${PARVANDE:?PARVANDE must name the binary}"
 export PARVANDE_TODAY=2025-01-15 # 1403/10/26: titles and dates are fixed
-export TERM=xterm-256color
 unset KONSOLE_VERSION MLTERM NO_COLOR PARVANDE_DB
-TUI_SOCK="parvande-test-$$"
+TUI_N=0
+TUI_SOCK="parvande-test-$$-0"
 TUI_DB="$TMPDIR/tui.db"
 TUI_LOG="$TMPDIR/tui-screen.log"
 export PARVANDE_IDLE_LOCK=${PARVANDE_IDLE_LOCK:-0}
 
 tui_cleanup() { tmux -L "$TUI_SOCK" kill-server 2>/dev/null || true; }
+
+# Ends the current tmux server and names a fresh one: a server that is still
+# shutting down never meets the next session on the same socket.
+tui_new_server() {
+  tui_cleanup
+  TUI_N=$((TUI_N + 1))
+  TUI_SOCK="parvande-test-$$-$TUI_N"
+}
 trap tui_cleanup EXIT
 
 tui_fail() {
@@ -55,9 +63,11 @@ EOF
 # relied on).
 tui_start() {
   local lang=$1 cols=${2:-100} rows=${3:-30}
-  tui_cleanup
+  tui_new_server
   rm -f "$TMPDIR/tui.status"
   printf 'set -g remain-on-exit on\nset -g status off\n' >"$TMPDIR/tmux.conf"
+  # The program's $TERM is tmux's default-terminal (TUI_TERM: another one).
+  [ -n "${TUI_TERM:-}" ] && printf 'set -g default-terminal %s\n' "$TUI_TERM" >>"$TMPDIR/tmux.conf"
   tmux -L "$TUI_SOCK" -f "$TMPDIR/tmux.conf" new-session -d -x "$cols" -y "$rows" \
     "echo \$\$ >'$TMPDIR/tui.pid'; '$PARVANDE' --db '$TUI_DB' --lang $lang 2>'$TMPDIR/tui.err'; echo \$? >'$TMPDIR/tui.status.new'; mv '$TMPDIR/tui.status.new' '$TMPDIR/tui.status'" \
     || tui_fail "tmux did not start"
