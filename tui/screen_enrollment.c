@@ -71,14 +71,20 @@ static erow *eadd(enr *e, erow_kind kind, const char *label, const char *value)
 static void build_summary(pv_ui *ui, enr *e)
 {
     const pv_enrollment *x = &e->d->e;
-    char buf[PV_LABEL_SZ + 64], date[16];
+    char buf[PV_LABEL_SZ * 3 + 64], date[16];
     eadd(e, E_HEAD, _("Enrollment"), NULL);
     erow *r = eadd(e, E_PAIR, _("Service"), x->service_title);
     if (r)
         r->flags = PV_T_DATA;
-    snprintf(buf, sizeof buf, "%s %s", x->person_name, x->national_id);
+    /* The name sanitised here, the ID in an isolate: it keeps its place
+     * after the name whatever the name's script. */
+    char name[PV_LABEL_SZ * 3];
+    pv_text_sanitize(x->person_name, false, name, sizeof name);
+    char *id = pv_bidi_isolate(x->national_id);
+    snprintf(buf, sizeof buf, "%s %s", name, id ? id : x->national_id);
+    free(id);
     if ((r = eadd(e, E_PAIR, _("Beneficiary"), buf)))
-        r->flags = PV_T_DATA;
+        r->flags = PV_T_UI; /* reads in the interface's direction */
     if (x->status == PV_ENR_IN_PROGRESS)
         snprintf(buf, sizeof buf, _("%s, step %d of %d"), pv_enroll_status_label(x->status),
                  x->step, x->n_steps);
