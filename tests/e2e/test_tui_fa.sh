@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The interface in Persian, end to end: log in, search by a national ID typed
-# in Persian digits, open the file, edit two fields (one with a ZWNJ typed
-# with Ctrl-N), save, enroll in a service, leave; then the command line
+# in Persian digits, open the file, edit two fields (one with ZWNJs typed
+# with Ctrl-N and as a CSI-u Shift+Space), save, enroll in a service, record
+# a step, leave; then the command line
 # confirms that the changes are in the database.
 . "$(dirname "$0")/tui_lib.sh"
 
@@ -31,6 +32,10 @@ tui_keys Tab Tab Tab C-u
 tui_type "کوچه نیم"
 tui_keys C-n
 tui_type "فاصله"
+# Shift+Space as terminals with the CSI-u protocol send it (ESC [ 32 ; 2 u):
+# another half-space.
+tmux -L "$TUI_SOCK" send-keys -H 1b 5b 33 32 3b 32 75
+tui_type "ها"
 tui_keys F2
 tui_wait "۰۹۱۲۱۱۱۲۲۳۳"                # back on the file, the new phone shown
 
@@ -66,7 +71,8 @@ tui_wait_exit
 # The command line sees every change.
 show=$(pv_as sara sarapass11 show 0012345679 --tsv) || tui_fail "show failed"
 echo "$show" | grep -q $'\t09121112233\t' || tui_fail "phone not saved: $show"
-echo "$show" | grep -qF "کوچه نیم"$'\xe2\x80\x8c'"فاصله" || tui_fail "address with ZWNJ not saved: $show"
+echo "$show" | grep -qF "کوچه نیم"$'\xe2\x80\x8c'"فاصله"$'\xe2\x80\x8c'"ها" \
+  || tui_fail "address with ZWNJs not saved: $show"
 pv_as sara sarapass11 enrollments 0012345679 --tsv | grep -q $'\t19072703102\tin_progress' \
   || tui_fail "enrollment not in progress"
 echo "ok: Persian interface"
