@@ -112,14 +112,6 @@ void pv_ui_cursor(pv_ui *ui, int y, int x)
     ui->cur_x = x;
 }
 
-void pv_ui_pair(pv_ui *ui, int y, int x, int label_w, int w, const char *label,
-                const char *value, unsigned value_flags)
-{
-    pv_draw_text(&ui->draw, y, x, label_w, label, 0, PV_ST_LABEL);
-    pv_draw_text(&ui->draw, y, x + label_w + 1, w - label_w - 1, value, value_flags,
-                 PV_ST_TEXT);
-}
-
 unsigned pv_ui_set_lang(pv_ui *ui, pv_lang lang)
 {
     pv_i18n_set_lang(lang == PV_LANG_EN ? "en" : "fa");
@@ -151,7 +143,7 @@ static void draw_title(pv_ui *ui, const pv_screen *s, void *st)
         snprintf(left, sizeof left, "%s", jtoday);
     int lw = w / 3;
     pv_draw_text(&ui->draw, 0, 1, w - lw - 2, title, 0, PV_ST_TITLE);
-    pv_draw_text(&ui->draw, 0, w - lw - 1, lw, left, PV_T_END, PV_ST_TITLE);
+    pv_draw_text(&ui->draw, 0, w - lw - 1, lw, left, PV_T_END | PV_T_DATA, PV_ST_TITLE);
 }
 
 static void draw_status(pv_ui *ui, int y)
@@ -244,11 +236,14 @@ static unsigned handle_key(pv_ui *ui, int key, bool alt)
      * Persian layout it would type a letter by accident; ignored. */
     if (alt)
         return PV_CH_NONE;
-    if (ui->status_kind != PV_MSG_ERROR)
-        ui->status[0] = '\0';
     const pv_screen *s = ui->stack[ui->depth - 1].s;
     void *st = ui->stack[ui->depth - 1].st;
     const pv_binding *b = pv_keys_lookup(s->keys, key);
+    /* A message stays while the caseworker types or edits (a refusal names
+     * the field being corrected); any other key clears it. */
+    bool editing = !b || (b->action >= PV_A_LEFT && b->action <= PV_A_NEWLINE);
+    if (!editing || ui->status_kind != PV_MSG_ERROR)
+        ui->status[0] = '\0';
     if (!b)
         return s->input ? s->input(ui, st, key) : PV_CH_NONE;
     unsigned ch = s->action(ui, st, b->action);

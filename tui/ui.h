@@ -95,11 +95,6 @@ void pv_ui_cursor(pv_ui *ui, int y, int x);
  * mirroring) and asks every open screen to reload. */
 unsigned pv_ui_set_lang(pv_ui *ui, pv_lang lang);
 
-/* Draws a row "label: value" of a read-only panel: the label in a column
- * label_w wide on the interface's start side, the value beside it. */
-void pv_ui_pair(pv_ui *ui, int y, int x, int label_w, int w, const char *label,
-                const char *value, unsigned value_flags);
-
 /* What the form screen (screen_form.c) is asked to do. */
 typedef enum pv_form_kind {
     PV_FORM_NEW_HOUSEHOLD = 0, /* the head of a new household */
