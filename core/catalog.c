@@ -861,12 +861,16 @@ char *pv_catalog_default_dir(void)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            if (asprintf(&out, "%s/../data/services", exe) < 0)
-                return NULL;
-            if (is_dir(out))
-                return out;
-            free(out);
-            out = NULL;
+            /* a build tree, then an installed tree under any PREFIX */
+            static const char *const rel[] = {"../data/services", "../share/parvande/services"};
+            for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+                if (asprintf(&out, "%s/%s", exe, rel[i]) < 0)
+                    return NULL;
+                if (is_dir(out))
+                    return out;
+                free(out);
+                out = NULL;
+            }
         }
     }
     if (asprintf(&out, "%s/services", PV_DATADIR) < 0)

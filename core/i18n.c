@@ -24,8 +24,10 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* <directory of the running program>/locale, when it exists. */
-static int exe_locale_dir(char *out, size_t size)
+/* <directory of the running program>/<rel>, when it exists: "locale" in a
+ * build tree, "../share/locale" in an installed tree (so an install under
+ * any PREFIX finds its catalogs without rebuilding). */
+static int exe_relative_dir(const char *rel, char *out, size_t size)
 {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -36,7 +38,7 @@ static int exe_locale_dir(char *out, size_t size)
     if (!slash)
         return 0;
     *slash = '\0';
-    if ((size_t)snprintf(out, size, "%s/locale", exe) >= size)
+    if ((size_t)snprintf(out, size, "%s/%s", exe, rel) >= size)
         return 0;
     return is_dir(out);
 }
@@ -54,7 +56,10 @@ void pv_i18n_init(void)
     const char *env = getenv("PARVANDE_LOCALEDIR");
     if (env && *env)
         bindtextdomain(PV_DOMAIN, env);
-    else if (exe_locale_dir(dir, sizeof dir))
+    else if (exe_relative_dir("locale", dir, sizeof dir))
+        bindtextdomain(PV_DOMAIN, dir);
+    else if (exe_relative_dir("../share/locale/fa/LC_MESSAGES", dir, sizeof dir) &&
+             exe_relative_dir("../share/locale", dir, sizeof dir))
         bindtextdomain(PV_DOMAIN, dir);
     else
         bindtextdomain(PV_DOMAIN, PV_LOCALEDIR);

@@ -16,6 +16,7 @@
 #include "parvande/i18n.h"
 #include "parvande/import.h"
 #include "parvande/records.h"
+#include "parvande/services.h"
 #include "parvande/text.h"
 #include "parvande/validate.h"
 
@@ -139,6 +140,25 @@ static int init_branch(pv_cli *cli, const char *code, const char *prov, const ch
     return PV_EXIT_OK;
 }
 
+/* Loads the service cards (new ones added, changed ones replaced unless an
+ * administrator edited them), so init is also the upgrade step. */
+static int init_catalog(pv_cli *cli)
+{
+    pv_error err = PV_ERROR_INIT;
+    pv_catalog_report rep;
+    if (pv_catalog_sync(cli->ctx, NULL, &rep, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    const char *comma = cli->lang == PV_LANG_FA ? "، " : ", ";
+    printf("%s ", _("Service catalog:"));
+    put_ulong(cli, stdout, (unsigned long)rep.added);
+    printf(" %s%s", _("added"), comma);
+    put_ulong(cli, stdout, (unsigned long)rep.updated);
+    printf(" %s%s", _("updated"), comma);
+    put_ulong(cli, stdout, (unsigned long)rep.kept);
+    printf(" %s\n", _("unchanged"));
+    return 0;
+}
+
 static int cmd_init(pv_cli *cli)
 {
     const char *code = NULL, *prov = NULL, *county = NULL, *office = NULL;
@@ -166,6 +186,8 @@ static int cmd_init(pv_cli *cli)
             return rc;
     }
     if (admin && (rc = pv_cli_init_admin(cli, admin, pw_fd ? pv_cli_parse_fd(pw_fd) : -1)) != 0)
+        return rc;
+    if ((rc = init_catalog(cli)) != 0)
         return rc;
     pv_error err = PV_ERROR_INIT;
     pv_branch b;

@@ -129,6 +129,7 @@ pv_status pv_service_criteria(pv_ctx *ctx, const char *code, pv_criterion_info *
 
 /* Where card files are read from: $PARVANDE_DATADIR/services, else
  * <program dir>/../data/services when it exists (a build tree), else
+ * <program dir>/../share/parvande/services (an installed tree), else
  * PV_DATADIR/services. Newly allocated; caller frees. NULL on failure. */
 char *pv_catalog_default_dir(void);
 
