@@ -410,6 +410,29 @@ static unsigned saved(pv_ui *ui, const char *open_natid)
     return ch | PV_CH_DRAW;
 }
 
+/* A new household, its case file and its head are one change: if any part
+ * fails, none of it is left in the database. */
+static pv_status save_person_atomically(pv_ui *ui, fscreen *s, pv_person *p, pv_error *err)
+{
+    pv_id old_id = p->id;
+    pv_status rc = pv_ctx_begin(ui->ctx, err);
+    if (rc == PV_OK && s->req.kind == PV_FORM_NEW_HOUSEHOLD)
+        rc = pv_household_create(ui->ctx, NULL, &p->household_id, err);
+    else if (s->req.kind == PV_FORM_NEW_MEMBER)
+        p->household_id = s->household_id;
+    if (rc == PV_OK)
+        rc = pv_person_save(ui->ctx, p, err);
+    if (rc == PV_OK)
+        rc = pv_ctx_commit(ui->ctx, err);
+    if (rc != PV_OK) {
+        pv_ctx_rollback(ui->ctx);
+        if (s->req.kind == PV_FORM_NEW_HOUSEHOLD)
+            p->household_id = 0;
+        p->id = old_id;
+    }
+    return rc;
+}
+
 static unsigned save_person(pv_ui *ui, fscreen *s)
 {
     pv_person p;
@@ -439,17 +462,7 @@ static unsigned save_person(pv_ui *ui, fscreen *s)
                          _("already recorded in another file; open that file instead"));
             return PV_CH_DRAW;
         }
-    if (s->req.kind == PV_FORM_NEW_HOUSEHOLD) {
-        pv_id hid;
-        if (pv_household_create(ui->ctx, NULL, &hid, &err) != PV_OK) {
-            pv_ui_error(ui, &err);
-            return PV_CH_DRAW;
-        }
-        p.household_id = hid;
-    } else if (s->req.kind == PV_FORM_NEW_MEMBER) {
-        p.household_id = s->household_id;
-    }
-    if (pv_person_save(ui->ctx, &p, &err) != PV_OK) {
+    if (save_person_atomically(ui, s, &p, &err) != PV_OK) {
         s->dups_shown = false;
         pv_ui_error(ui, &err);
         return PV_CH_DRAW;

@@ -57,6 +57,17 @@ void pv_ctx_set_actor(pv_ctx *ctx, const pv_actor *actor);
 /* This database's own branch code (set at init). */
 int64_t pv_ctx_branch(const pv_ctx *ctx);
 
+/* Several changes as one all-or-nothing unit: pv_ctx_begin(), the calls
+ * (core functions join the open transaction instead of starting their
+ * own), then pv_ctx_commit() — or pv_ctx_rollback() after any failure, which
+ * undoes them all. The write lock is held in between, so never wait for a
+ * person inside. Begin fails with PV_EUSAGE if a transaction is already
+ * open, PV_EFAIL if the database is busy. Rollback is safe to call when
+ * nothing is open. */
+pv_status pv_ctx_begin(pv_ctx *ctx, pv_error *err);
+pv_status pv_ctx_commit(pv_ctx *ctx, pv_error *err);
+void pv_ctx_rollback(pv_ctx *ctx);
+
 /* Today as ISO date "YYYY-MM-DD" in `out` (11 bytes). Honours
  * $PARVANDE_TODAY (ISO) so tests can fix the date. */
 void pv_today(char out[11]);
