@@ -111,10 +111,14 @@ pv_status pv_db_error(pv_ctx *ctx, pv_error *err)
 {
     int code = ctx && ctx->db ? sqlite3_extended_errcode(ctx->db) : SQLITE_ERROR;
     const char *msg = ctx && ctx->db ? sqlite3_errmsg(ctx->db) : "no database";
-    pv_status st = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED
-                       ? PV_ECONFLICT : PV_EFAIL;
+    /* Busy after the busy timeout is a failure to retry later, not a
+     * rejection of the input (exit 1, not 3). */
+    if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+        return pv_error_set(err, PV_EFAIL, NULL, "%s",
+                            _("The database is busy: another program is writing to it; "
+                              "try again."));
     /* TRANSLATORS: %s is SQLite's own (English) description of the problem. */
-    return pv_error_set(err, st, NULL, _("Database error: %s"), msg);
+    return pv_error_set(err, PV_EFAIL, NULL, _("Database error: %s"), msg);
 }
 
 pv_status pv_stmt(pv_ctx *ctx, const char *sql, sqlite3_stmt **out, pv_error *err)

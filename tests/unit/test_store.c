@@ -503,3 +503,17 @@ Test(store, two_programs_on_one_file_never_share_an_id)
     cr_assert_eq(sql_int(ctx, "SELECT count(DISTINCT id) FROM person"), 3);
     pv_ctx_close(other);
 }
+
+Test(store, a_busy_database_is_a_failure_not_a_rejection)
+{
+    pv_ctx *other = NULL;
+    OK(pv_ctx_open(pv_test_db_path(), PV_LANG_EN, &other, &err));
+    sqlite3_busy_timeout(other->db, 10); /* do not wait the 5 s */
+    OK(pv_tx_begin(ctx, &err)); /* this program holds the write lock */
+    pv_person p = pv_test_person(904, "ت", "چهارم", NULL, PV_GENDER_MALE);
+    cr_assert_eq(pv_person_save(other, &p, &err), PV_EFAIL);
+    cr_assert_str_eq(err.message,
+                     "The database is busy: another program is writing to it; try again.");
+    pv_tx_rollback(ctx);
+    pv_ctx_close(other);
+}
