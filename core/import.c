@@ -465,29 +465,28 @@ static pv_status run_plan(importer *im, pv_person *p, const char *key, row_plan 
 {
     pv_status rc = PV_OK;
     if (plan->create) {
-        rc = pv_household_create(im->ctx, key[0] ? key : NULL, &plan->hh, err);
+        /* The case file is born with the row's covered/status: written
+         * once, with no update and no history version behind it. */
+        pv_casefile file = plan->cf_write ? plan->next
+                                          : (pv_casefile){.status = PV_FILE_ACTIVE};
+        if (pv_ctx_actor(im->ctx)->role == PV_ROLE_CASEWORKER)
+            snprintf(file.caseworker, sizeof file.caseworker, "%s",
+                     pv_ctx_actor(im->ctx)->name);
+        rc = pv_household_create_with_file(im->ctx, key[0] ? key : NULL, &file, &plan->hh,
+                                           err);
         if (rc != PV_OK)
             return rc;
         if (key[0]) {
             snprintf(im->cur_key, sizeof im->cur_key, "%s", key);
             im->cur_hh = plan->hh;
         }
-        im->cf_valid = false;
+        im->cf = file;
+        im->cf_valid = true;
     }
     p->household_id = plan->hh;
     rc = pv_person_save(im->ctx, p, err);
-    if (rc != PV_OK || !plan->cf_write)
+    if (rc != PV_OK || !plan->cf_write || plan->create)
         return rc;
-    if (plan->create) { /* the case file pv_household_create made */
-        pv_casefile made;
-        if ((rc = pv_casefile_find(im->ctx, plan->hh, &made, err)) != PV_OK)
-            return rc;
-        plan->next.id = made.id;
-        plan->next.household_id = made.household_id;
-        plan->next.branch_code = made.branch_code;
-        memcpy(plan->next.opened_on, made.opened_on, sizeof made.opened_on);
-        memcpy(plan->next.caseworker, made.caseworker, sizeof made.caseworker);
-    }
     rc = pv_casefile_save(im->ctx, &plan->next, err);
     if (rc == PV_OK) {
         im->cf = plan->next;

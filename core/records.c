@@ -3,7 +3,9 @@
  * and any digits; the stored values are normalised text and enum codes. */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 #include "parvande/calendar.h"
@@ -224,6 +226,36 @@ const char *pv_guardianship_code(pv_guardianship g) { return enum_code(PV_ENUM_G
 const char *pv_relation_code(pv_relation r) { return enum_code(PV_ENUM_RELATION, (int)r); }
 const char *pv_file_status_code(pv_file_status s) { return enum_code(PV_ENUM_FILE_STATUS, (int)s); }
 
+/* ---- today, once a second ---- */
+
+/* pv_today for the per-field checks: an import asks for every birth date
+ * and every person, and pv_today reads the environment and converts the
+ * clock to local time each time. The answer is kept for the rest of the
+ * same second (per thread) and for the same PARVANDE_TODAY, so it is never
+ * older than the clock and tests that change the variable see the change. */
+static void today_cached(char out[PV_DATE_SZ])
+{
+    static _Thread_local struct {
+        time_t sec;
+        char env[16]; /* PARVANDE_TODAY as it was ("" when unset) */
+        char day[PV_DATE_SZ];
+    } c;
+    time_t now = time(NULL);
+    const char *env = getenv("PARVANDE_TODAY");
+    if (!env)
+        env = "";
+    if (strlen(env) >= sizeof c.env) { /* too long to remember: not cached */
+        pv_today(out);
+        return;
+    }
+    if (!c.day[0] || c.sec != now || strcmp(c.env, env) != 0) {
+        pv_today(c.day);
+        c.sec = now;
+        snprintf(c.env, sizeof c.env, "%s", env);
+    }
+    memcpy(out, c.day, PV_DATE_SZ);
+}
+
 /* ---- parsing one field ---- */
 
 /* Blank input (spaces only) clears an optional field. */
@@ -274,7 +306,7 @@ static pv_status parse_date_field(const char *field, const char *text, bool past
     pv_status rc = pv_date_parse(text, field, iso, err);
     if (rc != PV_OK)
         return rc;
-    pv_today(today);
+    today_cached(today);
     if (past && strcmp(iso, today) > 0)
         return pv_error_field(err, field, _("is in the future"));
     memcpy(out, iso, PV_DATE_SZ);
@@ -419,7 +451,7 @@ pv_status pv_person_validate(const pv_person *p, pv_error *err)
         return pv_error_field(err, "birth_date", _("is required"));
     pv_date d;
     char today[PV_DATE_SZ];
-    pv_today(today);
+    today_cached(today);
     if (!pv_iso_parse(p->birth_date, &d))
         return pv_error_field(err, "birth_date", _("is not a valid date"));
     if (strcmp(p->birth_date, today) > 0)
