@@ -4,6 +4,7 @@
 #ifndef PARVANDE_CLI_H
 #define PARVANDE_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "parvande/context.h"
 
@@ -50,6 +51,51 @@ void pv_cli_put(FILE *f, const char *text);
 
 /* Prints "usage: parvande <name> <usage>" to stderr and returns PV_EXIT_USAGE. */
 int pv_cli_usage(const pv_command *cmd);
+
+/* Prints the usage of the running command (cli->argv[0]) like
+ * pv_cli_usage and returns PV_EXIT_USAGE. */
+int pv_cli_usage_self(const pv_cli *cli);
+
+/* ---- options ---- */
+
+/* One option of a command: a flag ("--tsv", sets *flag) or an option with a
+ * value ("--date D", sets *value to the next argument, whatever it is). */
+typedef struct pv_cli_opt {
+    const char *name;
+    bool *flag;
+    const char **value;
+} pv_cli_opt;
+
+/* Reads cli->argv[from..]: the options of `opts` (a table ending with a
+ * NULL name; a later option overrides an earlier one) and, in order, up to
+ * max_pos other words into pos[]. A word with one leading '-' is such a
+ * word (commands that refuse it check). Returns how many words came, or -1
+ * for an unknown "--" option, an option without its value, or more than
+ * max_pos words. */
+int pv_cli_parse(const pv_cli *cli, int from, const pv_cli_opt *opts, const char **pos,
+                 int max_pos);
+
+/* ---- output in the user's language (tui/cli_out.c) ----
+ * Human output follows cli->lang: Persian digits and Jalali dates in
+ * Persian. Everything goes through pv_cli_put. */
+
+/* ASCII text (a number, a date, a message with numbers in it), with its
+ * digits Persian when the language is; at most 255 bytes once converted. */
+void pv_cli_put_digits(const pv_cli *cli, FILE *f, const char *ascii);
+void pv_cli_put_num(const pv_cli *cli, FILE *f, long long v);
+/* An ISO date as Jalali; "-" when NULL, empty or out of range. */
+void pv_cli_put_date(const pv_cli *cli, FILE *f, const char *iso);
+/* A UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" as "Jalali HH:MM UTC"; anything
+ * shorter or unreadable as it is ("-" when empty). */
+void pv_cli_put_time(const pv_cli *cli, FILE *f, const char *at);
+
+/* ---- --tsv output (tui/cli_out.c): ASCII digits, ISO dates, codes ---- */
+
+/* One cell, then a tab, or the line end when `last`. The text is
+ * neutralised by pv_cli_put, which also turns tabs and newlines into
+ * spaces, so a cell never splits a row; NULL is an empty cell. */
+void pv_cli_tsv(FILE *f, const char *s, bool last);
+void pv_cli_tsv_num(FILE *f, long long v, bool last);
 
 /* Runs the full-screen interface (tui/app.c). */
 int pv_tui_run(pv_cli *cli);
