@@ -26,85 +26,28 @@ typedef struct opts {
 static opts parse_opts(pv_cli *cli)
 {
     opts o = {0};
-    for (int i = 1; i < cli->argc; i++) {
-        const char *a = cli->argv[i];
-        const char **slot = NULL;
-        if (strcmp(a, "--tsv") == 0) { o.tsv = true; continue; }
-        if (strcmp(a, "--clear") == 0) { o.clear = true; continue; }
-        if (strcmp(a, "--date") == 0) slot = &o.date;
-        else if (strcmp(a, "--note") == 0) slot = &o.note;
-        else if (strcmp(a, "--override") == 0) slot = &o.override;
-        else if (strcmp(a, "--service") == 0) slot = &o.service;
-        else if (strcmp(a, "--amount") == 0) slot = &o.amount;
-        if (slot) {
-            if (i + 1 >= cli->argc) {
-                o.bad = true;
-                break;
-            }
-            *slot = cli->argv[++i];
-        } else if (a[0] == '-' && a[1] == '-') {
-            o.bad = true;
-        } else if (o.n_pos < 4) {
-            o.pos[o.n_pos++] = a;
-        } else {
-            o.bad = true;
-        }
-    }
+    const pv_cli_opt table[] = {
+        {"--tsv", &o.tsv, NULL},           {"--clear", &o.clear, NULL},
+        {"--date", NULL, &o.date},         {"--note", NULL, &o.note},
+        {"--override", NULL, &o.override}, {"--service", NULL, &o.service},
+        {"--amount", NULL, &o.amount},     {NULL, NULL, NULL},
+    };
+    o.n_pos = pv_cli_parse(cli, 1, table, o.pos, 4);
+    o.bad = o.n_pos < 0;
+    if (o.bad)
+        o.n_pos = 0;
     return o;
 }
 
-static int usage(pv_cli *cli);
-
-/* ---- output helpers ---- */
-
-static void put_num(pv_cli *cli, FILE *f, long long v)
+/* The options, with between min_pos and max_pos positional words; 0 or
+ * the usage exit status. */
+static int parse_checked(pv_cli *cli, opts *o, int min_pos, int max_pos)
 {
-    char buf[32], fa[128];
-    snprintf(buf, sizeof buf, "%lld", v);
-    if (cli->lang == PV_LANG_FA) {
-        pv_digits_persian(buf, fa, sizeof fa);
-        fputs(fa, f);
-    } else {
-        fputs(buf, f);
-    }
+    *o = parse_opts(cli);
+    if (o->bad || o->n_pos < min_pos || o->n_pos > max_pos)
+        return pv_cli_usage_self(cli);
+    return 0;
 }
-
-static void put_ascii_digits(pv_cli *cli, FILE *f, const char *ascii)
-{
-    char fa[256];
-    if (cli->lang == PV_LANG_FA) {
-        pv_digits_persian(ascii, fa, sizeof fa);
-        pv_cli_put(f, fa);
-    } else {
-        pv_cli_put(f, ascii);
-    }
-}
-
-static void put_date(pv_cli *cli, FILE *f, const char *iso)
-{
-    char j[11];
-    if (iso && pv_date_to_jalali_text(iso, j))
-        put_ascii_digits(cli, f, j);
-    else
-        fputs("-", f);
-}
-
-/* Tabs and newlines cannot appear inside a TSV field. */
-static void put_tsv(FILE *f, const char *text)
-{
-    size_t n = strlen(text ? text : "");
-    char *copy = malloc(n + 1);
-    if (!copy)
-        return;
-    memcpy(copy, text ? text : "", n + 1);
-    for (char *p = copy; *p; p++)
-        if (*p == '\t' || *p == '\n' || *p == '\r')
-            *p = ' ';
-    pv_cli_put(f, copy);
-    free(copy);
-}
-
-static int fail(pv_error *err) { return pv_cli_fail(err); }
 
 /* The catalog is loaded at init (pv_catalog_sync); a database made before
  * that gets it the first time a service command runs. */
@@ -117,16 +60,23 @@ static int open_db(pv_cli *cli)
     pv_service_info *list = NULL;
     size_t n = 0;
     if (pv_service_list(cli->ctx, &list, &n, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     free(list);
     if (n == 0 && pv_catalog_sync(cli->ctx, NULL, NULL, &err) != PV_OK) {
         if (err.status == PV_EDENIED)
             pv_error_set(&err, PV_EDENIED, "service", "%s",
                          _("The service catalog is not loaded yet: an administrator runs "
                            "“parvande catalog-sync” (or “parvande init”)."));
-        return fail(&err);
+        return pv_cli_fail(&err);
     }
     return 0;
+}
+
+/* The common start of a command: its options checked, then the database. */
+static int parse_open(pv_cli *cli, opts *o, int min_pos, int max_pos)
+{
+    int rc = parse_checked(cli, o, min_pos, max_pos);
+    return rc ? rc : open_db(cli);
 }
 
 /* ---- services, service ---- */
@@ -143,26 +93,23 @@ static const char *freq_text(const pv_service_info *s, char *buf, size_t size)
 
 static int cmd_services(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos)
-        return usage(cli);
-    int rc = open_db(cli);
+    opts o;
+    int rc = parse_open(cli, &o, 0, 0);
     if (rc)
         return rc;
     pv_error err = PV_ERROR_INIT;
     pv_service_info *list;
     size_t n;
     if (pv_service_list(cli->ctx, &list, &n, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     for (size_t i = 0; i < n; i++) {
         const pv_service_info *s = &list[i];
         char fb[32];
         if (o.tsv) {
             /* CODE TITLE LOCAL APPROVAL FREQUENCY PER_CAPITA GROUP_CAP EDITED */
-            put_tsv(stdout, s->code);
-            putchar('\t');
-            put_tsv(stdout, s->title);
-            printf("\t%d\t%d\t%s\t%lld\t%lld\t%d\n", s->local_code, s->approval,
+            pv_cli_tsv(stdout, s->code, false);
+            pv_cli_tsv(stdout, s->title, false);
+            printf("%d\t%d\t%s\t%lld\t%lld\t%d\n", s->local_code, s->approval,
                    freq_text(s, fb, sizeof fb), (long long)s->per_capita,
                    (long long)s->group_cap, s->edited);
             continue;
@@ -182,16 +129,14 @@ static int cmd_services(pv_cli *cli)
 
 static int cmd_service(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos != 1)
-        return usage(cli);
-    int rc = open_db(cli);
+    opts o;
+    int rc = parse_open(cli, &o, 1, 1);
     if (rc)
         return rc;
     pv_error err = PV_ERROR_INIT;
     pv_card *card;
     if (pv_service_card(cli->ctx, o.pos[0], &card, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     for (size_t i = 0; i < card->n_sections; i++) {
         const pv_card_section *s = &card->sections[i];
         if (!s->n_rows)
@@ -216,8 +161,8 @@ static void print_check(pv_cli *cli, const pv_eligibility *e, bool tsv)
 {
     if (tsv) {
         /* CODE ELIGIBLE FAILED_KEYS REASONS */
-        put_tsv(stdout, e->code);
-        printf("\t%d\t", e->eligible);
+        pv_cli_tsv(stdout, e->code, false);
+        printf("%d\t", e->eligible);
         bool first = true;
         for (size_t i = 0; i < e->n_criteria; i++)
             if (!e->criteria[i].passed) {
@@ -226,9 +171,8 @@ static void print_check(pv_cli *cli, const pv_eligibility *e, bool tsv)
             }
         putchar('\t');
         char *why = pv_eligibility_failures(e);
-        put_tsv(stdout, why ? why : "");
+        pv_cli_tsv(stdout, why, true);
         free(why);
-        putchar('\n');
         return;
     }
     pv_cli_put(stdout, e->code);
@@ -250,17 +194,15 @@ static void print_check(pv_cli *cli, const pv_eligibility *e, bool tsv)
 
 static int cmd_check(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos < 1 || o.n_pos > 2)
-        return usage(cli);
-    int rc = open_db(cli);
+    opts o;
+    int rc = parse_open(cli, &o, 1, 2);
     if (rc)
         return rc;
     pv_error err = PV_ERROR_INIT;
     if (o.n_pos == 2) { /* one service */
         pv_eligibility *e;
         if (pv_eligibility_check(cli->ctx, o.pos[0], o.pos[1], o.date, &e, &err) != PV_OK)
-            return fail(&err);
+            return pv_cli_fail(&err);
         print_check(cli, e, o.tsv);
         pv_eligibility_free(e);
         return PV_EXIT_OK;
@@ -268,7 +210,7 @@ static int cmd_check(pv_cli *cli)
     pv_eligibility *all;
     size_t n;
     if (pv_eligibility_check_all(cli->ctx, o.pos[0], o.date, &all, &n, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     for (size_t i = 0; i < n; i++)
         print_check(cli, &all[i], o.tsv);
     pv_eligibility_free_all(all, n);
@@ -281,13 +223,11 @@ typedef struct eligible_out {
     char buf[4 * PV_NAME_SZ];
 } eligible_out;
 
-static void put_clean(eligible_out *eo, const char *s, bool tsv)
+/* pv_cli_put into the scan's own buffer: no allocation for each field of
+ * a million rows. Tabs and newlines become spaces, so also a TSV cell. */
+static void put_clean(eligible_out *eo, const char *s)
 {
     pv_text_sanitize(s, false, eo->buf, sizeof eo->buf);
-    if (tsv)
-        for (char *p = eo->buf; *p; p++)
-            if (*p == '\t')
-                *p = ' ';
     fputs(eo->buf, stdout);
 }
 
@@ -298,35 +238,33 @@ static int on_eligible(void *user, const pv_eligible_row *r)
         /* NATIONAL_ID FIRST_NAME LAST_NAME BIRTH_DATE PROVINCE */
         fputs(r->national_id, stdout);
         putchar('\t');
-        put_clean(eo, r->first_name, true);
+        put_clean(eo, r->first_name);
         putchar('\t');
-        put_clean(eo, r->last_name, true);
+        put_clean(eo, r->last_name);
         putchar('\t');
         fputs(r->birth_date, stdout);
         putchar('\t');
-        put_clean(eo, r->province, true);
+        put_clean(eo, r->province);
         putchar('\n');
         return 0;
     }
-    put_ascii_digits(eo->cli, stdout, r->national_id);
+    pv_cli_put_digits(eo->cli, stdout, r->national_id);
     fputs("  ", stdout);
-    put_clean(eo, r->first_name, false);
+    put_clean(eo, r->first_name);
     putchar(' ');
-    put_clean(eo, r->last_name, false);
+    put_clean(eo, r->last_name);
     fputs("  ", stdout);
-    put_date(eo->cli, stdout, r->birth_date);
+    pv_cli_put_date(eo->cli, stdout, r->birth_date);
     fputs("  ", stdout);
-    put_clean(eo, r->province, false);
+    put_clean(eo, r->province);
     putchar('\n');
     return 0;
 }
 
 static int cmd_eligible(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos != 1)
-        return usage(cli);
-    int rc = open_db(cli);
+    opts o;
+    int rc = parse_open(cli, &o, 1, 1);
     if (rc)
         return rc;
     static char outbuf[1 << 16];
@@ -335,10 +273,10 @@ static int cmd_eligible(pv_cli *cli)
     pv_error err = PV_ERROR_INIT;
     size_t count = 0;
     if (pv_eligible_scan(cli->ctx, o.pos[0], o.date, on_eligible, &eo, &count, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     if (!o.tsv) {
         printf("%s: ", _("eligible"));
-        put_num(cli, stdout, (long long)count);
+        pv_cli_put_num(cli, stdout, (long long)count);
         putchar('\n');
     }
     fflush(stdout);
@@ -351,8 +289,19 @@ static int parse_id(const char *text, pv_id *id)
 {
     pv_error err = PV_ERROR_INIT;
     if (pv_enroll_parse_id(text, id, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     return 0;
+}
+
+/* Commands on one enrollment: the options checked, the enrollment number
+ * read (a mistyped one is refused before any password is asked), then the
+ * database. */
+static int parse_id_open(pv_cli *cli, opts *o, int n_pos, pv_id *id)
+{
+    int rc = parse_checked(cli, o, n_pos, n_pos);
+    if (rc || (rc = parse_id(o->pos[0], id)))
+        return rc;
+    return open_db(cli);
 }
 
 static void print_failures(const pv_eligibility *e)
@@ -369,9 +318,10 @@ static void print_failures(const pv_eligibility *e)
 
 static int cmd_enroll(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos != 2)
-        return usage(cli);
+    opts o;
+    int rc = parse_checked(cli, &o, 2, 2);
+    if (rc)
+        return rc;
     pv_enroll_request req = PV_ENROLL_REQUEST_INIT;
     req.national_id = o.pos[0];
     req.code = o.pos[1];
@@ -383,18 +333,17 @@ static int cmd_enroll(pv_cli *cli)
         if (!pv_digits_ascii(o.amount, true, digits, sizeof digits) || !*digits) {
             pv_error err = PV_ERROR_INIT;
             pv_error_field(&err, "amount", _("a whole number of rials is needed"));
-            return fail(&err);
+            return pv_cli_fail(&err);
         }
         req.amount = strtoll(digits, NULL, 10);
     }
-    int rc = open_db(cli);
-    if (rc)
+    if ((rc = open_db(cli)))
         return rc;
     pv_error err = PV_ERROR_INIT;
     pv_eligibility *why = NULL;
     pv_id id;
     if (pv_enroll(cli->ctx, &req, &id, &why, &err) != PV_OK) {
-        rc = fail(&err);
+        rc = pv_cli_fail(&err);
         if (why) {
             print_failures(why);
             pv_eligibility_free(why);
@@ -403,12 +352,12 @@ static int cmd_enroll(pv_cli *cli)
     }
     pv_enrollment_detail *d;
     if (pv_enroll_get(cli->ctx, id, &d, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     if (o.tsv) {
         printf("%lld\t%s\n", (long long)id, pv_enroll_status_name(d->e.status));
     } else {
         printf("%s ", _("Enrollment"));
-        put_num(cli, stdout, (long long)id);
+        pv_cli_put_num(cli, stdout, (long long)id);
         printf(": %s", pv_enroll_status_label(d->e.status));
         if (d->e.overridden)
             printf(" (%s)", _("eligibility overridden by a supervisor"));
@@ -422,16 +371,14 @@ typedef pv_status (*id_action)(pv_ctx *, pv_id, const char *, pv_error *);
 
 static int run_id_action(pv_cli *cli, id_action fn)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos != 1)
-        return usage(cli);
+    opts o;
     pv_id id;
-    int rc = parse_id(o.pos[0], &id);
-    if (rc || (rc = open_db(cli)))
+    int rc = parse_id_open(cli, &o, 1, &id);
+    if (rc)
         return rc;
     pv_error err = PV_ERROR_INIT;
     if (fn(cli->ctx, id, o.note, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     return PV_EXIT_OK;
 }
 
@@ -439,31 +386,35 @@ static int cmd_approve(pv_cli *cli) { return run_id_action(cli, pv_enroll_approv
 static int cmd_reject(pv_cli *cli) { return run_id_action(cli, pv_enroll_reject); }
 static int cmd_withdraw(pv_cli *cli) { return run_id_action(cli, pv_enroll_withdraw); }
 
+/* "in progress (step 2 of 3: home visit)", or just the status. */
+static void print_status(pv_cli *cli, const pv_enrollment *e)
+{
+    fputs(pv_enroll_status_label(e->status), stdout);
+    if (e->status == PV_ENR_IN_PROGRESS) {
+        printf(" (%s ", _("step"));
+        pv_cli_put_num(cli, stdout, e->step);
+        printf(" %s ", _("of"));
+        pv_cli_put_num(cli, stdout, e->n_steps);
+        fputs(": ", stdout);
+        pv_cli_put(stdout, e->step_title);
+        putchar(')');
+    }
+}
+
 static int cmd_advance(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos != 1)
-        return usage(cli);
+    opts o;
     pv_id id;
-    int rc = parse_id(o.pos[0], &id);
-    if (rc || (rc = open_db(cli)))
+    int rc = parse_id_open(cli, &o, 1, &id);
+    if (rc)
         return rc;
     pv_error err = PV_ERROR_INIT;
     if (pv_enroll_advance(cli->ctx, id, o.date, o.note, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     pv_enrollment_detail *d;
     if (pv_enroll_get(cli->ctx, id, &d, &err) != PV_OK)
-        return fail(&err);
-    printf("%s", pv_enroll_status_label(d->e.status));
-    if (d->e.status == PV_ENR_IN_PROGRESS) {
-        printf(" (%s ", _("step"));
-        put_num(cli, stdout, d->e.step);
-        printf(" %s ", _("of"));
-        put_num(cli, stdout, d->e.n_steps);
-        fputs(": ", stdout);
-        pv_cli_put(stdout, d->e.step_title);
-        putchar(')');
-    }
+        return pv_cli_fail(&err);
+    print_status(cli, &d->e);
     putchar('\n');
     pv_enrollment_detail_free(d);
     return PV_EXIT_OK;
@@ -471,31 +422,15 @@ static int cmd_advance(pv_cli *cli)
 
 static int cmd_document(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos != 2)
-        return usage(cli);
+    opts o;
     pv_id id;
-    int rc = parse_id(o.pos[0], &id);
-    if (rc || (rc = open_db(cli)))
+    int rc = parse_id_open(cli, &o, 2, &id);
+    if (rc)
         return rc;
     pv_error err = PV_ERROR_INIT;
     if (pv_enroll_tick(cli->ctx, id, o.pos[1], &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     return PV_EXIT_OK;
-}
-
-static void print_status(pv_cli *cli, const pv_enrollment *e)
-{
-    fputs(pv_enroll_status_label(e->status), stdout);
-    if (e->status == PV_ENR_IN_PROGRESS) {
-        printf(" (%s ", _("step"));
-        put_num(cli, stdout, e->step);
-        printf(" %s ", _("of"));
-        put_num(cli, stdout, e->n_steps);
-        fputs(": ", stdout);
-        pv_cli_put(stdout, e->step_title);
-        putchar(')');
-    }
 }
 
 static void print_enrollment(pv_cli *cli, const pv_enrollment *e, bool tsv)
@@ -504,28 +439,24 @@ static void print_enrollment(pv_cli *cli, const pv_enrollment *e, bool tsv)
         /* ENROLLMENT NATIONAL_ID CODE STATUS STEP N_STEPS DATE AMOUNT REQUESTED_BY
            APPROVED_BY OVERRIDE_BY JUSTIFICATION */
         printf("%lld\t%s\t", (long long)e->id, e->national_id);
-        put_tsv(stdout, e->code);
-        printf("\t%s\t%d\t%d\t%s\t%lld\t", pv_enroll_status_name(e->status), e->step,
+        pv_cli_tsv(stdout, e->code, false);
+        printf("%s\t%d\t%d\t%s\t%lld\t", pv_enroll_status_name(e->status), e->step,
                e->n_steps, e->date, (long long)e->amount);
-        put_tsv(stdout, e->requested_by);
-        putchar('\t');
-        put_tsv(stdout, e->approved_by);
-        putchar('\t');
-        put_tsv(stdout, e->override_by);
-        putchar('\t');
-        put_tsv(stdout, e->justification ? e->justification : "");
-        putchar('\n');
+        pv_cli_tsv(stdout, e->requested_by, false);
+        pv_cli_tsv(stdout, e->approved_by, false);
+        pv_cli_tsv(stdout, e->override_by, false);
+        pv_cli_tsv(stdout, e->justification, true);
         return;
     }
-    put_num(cli, stdout, (long long)e->id);
+    pv_cli_put_num(cli, stdout, (long long)e->id);
     fputs("  ", stdout);
-    put_ascii_digits(cli, stdout, e->national_id);
+    pv_cli_put_digits(cli, stdout, e->national_id);
     fputs("  ", stdout);
     pv_cli_put(stdout, e->person_name);
     fputs("  ", stdout);
     pv_cli_put(stdout, e->code);
     fputs("  ", stdout);
-    put_date(cli, stdout, e->date);
+    pv_cli_put_date(cli, stdout, e->date);
     fputs("  ", stdout);
     print_status(cli, e);
     putchar('\n');
@@ -540,17 +471,19 @@ static void print_enrollment(pv_cli *cli, const pv_enrollment *e, bool tsv)
 
 static int cmd_enrollments(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos > 1 || (o.n_pos == 1 && o.service))
-        return usage(cli);
-    int rc = open_db(cli);
+    opts o;
+    int rc = parse_checked(cli, &o, 0, 1);
     if (rc)
+        return rc;
+    if (o.n_pos == 1 && o.service) /* a person's, or a service's */
+        return pv_cli_usage_self(cli);
+    if ((rc = open_db(cli)))
         return rc;
     pv_error err = PV_ERROR_INIT;
     pv_enrollment *list;
     size_t n;
     if (pv_enroll_list(cli->ctx, o.n_pos ? o.pos[0] : NULL, o.service, &list, &n, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     for (size_t i = 0; i < n; i++)
         print_enrollment(cli, &list[i], o.tsv);
     pv_enrollments_free(list, n);
@@ -572,17 +505,15 @@ static const char *event_label(const char *kind)
 
 static int cmd_enrollment(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos != 1)
-        return usage(cli);
+    opts o;
     pv_id id;
-    int rc = parse_id(o.pos[0], &id);
-    if (rc || (rc = open_db(cli)))
+    int rc = parse_id_open(cli, &o, 1, &id);
+    if (rc)
         return rc;
     pv_error err = PV_ERROR_INIT;
     pv_enrollment_detail *d;
     if (pv_enroll_get(cli->ctx, id, &d, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     print_enrollment(cli, &d->e, false);
     fputs("  ", stdout);
     pv_cli_put(stdout, d->e.service_title);
@@ -591,7 +522,7 @@ static int cmd_enrollment(pv_cli *cli)
     for (int i = 0; i < d->e.n_steps; i++) {
         bool done = d->e.status == PV_ENR_COMPLETED || i + 1 < d->e.step;
         printf("    %s ", done ? "[x]" : (i + 1 == d->e.step ? "[>]" : "[ ]"));
-        put_num(cli, stdout, i + 1);
+        pv_cli_put_num(cli, stdout, i + 1);
         fputs(". ", stdout);
         pv_cli_put(stdout, d->steps[i].title);
         putchar('\n');
@@ -607,14 +538,14 @@ static int cmd_enrollment(pv_cli *cli)
     for (size_t i = 0; i < d->n_events; i++) {
         const pv_enroll_event *ev = &d->events[i];
         fputs("    ", stdout);
-        put_date(cli, stdout, ev->date);
+        pv_cli_put_date(cli, stdout, ev->date);
         fputs("  ", stdout);
         pv_cli_put(stdout, ev->user);
         fputs("  ", stdout);
         fputs(event_label(ev->kind), stdout);
         if (strcmp(ev->kind, "step") == 0) {
             putchar(' ');
-            put_num(cli, stdout, ev->step);
+            pv_cli_put_num(cli, stdout, ev->step);
         }
         if (ev->note) {
             fputs(" — ", stdout);
@@ -630,60 +561,57 @@ static int cmd_enrollment(pv_cli *cli)
 
 static int cmd_credit(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos != 4)
-        return usage(cli);
+    opts o;
+    int rc = parse_checked(cli, &o, 4, 4);
+    if (rc)
+        return rc;
     char year[8], amount[24];
     pv_error err = PV_ERROR_INIT;
     if (!pv_digits_ascii(o.pos[2], false, year, sizeof year) || !*year) {
         pv_error_field(&err, "year", _("a Jalali year such as 1403 is needed"));
-        return fail(&err);
+        return pv_cli_fail(&err);
     }
     if (!pv_digits_ascii(o.pos[3], true, amount, sizeof amount) || !*amount) {
         pv_error_field(&err, "amount", _("a whole number of rials is needed"));
-        return fail(&err);
+        return pv_cli_fail(&err);
     }
-    int rc = open_db(cli);
-    if (rc)
+    if ((rc = open_db(cli)))
         return rc;
     if (pv_credit_set(cli->ctx, o.pos[0], o.pos[1], atoi(year), strtoll(amount, NULL, 10), &err)
         != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     return PV_EXIT_OK;
 }
 
 static int cmd_credits(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos > 1)
-        return usage(cli);
-    int rc = open_db(cli);
+    opts o;
+    int rc = parse_open(cli, &o, 0, 1);
     if (rc)
         return rc;
     pv_error err = PV_ERROR_INIT;
     pv_credit *list;
     size_t n;
     if (pv_credit_list(cli->ctx, o.n_pos ? o.pos[0] : NULL, &list, &n, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     for (size_t i = 0; i < n; i++) {
         const pv_credit *c = &list[i];
         if (o.tsv) {
             /* CODE PROVINCE YEAR AMOUNT COMMITTED */
-            put_tsv(stdout, c->code);
-            putchar('\t');
-            put_tsv(stdout, c->province);
-            printf("\t%d\t%lld\t%lld\n", c->year, (long long)c->amount, (long long)c->committed);
+            pv_cli_tsv(stdout, c->code, false);
+            pv_cli_tsv(stdout, c->province, false);
+            printf("%d\t%lld\t%lld\n", c->year, (long long)c->amount, (long long)c->committed);
             continue;
         }
         pv_cli_put(stdout, c->code);
         fputs("  ", stdout);
         pv_cli_put(stdout, c->province);
         fputs("  ", stdout);
-        put_num(cli, stdout, c->year);
+        pv_cli_put_num(cli, stdout, c->year);
         printf("  %s ", _("credit"));
-        put_num(cli, stdout, c->amount);
+        pv_cli_put_num(cli, stdout, c->amount);
         printf("  %s ", _("committed"));
-        put_num(cli, stdout, c->committed);
+        pv_cli_put_num(cli, stdout, c->committed);
         putchar('\n');
     }
     free(list);
@@ -692,43 +620,41 @@ static int cmd_credits(pv_cli *cli)
 
 static int cmd_fact(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos < 2 || o.n_pos > 3 || (o.clear && o.n_pos == 3))
-        return usage(cli);
-    int rc = open_db(cli);
+    opts o;
+    int rc = parse_checked(cli, &o, 2, 3);
     if (rc)
+        return rc;
+    if (o.clear && o.n_pos == 3) /* a value, or --clear */
+        return pv_cli_usage_self(cli);
+    if ((rc = open_db(cli)))
         return rc;
     pv_error err = PV_ERROR_INIT;
     const char *value = o.clear ? NULL : (o.n_pos == 3 ? o.pos[2] : "yes");
     if (pv_fact_set(cli->ctx, o.pos[0], o.pos[1], value, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     return PV_EXIT_OK;
 }
 
 static int cmd_facts(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos != 1)
-        return usage(cli);
-    int rc = open_db(cli);
+    opts o;
+    int rc = parse_open(cli, &o, 1, 1);
     if (rc)
         return rc;
     pv_error err = PV_ERROR_INIT;
     pv_fact *list;
     size_t n;
     if (pv_fact_list(cli->ctx, o.pos[0], &list, &n, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     size_t nk;
     const pv_fact_key *keys = pv_fact_keys(&nk);
     for (size_t i = 0; i < n; i++) {
         if (o.tsv) {
             /* KEY VALUE SET_ON SET_BY */
-            put_tsv(stdout, list[i].key);
-            putchar('\t');
-            put_tsv(stdout, list[i].value);
-            printf("\t%s\t", list[i].set_on);
-            put_tsv(stdout, list[i].set_by);
-            putchar('\n');
+            pv_cli_tsv(stdout, list[i].key, false);
+            pv_cli_tsv(stdout, list[i].value, false);
+            printf("%s\t", list[i].set_on);
+            pv_cli_tsv(stdout, list[i].set_by, true);
             continue;
         }
         pv_cli_put(stdout, list[i].key);
@@ -738,7 +664,7 @@ static int cmd_facts(pv_cli *cli)
         fputs(": ", stdout);
         pv_cli_put(stdout, list[i].value);
         fputs("  ", stdout);
-        put_date(cli, stdout, list[i].set_on);
+        pv_cli_put_date(cli, stdout, list[i].set_on);
         fputs("  ", stdout);
         pv_cli_put(stdout, list[i].set_by);
         putchar('\n');
@@ -749,16 +675,16 @@ static int cmd_facts(pv_cli *cli)
 
 static int cmd_catalog_sync(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos > 1)
-        return usage(cli);
-    int rc = pv_cli_open(cli);
+    opts o;
+    int rc = parse_checked(cli, &o, 0, 1);
     if (rc)
+        return rc;
+    if ((rc = pv_cli_open(cli))) /* not open_db: this is the loading itself */
         return rc;
     pv_error err = PV_ERROR_INIT;
     pv_catalog_report rep;
     if (pv_catalog_sync(cli->ctx, o.n_pos ? o.pos[0] : NULL, &rep, &err) != PV_OK)
-        return fail(&err);
+        return pv_cli_fail(&err);
     printf("%s: %d, %s: %d, %s: %d", _("added"), rep.added, _("updated"), rep.updated,
            _("unchanged"), rep.kept);
     if (rep.edited_skipped)
@@ -769,22 +695,23 @@ static int cmd_catalog_sync(pv_cli *cli)
 
 static int cmd_catalog_load(pv_cli *cli)
 {
-    opts o = parse_opts(cli);
-    if (o.bad || o.n_pos != 1)
-        return usage(cli);
+    opts o;
+    int rc = parse_checked(cli, &o, 1, 1);
+    if (rc)
+        return rc;
     FILE *f = fopen(o.pos[0], "rb");
     pv_error err = PV_ERROR_INIT;
     if (!f) {
         pv_error_set(&err, PV_EFAIL, "service", _("%s: cannot read the card file"), o.pos[0]);
-        return fail(&err);
+        return pv_cli_fail(&err);
     }
     char *text = calloc(1, 1 << 20);
     size_t n = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
     fclose(f);
     (void)n;
-    int rc = text ? open_db(cli) : PV_EXIT_FAIL;
+    rc = text ? open_db(cli) : PV_EXIT_FAIL;
     if (!rc && pv_catalog_load_card(cli->ctx, text, o.pos[0], &err) != PV_OK)
-        rc = fail(&err);
+        rc = pv_cli_fail(&err);
     free(text);
     return rc;
 }
@@ -829,11 +756,3 @@ const pv_command pv_cmds_services[] = {
      cmd_catalog_load},
     {NULL, NULL, NULL, NULL},
 };
-
-static int usage(pv_cli *cli)
-{
-    for (const pv_command *c = pv_cmds_services; c->name; c++)
-        if (strcmp(c->name, cli->argv[0]) == 0)
-            return pv_cli_usage(c);
-    return PV_EXIT_USAGE;
-}
