@@ -48,6 +48,19 @@ extern const char pv_sql_files[];    /* persons, households, case files, history
 extern const char pv_sql_services[]; /* catalog, rules, enrollments, credits */
 extern const char pv_sql_security[]; /* users, audit trail */
 
+/* The person table's name indexes (core/sql_files.c): their CREATE INDEX
+ * IF NOT EXISTS statements and names. A large import drops them and builds
+ * them again at its end; pv_ctx_open re-creates missing ones unless the
+ * import that dropped them is still running (table bulk_import). */
+#define PV_NAME_INDEXES 3
+extern const char *const pv_sql_name_indexes[PV_NAME_INDEXES];
+extern const char *const pv_name_index_names[PV_NAME_INDEXES];
+
+/* Builds the missing name indexes, each in its own transaction, with a
+ * small page cache so the sort stays within the memory an import may use;
+ * forgets the bulk_import row when `pid` is its owner (0: any). */
+pv_status pv_name_indexes_build(pv_ctx *ctx, long pid, pv_error *err);
+
 extern const pv_migration pv_migrations[];
 extern const int pv_migrations_count;
 

@@ -32,40 +32,54 @@ enum { SCORE_FULL = 1000, SCORE_EXACT = 100, SCORE_EXACT_FATHER = 50, SCORE_PREF
        SCORE_PREFIX_FATHER = 5, SCORE_NATID_EXACT = 1000, SCORE_NATID_PREFIX = 500 };
 
 /* Candidates by one prefix, each name column through its own covering
- * index; a row found by an earlier column is not repeated by a later one. */
+ * index; a row found by an earlier column is not repeated by a later one.
+ * Every query comes twice: forced onto the name indexes, and plain for the
+ * minutes a large import runs without them (see core/import.c), when a
+ * search still answers, by reading the whole table. */
 #define NAME_COLS "SELECT id, fold_first, fold_last, fold_father FROM person "
 #define IN_BRANCH " AND (?3 = 0 OR branch_code = ?3)"
-static const char SQL_BY_PREFIX[] =
-    NAME_COLS "INDEXED BY person_fold_first"
-    " WHERE fold_first >= ?1 AND fold_first < ?2" IN_BRANCH
-    " UNION ALL " NAME_COLS "INDEXED BY person_fold_last"
-    " WHERE fold_last >= ?1 AND fold_last < ?2" IN_BRANCH
-    " AND NOT (fold_first >= ?1 AND fold_first < ?2)"
-    " UNION ALL " NAME_COLS "INDEXED BY person_fold_father"
-    " WHERE fold_father >= ?1 AND fold_father < ?2" IN_BRANCH
-    " AND NOT (fold_first >= ?1 AND fold_first < ?2)"
-    " AND NOT (fold_last >= ?1 AND fold_last < ?2)";
+#define BY_FIRST "INDEXED BY person_fold_first "
+#define BY_LAST "INDEXED BY person_fold_last "
+#define BY_FATHER "INDEXED BY person_fold_father "
+#define Q_BY_PREFIX(F, L, P)                                                   \
+    NAME_COLS F "WHERE fold_first >= ?1 AND fold_first < ?2" IN_BRANCH          \
+    " UNION ALL " NAME_COLS L "WHERE fold_last >= ?1 AND fold_last < ?2" IN_BRANCH \
+    " AND NOT (fold_first >= ?1 AND fold_first < ?2)"                           \
+    " UNION ALL " NAME_COLS P "WHERE fold_father >= ?1 AND fold_father < ?2" IN_BRANCH \
+    " AND NOT (fold_first >= ?1 AND fold_first < ?2)"                           \
+    " AND NOT (fold_last >= ?1 AND fold_last < ?2)"
 
 /* A one-word query reads its candidates tier by tier, best score first,
  * and stops as soon as the kept hits all beat the next tier: "محمد" then
  * reads the few thousand people called exactly that, not the tens of
  * thousands whose names merely begin with it. Rows of a better tier that a
  * later query returns again are skipped by their score. */
-static const char SQL_EXACT_FIRST_LAST[] =
-    NAME_COLS "INDEXED BY person_fold_first WHERE fold_first = ?1" IN_BRANCH
-    " UNION ALL " NAME_COLS "INDEXED BY person_fold_last"
-    " WHERE fold_last = ?1 AND fold_first <> ?1" IN_BRANCH;
-static const char SQL_EXACT_FATHER[] =
-    NAME_COLS "INDEXED BY person_fold_father WHERE fold_father = ?1" IN_BRANCH;
-static const char SQL_PREFIX_FIRST_LAST[] =
-    NAME_COLS "INDEXED BY person_fold_first"
-    " WHERE fold_first > ?1 AND fold_first < ?2" IN_BRANCH
-    " UNION ALL " NAME_COLS "INDEXED BY person_fold_last"
-    " WHERE fold_last > ?1 AND fold_last < ?2" IN_BRANCH
-    " AND NOT (fold_first > ?1 AND fold_first < ?2)";
-static const char SQL_PREFIX_FATHER[] =
-    NAME_COLS "INDEXED BY person_fold_father"
-    " WHERE fold_father > ?1 AND fold_father < ?2" IN_BRANCH;
+#define Q_EXACT_FIRST_LAST(F, L)                                                \
+    NAME_COLS F "WHERE fold_first = ?1" IN_BRANCH                               \
+    " UNION ALL " NAME_COLS L "WHERE fold_last = ?1 AND fold_first <> ?1" IN_BRANCH
+#define Q_EXACT_FATHER(P) NAME_COLS P "WHERE fold_father = ?1" IN_BRANCH
+#define Q_PREFIX_FIRST_LAST(F, L)                                               \
+    NAME_COLS F "WHERE fold_first > ?1 AND fold_first < ?2" IN_BRANCH           \
+    " UNION ALL " NAME_COLS L "WHERE fold_last > ?1 AND fold_last < ?2" IN_BRANCH \
+    " AND NOT (fold_first > ?1 AND fold_first < ?2)"
+#define Q_PREFIX_FATHER(P) NAME_COLS P "WHERE fold_father > ?1 AND fold_father < ?2" IN_BRANCH
+
+typedef struct name_sql {
+    const char *indexed, *plain;
+} name_sql;
+
+static const char SQL_BY_PREFIX[] = Q_BY_PREFIX(BY_FIRST, BY_LAST, BY_FATHER);
+static const char SQL_BY_PREFIX_PLAIN[] = Q_BY_PREFIX("", "", "");
+static const char SQL_EXACT_FIRST_LAST[] = Q_EXACT_FIRST_LAST(BY_FIRST, BY_LAST);
+static const char SQL_EXACT_FIRST_LAST_PLAIN[] = Q_EXACT_FIRST_LAST("", "");
+static const char SQL_EXACT_FATHER[] = Q_EXACT_FATHER(BY_FATHER);
+static const char SQL_EXACT_FATHER_PLAIN[] = Q_EXACT_FATHER("");
+static const char SQL_PREFIX_FIRST_LAST[] = Q_PREFIX_FIRST_LAST(BY_FIRST, BY_LAST);
+static const char SQL_PREFIX_FIRST_LAST_PLAIN[] = Q_PREFIX_FIRST_LAST("", "");
+static const char SQL_PREFIX_FATHER[] = Q_PREFIX_FATHER(BY_FATHER);
+static const char SQL_PREFIX_FATHER_PLAIN[] = Q_PREFIX_FATHER("");
+
+static const name_sql BY_PREFIX = {SQL_BY_PREFIX, SQL_BY_PREFIX_PLAIN};
 
 static const char SQL_BY_NATID[] =
     "SELECT id FROM person WHERE national_id >= ?1 AND national_id < ?2"
@@ -209,18 +223,30 @@ static void topk_offer(topk *t, pv_id id, int score, const char *fl, const char 
     snprintf(c->first, sizeof c->first, "%s", ff);
 }
 
+/* True when the last error was a name index missing (a large import is
+ * running without them). */
+static bool index_missing(pv_ctx *ctx)
+{
+    return strstr(sqlite3_errmsg(ctx->db), "no such index") != NULL;
+}
+
 /* Runs one candidate query for `prefix` and offers its matching rows.
  * With `skip`, rows where `skip` is a prefix of a name were seen in an
  * earlier scan; with `only` > 0, rows scoring otherwise belong to another
- * tier. */
-static pv_status scan(pv_ctx *ctx, const char *sql, const query *q, const char *prefix,
-                      const char *skip, int only, int64_t branch, topk *t, pv_error *err)
+ * tier. *missing when the query needs an index that is not there (nothing
+ * was offered then: the schema is checked before the first row). */
+static pv_status scan_sql(pv_ctx *ctx, const char *sql, const query *q, const char *prefix,
+                          const char *skip, int only, int64_t branch, topk *t, bool *missing,
+                          pv_error *err)
 {
     char hi[PV_NAME_SZ + 8];
     snprintf(hi, sizeof hi, "%s" PREFIX_END, prefix);
     sqlite3_stmt *st;
-    if (pv_stmt(ctx, sql, &st, err) != PV_OK)
+    *missing = false;
+    if (pv_stmt(ctx, sql, &st, err) != PV_OK) {
+        *missing = index_missing(ctx);
         return err ? err->status : PV_EFAIL;
+    }
     sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, branch);
@@ -237,8 +263,23 @@ static pv_status scan(pv_ctx *ctx, const char *sql, const query *q, const char *
         if (score && (only == 0 || score == only))
             topk_offer(t, sqlite3_column_int64(st, 0), score, fl, ff);
     }
+    if (s != SQLITE_DONE)
+        *missing = index_missing(ctx);
     sqlite3_reset(st);
     return s == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+}
+
+/* scan_sql through the name indexes, or without them while they are
+ * missing. */
+static pv_status scan(pv_ctx *ctx, const name_sql *sql, const query *q, const char *prefix,
+                      const char *skip, int only, int64_t branch, topk *t, pv_error *err)
+{
+    bool missing;
+    pv_status rc = scan_sql(ctx, sql->indexed, q, prefix, skip, only, branch, t, &missing, err);
+    if (rc == PV_OK || !missing)
+        return rc;
+    pv_error_clear(err);
+    return scan_sql(ctx, sql->plain, q, prefix, skip, only, branch, t, &missing, err);
 }
 
 /* True when every kept hit already beats `score`. */
@@ -251,19 +292,19 @@ static pv_status search_one_word(pv_ctx *ctx, const query *q, int64_t branch, to
                                  pv_error *err)
 {
     static const struct {
-        const char *sql;
+        name_sql sql;
         int score;
     } tiers[] = {
-        {SQL_EXACT_FIRST_LAST, SCORE_EXACT},
-        {SQL_EXACT_FATHER, SCORE_EXACT_FATHER},
-        {SQL_PREFIX_FIRST_LAST, SCORE_PREFIX},
-        {SQL_PREFIX_FATHER, SCORE_PREFIX_FATHER},
+        {{SQL_EXACT_FIRST_LAST, SQL_EXACT_FIRST_LAST_PLAIN}, SCORE_EXACT},
+        {{SQL_EXACT_FATHER, SQL_EXACT_FATHER_PLAIN}, SCORE_EXACT_FATHER},
+        {{SQL_PREFIX_FIRST_LAST, SQL_PREFIX_FIRST_LAST_PLAIN}, SCORE_PREFIX},
+        {{SQL_PREFIX_FATHER, SQL_PREFIX_FATHER_PLAIN}, SCORE_PREFIX_FATHER},
     };
     for (size_t i = 0; i < sizeof tiers / sizeof *tiers; i++) {
         if (topk_beats(t, tiers[i].score))
             break;
-        pv_status rc = scan(ctx, tiers[i].sql, q, q->words[0], NULL, tiers[i].score, branch, t,
-                            err);
+        pv_status rc = scan(ctx, &tiers[i].sql, q, q->words[0], NULL, tiers[i].score, branch,
+                            t, err);
         if (rc != PV_OK)
             return rc;
     }
@@ -396,9 +437,9 @@ static pv_status search_names(pv_ctx *ctx, const char *text, int64_t branch, top
      * on the names it reads; then the words run together ("محمد رضا" as
      * "محمدرضا"), skipping rows the first scan has seen */
     const char *driver = q.words[q.driver];
-    rc = scan(ctx, SQL_BY_PREFIX, &q, driver, NULL, 0, branch, t, err);
+    rc = scan(ctx, &BY_PREFIX, &q, driver, NULL, 0, branch, t, err);
     if (rc == PV_OK && strcmp(q.whole, driver) != 0)
-        rc = scan(ctx, SQL_BY_PREFIX, &q, q.whole, driver, 0, branch, t, err);
+        rc = scan(ctx, &BY_PREFIX, &q, q.whole, driver, 0, branch, t, err);
     return rc;
 }
 

@@ -12,6 +12,26 @@
 
 #define PV_NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 
+/* The three name indexes, kept apart because a large import drops them
+ * and builds them again at its end (see core/import.c), and opening the
+ * database re-creates any that an import killed half way left missing. */
+#define NAME_INDEX_FIRST                                   \
+    "CREATE INDEX IF NOT EXISTS person_fold_first"         \
+    " ON person (fold_first, id, fold_last, fold_father, branch_code);\n"
+#define NAME_INDEX_LAST                                    \
+    "CREATE INDEX IF NOT EXISTS person_fold_last"          \
+    " ON person (fold_last, id, fold_first, fold_father, branch_code);\n"
+#define NAME_INDEX_FATHER                                  \
+    "CREATE INDEX IF NOT EXISTS person_fold_father"        \
+    " ON person (fold_father, id, fold_first, fold_last, branch_code);\n"
+
+const char *const pv_sql_name_indexes[PV_NAME_INDEXES] = {
+    NAME_INDEX_FIRST, NAME_INDEX_LAST, NAME_INDEX_FATHER,
+};
+const char *const pv_name_index_names[PV_NAME_INDEXES] = {
+    "person_fold_first", "person_fold_last", "person_fold_father",
+};
+
 const char pv_sql_files[] =
     /* This database's own branch: exactly one row. */
     "CREATE TABLE branch (\n"
@@ -76,12 +96,7 @@ const char pv_sql_files[] =
      * second so that new rows (ids only grow) land at the end of their
      * name's run instead of all over the index: twice the import speed on
      * a million persons. */
-    "CREATE INDEX person_fold_first"
-    " ON person (fold_first, id, fold_last, fold_father, branch_code);\n"
-    "CREATE INDEX person_fold_last"
-    " ON person (fold_last, id, fold_first, fold_father, branch_code);\n"
-    "CREATE INDEX person_fold_father"
-    " ON person (fold_father, id, fold_first, fold_last, branch_code);\n"
+    NAME_INDEX_FIRST NAME_INDEX_LAST NAME_INDEX_FATHER
     "CREATE INDEX person_household ON person (household_id);\n"
 
     "CREATE TABLE casefile (\n"
@@ -110,6 +125,17 @@ const char pv_sql_files[] =
     "  created_at TEXT NOT NULL DEFAULT (" PV_NOW ")\n"
     ");\n"
     "CREATE INDEX assessment_file ON assessment (file_id, date);\n"
+
+    /* A large import in progress (at most one row): the process that
+     * dropped the name indexes to build them again at its end. While it
+     * lives, opening the database leaves the indexes to it; once it is gone
+     * (killed), the next open re-creates them. */
+    "CREATE TABLE bulk_import (\n"
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+    "  pid INTEGER NOT NULL,\n"
+    "  source TEXT NOT NULL DEFAULT '',\n"
+    "  started_at TEXT NOT NULL DEFAULT (" PV_NOW ")\n"
+    ");\n"
 
     /* History: each row is a version that was replaced (op 'update') or
      * removed (op 'delete'); valid from its own updated_at (by updated_by)

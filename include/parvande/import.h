@@ -60,6 +60,13 @@ typedef struct pv_import_opts {
     void *arg;
     /* Rows per transaction at least (0: 10,000); see Atomicity above. */
     unsigned long batch_rows;
+    /* A file of at least this many rows (0: 50,000) that is also at least a
+     * quarter of the persons already recorded is imported without the
+     * three name indexes, which are built again at the end (sorting beats a
+     * million scattered index inserts). Meanwhile name searches still work,
+     * slowly, and an import killed half way leaves them to be re-created by
+     * the next pv_ctx_open. */
+    unsigned long rebuild_min_rows;
 } pv_import_opts;
 
 /* Imports the CSV file at `path` (a regular file: it is read twice) into the

@@ -1,14 +1,18 @@
 /* Tests of the CSV import contract: header checks, bad rows rejected with
  * line and field, good rows imported, updates instead of duplicates,
  * duplicates within a file, households by key (also when their rows are
- * not adjacent), case-file values, the rejects file, and commit points
- * that never split a household. */
+ * not adjacent), case-file values, the rejects file, commit points that
+ * never split a household, and the name indexes a large import drops and
+ * builds again (healed on the next open when the import was killed). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "helpers.h"
+#include "internal.h"
 #include "parvande/context.h"
 #include "parvande/import.h"
 #include "parvande/records.h"
@@ -350,4 +354,135 @@ Test(import_csv, missing_file_and_not_a_file)
     pv_error_clear(&err);
     cr_assert_eq(pv_import_csv(ctx, "/tmp", NULL, &st, &err), PV_EUSAGE);
     pv_error_clear(&err);
+}
+
+static int64_t sql_int(const char *sql)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int name_indexes(void)
+{
+    return (int)sql_int("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN"
+                        " ('person_fold_first', 'person_fold_last', 'person_fold_father')");
+}
+
+/* n rows "natid,first,last,M,1360/01/01,Hn" from pv_test_natid(base + i) */
+static void people_csv(char *buf, size_t size, unsigned long base, int n, const char *last)
+{
+    size_t len = (size_t)snprintf(buf, size, "national_id,first_name,last_name,gender,birth_date,household\n");
+    for (int i = 0; i < n; i++) {
+        char id[11];
+        pv_test_natid(base + (unsigned long)i, id);
+        len += (size_t)snprintf(buf + len, size - len, "%s,رضا,%s,M,1360/01/01,G%lu\n", id, last,
+                                base + (unsigned long)i / 2);
+    }
+}
+
+static size_t search_count(const char *q)
+{
+    pv_search_hit *hits = NULL;
+    size_t n = 0;
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_search(ctx, q, 100, &hits, &n, &err), PV_OK, "%s: %s", q, err.message);
+    free(hits);
+    return n;
+}
+
+Test(import_csv, large_import_rebuilds_the_name_indexes)
+{
+    captured c = {0};
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    char csv[4096];
+    people_csv(csv, sizeof csv, 100, 12, "کاظمی");
+    const char *path = write_csv("big.csv", csv);
+    pv_import_opts o = {.on_reject = on_reject, .arg = &c, .rebuild_min_rows = 10};
+    cr_assert_eq(pv_import_csv(ctx, path, &o, &st, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(st.imported, 12);
+    cr_assert_eq(name_indexes(), 3, "built again");
+    cr_assert_eq(sql_int("SELECT count(*) FROM bulk_import"), 0);
+    cr_assert_eq(sql_int("SELECT count(*) FROM audit WHERE tbl = 'bulk_import'"), 2,
+                 "dropping and rebuilding is on the audit trail");
+    cr_assert_eq(sql_int("SELECT count(*) FROM audit WHERE action = 'import'"), 1,
+                 "the batch's bulk entry");
+    cr_assert_eq(search_count("کاظمی"), 12);
+    cr_assert_eq(search_count("رضا کاظ"), 12);
+
+    /* again, 10 of the same people renamed and 2 new: updated, history kept */
+    people_csv(csv, sizeof csv, 102, 12, "کاظم‌زاده");
+    path = write_csv("big2.csv", csv);
+    cr_assert_eq(pv_import_csv(ctx, path, &o, &st, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(st.updated, 10);
+    cr_assert_eq(st.imported, 2);
+    cr_assert_eq(name_indexes(), 3);
+    cr_assert_eq(sql_int("SELECT count(*) FROM audit WHERE tbl = 'bulk_import'"), 4);
+    cr_assert_eq(sql_int("SELECT count(*) FROM person_history"), 10);
+    cr_assert_eq(search_count("کاظمی"), 2);
+    cr_assert_eq(search_count("کاظم زاده"), 12);
+    cr_assert_eq(sql_int("SELECT count(*) FROM pragma_integrity_check"
+                         " WHERE integrity_check <> 'ok'"), 0);
+
+    /* a file small beside the table (under a quarter) keeps its indexes */
+    people_csv(csv, sizeof csv, 500, 3, "نوری"); /* 3 rows, 14 persons */
+    path = write_csv("small.csv", csv);
+    o.rebuild_min_rows = 2;
+    cr_assert_eq(pv_import_csv(ctx, path, &o, &st, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(sql_int("SELECT count(*) FROM audit WHERE tbl = 'bulk_import'"), 6,
+                 "3 rows are not under a quarter of 14: dropped again");
+    people_csv(csv, sizeof csv, 600, 3, "نوری"); /* 3 rows, 17 persons */
+    path = write_csv("small2.csv", csv);
+    cr_assert_eq(pv_import_csv(ctx, path, &o, &st, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(sql_int("SELECT count(*) FROM audit WHERE tbl = 'bulk_import'"), 6,
+                 "3 rows are under a quarter of 17: no new drop");
+    cr_assert_eq(search_count("نوری"), 6);
+}
+
+/* An import killed after dropping the name indexes leaves them missing and
+ * its row in bulk_import. Searches still answer; the next open builds the
+ * indexes, unless the importing process is still alive. */
+Test(import_csv, killed_import_heals_on_the_next_open)
+{
+    char csv[4096], path[128];
+    captured c = {0};
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    people_csv(csv, sizeof csv, 300, 6, "صالحی");
+    cr_assert_eq(run_import(csv, &c, &st, 0, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(sqlite3_exec(ctx->db, "DROP INDEX person_fold_first; DROP INDEX person_fold_last;"
+                              " DROP INDEX person_fold_father;", NULL, NULL, NULL), SQLITE_OK);
+    char sql[128];
+    snprintf(sql, sizeof sql, "INSERT INTO bulk_import (id, pid) VALUES (1, %ld)", (long)getppid());
+    cr_assert_eq(sqlite3_exec(ctx->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(search_count("صالحی"), 6, "found without the indexes");
+    cr_assert_eq(search_count("رضا صال"), 6);
+
+    /* the importer (here: our parent) is alive: left to it */
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    pv_ctx_close(ctx);
+    cr_assert_eq(pv_ctx_open(path, PV_LANG_EN, &ctx, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(name_indexes(), 0);
+
+    /* killed: a process that has ended */
+    pid_t child = fork();
+    cr_assert_geq(child, 0);
+    if (child == 0)
+        _exit(0);
+    cr_assert_eq(waitpid(child, NULL, 0), child);
+    snprintf(sql, sizeof sql, "UPDATE bulk_import SET pid = %ld", (long)child);
+    cr_assert_eq(sqlite3_exec(ctx->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    pv_ctx_close(ctx);
+    cr_assert_eq(pv_ctx_open(path, PV_LANG_EN, &ctx, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(name_indexes(), 3, "healed on open");
+    cr_assert_eq(sql_int("SELECT count(*) FROM bulk_import"), 0);
+    cr_assert_eq(search_count("صالحی"), 6);
+    /* opening again changes nothing */
+    pv_ctx_close(ctx);
+    cr_assert_eq(pv_ctx_open(path, PV_LANG_EN, &ctx, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(name_indexes(), 3);
 }
