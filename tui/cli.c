@@ -186,7 +186,7 @@ int pv_cli_parse(const pv_cli *cli, int from, const pv_cli_opt *opts, const char
         if (o && o->flag) {
             *o->flag = true;
         } else if (o) {
-            if (i + 1 >= cli->argc)
+            if (i + 1 >= cli->argc || (o->valid && !o->valid(cli->argv[i + 1])))
                 return -1;
             *o->value = cli->argv[++i];
         } else if ((a[0] == '-' && a[1] == '-') || n >= max_pos) {

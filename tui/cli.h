@@ -59,19 +59,26 @@ int pv_cli_usage_self(const pv_cli *cli);
 /* ---- options ---- */
 
 /* One option of a command: a flag ("--tsv", sets *flag) or an option with a
- * value ("--date D", sets *value to the next argument, whatever it is). */
+ * value ("--date D", sets *value to the next argument, whatever it is).
+ * `valid`, when set, checks every value given: one it refuses is a usage
+ * error even when a later one would do. */
 typedef struct pv_cli_opt {
     const char *name;
     bool *flag;
     const char **value;
+    bool (*valid)(const char *value);
 } pv_cli_opt;
+
+#define PV_CLI_FLAG(name, flag) {(name), (flag), NULL, NULL}
+#define PV_CLI_VALUE(name, value) {(name), NULL, (value), NULL}
+#define PV_CLI_END {NULL, NULL, NULL, NULL}
 
 /* Reads cli->argv[from..]: the options of `opts` (a table ending with a
  * NULL name; a later option overrides an earlier one) and, in order, up to
  * max_pos other words into pos[]. A word with one leading '-' is such a
  * word (commands that refuse it check). Returns how many words came, or -1
  * for an unknown "--" option, an option without its value, or more than
- * max_pos words. */
+ * max_pos words, or a value `valid` refuses. */
 int pv_cli_parse(const pv_cli *cli, int from, const pv_cli_opt *opts, const char **pos,
                  int max_pos);
 

@@ -57,54 +57,13 @@ const pv_command pv_cmds_files[] = {
 
 /* ---- small helpers ---- */
 
-static const pv_command *self(const char *name)
+/* "parvande: cannot write PATH: reason" for the --rejects file. */
+static int cannot_write(const char *path)
 {
-    for (const pv_command *c = pv_cmds_files; c->name; c++)
-        if (strcmp(c->name, name) == 0)
-            return c;
-    return NULL;
-}
-
-static int usage_of(pv_cli *cli)
-{
-    return pv_cli_usage(self(cli->argv[0]));
-}
-
-/* Writes ASCII text, with Persian digits when the language is Persian. */
-static void put_digits(pv_cli *cli, FILE *f, const char *ascii)
-{
-    if (cli->lang != PV_LANG_FA) {
-        pv_cli_put(f, ascii);
-        return;
-    }
-    char buf[256];
-    pv_digits_persian(ascii, buf, sizeof buf);
-    pv_cli_put(f, buf);
-}
-
-static void put_ulong(pv_cli *cli, FILE *f, unsigned long v)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "%lu", v);
-    put_digits(cli, f, buf);
-}
-
-/* An ISO date on screen: Jalali, digits in the language; "-" when unknown. */
-static void put_date(pv_cli *cli, FILE *f, const char *iso)
-{
-    char j[PV_DATE_SZ];
-    if (!iso[0] || !pv_date_to_jalali_text(iso, j)) {
-        fputs("-", f);
-        return;
-    }
-    put_digits(cli, f, j);
-}
-
-/* One TSV cell: neutralised (pv_cli_put turns tabs and newlines into spaces). */
-static void tsv(FILE *f, const char *s, bool last)
-{
-    pv_cli_put(f, s);
-    fputc(last ? '\n' : '\t', f);
+    fputs("parvande: ", stderr);
+    fprintf(stderr, _("cannot write %s: %s"), path, strerror(errno));
+    fputc('\n', stderr);
+    return PV_EXIT_FAIL;
 }
 
 /* ---- init ---- */
@@ -150,11 +109,11 @@ static int init_catalog(pv_cli *cli)
         return pv_cli_fail(&err);
     const char *comma = cli->lang == PV_LANG_FA ? "، " : ", ";
     printf("%s ", _("Service catalog:"));
-    put_ulong(cli, stdout, (unsigned long)rep.added);
+    pv_cli_put_num(cli, stdout, rep.added);
     printf(" %s%s", _("added"), comma);
-    put_ulong(cli, stdout, (unsigned long)rep.updated);
+    pv_cli_put_num(cli, stdout, rep.updated);
     printf(" %s%s", _("updated"), comma);
-    put_ulong(cli, stdout, (unsigned long)rep.kept);
+    pv_cli_put_num(cli, stdout, rep.kept);
     printf(" %s\n", _("unchanged"));
     return 0;
 }
@@ -163,20 +122,14 @@ static int cmd_init(pv_cli *cli)
 {
     const char *code = NULL, *prov = NULL, *county = NULL, *office = NULL;
     const char *admin = NULL, *pw_fd = NULL; /* the first administrator (cmd_security.c) */
-    for (int i = 1; i < cli->argc; i++) {
-        const char **slot = strcmp(cli->argv[i], "--branch") == 0     ? &code
-                            : strcmp(cli->argv[i], "--province") == 0 ? &prov
-                            : strcmp(cli->argv[i], "--county") == 0   ? &county
-                            : strcmp(cli->argv[i], "--office") == 0   ? &office
-                            : strcmp(cli->argv[i], "--admin") == 0    ? &admin
-                            : strcmp(cli->argv[i], "--password-fd") == 0 ? &pw_fd
-                                                                      : NULL;
-        if (!slot || i + 1 >= cli->argc)
-            return usage_of(cli);
-        *slot = cli->argv[++i];
-    }
-    if (pw_fd && (!admin || pv_cli_parse_fd(pw_fd) < 0))
-        return usage_of(cli);
+    const pv_cli_opt opts[] = {
+        PV_CLI_VALUE("--branch", &code), PV_CLI_VALUE("--province", &prov),
+        PV_CLI_VALUE("--county", &county), PV_CLI_VALUE("--office", &office),
+        PV_CLI_VALUE("--admin", &admin), PV_CLI_VALUE("--password-fd", &pw_fd), PV_CLI_END,
+    };
+    if (pv_cli_parse(cli, 1, opts, NULL, 0) != 0 ||
+        (pw_fd && (!admin || pv_cli_parse_fd(pw_fd) < 0)))
+        return pv_cli_usage_self(cli);
     int rc = pv_cli_open(cli);
     if (rc != 0)
         return rc;
@@ -198,7 +151,7 @@ static int cmd_init(pv_cli *cli)
     pv_cli_put(stdout, cli->db_path ? cli->db_path : path ? path : "?");
     free(path);
     printf("\n%s ", _("Branch:"));
-    put_ulong(cli, stdout, (unsigned long)b.code);
+    pv_cli_put_num(cli, stdout, b.code);
     const char *parts[] = {b.province, b.county, b.office};
     for (size_t i = 0; i < 3; i++) {
         if (!parts[i][0])
@@ -235,7 +188,7 @@ static void on_reject(void *arg, long line, const char *field, const char *messa
     if (p->tty)
         fputs("\r\033[K", stderr); /* over the progress line */
     fprintf(stderr, "parvande: %s ", _("line"));
-    put_digits(p->cli, stderr, num);
+    pv_cli_put_digits(p->cli, stderr, num);
     fputs(": ", stderr);
     pv_cli_put(stderr, message);
     fputc('\n', stderr);
@@ -263,35 +216,23 @@ static void on_progress(void *arg, const pv_import_stats *s)
     snprintf(buf, sizeof buf, _("%lu of %lu rows, %lu rows/s, %lu s left"), s->rows, s->total,
              (unsigned long)rate, left);
     fputs("\r\033[K", stderr);
-    put_digits(p->cli, stderr, buf);
+    pv_cli_put_digits(p->cli, stderr, buf);
     fflush(stderr);
 }
 
 static int cmd_import(pv_cli *cli)
 {
     const char *file = NULL, *rejects_path = NULL;
-    for (int i = 1; i < cli->argc; i++) {
-        if (strcmp(cli->argv[i], "--rejects") == 0 && i + 1 < cli->argc)
-            rejects_path = cli->argv[++i];
-        else if (cli->argv[i][0] == '-' && cli->argv[i][1])
-            return usage_of(cli);
-        else if (!file)
-            file = cli->argv[i];
-        else
-            return usage_of(cli);
-    }
-    if (!file)
-        return usage_of(cli);
+    const pv_cli_opt opts[] = {PV_CLI_VALUE("--rejects", &rejects_path), PV_CLI_END};
+    /* "-x" is a mistyped option, not a file; "-" alone is a file name */
+    if (pv_cli_parse(cli, 1, opts, &file, 1) != 1 || (file[0] == '-' && file[1]))
+        return pv_cli_usage_self(cli);
     int rc = pv_cli_open(cli);
     if (rc != 0)
         return rc;
     FILE *rej = NULL;
-    if (rejects_path && !(rej = fopen(rejects_path, "w"))) {
-        fputs("parvande: ", stderr);
-        fprintf(stderr, _("cannot write %s: %s"), rejects_path, strerror(errno));
-        fputc('\n', stderr);
-        return PV_EXIT_FAIL;
-    }
+    if (rejects_path && !(rej = fopen(rejects_path, "w")))
+        return cannot_write(rejects_path);
     progress p = {.cli = cli, .tty = isatty(STDERR_FILENO) == 1};
     clock_gettime(CLOCK_MONOTONIC, &p.start);
     p.last = p.start;
@@ -302,18 +243,14 @@ static int cmd_import(pv_cli *cli)
     pv_status s = pv_import_csv(cli->ctx, file, &o, &st, &err);
     if (p.tty)
         fputs("\r\033[K", stderr);
-    if (rej && fclose(rej) != 0 && s == PV_OK) {
-        fputs("parvande: ", stderr);
-        fprintf(stderr, _("cannot write %s: %s"), rejects_path, strerror(errno));
-        fputc('\n', stderr);
-        return PV_EXIT_FAIL;
-    }
+    if (rej && fclose(rej) != 0 && s == PV_OK)
+        return cannot_write(rejects_path);
     if (s != PV_OK)
         return pv_cli_fail(&err);
     char buf[160];
     snprintf(buf, sizeof buf, _("imported %lu, updated %lu, rejected %lu"), st.imported,
              st.updated, st.rejected);
-    put_digits(cli, stdout, buf);
+    pv_cli_put_digits(cli, stdout, buf);
     fputc('\n', stdout);
     return st.rejected ? PV_EXIT_REJECTED : PV_EXIT_OK;
 }
@@ -328,36 +265,52 @@ typedef struct args {
     long limit;
 } args;
 
+/* The --limit value, or -1 when it is not a number from 1 to the maximum. */
+static long limit_of(const char *text)
+{
+    char digits[24], *end = NULL;
+    if (!pv_digits_ascii(text, false, digits, sizeof digits) || !digits[0])
+        return -1;
+    long v = strtol(digits, &end, 10);
+    return *end || v < 1 || v > SEARCH_LIMIT_MAX ? -1 : v;
+}
+
+static bool valid_limit(const char *text)
+{
+    return limit_of(text) > 0;
+}
+
+/* The words joined with single spaces; -1 when they do not fit. */
+static int join_words(const char **words, int n, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(words[i]);
+        if (used + len + 2 > size)
+            return -1;
+        if (used)
+            out[used++] = ' ';
+        memcpy(out + used, words[i], len + 1);
+        used += len;
+    }
+    return 0;
+}
+
 static int parse_args(pv_cli *cli, bool allow_limit, args *a)
 {
-    a->word[0] = '\0';
+    const char *limit = NULL;
     a->tsv = false;
-    a->limit = SEARCH_LIMIT_DEFAULT;
-    size_t used = 0;
-    for (int i = 1; i < cli->argc; i++) {
-        const char *s = cli->argv[i];
-        if (strcmp(s, "--tsv") == 0) {
-            a->tsv = true;
-        } else if (allow_limit && strcmp(s, "--limit") == 0 && i + 1 < cli->argc) {
-            char digits[24], *end = NULL;
-            if (!pv_digits_ascii(cli->argv[++i], false, digits, sizeof digits) || !digits[0])
-                return -1;
-            a->limit = strtol(digits, &end, 10);
-            if (*end || a->limit < 1 || a->limit > SEARCH_LIMIT_MAX)
-                return -1;
-        } else if (s[0] == '-' && s[1] == '-') {
-            return -1;
-        } else {
-            size_t n = strlen(s);
-            if (used + n + 2 > sizeof a->word)
-                return -1;
-            if (used)
-                a->word[used++] = ' ';
-            memcpy(a->word + used, s, n + 1);
-            used += n;
-        }
-    }
-    return a->word[0] ? 0 : -1;
+    /* without allow_limit the table ends before --limit, which is then unknown */
+    const pv_cli_opt opts[] = {PV_CLI_FLAG("--tsv", &a->tsv),
+                               {allow_limit ? "--limit" : NULL, NULL, &limit, valid_limit},
+                               PV_CLI_END};
+    const char **words = malloc(sizeof *words * (size_t)cli->argc);
+    int n = words ? pv_cli_parse(cli, 1, opts, words, cli->argc) : -1;
+    int rc = n < 0 ? -1 : join_words(words, n, a->word, sizeof a->word);
+    free(words);
+    a->limit = limit ? limit_of(limit) : SEARCH_LIMIT_DEFAULT;
+    return rc == 0 && a->word[0] ? 0 : -1;
 }
 
 static void show_line(pv_cli *cli, const char *label, const char *value, bool digits)
@@ -366,7 +319,7 @@ static void show_line(pv_cli *cli, const char *label, const char *value, bool di
     if (!value[0])
         fputs("-", stdout);
     else if (digits)
-        put_digits(cli, stdout, value);
+        pv_cli_put_digits(cli, stdout, value);
     else
         pv_cli_put(stdout, value);
     fputc('\n', stdout);
@@ -397,13 +350,13 @@ static void show_members(pv_cli *cli, const pv_file_view *v)
         char rel[64];
         pv_person_get_field(m, "relation", rel, sizeof rel);
         fputs("  ", stdout);
-        put_digits(cli, stdout, m->national_id);
+        pv_cli_put_digits(cli, stdout, m->national_id);
         fputs("  ", stdout);
         pv_cli_put(stdout, m->first_name);
         fputc(' ', stdout);
         pv_cli_put(stdout, m->last_name);
         printf("  %s  ", rel);
-        put_date(cli, stdout, m->birth_date);
+        pv_cli_put_date(cli, stdout, m->birth_date);
         if (pv_person_is_female_head(v, m))
             printf("  (%s)", _("female head of household"));
         else if (pv_person_is_daughter_of_female_head(v, m))
@@ -423,10 +376,10 @@ static void show_casefile(pv_cli *cli, const pv_file_view *v)
     printf("  %s: %s\n", _("File status"), f->status == PV_FILE_ACTIVE ? _("active") : _("closed"));
     printf("  %s: %s\n", _("Covered"), f->covered ? _("yes") : _("no"));
     printf("  %s: ", _("Opened"));
-    put_date(cli, stdout, f->opened_on);
+    pv_cli_put_date(cli, stdout, f->opened_on);
     if (f->status == PV_FILE_CLOSED) {
         printf("\n  %s: ", _("Closed"));
-        put_date(cli, stdout, f->closed_on);
+        pv_cli_put_date(cli, stdout, f->closed_on);
     }
     printf("\n  %s: ", _("Caseworker"));
     pv_cli_put(stdout, f->caseworker[0] ? f->caseworker : "-");
@@ -436,7 +389,7 @@ static void show_casefile(pv_cli *cli, const pv_file_view *v)
     for (size_t i = 0; i < v->n_assessments; i++) {
         const pv_assessment *a = &v->assessments[i];
         fputs("  ", stdout);
-        put_date(cli, stdout, a->date);
+        pv_cli_put_date(cli, stdout, a->date);
         fputs("  ", stdout);
         pv_cli_put(stdout, a->author);
         fputs(": ", stdout);
@@ -455,7 +408,7 @@ static void show_casefile(pv_cli *cli, const pv_file_view *v)
 static void show_tsv(const pv_file_view *v)
 {
     const pv_person *p = &v->person;
-    tsv(stdout, "person", false);
+    pv_cli_tsv(stdout, "person", false);
     const char *cols[] = {p->national_id, p->first_name, p->last_name, p->father_name,
                           pv_gender_code(p->gender), p->birth_date, p->phone, p->province,
                           p->county, p->address, pv_area_code(p->area),
@@ -464,27 +417,27 @@ static void show_tsv(const pv_file_view *v)
                           pv_relation_code(p->relation), v->household_key};
     size_t nc = sizeof cols / sizeof *cols;
     for (size_t i = 0; i < nc; i++)
-        tsv(stdout, cols[i], i + 1 == nc);
+        pv_cli_tsv(stdout, cols[i], i + 1 == nc);
     for (size_t i = 0; i < v->n_members; i++) {
         const pv_person *m = &v->members[i];
         const char *mc[] = {"member", m->national_id, m->first_name, m->last_name,
                             pv_relation_code(m->relation), pv_gender_code(m->gender),
                             m->birth_date};
         for (size_t k = 0; k < 7; k++)
-            tsv(stdout, mc[k], k == 6);
+            pv_cli_tsv(stdout, mc[k], k == 6);
     }
     if (v->has_file) {
         const pv_casefile *f = &v->file;
         const char *fc[] = {"file", pv_file_status_code(f->status), f->covered ? "1" : "0",
                             f->opened_on, f->closed_on, f->caseworker};
         for (size_t k = 0; k < 6; k++)
-            tsv(stdout, fc[k], k == 5);
+            pv_cli_tsv(stdout, fc[k], k == 5);
     }
     for (size_t i = 0; i < v->n_assessments; i++) {
         const pv_assessment *a = &v->assessments[i];
         const char *ac[] = {"assessment", a->date, a->author, a->text ? a->text : ""};
         for (size_t k = 0; k < 4; k++)
-            tsv(stdout, ac[k], k == 3);
+            pv_cli_tsv(stdout, ac[k], k == 3);
     }
 }
 
@@ -492,7 +445,7 @@ static int cmd_show(pv_cli *cli)
 {
     args a;
     if (parse_args(cli, false, &a) != 0 || strchr(a.word, ' '))
-        return usage_of(cli);
+        return pv_cli_usage_self(cli);
     int rc = pv_cli_open(cli);
     if (rc != 0)
         return rc;
@@ -527,13 +480,13 @@ static void search_tsv(const pv_search_hit *h)
                        p->birth_date, pv_gender_code(p->gender),
                        h->has_file ? pv_file_status_code(h->file_status) : ""};
     for (size_t k = 0; k < 7; k++)
-        tsv(stdout, c[k], k == 6);
+        pv_cli_tsv(stdout, c[k], k == 6);
 }
 
 static void search_line(pv_cli *cli, const pv_search_hit *h)
 {
     const pv_person *p = &h->person;
-    put_digits(cli, stdout, p->national_id);
+    pv_cli_put_digits(cli, stdout, p->national_id);
     fputs("  ", stdout);
     pv_cli_put(stdout, p->first_name);
     fputc(' ', stdout);
@@ -543,7 +496,7 @@ static void search_line(pv_cli *cli, const pv_search_hit *h)
         pv_cli_put(stdout, p->father_name);
     }
     fputs("  ", stdout);
-    put_date(cli, stdout, p->birth_date);
+    pv_cli_put_date(cli, stdout, p->birth_date);
     if (h->has_file)
         printf("  %s", h->file_status == PV_FILE_ACTIVE ? _("active") : _("closed"));
     fputc('\n', stdout);
@@ -553,7 +506,7 @@ static int cmd_search(pv_cli *cli)
 {
     args a;
     if (parse_args(cli, true, &a) != 0)
-        return usage_of(cli);
+        return pv_cli_usage_self(cli);
     int rc = pv_cli_open(cli);
     if (rc != 0)
         return rc;
@@ -584,7 +537,7 @@ static int cmd_search(pv_cli *cli)
 static int cmd_date(pv_cli *cli)
 {
     if (cli->argc != 2)
-        return usage_of(cli);
+        return pv_cli_usage_self(cli);
     const char *in = cli->argv[1];
     char iso[PV_DATE_SZ], digits[32];
     pv_error err = PV_ERROR_INIT;

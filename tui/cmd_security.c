@@ -158,87 +158,29 @@ int pv_cli_init_admin(pv_cli *cli, const char *name, int password_fd)
     return PV_EXIT_OK;
 }
 
-/* ---- output helpers ---- */
-
-static void put_num(pv_cli *cli, FILE *f, long long v)
-{
-    char ascii[32], fa[128];
-    snprintf(ascii, sizeof ascii, "%lld", v);
-    if (cli->lang == PV_LANG_FA) {
-        pv_digits_persian(ascii, fa, sizeof fa);
-        pv_cli_put(f, fa);
-    } else {
-        pv_cli_put(f, ascii);
-    }
-}
-
-/* A UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" as a Jalali date and the time. */
-static void put_time(pv_cli *cli, FILE *f, const char *at)
-{
-    char iso[11], j[11], shown[64], fa[160];
-    snprintf(iso, sizeof iso, "%.10s", at);
-    if (strlen(at) < 16 || !pv_date_to_jalali_text(iso, j)) {
-        pv_cli_put(f, at[0] ? at : "-");
-        return;
-    }
-    snprintf(shown, sizeof shown, "%s %.5s UTC", j, at + 11);
-    if (cli->lang == PV_LANG_FA) {
-        pv_digits_persian(shown, fa, sizeof fa);
-        pv_cli_put(f, fa);
-    } else {
-        pv_cli_put(f, shown);
-    }
-}
-
-static void tsv(FILE *f, const char *s, bool last)
-{
-    pv_cli_put(f, s ? s : "");
-    fputc(last ? '\n' : '\t', f);
-}
-
-static void tsv_num(FILE *f, long long v, bool last)
-{
-    fprintf(f, "%lld%c", v, last ? '\n' : '\t');
-}
-
-static bool has_flag(pv_cli *cli, int from, const char *flag)
-{
-    for (int i = from; i < cli->argc; i++)
-        if (strcmp(cli->argv[i], flag) == 0)
-            return true;
-    return false;
-}
-
 /* ---- user ---- */
 
-static const pv_command *self_cmd(const char *name);
-
-static int user_usage(void)
+/* The password file descriptor, when one is given, is a number. */
+static bool valid_fd(const char *text)
 {
-    return pv_cli_usage(self_cmd("user"));
+    return pv_cli_parse_fd(text) >= 0;
+}
+
+/* A user's or a file's name: a word that does not look like an option. */
+static bool is_name(const char *word)
+{
+    return word[0] != '-';
 }
 
 static int user_add(pv_cli *cli)
 {
-    const char *name = NULL, *role_s = NULL, *branch_s = NULL;
-    int fd = -1;
-    for (int i = 2; i < cli->argc; i++) {
-        const char *a = cli->argv[i];
-        bool has_val = i + 1 < cli->argc;
-        if (strcmp(a, "--role") == 0 && has_val)
-            role_s = cli->argv[++i];
-        else if (strcmp(a, "--branch") == 0 && has_val)
-            branch_s = cli->argv[++i];
-        else if (strcmp(a, "--password-fd") == 0 && has_val) {
-            if ((fd = pv_cli_parse_fd(cli->argv[++i])) < 0)
-                return user_usage();
-        } else if (a[0] != '-' && !name)
-            name = a;
-        else
-            return user_usage();
-    }
-    if (!name || !role_s)
-        return user_usage();
+    const char *name = NULL, *role_s = NULL, *branch_s = NULL, *fd_s = NULL;
+    const pv_cli_opt opts[] = {PV_CLI_VALUE("--role", &role_s),
+                               PV_CLI_VALUE("--branch", &branch_s),
+                               {"--password-fd", NULL, &fd_s, valid_fd}, PV_CLI_END};
+    if (pv_cli_parse(cli, 2, opts, &name, 1) != 1 || !is_name(name) || !role_s)
+        return pv_cli_usage_self(cli);
+    int fd = fd_s ? pv_cli_parse_fd(fd_s) : -1;
     pv_role role = pv_role_parse(role_s);
     long long branch = 0;
     if (branch_s) {
@@ -271,20 +213,11 @@ static int user_add(pv_cli *cli)
 
 static int user_passwd(pv_cli *cli)
 {
-    const char *name = NULL;
-    int fd = -1;
-    for (int i = 2; i < cli->argc; i++) {
-        if (strcmp(cli->argv[i], "--password-fd") == 0 && i + 1 < cli->argc) {
-            if ((fd = pv_cli_parse_fd(cli->argv[++i])) < 0)
-                return user_usage();
-        } else if (cli->argv[i][0] != '-' && !name) {
-            name = cli->argv[i];
-        } else {
-            return user_usage();
-        }
-    }
-    if (!name)
-        return user_usage();
+    const char *name = NULL, *fd_s = NULL;
+    const pv_cli_opt opts[] = {{"--password-fd", NULL, &fd_s, valid_fd}, PV_CLI_END};
+    if (pv_cli_parse(cli, 2, opts, &name, 1) != 1 || !is_name(name))
+        return pv_cli_usage_self(cli);
+    int fd = fd_s ? pv_cli_parse_fd(fd_s) : -1;
     char pw[PW_BUF];
     int rc = read_new_password(fd, pw, sizeof pw);
     if (rc)
@@ -300,8 +233,8 @@ static int user_passwd(pv_cli *cli)
 
 static int user_switch(pv_cli *cli, bool disable)
 {
-    if (cli->argc != 3 || cli->argv[2][0] == '-')
-        return user_usage();
+    if (cli->argc != 3 || !is_name(cli->argv[2]))
+        return pv_cli_usage_self(cli);
     pv_error err = PV_ERROR_INIT;
     pv_status st = disable ? pv_user_disable(cli->ctx, cli->argv[2], &err)
                            : pv_user_enable(cli->ctx, cli->argv[2], &err);
@@ -318,7 +251,7 @@ static void user_line(pv_cli *cli, const pv_user *u)
     pv_cli_put(stdout, pv_role_label(u->role));
     fputs("  ", stdout);
     printf("%s ", _("branch"));
-    put_num(cli, stdout, (long long)u->branch_code);
+    pv_cli_put_num(cli, stdout, (long long)u->branch_code);
     fputs("  ", stdout);
     if (u->disabled)
         fputs(_("disabled"), stdout);
@@ -329,7 +262,7 @@ static void user_line(pv_cli *cli, const pv_user *u)
     fputs("  ", stdout);
     printf("%s ", _("last login:"));
     if (u->last_login[0])
-        put_time(cli, stdout, u->last_login);
+        pv_cli_put_time(cli, stdout, u->last_login);
     else
         fputs(_("never"), stdout);
     putchar('\n');
@@ -337,10 +270,10 @@ static void user_line(pv_cli *cli, const pv_user *u)
 
 static int user_list(pv_cli *cli)
 {
-    for (int i = 2; i < cli->argc; i++)
-        if (strcmp(cli->argv[i], "--tsv") != 0)
-            return user_usage();
-    bool as_tsv = has_flag(cli, 2, "--tsv");
+    bool as_tsv = false;
+    const pv_cli_opt opts[] = {PV_CLI_FLAG("--tsv", &as_tsv), PV_CLI_END};
+    if (pv_cli_parse(cli, 2, opts, NULL, 0) != 0)
+        return pv_cli_usage_self(cli);
     pv_user *users = NULL;
     size_t n = 0;
     pv_error err = PV_ERROR_INIT;
@@ -352,13 +285,14 @@ static int user_list(pv_cli *cli)
             user_line(cli, u);
             continue;
         }
-        tsv(stdout, u->name, false);
-        tsv(stdout, pv_role_code(u->role), false);
-        tsv_num(stdout, (long long)u->branch_code, false);
-        tsv(stdout, u->disabled ? "disabled" : u->locked_minutes > 0 ? "locked" : "active", false);
-        tsv_num(stdout, u->locked_minutes, false);
-        tsv(stdout, u->last_login, false);
-        tsv(stdout, u->created_at, true);
+        pv_cli_tsv(stdout, u->name, false);
+        pv_cli_tsv(stdout, pv_role_code(u->role), false);
+        pv_cli_tsv_num(stdout, (long long)u->branch_code, false);
+        pv_cli_tsv(stdout, u->disabled ? "disabled" : u->locked_minutes > 0 ? "locked" : "active",
+                   false);
+        pv_cli_tsv_num(stdout, u->locked_minutes, false);
+        pv_cli_tsv(stdout, u->last_login, false);
+        pv_cli_tsv(stdout, u->created_at, true);
     }
     free(users);
     return PV_EXIT_OK;
@@ -367,7 +301,7 @@ static int user_list(pv_cli *cli)
 static int cmd_user(pv_cli *cli)
 {
     if (cli->argc < 2)
-        return user_usage();
+        return pv_cli_usage_self(cli);
     int rc = pv_cli_open(cli);
     if (rc)
         return rc;
@@ -382,20 +316,15 @@ static int cmd_user(pv_cli *cli)
         return user_switch(cli, false);
     if (strcmp(sub, "list") == 0)
         return user_list(cli);
-    return user_usage();
+    return pv_cli_usage_self(cli);
 }
 
 /* ---- audit ---- */
 
-static int audit_usage(void)
-{
-    return pv_cli_usage(self_cmd("audit"));
-}
-
 static int audit_verify(pv_cli *cli)
 {
     if (cli->argc != 2)
-        return audit_usage();
+        return pv_cli_usage_self(cli);
     pv_audit_report rep;
     pv_error err = PV_ERROR_INIT;
     if (pv_audit_verify(cli->ctx, &rep, &err) != PV_OK)
@@ -412,16 +341,16 @@ static int audit_verify(pv_cli *cli)
     /* the head, to write down elsewhere: a later chain rewritten from the
      * start, or its end cut off, no longer reaches it */
     printf("%s ", _("Last entry:"));
-    put_num(cli, stdout, (long long)rep.last_seq);
+    pv_cli_put_num(cli, stdout, (long long)rep.last_seq);
     printf("  %s %s\n", _("hash:"), rep.head_hash);
     return PV_EXIT_OK;
 }
 
 static void entry_line(pv_cli *cli, const pv_audit_entry *e)
 {
-    put_num(cli, stdout, (long long)e->seq);
+    pv_cli_put_num(cli, stdout, (long long)e->seq);
     fputs("  ", stdout);
-    put_time(cli, stdout, e->at);
+    pv_cli_put_time(cli, stdout, e->at);
     fputs("  ", stdout);
     pv_cli_put(stdout, e->actor);
     fputs("  ", stdout);
@@ -452,16 +381,9 @@ static int audit_show(pv_cli *cli)
 {
     const char *nid = NULL;
     bool as_tsv = false;
-    for (int i = 2; i < cli->argc; i++) {
-        if (strcmp(cli->argv[i], "--tsv") == 0)
-            as_tsv = true;
-        else if (!nid && cli->argv[i][0] != '-')
-            nid = cli->argv[i];
-        else
-            return audit_usage();
-    }
-    if (!nid)
-        return audit_usage();
+    const pv_cli_opt opts[] = {PV_CLI_FLAG("--tsv", &as_tsv), PV_CLI_END};
+    if (pv_cli_parse(cli, 2, opts, &nid, 1) != 1 || !is_name(nid))
+        return pv_cli_usage_self(cli);
     pv_audit_entry *e = NULL;
     size_t n = 0;
     pv_error err = PV_ERROR_INIT;
@@ -472,16 +394,16 @@ static int audit_show(pv_cli *cli)
             entry_line(cli, &e[i]);
             continue;
         }
-        tsv_num(stdout, (long long)e[i].seq, false);
-        tsv(stdout, e[i].at, false);
-        tsv(stdout, e[i].actor, false);
-        tsv(stdout, e[i].action, false);
-        tsv(stdout, e[i].table, false);
-        tsv_num(stdout, (long long)e[i].record_id, false);
-        tsv(stdout, e[i].refused ? "refused" : "done", false);
-        tsv(stdout, e[i].reason, false);
-        tsv(stdout, e[i].old_values, false);
-        tsv(stdout, e[i].new_values, true);
+        pv_cli_tsv_num(stdout, (long long)e[i].seq, false);
+        pv_cli_tsv(stdout, e[i].at, false);
+        pv_cli_tsv(stdout, e[i].actor, false);
+        pv_cli_tsv(stdout, e[i].action, false);
+        pv_cli_tsv(stdout, e[i].table, false);
+        pv_cli_tsv_num(stdout, (long long)e[i].record_id, false);
+        pv_cli_tsv(stdout, e[i].refused ? "refused" : "done", false);
+        pv_cli_tsv(stdout, e[i].reason, false);
+        pv_cli_tsv(stdout, e[i].old_values, false);
+        pv_cli_tsv(stdout, e[i].new_values, true);
     }
     pv_audit_entries_free(e, n);
     return PV_EXIT_OK;
@@ -490,7 +412,7 @@ static int audit_show(pv_cli *cli)
 static int cmd_audit(pv_cli *cli)
 {
     if (cli->argc < 2)
-        return audit_usage();
+        return pv_cli_usage_self(cli);
     int rc = pv_cli_open(cli);
     if (rc)
         return rc;
@@ -498,7 +420,7 @@ static int cmd_audit(pv_cli *cli)
         return audit_verify(cli);
     if (strcmp(cli->argv[1], "show") == 0)
         return audit_show(cli);
-    return audit_usage();
+    return pv_cli_usage_self(cli);
 }
 
 const pv_command pv_cmds_security[] = {
@@ -512,11 +434,3 @@ const pv_command pv_cmds_security[] = {
      N_("check the audit trail's hash chain, or show the history of a file"), cmd_audit},
     {NULL, NULL, NULL, NULL},
 };
-
-static const pv_command *self_cmd(const char *name)
-{
-    for (const pv_command *c = pv_cmds_security; c->name; c++)
-        if (strcmp(c->name, name) == 0)
-            return c;
-    return pv_cmds_security;
-}

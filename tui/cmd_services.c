@@ -27,10 +27,10 @@ static opts parse_opts(pv_cli *cli)
 {
     opts o = {0};
     const pv_cli_opt table[] = {
-        {"--tsv", &o.tsv, NULL},           {"--clear", &o.clear, NULL},
-        {"--date", NULL, &o.date},         {"--note", NULL, &o.note},
-        {"--override", NULL, &o.override}, {"--service", NULL, &o.service},
-        {"--amount", NULL, &o.amount},     {NULL, NULL, NULL},
+        PV_CLI_FLAG("--tsv", &o.tsv),           PV_CLI_FLAG("--clear", &o.clear),
+        PV_CLI_VALUE("--date", &o.date),        PV_CLI_VALUE("--note", &o.note),
+        PV_CLI_VALUE("--override", &o.override), PV_CLI_VALUE("--service", &o.service),
+        PV_CLI_VALUE("--amount", &o.amount),    PV_CLI_END,
     };
     o.n_pos = pv_cli_parse(cli, 1, table, o.pos, 4);
     o.bad = o.n_pos < 0;
