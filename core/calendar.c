@@ -16,6 +16,7 @@
 #include "parvande/calendar.h"
 #include "parvande/i18n.h"
 #include "parvande/text.h"
+#include "text_internal.h"
 
 #define CYCLE_BASE 1209 /* the year before the 1210 break */
 #define JALALI_MIN 1210 /* years the parser accepts as Jalali */
@@ -222,26 +223,6 @@ bool pv_date_to_jalali_text(const char *iso, char out[11])
 
 /* ---- typed dates ----------------------------------------------------------- */
 
-static int digit_of(uint32_t cp)
-{
-    if (cp >= '0' && cp <= '9')
-        return (int)(cp - '0');
-    if (cp >= 0x06F0 && cp <= 0x06F9)
-        return (int)(cp - 0x06F0);
-    if (cp >= 0x0660 && cp <= 0x0669)
-        return (int)(cp - 0x0660);
-    return -1;
-}
-
-/* Invisible marks and spaces a date may carry when typed in a Persian field
- * or copied from a document; they are ignored around and inside it. */
-static bool date_ignorable(uint32_t cp)
-{
-    return cp == ' ' || cp == 0xA0 || cp == 0x200C || cp == 0x200E || cp == 0x200F ||
-           cp == 0x061C || cp == 0xFEFF || (cp >= 0x202A && cp <= 0x202E) ||
-           (cp >= 0x2066 && cp <= 0x2069);
-}
-
 /* Three numbers separated by '/' or '-': the year of exactly four digits,
  * month and day of one or two. */
 static bool split_date(const char *in, int part[3])
@@ -255,7 +236,7 @@ static bool split_date(const char *in, int part[3])
         if (n == 0)
             return false;
         in += n, left -= n;
-        int d = digit_of(cp);
+        int d = pv_digit_value(cp);
         if (d >= 0) {
             if (++len[idx] > (idx == 0 ? 4 : 2))
                 return false;
@@ -264,7 +245,7 @@ static bool split_date(const char *in, int part[3])
             if (idx == 2 || len[idx] == 0)
                 return false;
             idx++;
-        } else if (!date_ignorable(cp)) {
+        } else if (!pv_is_number_mark(cp)) { /* typed or copied around a date */
             return false;
         }
     }

@@ -8,6 +8,7 @@
 #include "parvande/i18n.h"
 #include "parvande/records.h"
 #include "parvande/text.h"
+#include "text_internal.h"
 
 #define CP_ZWNJ 0x200C
 #define CP_FFFD 0xFFFD
@@ -120,7 +121,7 @@ static bool is_space(uint32_t cp)
            cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
-static int digit_value(uint32_t cp)
+int pv_digit_value(uint32_t cp)
 {
     if (cp >= '0' && cp <= '9')
         return (int)(cp - '0');
@@ -129,6 +130,12 @@ static int digit_value(uint32_t cp)
     if (cp >= 0x0660 && cp <= 0x0669) /* Arabic-Indic */
         return (int)(cp - 0x0660);
     return -1;
+}
+
+bool pv_is_number_mark(uint32_t cp)
+{
+    return cp == ' ' || cp == 0xA0 || cp == CP_ZWNJ || cp == 0x200E || cp == 0x200F ||
+           cp == 0x061C || cp == 0xFEFF || is_bidi_control(cp);
 }
 
 /* Ranges that are not letters (nor marks on letters), checked for names.
@@ -280,8 +287,8 @@ pv_status pv_text_normalize(const char *in, pv_text_kind kind, const char *field
                 has_letter = true;
             else if (cp != '.' && cp != '-' && cp != '\'')
                 return reject(err, field, _("may contain only letters, spaces and . - '"), out);
-        } else if (digit_value(cp) >= 0) {
-            cp = (uint32_t)('0' + digit_value(cp)); /* digits are stored ASCII */
+        } else if (pv_digit_value(cp) >= 0) {
+            cp = (uint32_t)('0' + pv_digit_value(cp)); /* digits are stored ASCII */
         }
         flush_pending(&o, &p);
         norm_put(&o, cp);
@@ -400,7 +407,7 @@ bool pv_digits_ascii(const char *in, bool allow_sep, char *out, size_t size)
         if (clen == 0)
             goto fail;
         in += clen, n -= clen;
-        int d = digit_value(cp);
+        int d = pv_digit_value(cp);
         if (d >= 0) {
             if (len + 1 >= size)
                 goto fail;

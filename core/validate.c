@@ -6,6 +6,7 @@
 #include "parvande/i18n.h"
 #include "parvande/text.h"
 #include "parvande/validate.h"
+#include "text_internal.h"
 
 /* What a typed number turned out to be: its ASCII digits (as many as fit),
  * how many digits there were, and whether anything else appeared. */
@@ -15,24 +16,11 @@ typedef struct digit_scan {
     bool other;
 } digit_scan;
 
-static int digit_of(uint32_t cp)
-{
-    if (cp >= '0' && cp <= '9')
-        return (int)(cp - '0');
-    if (cp >= 0x06F0 && cp <= 0x06F9)
-        return (int)(cp - 0x06F0);
-    if (cp >= 0x0660 && cp <= 0x0669)
-        return (int)(cp - 0x0660);
-    return -1;
-}
-
 /* Separators people type inside numbers, and the invisible direction marks
  * a Persian keyboard or a copied cell slips in around them. */
 static bool is_number_sep(uint32_t cp)
 {
-    return cp == ' ' || cp == '-' || cp == '\t' || cp == 0xA0 || cp == 0x200C ||
-           cp == 0x200E || cp == 0x200F || cp == 0x061C || cp == 0xFEFF ||
-           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+    return cp == '-' || cp == '\t' || pv_is_number_mark(cp);
 }
 
 static void scan_digits(const char *in, bool (*sep)(uint32_t), digit_scan *sc)
@@ -47,7 +35,7 @@ static void scan_digits(const char *in, bool (*sep)(uint32_t), digit_scan *sc)
             return;
         }
         in += len, n -= len;
-        int d = digit_of(cp);
+        int d = pv_digit_value(cp);
         if (d >= 0) {
             if (sc->count < sizeof sc->digits - 1)
                 sc->digits[sc->count] = (char)('0' + d);
