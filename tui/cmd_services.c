@@ -285,6 +285,20 @@ static int cmd_eligible(pv_cli *cli)
 
 /* ---- enrollments ---- */
 
+/* An amount in rials (ASCII or Persian digits, separators allowed): 0, or
+ * the exit status after saying why. */
+static int parse_rials(const char *text, int64_t *out)
+{
+    char digits[24];
+    if (!pv_digits_ascii(text, true, digits, sizeof digits) || !*digits) {
+        pv_error err = PV_ERROR_INIT;
+        pv_error_field(&err, "amount", _("a whole number of rials is needed"));
+        return pv_cli_fail(&err);
+    }
+    *out = strtoll(digits, NULL, 10);
+    return 0;
+}
+
 static int parse_id(const char *text, pv_id *id)
 {
     pv_error err = PV_ERROR_INIT;
@@ -328,15 +342,8 @@ static int cmd_enroll(pv_cli *cli)
     req.date = o.date;
     req.note = o.note;
     req.justification = o.override;
-    if (o.amount) {
-        char digits[24];
-        if (!pv_digits_ascii(o.amount, true, digits, sizeof digits) || !*digits) {
-            pv_error err = PV_ERROR_INIT;
-            pv_error_field(&err, "amount", _("a whole number of rials is needed"));
-            return pv_cli_fail(&err);
-        }
-        req.amount = strtoll(digits, NULL, 10);
-    }
+    if (o.amount && (rc = parse_rials(o.amount, &req.amount)))
+        return rc;
     if ((rc = open_db(cli)))
         return rc;
     pv_error err = PV_ERROR_INIT;
@@ -565,20 +572,16 @@ static int cmd_credit(pv_cli *cli)
     int rc = parse_checked(cli, &o, 4, 4);
     if (rc)
         return rc;
-    char year[8], amount[24];
+    char year[8];
     pv_error err = PV_ERROR_INIT;
     if (!pv_digits_ascii(o.pos[2], false, year, sizeof year) || !*year) {
         pv_error_field(&err, "year", _("a Jalali year such as 1403 is needed"));
         return pv_cli_fail(&err);
     }
-    if (!pv_digits_ascii(o.pos[3], true, amount, sizeof amount) || !*amount) {
-        pv_error_field(&err, "amount", _("a whole number of rials is needed"));
-        return pv_cli_fail(&err);
-    }
-    if ((rc = open_db(cli)))
+    int64_t amount;
+    if ((rc = parse_rials(o.pos[3], &amount)) || (rc = open_db(cli)))
         return rc;
-    if (pv_credit_set(cli->ctx, o.pos[0], o.pos[1], atoi(year), strtoll(amount, NULL, 10), &err)
-        != PV_OK)
+    if (pv_credit_set(cli->ctx, o.pos[0], o.pos[1], atoi(year), amount, &err) != PV_OK)
         return pv_cli_fail(&err);
     return PV_EXIT_OK;
 }
