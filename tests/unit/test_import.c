@@ -486,3 +486,38 @@ Test(import_csv, killed_import_heals_on_the_next_open)
     cr_assert_eq(pv_ctx_open(path, PV_LANG_EN, &ctx, &err), PV_OK, "%s", err.message);
     cr_assert_eq(name_indexes(), 3);
 }
+
+static void save_during_import(void *arg, long line, const char *field, const char *message)
+{
+    (void)line, (void)field, (void)message;
+    pv_person p = pv_test_person(777, "مریم", "قدیمی", NULL, PV_GENDER_FEMALE);
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_person_save(ctx, &p, &err), PV_OK, "%s", err.message);
+    *(int *)arg += 1;
+}
+
+/* A person recorded while the import runs (after it noted which national
+ * IDs existed) is still updated by a later row, not refused as taken. */
+Test(import_csv, person_recorded_during_the_import_is_updated)
+{
+    char id[11], csv[512];
+    pv_test_natid(777, id);
+    snprintf(csv, sizeof csv,
+             "national_id,first_name,last_name,gender,birth_date\n"
+             "%s,x,y,Q,1360/01/01\n"   /* rejected: the callback records 777 */
+             "%s,مریم,جدیدی,F,1360/01/01\n", ID_A, id);
+    int calls = 0;
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    pv_import_opts o = {.on_reject = save_during_import, .arg = &calls};
+    cr_assert_eq(pv_import_csv(ctx, write_csv("during.csv", csv), &o, &st, &err), PV_OK, "%s",
+                 err.message);
+    cr_assert_eq(calls, 1);
+    cr_assert_eq(st.rejected, 1);
+    cr_assert_eq(st.updated, 1);
+    cr_assert_eq(st.imported, 0);
+    pv_file_view *v = load(id);
+    cr_assert_str_eq(v->person.last_name, "جدیدی");
+    pv_file_view_free(v);
+    cr_assert_eq(sql_int("SELECT count(*) FROM person_history"), 1, "the old version kept");
+}
