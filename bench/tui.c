@@ -89,7 +89,6 @@ static int term_spawn(term *t, const char *prog, const char *db)
         return -1;
     if (t->pid == 0) {
         setenv("TERM", "xterm-256color", 1);
-        setenv("PARVANDE_IDLE_LOCK", "0", 1);
         unsetenv("KONSOLE_VERSION");
         unsetenv("MLTERM");
         execl(prog, prog, "--db", db, "--lang", "fa", (char *)NULL);

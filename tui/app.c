@@ -282,14 +282,16 @@ static int run_loop(pv_ui *ui)
     }
 }
 
-/* $PARVANDE_IDLE_LOCK (seconds) shortens the idle lock for tests; 0 never. */
+/* $PARVANDE_IDLE_LOCK (seconds) may shorten the idle lock (tests, stricter
+ * offices) but never lengthen or disable it: the lock protects the files
+ * on an unattended terminal, whoever set the environment. */
 static int idle_seconds(void)
 {
     const char *env = getenv("PARVANDE_IDLE_LOCK");
     if (env && *env) {
         char *end;
         long v = strtol(env, &end, 10);
-        if (*end == '\0' && v >= 0 && v < 86400)
+        if (*end == '\0' && v >= 1 && v < PV_IDLE_LOCK_SECONDS)
             return (int)v;
     }
     return PV_IDLE_LOCK_SECONDS;

@@ -12,7 +12,7 @@ TUI_N=0
 TUI_SOCK="parvande-test-$$-0"
 TUI_DB="$TMPDIR/tui.db"
 TUI_LOG="$TMPDIR/tui-screen.log"
-export PARVANDE_IDLE_LOCK=${PARVANDE_IDLE_LOCK:-0}
+# the idle lock keeps its ten minutes unless a test shortens it
 
 tui_cleanup() { tmux -L "$TUI_SOCK" kill-server 2>/dev/null || true; }
 
