@@ -625,15 +625,18 @@ static int parse_not(parser *ps)
     return parse_cmp(ps);
 }
 
-static int parse_and(parser *ps)
+/* One left-associative level of "a OP b OP c": operands from `next`,
+ * joined by the token `tok` into nodes `op` ("and" binds tighter than "or"
+ * because parse_or's operands are parse_and's). */
+static int parse_binary(parser *ps, int (*next)(parser *), tok_type tok, node_op op)
 {
-    int a = parse_not(ps);
-    while (a >= 0 && ps->tok.t == T_AND) {
+    int a = next(ps);
+    while (a >= 0 && ps->tok.t == tok) {
         lex(ps);
-        int b = parse_not(ps);
+        int b = next(ps);
         if (b < 0)
             return -1;
-        int id = new_node(ps, N_AND);
+        int id = new_node(ps, op);
         if (id < 0)
             return -1;
         ps->r->nodes[id].a = a;
@@ -643,22 +646,14 @@ static int parse_and(parser *ps)
     return a;
 }
 
+static int parse_and(parser *ps)
+{
+    return parse_binary(ps, parse_not, T_AND, N_AND);
+}
+
 static int parse_or(parser *ps)
 {
-    int a = parse_and(ps);
-    while (a >= 0 && ps->tok.t == T_OR) {
-        lex(ps);
-        int b = parse_and(ps);
-        if (b < 0)
-            return -1;
-        int id = new_node(ps, N_OR);
-        if (id < 0)
-            return -1;
-        ps->r->nodes[id].a = a;
-        ps->r->nodes[id].b = b;
-        a = id;
-    }
-    return a;
+    return parse_binary(ps, parse_and, T_OR, N_OR);
 }
 
 void pv_rule_free(pv_rule *r)
