@@ -66,17 +66,26 @@ static pv_status find_person(pv_ctx *ctx, const char *national_id, pv_id *id, in
     return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
 }
 
+/* find_person, then whether the actor may `act` on that person's branch:
+ * every entry point here asks both, in this order. */
+static pv_status find_person_for(pv_ctx *ctx, const char *national_id, pv_action act, pv_id *id,
+                                 int64_t *branch, char nid[PV_NATID_SZ], pv_error *err)
+{
+    pv_status st = find_person(ctx, national_id, id, branch, nid, err);
+    if (st != PV_OK)
+        return st;
+    return pv_authz_check(ctx, act, *branch, err) == PV_OK ? PV_OK : PV_EDENIED;
+}
+
 pv_status pv_fact_set(pv_ctx *ctx, const char *national_id, const char *key,
                       const char *value, pv_error *err)
 {
     pv_id pid;
     int64_t branch;
     char nid[PV_NATID_SZ];
-    pv_status st = find_person(ctx, national_id, &pid, &branch, nid, err);
+    pv_status st = find_person_for(ctx, national_id, PV_ACT_FILE_WRITE, &pid, &branch, nid, err);
     if (st != PV_OK)
         return st;
-    if (pv_authz_check(ctx, PV_ACT_FILE_WRITE, branch, err) != PV_OK)
-        return PV_EDENIED;
     if (!key || !valid_fact_key(key))
         return pv_error_field(err, "fact",
                               _("a fact's name is lowercase letters, digits and _ "
@@ -160,12 +169,8 @@ pv_status pv_fact_list(pv_ctx *ctx, const char *national_id, pv_fact **out, size
     pv_id pid;
     int64_t branch;
     char nid[PV_NATID_SZ];
-    pv_status st = find_person(ctx, national_id, &pid, &branch, nid, err);
-    if (st != PV_OK)
-        return st;
-    if (pv_authz_check(ctx, PV_ACT_FILE_READ, branch, err) != PV_OK)
-        return PV_EDENIED;
-    return load_facts(ctx, pid, out, n, err);
+    pv_status st = find_person_for(ctx, national_id, PV_ACT_FILE_READ, &pid, &branch, nid, err);
+    return st == PV_OK ? load_facts(ctx, pid, out, n, err) : st;
 }
 
 const char *svc_fact_lookup(void *user, const char *key)
@@ -198,11 +203,10 @@ pv_status svc_facts_load(pv_ctx *ctx, const char *national_id, svc_facts *out, p
 {
     memset(out, 0, sizeof *out);
     char nid[PV_NATID_SZ];
-    pv_status st = find_person(ctx, national_id, &out->person_id, &out->branch_code, nid, err);
+    pv_status st = find_person_for(ctx, national_id, PV_ACT_FILE_READ, &out->person_id,
+                                   &out->branch_code, nid, err);
     if (st != PV_OK)
         return st;
-    if (pv_authz_check(ctx, PV_ACT_FILE_READ, out->branch_code, err) != PV_OK)
-        return PV_EDENIED;
     if ((st = pv_file_load(ctx, nid, &out->view, err)) != PV_OK)
         return st;
     if ((st = load_facts(ctx, out->person_id, &out->facts, &out->n_facts, err)) != PV_OK) {
