@@ -424,63 +424,76 @@ fail:
     return false;
 }
 
-void pv_digits_persian(const char *in, char *out, size_t size)
+/* Rewrites the character at `in` (n bytes left; decoded as cp, clen bytes,
+ * clen 0 when malformed) into tmp: returns the bytes written, 0 to drop
+ * it, and sets *used to the input bytes it stands for. */
+typedef size_t (*char_map)(const char *in, size_t n, uint32_t cp, size_t clen, char tmp[4],
+                           size_t *used, bool flag);
+
+/* Copies `in` to out rewritten character by character; what does not fit
+ * in size is cut at a character boundary. */
+static void map_chars(const char *in, char *out, size_t size, char_map map, bool flag)
 {
     if (!out || size == 0)
         return;
     size_t len = 0, n = in ? strlen(in) : 0;
     while (n > 0) {
         uint32_t cp;
-        size_t clen = pv_utf8_decode(in, n, &cp);
+        size_t clen = pv_utf8_decode(in, n, &cp), used;
         char tmp[4];
-        size_t tlen;
-        if (clen == 0) { /* copied as it is: not ours to judge here */
-            tmp[0] = in[0], tlen = 1, clen = 1;
-        } else if (cp >= '0' && cp <= '9') {
-            tlen = pv_utf8_encode(0x06F0 + (cp - '0'), tmp);
-        } else {
-            memcpy(tmp, in, clen), tlen = clen;
-        }
+        size_t tlen = map(in, n, cp, clen, tmp, &used, flag);
         if (len + tlen >= size)
             break;
         memcpy(out + len, tmp, tlen);
-        len += tlen, in += clen, n -= clen;
+        len += tlen, in += used, n -= used;
     }
     out[len] = '\0';
 }
 
+static size_t persian_digit(const char *in, size_t n, uint32_t cp, size_t clen, char tmp[4],
+                            size_t *used, bool flag)
+{
+    (void)n, (void)flag;
+    *used = clen ? clen : 1;
+    if (clen == 0) { /* copied as it is: not ours to judge here */
+        tmp[0] = in[0];
+        return 1;
+    }
+    if (cp >= '0' && cp <= '9')
+        return pv_utf8_encode(0x06F0 + (cp - '0'), tmp);
+    memcpy(tmp, in, clen);
+    return clen;
+}
+
+void pv_digits_persian(const char *in, char *out, size_t size)
+{
+    map_chars(in, out, size, persian_digit, false);
+}
+
 /* ---- display ------------------------------------------------------------- */
+
+static size_t sanitized(const char *in, size_t n, uint32_t cp, size_t clen, char tmp[4],
+                        size_t *used, bool keep_newlines)
+{
+    *used = clen ? clen : 1;
+    if (clen == 0) {
+        cp = CP_FFFD; /* one malformed byte, one replacement */
+    } else if (cp == '\r' && n > clen && in[clen] == '\n') {
+        return 0; /* CRLF: let the LF speak */
+    } else if (cp == '\n' || cp == '\r' || cp == '\t') {
+        cp = keep_newlines ? (cp == '\t' ? '\t' : '\n') : ' ';
+    } else if (is_control(cp) || is_bidi_control(cp)) {
+        cp = CP_FFFD;
+    } else if (cp == 0x2028 || cp == 0x2029) {
+        cp = keep_newlines ? '\n' : ' ';
+    }
+    if (cp == CP_FFFD || cp < 0x80)
+        return pv_utf8_encode(cp, tmp);
+    memcpy(tmp, in, clen);
+    return clen;
+}
 
 void pv_text_sanitize(const char *in, bool keep_newlines, char *out, size_t size)
 {
-    if (!out || size == 0)
-        return;
-    size_t len = 0, n = in ? strlen(in) : 0;
-    while (n > 0) {
-        uint32_t cp;
-        size_t clen = pv_utf8_decode(in, n, &cp);
-        char tmp[4];
-        size_t tlen;
-        if (clen == 0) {
-            clen = 1, cp = CP_FFFD; /* one malformed byte, one replacement */
-        } else if (cp == '\r' && n > clen && in[clen] == '\n') {
-            in += clen, n -= clen; /* CRLF: let the LF speak */
-            continue;
-        } else if (cp == '\n' || cp == '\r' || cp == '\t') {
-            cp = keep_newlines ? (cp == '\t' ? '\t' : '\n') : ' ';
-        } else if (is_control(cp) || is_bidi_control(cp)) {
-            cp = CP_FFFD;
-        } else if (cp == 0x2028 || cp == 0x2029) {
-            cp = keep_newlines ? '\n' : ' ';
-        }
-        if (cp == CP_FFFD || cp < 0x80)
-            tlen = pv_utf8_encode(cp, tmp);
-        else
-            memcpy(tmp, in, clen), tlen = clen;
-        if (len + tlen >= size)
-            break;
-        memcpy(out + len, tmp, tlen);
-        len += tlen, in += clen, n -= clen;
-    }
-    out[len] = '\0';
+    map_chars(in, out, size, sanitized, keep_newlines);
 }
