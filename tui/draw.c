@@ -217,6 +217,15 @@ static char *wrapped_prepare(const pv_draw *d, const char *text, unsigned flags)
     return t;
 }
 
+/* The text in lines of at most w columns; NULL when out of memory. */
+static pv_layout *wrapped_layout(const pv_draw *d, const char *text, unsigned flags, int w)
+{
+    char *t = wrapped_prepare(d, text, flags);
+    pv_layout *l = t ? pv_layout_text(t, dir_of(d, flags), w) : NULL;
+    free(t);
+    return l;
+}
+
 int pv_draw_wrapped(const pv_draw *d, int y, int x, int w, int max_rows, const char *text,
                     unsigned flags, pv_style s, int *rows_needed)
 {
@@ -224,9 +233,7 @@ int pv_draw_wrapped(const pv_draw *d, int y, int x, int w, int max_rows, const c
         *rows_needed = 0;
     if (w <= 0)
         return 0;
-    char *t = wrapped_prepare(d, text, flags);
-    pv_layout *l = t ? pv_layout_text(t, dir_of(d, flags), w) : NULL;
-    free(t);
+    pv_layout *l = wrapped_layout(d, text, flags, w);
     if (!l)
         return 0;
     if (rows_needed)
@@ -248,9 +255,7 @@ int pv_draw_wrapped_rows(const pv_draw *d, int w, const char *text, unsigned fla
 {
     if (w <= 0)
         return 0;
-    char *t = wrapped_prepare(d, text, flags);
-    pv_layout *l = t ? pv_layout_text(t, dir_of(d, flags), w) : NULL;
-    free(t);
+    pv_layout *l = wrapped_layout(d, text, flags, w);
     if (!l)
         return 1;
     int n = (int)l->n_lines;
