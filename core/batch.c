@@ -150,15 +150,12 @@ static pv_status load_facts(batch *b, pv_error *err)
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (b->n_facts == cap) {
-            cap = cap ? cap * 2 : 256;
-            fact_row *g = realloc(b->facts, cap * sizeof *g);
-            if (!g) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            b->facts = g;
+        fact_row *g = svc_grow(b->facts, b->n_facts, &cap, sizeof *g, 256);
+        if (!g) {
+            rc = SQLITE_NOMEM;
+            break;
         }
+        b->facts = g;
         fact_row *r = &b->facts[b->n_facts];
         r->person = sqlite3_column_int64(q, 0);
         r->key = strdup((const char *)sqlite3_column_text(q, 1));

@@ -803,15 +803,12 @@ pv_status pv_credit_list(pv_ctx *ctx, const char *code, pv_credit **out, size_t 
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            pv_credit *g = realloc(*out, cap * sizeof *g);
-            if (!g) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            *out = g;
+        pv_credit *g = svc_grow(*out, *n, &cap, sizeof *g, 8);
+        if (!g) {
+            rc = SQLITE_NOMEM;
+            break;
         }
+        *out = g;
         pv_credit *k = &(*out)[(*n)++];
         svc_copy(k->code, sizeof k->code, col(q, 0));
         svc_copy(k->province, sizeof k->province, col(q, 1));

@@ -99,15 +99,12 @@ pv_status pv_enroll_list(pv_ctx *ctx, const char *national_id, const char *code,
     int rc;
     pv_status s = PV_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            pv_enrollment *g = realloc(*out, cap * sizeof *g);
-            if (!g) {
-                s = PV_EFAIL;
-                break;
-            }
-            *out = g;
+        pv_enrollment *g = svc_grow(*out, *n, &cap, sizeof *g, 16);
+        if (!g) {
+            s = PV_EFAIL;
+            break;
         }
+        *out = g;
         s = read_enrollment(ctx, st, &(*out)[(*n)++]);
         if (s != PV_OK)
             break;
@@ -149,13 +146,10 @@ static pv_status load_events(pv_ctx *ctx, pv_enrollment_detail *d, pv_error *err
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (d->n_events == cap) {
-            cap = cap ? cap * 2 : 8;
-            pv_enroll_event *g = realloc(d->events, cap * sizeof *g);
-            if (!g)
-                break;
-            d->events = g;
-        }
+        pv_enroll_event *g = svc_grow(d->events, d->n_events, &cap, sizeof *g, 8);
+        if (!g)
+            break;
+        d->events = g;
         pv_enroll_event *ev = &d->events[d->n_events++];
         memset(ev, 0, sizeof *ev);
         svc_copy(ev->at, sizeof ev->at, col(st, 0));
@@ -184,13 +178,10 @@ static pv_status load_documents(pv_ctx *ctx, pv_enrollment_detail *d, pv_error *
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (d->n_documents == cap) {
-            cap = cap ? cap * 2 : 4;
-            pv_enroll_document *g = realloc(d->documents, cap * sizeof *g);
-            if (!g)
-                break;
-            d->documents = g;
-        }
+        pv_enroll_document *g = svc_grow(d->documents, d->n_documents, &cap, sizeof *g, 4);
+        if (!g)
+            break;
+        d->documents = g;
         pv_enroll_document *doc = &d->documents[d->n_documents++];
         memset(doc, 0, sizeof *doc);
         svc_copy(doc->key, sizeof doc->key, col(st, 0));

@@ -135,15 +135,12 @@ static pv_status load_facts(pv_ctx *ctx, pv_id pid, pv_fact **out, size_t *n, pv
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            pv_fact *grown = realloc(*out, cap * sizeof *grown);
-            if (!grown) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            *out = grown;
+        pv_fact *grown = svc_grow(*out, *n, &cap, sizeof *grown, 8);
+        if (!grown) {
+            rc = SQLITE_NOMEM;
+            break;
         }
+        *out = grown;
         pv_fact *f = &(*out)[(*n)++];
         svc_copy(f->key, sizeof f->key, (const char *)sqlite3_column_text(q, 0));
         svc_copy(f->value, sizeof f->value, (const char *)sqlite3_column_text(q, 1));
