@@ -433,22 +433,22 @@ pv_status pv_name_indexes_build(pv_ctx *ctx, long pid, pv_error *err)
 }
 
 /* Re-creates name indexes an import killed half way left missing, unless
- * that import is still running (it builds them at its end). */
-static pv_status heal_name_indexes(pv_ctx *ctx, pv_error *err)
+ * that import is still running (it builds them at its end). Best effort:
+ * when it cannot (another program holds the write lock too long), the
+ * database is consistent all the same, searches read the whole table, and
+ * the next open tries again. */
+static void heal_name_indexes(pv_ctx *ctx)
 {
     bool all = true;
-    for (int i = 0; i < PV_NAME_INDEXES && all; i++) {
-        pv_status rc = index_exists(ctx, pv_name_index_names[i], &all, err);
-        if (rc != PV_OK)
-            return rc;
-    }
+    for (int i = 0; i < PV_NAME_INDEXES && all; i++)
+        if (index_exists(ctx, pv_name_index_names[i], &all, NULL) != PV_OK)
+            return;
     if (all)
-        return PV_OK;
+        return;
     long owner = bulk_import_owner(ctx);
-    if (owner > 0 && owner != (long)getpid() &&
-        (kill((pid_t)owner, 0) == 0 || errno == EPERM))
-        return PV_OK; /* the import is alive and will build them */
-    return pv_name_indexes_build(ctx, 0, err);
+    if (owner > 0 && (kill((pid_t)owner, 0) == 0 || errno == EPERM))
+        return; /* the import is alive (maybe in this process) and will build them */
+    pv_name_indexes_build(ctx, 0, NULL);
 }
 
 pv_status pv_ctx_open(const char *path, pv_lang lang, pv_ctx **out, pv_error *err)
@@ -502,10 +502,7 @@ pv_status pv_ctx_open(const char *path, pv_lang lang, pv_ctx **out, pv_error *er
     ctx->actor = (pv_actor){.user_id = 0, .role = PV_ROLE_SYSTEM, .branch_code = ctx->branch_code};
     snprintf(ctx->actor.name, sizeof ctx->actor.name, "%s", "system");
     pv_ctx_set_lang(ctx, lang);
-    if ((rc = heal_name_indexes(ctx, err)) != PV_OK) { /* as the program itself */
-        pv_ctx_close(ctx);
-        return rc;
-    }
+    heal_name_indexes(ctx); /* as the program itself */
     *out = ctx;
     return PV_OK;
 }
