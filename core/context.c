@@ -424,11 +424,15 @@ pv_status pv_name_indexes_build(pv_ctx *ctx, long pid, pv_error *err)
     /* CREATE INDEX sorts the whole table: with the connection's 24 MB cache
      * and in-memory temporary files a million persons took 100 MB; an 8 MB
      * cache (which also bounds the sorter's run size) and a temporary file
-     * keep it near 20 MB and cost no time. */
-    pv_status rc = exec_script(ctx, "PRAGMA cache_size = -8192; PRAGMA temp_store = FILE;", err);
+     * keep it near 20 MB and cost no time. One helper thread sorts beside
+     * the main one on a second core: 3.4 s instead of 3.9 s for a million
+     * persons, 30 MB instead of 21 MB. */
+    pv_status rc = exec_script(ctx, "PRAGMA cache_size = -8192; PRAGMA temp_store = FILE;"
+                                    "PRAGMA threads = 1;", err);
     for (int i = 0; rc == PV_OK && i < PV_NAME_INDEXES; i++)
         rc = build_one(ctx, i, i == PV_NAME_INDEXES - 1, pid, err);
-    exec_script(ctx, "PRAGMA cache_size = " CACHE_KB "; PRAGMA temp_store = MEMORY;", NULL);
+    exec_script(ctx, "PRAGMA cache_size = " CACHE_KB "; PRAGMA temp_store = MEMORY;"
+                     "PRAGMA threads = 0;", NULL);
     return rc;
 }
 
