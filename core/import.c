@@ -708,7 +708,17 @@ static pv_status rebuild_wanted(importer *im, bool *yes, pv_error *err)
         return PV_OK;
     pv_status rc = count_persons(im->ctx, &persons, err);
     *yes = rc == PV_OK && im->st.total >= persons / 4;
-    return rc;
+    if (!*yes)
+        return rc;
+    /* a database made before bulk_import was added to the schema: the
+     * indexes stay (nothing could name this import to the next open) */
+    sqlite3_stmt *st;
+    if (pv_stmt(im->ctx, "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                         " AND name = 'bulk_import'", &st, err) != PV_OK)
+        return err->status;
+    *yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return PV_OK;
 }
 
 /* The connection's WAL auto-checkpoint threshold in pages (-1 unknown). */
