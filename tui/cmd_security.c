@@ -17,7 +17,6 @@
 #include "cli.h"
 #include "cmd_security.h"
 #include "parvande/audit.h"
-#include "parvande/calendar.h"
 #include "parvande/i18n.h"
 #include "parvande/text.h"
 #include "parvande/users.h"

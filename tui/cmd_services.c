@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "parvande/calendar.h"
 #include "parvande/i18n.h"
 #include "parvande/services.h"
 #include "parvande/text.h"
@@ -20,31 +19,21 @@ typedef struct opts {
     int n_pos;
     bool tsv, clear;
     const char *date, *note, *override, *service, *amount;
-    bool bad;
 } opts;
 
-static opts parse_opts(pv_cli *cli)
-{
-    opts o = {0};
-    const pv_cli_opt table[] = {
-        PV_CLI_FLAG("--tsv", &o.tsv),           PV_CLI_FLAG("--clear", &o.clear),
-        PV_CLI_VALUE("--date", &o.date),        PV_CLI_VALUE("--note", &o.note),
-        PV_CLI_VALUE("--override", &o.override), PV_CLI_VALUE("--service", &o.service),
-        PV_CLI_VALUE("--amount", &o.amount),    PV_CLI_END,
-    };
-    o.n_pos = pv_cli_parse(cli, 1, table, o.pos, 4);
-    o.bad = o.n_pos < 0;
-    if (o.bad)
-        o.n_pos = 0;
-    return o;
-}
-
-/* The options, with between min_pos and max_pos positional words; 0 or
- * the usage exit status. */
+/* Reads the options, and checks that between min_pos and max_pos
+ * positional words came: 0, or the usage exit status. */
 static int parse_checked(pv_cli *cli, opts *o, int min_pos, int max_pos)
 {
-    *o = parse_opts(cli);
-    if (o->bad || o->n_pos < min_pos || o->n_pos > max_pos)
+    *o = (opts){0};
+    const pv_cli_opt table[] = {
+        PV_CLI_FLAG("--tsv", &o->tsv),           PV_CLI_FLAG("--clear", &o->clear),
+        PV_CLI_VALUE("--date", &o->date),        PV_CLI_VALUE("--note", &o->note),
+        PV_CLI_VALUE("--override", &o->override), PV_CLI_VALUE("--service", &o->service),
+        PV_CLI_VALUE("--amount", &o->amount),    PV_CLI_END,
+    };
+    o->n_pos = pv_cli_parse(cli, 1, table, o->pos, 4);
+    if (o->n_pos < 0 || o->n_pos < min_pos || o->n_pos > max_pos)
         return pv_cli_usage_self(cli);
     return 0;
 }
