@@ -183,12 +183,10 @@ static void on_reject(void *arg, long line, const char *field, const char *messa
 {
     progress *p = arg;
     (void)field;
-    char num[32];
-    snprintf(num, sizeof num, "%ld", line);
     if (p->tty)
         fputs("\r\033[K", stderr); /* over the progress line */
     fprintf(stderr, "parvande: %s ", _("line"));
-    pv_cli_put_digits(p->cli, stderr, num);
+    pv_cli_put_num(p->cli, stderr, line);
     fputs(": ", stderr);
     pv_cli_put(stderr, message);
     fputc('\n', stderr);
