@@ -63,10 +63,11 @@ void pv_eligibility_free_all(pv_eligibility *arr, size_t n)
 
 char *pv_eligibility_failures(const pv_eligibility *e)
 {
+    const char *sep = _("; "); /* translated: «؛ » is three bytes, not two */
     size_t len = 1;
     for (size_t i = 0; i < e->n_criteria; i++)
         if (!e->criteria[i].passed)
-            len += strlen(e->criteria[i].reason) + 2;
+            len += strlen(e->criteria[i].reason) + strlen(sep);
     char *s = calloc(1, len);
     if (!s)
         return NULL;
@@ -75,7 +76,7 @@ char *pv_eligibility_failures(const pv_eligibility *e)
         if (e->criteria[i].passed)
             continue;
         if (!first)
-            strcat(s, _("; "));
+            strcat(s, sep);
         strcat(s, e->criteria[i].reason);
         first = false;
     }

@@ -6,12 +6,14 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "parvande/i18n.h"
 
 static char db_dir[512];
 static char db_path[600];
 
 pv_ctx *pv_test_db(void)
 {
+    pv_i18n_init(); /* as the program: a UTF-8 locale and the catalogs bound */
     const char *tmp = getenv("TMPDIR");
     snprintf(db_dir, sizeof db_dir, "%s/pv-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     cr_assert_not_null(mkdtemp(db_dir), "mkdtemp failed");

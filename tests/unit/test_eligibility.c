@@ -427,3 +427,37 @@ Test(svc_eligibility, batch_stops_when_asked)
     pv_error_clear(&err);
     pv_test_db_close(ctx);
 }
+
+/* Every failure joined, in both languages: the Persian separator «؛ » is
+ * a byte longer than "; ", which once overflowed the buffer when four or
+ * more criteria failed (the ASan run of this test catches it). */
+static void expect_joined(const pv_eligibility *e, const char *sep)
+{
+    char want[4096] = "";
+    for (size_t i = 0; i < e->n_criteria; i++) {
+        if (e->criteria[i].passed)
+            continue;
+        if (want[0])
+            strcat(want, sep);
+        strcat(want, e->criteria[i].reason);
+    }
+    char *why = pv_eligibility_failures(e);
+    cr_assert_str_eq(why, want);
+    free(why);
+}
+
+Test(svc_eligibility, failures_joined_in_both_languages)
+{
+    pv_ctx *ctx = svc_test_db();
+    pv_id hh = svc_household(ctx, false, false); /* closed and not covered */
+    pv_person p = svc_person(ctx, hh, 1, PV_REL_HEAD, PV_GENDER_MALE, "1970-01-01");
+    pv_eligibility *e = svc_check(ctx, p.national_id, S001, DAY);
+    cr_assert_geq(n_failed(e), 4, "a man with nothing recorded fails most of 001");
+    expect_joined(e, "; ");
+    pv_eligibility_free(e);
+    pv_ctx_set_lang(ctx, PV_LANG_FA);
+    e = svc_check(ctx, p.national_id, S001, DAY);
+    expect_joined(e, "؛ ");
+    pv_eligibility_free(e);
+    pv_test_db_close(ctx);
+}
