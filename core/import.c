@@ -3,11 +3,15 @@
  *
  * Pass 1 reads the header (refusing unknown, repeated or missing columns
  * before anything is written), counts the rows and records, for every
- * household key, the index of its last row. Pass 2 validates each row
- * through the shared field table and writes it inside a savepoint, so a
- * row that the store refuses leaves nothing behind; batches are committed
- * only where no household is half-written. */
+ * household key, the index of its last row. In pass 2 a reader thread
+ * reads and validates each row through the shared field table, a few
+ * hundred rows ahead, while the calling thread writes them (a row that
+ * makes several writes inside a savepoint, so a row that the store refuses
+ * leaves nothing behind); batches are committed only where no household is
+ * half-written. A large file is imported without the name indexes, which
+ * are built again at the end. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +30,10 @@
 #define IMPORT_REBUILD_DEFAULT 50000 /* rows from which the name indexes are rebuilt */
 #define IMPORT_CHECKPOINT_PAGES 65536 /* 256 MB of 4 KB pages */
 #define PROGRESS_EVERY 1000
+#define PIPE_CHUNK 128            /* rows handed from the reader to the writer at once */
+#define PIPE_CHUNKS 4             /* chunks in flight */
+#define PIPE_CHUNK_BYTES (1 << 20) /* a chunk is handed over early past this much text */
+#define SLOT_KEEP_BYTES (64 << 10) /* a row buffer larger than this is not kept */
 #define KEY_SZ 64
 #define ROW_NEVER UINT32_MAX
 
@@ -284,6 +292,50 @@ static pv_status household_key(const char *cell, char out[KEY_SZ], pv_error *err
 
 /* ---- the importer ---- */
 
+/* A data row as the reader thread hands it to the writer: its cells, and
+ * what can be worked out without the database — the household key and the
+ * last row of that household, the national ID, and the person the row
+ * makes when nobody has that national ID yet. */
+typedef struct prow {
+    long line;
+    const char *record_error; /* the CSV reader's msgid, or NULL */
+    size_t n;                 /* cells */
+    uint32_t off[PV_CSV_MAX_FIELDS];
+    char *text;               /* the cells, each NUL-terminated */
+    size_t len, cap;
+    bool usable;              /* no record error and as many cells as the header */
+    pv_status key_rc, natid_rc, parse_rc;
+    pv_error key_err, natid_err, parse_err;
+    char key[KEY_SZ];
+    uint32_t last;   /* last row of its household; ROW_NEVER unknown; 0 with no key */
+    bool has_last;
+    pv_person p;     /* natid_rc == PV_OK: national ID; then parse_rc: the new person */
+    pv_casefile cf;
+    bool cf_given[2];
+} prow;
+
+typedef struct chunk {
+    prow rows[PIPE_CHUNK];
+    size_t n;
+    bool full;       /* handed to the writer, not yet given back */
+    bool end;        /* the last chunk: the file's end or a read error */
+    pv_status rc;    /* with end: PV_OK at the end of the file */
+    pv_error err;
+} chunk;
+
+/* Reading and parsing run on a thread of their own, a few chunks ahead of
+ * the writer, so a second core does the CSV and the field table while
+ * SQLite writes on the first. */
+typedef struct pipe_state {
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stop;       /* the writer gave up: the reader ends */
+    chunk *chunks;   /* PIPE_CHUNKS of them */
+    pv_csv *csv;
+} pipe_state;
+
 typedef struct importer {
     pv_ctx *ctx;
     pv_import_opts o;
@@ -300,7 +352,13 @@ typedef struct importer {
     pv_casefile cf;       /* its case file, when cf_valid */
     bool cf_valid;
     const char *vals[PV_CSV_MAX_FIELDS + 1];
+    pipe_state pipe;
 } importer;
+
+static const char *row_field(const prow *r, size_t i)
+{
+    return i < r->n ? r->text + r->off[i] : "";
+}
 
 static void forget_household(importer *im)
 {
@@ -309,19 +367,17 @@ static void forget_household(importer *im)
     im->cf_valid = false;
 }
 
-static void reject(importer *im, pv_error *rerr)
+static void reject(importer *im, const prow *r, pv_error *rerr)
 {
-    long line = pv_csv_line(im->csv);
     const char *msg = rerr->message ? rerr->message : _("rejected");
     im->st.rejected++;
     if (im->o.on_reject)
-        im->o.on_reject(im->o.arg, line, rerr->field, msg);
+        im->o.on_reject(im->o.arg, r->line, rerr->field, msg);
     if (im->o.rejects) {
-        size_t n = pv_csv_count(im->csv);
-        for (size_t i = 0; i < n; i++)
-            im->vals[i] = pv_csv_field(im->csv, i);
-        im->vals[n] = msg;
-        pv_csv_write_row(im->o.rejects, im->vals, n + 1);
+        for (size_t i = 0; i < r->n; i++)
+            im->vals[i] = row_field(r, i);
+        im->vals[r->n] = msg;
+        pv_csv_write_row(im->o.rejects, im->vals, r->n + 1);
     }
     pv_error_clear(rerr);
 }
@@ -352,19 +408,19 @@ static pv_status first_pass(importer *im, FILE *f, pv_error *err)
 
 /* Parses every cell of the row into p (starting from the stored person
  * when there is one) and the case-file values into cf. */
-static pv_status parse_row(importer *im, pv_person *p, pv_casefile *cf, bool cf_given[2],
-                           pv_error *rerr)
+static pv_status parse_row(const layout *l, const prow *r, pv_person *p, pv_casefile *cf,
+                           bool cf_given[2], pv_error *rerr)
 {
-    for (size_t i = 0; i < im->lay.ncols; i++) {
-        const char *cell = pv_csv_field(im->csv, i);
-        if ((int)i == im->lay.natid || im->lay.kind[i] == COL_HOUSEHOLD || is_blank(cell))
+    for (size_t i = 0; i < l->ncols; i++) {
+        const char *cell = row_field(r, i);
+        if ((int)i == l->natid || l->kind[i] == COL_HOUSEHOLD || is_blank(cell))
             continue;
         pv_status rc;
-        if (im->lay.kind[i] == COL_PERSON) {
-            rc = pv_person_set_field(p, im->lay.field[i], cell, rerr);
+        if (l->kind[i] == COL_PERSON) {
+            rc = pv_person_set_field(p, l->field[i], cell, rerr);
         } else {
-            rc = pv_casefile_set_field(cf, im->lay.field[i], cell, rerr);
-            cf_given[strcmp(im->lay.field[i], "covered") == 0 ? 0 : 1] = true;
+            rc = pv_casefile_set_field(cf, l->field[i], cell, rerr);
+            cf_given[strcmp(l->field[i], "covered") == 0 ? 0 : 1] = true;
         }
         if (rc != PV_OK)
             return rc;
@@ -519,60 +575,63 @@ static pv_status write_row(importer *im, pv_person *p, bool exists, const char *
     return rc != PV_OK ? rc : rel;
 }
 
-static pv_status import_row(importer *im, pv_error *err)
+/* Handles one row the reader prepared: rejects it, or writes it. The
+ * reader parsed the row as a new person; a person already recorded is
+ * parsed again here, over the stored values. */
+static pv_status import_row(importer *im, prow *r, pv_error *err)
 {
     pv_error rerr = PV_ERROR_INIT;
-    const pv_csv *r = im->csv;
-    const char *why = pv_csv_record_error(r);
-    if (why) {
-        pv_error_set(&rerr, PV_EINVAL, "csv", "%s", _(why));
-        reject(im, &rerr);
+    if (r->record_error) {
+        pv_error_set(&rerr, PV_EINVAL, "csv", "%s", _(r->record_error));
+        reject(im, r, &rerr);
         return PV_OK;
     }
-    if (pv_csv_count(r) != im->lay.ncols) {
+    if (r->n != im->lay.ncols) {
         pv_error_set(&rerr, PV_EINVAL, "csv", _("the row has %zu fields but the header has %zu"),
-                     pv_csv_count(r), im->lay.ncols);
-        reject(im, &rerr);
+                     r->n, im->lay.ncols);
+        reject(im, r, &rerr);
         return PV_OK;
     }
-    pv_person p = {0};
-    char key[KEY_SZ] = "";
-    if (im->lay.household >= 0 &&
-        household_key(pv_csv_field(r, (size_t)im->lay.household), key, &rerr) != PV_OK) {
-        reject(im, &rerr);
+    if (r->key_rc != PV_OK) {
+        reject(im, r, &r->key_err);
         return PV_OK;
     }
-    if (pv_person_set_field(&p, "national_id", pv_csv_field(r, (size_t)im->lay.natid), &rerr) !=
-        PV_OK) {
-        reject(im, &rerr);
+    if (r->natid_rc != PV_OK) {
+        reject(im, r, &r->natid_err);
         return PV_OK;
     }
-    long first = ids_line(&im->ids, p.national_id);
+    long first = ids_line(&im->ids, r->p.national_id);
     if (first) {
         char reason[160];
         snprintf(reason, sizeof reason, _("appears again in this file (first on line %ld)"),
                  first);
         pv_error_field(&rerr, "national_id", reason);
-        reject(im, &rerr);
+        reject(im, r, &rerr);
         return PV_OK;
     }
+    pv_person p = {0};
+    memcpy(p.national_id, r->p.national_id, sizeof p.national_id);
     pv_status rc = pv_person_find(im->ctx, p.national_id, &p, &rerr);
     bool exists = rc == PV_OK;
-    if (rc == PV_ENOTFOUND) {
-        pv_error_clear(&rerr);
-    } else if (rc != PV_OK) {
-        if (fatal(rc))
-            goto fail;
-        reject(im, &rerr);
-        return PV_OK;
-    }
     pv_casefile cf = {0};
     bool cf_given[2] = {false, false};
-    rc = parse_row(im, &p, &cf, cf_given, &rerr);
+    if (exists) {
+        rc = parse_row(&im->lay, r, &p, &cf, cf_given, &rerr);
+    } else if (rc == PV_ENOTFOUND) {
+        pv_error_clear(&rerr);
+        p = r->p;
+        cf = r->cf;
+        memcpy(cf_given, r->cf_given, sizeof cf_given);
+        rc = r->parse_rc;
+        if (rc != PV_OK) {
+            rerr = r->parse_err;
+            r->parse_err = (pv_error)PV_ERROR_INIT;
+        }
+    }
     if (rc == PV_OK)
-        rc = write_row(im, &p, exists, key, &cf, cf_given, &rerr);
+        rc = write_row(im, &p, exists, r->key, &cf, cf_given, &rerr);
     if (rc == PV_OK) {
-        ids_add(&im->ids, p.national_id, pv_csv_line(r));
+        ids_add(&im->ids, p.national_id, r->line);
         if (exists)
             im->st.updated++;
         else
@@ -580,10 +639,9 @@ static pv_status import_row(importer *im, pv_error *err)
         return PV_OK;
     }
     if (!fatal(rc)) {
-        reject(im, &rerr);
+        reject(im, r, &rerr);
         return PV_OK;
     }
-fail:
     *err = rerr;
     return rc;
 }
@@ -604,6 +662,207 @@ static pv_status maybe_commit(importer *im, bool last, pv_error *err)
     return last ? PV_OK : pv_tx_begin(im->ctx, err);
 }
 
+/* ---- the reader thread ---- */
+
+static void prow_clear(prow *r)
+{
+    pv_error_clear(&r->key_err);
+    pv_error_clear(&r->natid_err);
+    pv_error_clear(&r->parse_err);
+}
+
+/* Copies the reader's current record into r; false when out of memory. */
+static bool prow_copy(prow *r, const pv_csv *csv)
+{
+    size_t n = pv_csv_count(csv), need = 0;
+    if (n > PV_CSV_MAX_FIELDS)
+        n = PV_CSV_MAX_FIELDS;
+    for (size_t i = 0; i < n; i++)
+        need += pv_csv_field_len(csv, i) + 1;
+    if (r->cap > SLOT_KEEP_BYTES && need <= SLOT_KEEP_BYTES) {
+        free(r->text);
+        r->text = NULL;
+        r->cap = 0;
+    }
+    if (need > r->cap) {
+        size_t cap = need < 512 ? 512 : need;
+        char *t = realloc(r->text, cap);
+        if (!t)
+            return false;
+        r->text = t;
+        r->cap = cap;
+    }
+    r->len = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = pv_csv_field_len(csv, i);
+        r->off[i] = (uint32_t)r->len;
+        memcpy(r->text + r->len, pv_csv_field(csv, i), l);
+        r->text[r->len + l] = '\0';
+        r->len += l + 1;
+    }
+    r->n = n;
+    r->line = pv_csv_line(csv);
+    r->record_error = pv_csv_record_error(csv);
+    return true;
+}
+
+/* Everything about the row that needs no database (see prow). */
+static void prow_parse(const importer *im, prow *r)
+{
+    r->key_rc = r->natid_rc = r->parse_rc = PV_OK;
+    r->key[0] = '\0';
+    r->has_last = false;
+    if (im->lay.household >= 0) { /* the commit horizon counts even a rejected row */
+        r->key_rc = household_key(row_field(r, (size_t)im->lay.household), r->key, &r->key_err);
+        if (r->key_rc == PV_OK && r->key[0]) {
+            r->last = hh_last(&im->hh, hash_key(r->key));
+            r->has_last = true;
+        }
+    }
+    r->usable = !r->record_error && r->n == im->lay.ncols;
+    if (!r->usable || r->key_rc != PV_OK)
+        return;
+    memset(&r->p, 0, sizeof r->p);
+    r->natid_rc = pv_person_set_field(&r->p, "national_id", row_field(r, (size_t)im->lay.natid),
+                                      &r->natid_err);
+    if (r->natid_rc != PV_OK)
+        return;
+    memset(&r->cf, 0, sizeof r->cf);
+    r->cf_given[0] = r->cf_given[1] = false;
+    r->parse_rc = parse_row(&im->lay, r, &r->p, &r->cf, r->cf_given, &r->parse_err);
+}
+
+static void *reader_main(void *arg)
+{
+    importer *im = arg;
+    pipe_state *q = &im->pipe;
+    for (size_t at = 0;; at = (at + 1) % PIPE_CHUNKS) {
+        chunk *c = &q->chunks[at];
+        pthread_mutex_lock(&q->mu);
+        while (c->full && !q->stop)
+            pthread_cond_wait(&q->cv, &q->mu);
+        bool stop = q->stop;
+        pthread_mutex_unlock(&q->mu);
+        if (stop)
+            return NULL;
+        c->n = 0;
+        c->end = false;
+        c->rc = PV_OK;
+        size_t bytes = 0;
+        while (c->n < PIPE_CHUNK && bytes < PIPE_CHUNK_BYTES) {
+            int got = pv_csv_next(q->csv, &c->err);
+            if (got <= 0) {
+                c->end = true;
+                c->rc = got < 0 ? c->err.status : PV_OK;
+                break;
+            }
+            prow *r = &c->rows[c->n];
+            if (!prow_copy(r, q->csv)) {
+                c->end = true;
+                c->rc = pv_error_set(&c->err, PV_EFAIL, NULL, "%s", _("out of memory"));
+                break;
+            }
+            prow_parse(im, r);
+            bytes += r->len;
+            c->n++;
+        }
+        pthread_mutex_lock(&q->mu);
+        c->full = true;
+        pthread_cond_broadcast(&q->cv);
+        pthread_mutex_unlock(&q->mu);
+        if (c->end)
+            return NULL;
+    }
+}
+
+static pv_status pipe_start(importer *im, pv_error *err)
+{
+    pipe_state *q = &im->pipe;
+    q->chunks = calloc(PIPE_CHUNKS, sizeof *q->chunks);
+    if (!q->chunks)
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->cv, NULL);
+    if (pthread_create(&q->thread, NULL, reader_main, im) != 0)
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
+    q->started = true;
+    return PV_OK;
+}
+
+/* Stops the reader (if it still runs) and frees the chunks. */
+static void pipe_end(importer *im)
+{
+    pipe_state *q = &im->pipe;
+    if (!q->chunks)
+        return;
+    if (q->started) {
+        pthread_mutex_lock(&q->mu);
+        q->stop = true;
+        pthread_cond_broadcast(&q->cv);
+        pthread_mutex_unlock(&q->mu);
+        pthread_join(q->thread, NULL);
+        q->started = false;
+    }
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->cv);
+    for (size_t k = 0; k < PIPE_CHUNKS; k++) {
+        for (size_t i = 0; i < PIPE_CHUNK; i++) {
+            prow_clear(&q->chunks[k].rows[i]);
+            free(q->chunks[k].rows[i].text);
+        }
+        pv_error_clear(&q->chunks[k].err);
+    }
+    free(q->chunks);
+    q->chunks = NULL;
+}
+
+/* The next chunk from the reader, waiting for it. */
+static chunk *pipe_take(importer *im, size_t at)
+{
+    pipe_state *q = &im->pipe;
+    chunk *c = &q->chunks[at];
+    pthread_mutex_lock(&q->mu);
+    while (!c->full)
+        pthread_cond_wait(&q->cv, &q->mu);
+    pthread_mutex_unlock(&q->mu);
+    return c;
+}
+
+static void pipe_give_back(importer *im, chunk *c)
+{
+    pipe_state *q = &im->pipe;
+    for (size_t i = 0; i < c->n; i++)
+        prow_clear(&c->rows[i]);
+    pthread_mutex_lock(&q->mu);
+    c->full = false;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* The rows of one chunk, in order; *end at the end of the file. */
+static pv_status import_chunk(importer *im, chunk *c, pv_error *err)
+{
+    pv_status rc = PV_OK;
+    for (size_t i = 0; rc == PV_OK && i < c->n; i++) {
+        prow *r = &c->rows[i];
+        if (r->has_last && (r->last > im->horizon || r->last == ROW_NEVER))
+            im->horizon = r->last;
+        rc = import_row(im, r, err);
+        im->st.rows++;
+        if (rc == PV_OK)
+            rc = maybe_commit(im, false, err);
+        im->row++;
+        if (im->o.on_progress && im->st.rows % PROGRESS_EVERY == 0)
+            im->o.on_progress(im->o.arg, &im->st);
+    }
+    if (rc == PV_OK && c->end && c->rc != PV_OK) {
+        *err = c->err;
+        c->err = (pv_error)PV_ERROR_INIT;
+        rc = err->status;
+    }
+    return rc;
+}
+
 static pv_status second_pass(importer *im, FILE *f, pv_error *err)
 {
     im->csv = pv_csv_new(f);
@@ -620,27 +879,18 @@ static pv_status second_pass(importer *im, FILE *f, pv_error *err)
         hdr[im->lay.ncols] = "error";
         pv_csv_write_row(im->o.rejects, hdr, im->lay.ncols + 1);
     }
-    pv_status rc = pv_tx_begin(im->ctx, err);
-    while (rc == PV_OK && (got = pv_csv_next(im->csv, err)) > 0) {
-        if (im->lay.household >= 0) {
-            char key[KEY_SZ];
-            if (household_key(pv_csv_field(im->csv, (size_t)im->lay.household), key, NULL) ==
-                    PV_OK && key[0]) {
-                uint32_t last = hh_last(&im->hh, hash_key(key));
-                if (last > im->horizon || last == ROW_NEVER)
-                    im->horizon = last;
-            }
-        }
-        rc = import_row(im, err);
-        im->st.rows++;
-        if (rc == PV_OK)
-            rc = maybe_commit(im, false, err);
-        im->row++;
-        if (im->o.on_progress && im->st.rows % PROGRESS_EVERY == 0)
-            im->o.on_progress(im->o.arg, &im->st);
+    im->pipe.csv = im->csv;
+    pv_status rc = pipe_start(im, err);
+    if (rc == PV_OK)
+        rc = pv_tx_begin(im->ctx, err);
+    bool end = false;
+    for (size_t at = 0; rc == PV_OK && !end; at = (at + 1) % PIPE_CHUNKS) {
+        chunk *c = pipe_take(im, at);
+        rc = import_chunk(im, c, err);
+        end = c->end;
+        pipe_give_back(im, c);
     }
-    if (rc == PV_OK && got < 0)
-        rc = err->status;
+    pipe_end(im);
     if (rc == PV_OK)
         rc = maybe_commit(im, true, err);
     if (rc != PV_OK) {

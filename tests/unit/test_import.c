@@ -529,3 +529,55 @@ Test(import_csv, person_recorded_during_the_import_is_updated)
     pv_file_view_free(v);
     cr_assert_eq(sql_int("SELECT count(*) FROM person_history"), 1, "the old version kept");
 }
+
+typedef struct line_log {
+    long lines[64];
+    size_t n;
+} line_log;
+
+static void log_line(void *arg, long line, const char *field, const char *message)
+{
+    (void)field, (void)message;
+    line_log *l = arg;
+    if (l->n < 64)
+        l->lines[l->n++] = line;
+}
+
+/* Far more rows than the reader thread hands over at once, some with cells
+ * of 20,000 bytes (handed over early): every row is handled once, in file
+ * order, rejections with their own lines. */
+Test(import_csv, many_rows_through_the_reader_thread)
+{
+    static char big[21000];
+    memset(big, 'a', 20000);
+    big[20000] = '\0';
+    const char *path = write_csv("many.csv", "");
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("national_id,first_name,last_name,gender,birth_date,household,address\n", f);
+    long want[64];
+    size_t nwant = 0;
+    for (int i = 0; i < 1500; i++) {
+        char id[11];
+        pv_test_natid(1000 + (unsigned long)i, id);
+        bool bad_gender = i % 100 == 7, long_addr = i % 250 == 3;
+        fprintf(f, "%s,رضا,نوری,%s,1360/01/01,K%d,%s\n", id, bad_gender ? "X" : "M", i / 3,
+                long_addr ? big : "تهران");
+        if (bad_gender || long_addr)
+            want[nwant++] = i + 2;
+    }
+    fclose(f);
+    line_log got = {0};
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    pv_import_opts o = {.on_reject = log_line, .arg = &got, .batch_rows = 100};
+    cr_assert_eq(pv_import_csv(ctx, path, &o, &st, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(st.rows, 1500);
+    cr_assert_eq(st.rejected, nwant);
+    cr_assert_eq(st.imported, 1500 - nwant);
+    cr_assert_eq(got.n, nwant);
+    for (size_t i = 0; i < nwant; i++)
+        cr_assert_eq(got.lines[i], want[i], "rejection %zu", i);
+    cr_assert_eq(sql_int("SELECT count(*) FROM person"), (int64_t)(1500 - nwant));
+    cr_assert_eq(sql_int("SELECT count(*) FROM household"), 500);
+}
