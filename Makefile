@@ -105,8 +105,11 @@ unit: all $(BUILD)/unit-tests
 	PARVANDE_LOCALEDIR=$(BUILD)/locale PARVANDE_DATADIR=data $(BUILD)/unit-tests --jobs 2
 e2e: all
 	@BUILD=$(BUILD) tests/e2e/run.sh
+ASAN_VARS := BUILD=build/asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" CFLAGS="-O1 -g"
+# The unit tests, and every end-to-end test against the sanitized program.
 asan:
-	$(MAKE) --no-print-directory BUILD=build/asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" unit
+	$(MAKE) --no-print-directory $(ASAN_VARS) unit
+	$(MAKE) --no-print-directory $(ASAN_VARS) e2e
 check: deps
 	$(MAKE) --no-print-directory po-check
 	$(MAKE) --no-print-directory unit

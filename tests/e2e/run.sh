@@ -12,9 +12,16 @@ pass=0 fail=0 failed=()
 for t in tests/e2e/test_*.sh; do
   [ -e "$t" ] || continue
   scratch=$(mktemp -d)
-  if TMPDIR="$scratch" HOME="$scratch" bash "$t" >"$scratch/log" 2>&1; then
+  mkdir "$scratch/san"
+  # A sanitized build writes any report to a file of its own, so a test fails
+  # on a sanitizer finding even where its script ignored the exit status.
+  san="log_path=$scratch/san/report"
+  if ASAN_OPTIONS="$san" UBSAN_OPTIONS="$san:print_stacktrace=1" \
+     TMPDIR="$scratch" HOME="$scratch" bash "$t" >"$scratch/log" 2>&1 &&
+     [ -z "$(ls -A "$scratch/san")" ]; then
     pass=$((pass+1)); echo "ok   $t"
   else
+    cat "$scratch"/san/* >>"$scratch/log" 2>/dev/null
     fail=$((fail+1)); failed+=("$t"); echo "FAIL $t"; sed 's/^/     /' "$scratch/log" | tail -40
   fi
   rm -rf "$scratch"
