@@ -3,15 +3,17 @@
 # synthetic households (bench/gen.c, a fixed seed), so a new user sees real
 # files at once. Idempotent and quick: an existing demo database is kept.
 #   tests/demo-db.sh [BUILD]
-# Its two accounts exist only in this synthetic database, and their
+# Its three accounts exist only in this synthetic database, and their
 # passwords are printed here on purpose (make run shows the first on the
-# login screen through PARVANDE_DEMO_LOGIN): the supervisor "demo"
-# (password parvande-demo) and the administrator "admin" (parvande-admin).
+# login screen through PARVANDE_DEMO_LOGIN): the caseworker "demo"
+# (password parvande-demo), the supervisor "supervisor"
+# (parvande-supervisor, for approvals) and the administrator "admin"
+# (parvande-admin).
 # A real database starts with no user and no default password.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-${BUILD:-build}}
-DB=$BUILD/demo.db
+DB=${DEMO_DB:-$BUILD/demo.db}   # DEMO_DB: elsewhere (the end-to-end test)
 P=$BUILD/parvande
 export PARVANDE_LOCALEDIR=${PARVANDE_LOCALEDIR:-$PWD/$BUILD/locale}
 if [ -s "$DB" ] && [ "$(sqlite3 "$DB" "SELECT count(*) FROM person" 2>/dev/null || echo 0)" -gt 0 ]; then
@@ -29,8 +31,12 @@ rm -f "$tmp" "$tmp-wal" "$tmp-shm" "$BUILD/demo.csv"
 "$P" --db "$tmp" --lang en init --branch 1 --province تهران --county تهران --office "دفتر نمونه" >/dev/null
 "$P" --db "$tmp" --lang en import "$BUILD/demo.csv" >/dev/null
 "$P" --db "$tmp" --lang en init --admin admin --password-fd 3 3<<<"parvande-admin" >/dev/null
-"$P" --db "$tmp" --lang en --user admin --password-fd 3 user add demo --role supervisor \
-  --password-fd 4 3<<<"parvande-admin" 4<<<"parvande-demo" >/dev/null
+add_user() { # add_user NAME ROLE PASSWORD
+  "$P" --db "$tmp" --lang en --user admin --password-fd 3 user add "$1" --role "$2" \
+    --password-fd 4 3<<<"parvande-admin" 4<<<"$3" >/dev/null
+}
+add_user demo caseworker parvande-demo
+add_user supervisor supervisor parvande-supervisor
 rm -f "$BUILD/demo.csv" "$tmp-wal" "$tmp-shm"
 mv "$tmp" "$DB"
 echo "demo database: $DB ($(sqlite3 "$DB" "SELECT count(*) FROM household") households)"
