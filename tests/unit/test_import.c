@@ -581,3 +581,62 @@ Test(import_csv, many_rows_through_the_reader_thread)
     cr_assert_eq(sql_int("SELECT count(*) FROM person"), (int64_t)(1500 - nwant));
     cr_assert_eq(sql_int("SELECT count(*) FROM household"), 500);
 }
+
+/* A file of 1,200 rows beside 300 recorded persons loads the recorded
+ * national IDs into a filter and inserts the new ones without looking them
+ * up: the recorded ones are still updated, not refused; and a person
+ * recorded after the filter was loaded (by the reject callback, inside the
+ * import) is updated by a later row, the row being handled again when the
+ * national ID turns out to be taken. */
+Test(import_csv, large_file_with_recorded_ids_updates_them)
+{
+    captured c = {0};
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    const char *path = write_csv("first.csv", "");
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("national_id,first_name,last_name,gender,birth_date,household\n", f);
+    for (int i = 0; i < 300; i++) {
+        char id[11];
+        pv_test_natid(5000 + (unsigned long)i, id);
+        fprintf(f, "%s,رضا,نوری,M,1360/01/01,R%d\n", id, i / 3);
+    }
+    fclose(f);
+    pv_import_opts o = {.on_reject = on_reject, .arg = &c};
+    cr_assert_eq(pv_import_csv(ctx, path, &o, &st, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(st.imported, 300);
+
+    path = write_csv("second.csv", "");
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("national_id,first_name,last_name,gender,birth_date,household\n", f);
+    char late[11];
+    pv_test_natid(777, late);
+    fprintf(f, "%s,x,y,Q,1360/01/01,\n", ID_A); /* rejected: the callback records 777 */
+    for (int i = 0; i < 1198; i++) {
+        char id[11];
+        bool old = i % 4 == 0; /* 300 recorded persons among 898 new ones */
+        pv_test_natid(old ? 5000 + (unsigned long)i / 4 : 20000 + (unsigned long)i, id);
+        fprintf(f, "%s,رضا,%s,M,1360/01/01,%s%d\n", id, old ? "کاظمی" : "نوری", old ? "R" : "N",
+                old ? i / 12 : i / 3);
+    }
+    fprintf(f, "%s,مریم,جدیدی,F,1360/01/01,L1\n", late);
+    fclose(f);
+    int calls = 0;
+    pv_import_opts o2 = {.on_reject = save_during_import, .arg = &calls, .batch_rows = 100};
+    cr_assert_eq(pv_import_csv(ctx, path, &o2, &st, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(calls, 1);
+    cr_assert_eq(st.rejected, 1);
+    cr_assert_eq(st.updated, 301);
+    cr_assert_eq(st.imported, 898);
+    cr_assert_eq(sql_int("SELECT count(*) FROM person"), 300 + 898 + 1);
+    cr_assert_eq(sql_int("SELECT count(*) FROM person WHERE last_name = 'کاظمی'"), 300);
+    cr_assert_eq(sql_int("SELECT count(*) FROM person_history"), 301, "the old versions kept");
+    pv_file_view *v = load(late);
+    cr_assert_str_eq(v->person.last_name, "جدیدی");
+    pv_file_view_free(v);
+    cr_assert_eq(sql_int("SELECT count(*) FROM household WHERE external_key = 'L1'"), 1);
+    cr_assert_eq(sql_int("SELECT count(*) FROM casefile c JOIN household h ON h.id ="
+                         " c.household_id WHERE h.external_key = 'L1'"), 1);
+}
