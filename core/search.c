@@ -10,7 +10,13 @@
  * range per name column (fold_X >= w AND fold_X < w || U+10FFFF), the other
  * words are checked in C on the folded names the index already holds, and
  * only the best `limit` candidates are kept and read in full. Ties are
- * ordered by last name, then first name, in Persian alphabetical order. */
+ * ordered by last name, then first name, in Persian alphabetical order
+ * (other characters, Latin letters and digits, by code point, before the
+ * Persian letters), then id: the order of the person_sort index
+ * (core/search_key.h), through which a one-word query's prefix tier reads
+ * its best rows first and stops, so that "م" or "مح" costs what "محمد"
+ * does. Without that index (an old database, a large import running) the
+ * same hits come from the name indexes, more slowly. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +26,7 @@
 #include "parvande/authz.h"
 #include "parvande/records.h"
 #include "parvande/text.h"
+#include "search_key.h"
 
 #define MAX_WORDS 8
 #define DEFAULT_LIMIT 20
@@ -64,6 +71,28 @@ enum { SCORE_FULL = 1000, SCORE_EXACT = 100, SCORE_EXACT_FATHER = 50, SCORE_PREF
     " AND NOT (fold_first > ?1 AND fold_first < ?2)"
 #define Q_PREFIX_FATHER(P) NAME_COLS P "WHERE fold_father > ?1 AND fold_father < ?2" IN_BRANCH
 
+/* A short, common prefix ("مح") begins the names of tens of thousands:
+ * the prefix tier then walks the persons in tie order (last name, first
+ * name, id: the person_sort index) and stops at the first row that ranks
+ * below every kept hit. First names: a walk from the start, which meets a
+ * hit every few rows when many first names begin so (more than
+ * WALK_FIRST_MIN); fewer are read straight from their index range. Last
+ * names: the walk over the prefix's own key range. */
+#define WALK_FIRST_MIN 4000
+#define SORT_COLS "SELECT id, fold_first, fold_last, fold_father FROM person INDEXED BY " \
+    PV_SORT_INDEX_NAME " "
+#define SORT_ORDER " ORDER BY " PV_SORT_KEY("fold_last") ", " PV_SORT_KEY("fold_first") ", id"
+static const char SQL_WALK_ALL[] = SORT_COLS "WHERE (?3 = 0 OR branch_code = ?3)" SORT_ORDER;
+static const char SQL_WALK_LAST[] =
+    SORT_COLS "WHERE " PV_SORT_KEY("fold_last") " >= " PV_SORT_KEY("?1") " AND " PV_SORT_KEY(
+        "fold_last") " < " PV_SORT_KEY("?1") "||" PV_KEY_END IN_BRANCH SORT_ORDER;
+static const char SQL_COUNT_FIRST[] =
+    "SELECT count(*) FROM (SELECT 1 FROM person " BY_FIRST
+    "WHERE fold_first > ?1 AND fold_first < ?2 LIMIT ?3)";
+#define Q_PREFIX_FIRST(F) NAME_COLS F "WHERE fold_first > ?1 AND fold_first < ?2" IN_BRANCH
+static const char SQL_PREFIX_FIRST[] = Q_PREFIX_FIRST(BY_FIRST);
+static const char SQL_PREFIX_FIRST_PLAIN[] = Q_PREFIX_FIRST("");
+
 typedef struct name_sql {
     const char *indexed, *plain;
 } name_sql;
@@ -100,7 +129,7 @@ typedef struct query {
 typedef struct cand {
     pv_id id;
     int score;
-    char last[PV_NAME_SZ], first[PV_NAME_SZ];
+    char last[PV_NAME_SZ], first[PV_NAME_SZ]; /* folded */
 } cand;
 
 /* The best candidates so far, best first, at most cap. */
@@ -153,26 +182,28 @@ static int row_score(const query *q, const char *ff, const char *fl, const char 
     return best;
 }
 
-/* Position in the Persian alphabet (ا ب پ ت ... ی) of the letters U+0621
- * to U+06CC, so that ties list پاکزاد before توکلی although U+067E > U+062A;
- * 0 for other characters, which sort after the letters by code point. */
-static const uint8_t alpha_order[0xCC + 1] = {
-    [0x21] = 1,  [0x27] = 2,  [0x28] = 3,  [0x7E] = 4,  [0x2A] = 5,  [0x2B] = 6,
-    [0x2C] = 7,  [0x86] = 8,  [0x2D] = 9,  [0x2E] = 10, [0x2F] = 11, [0x30] = 12,
-    [0x31] = 13, [0x32] = 14, [0x98] = 15, [0x33] = 16, [0x34] = 17, [0x35] = 18,
-    [0x36] = 19, [0x37] = 20, [0x38] = 21, [0x39] = 22, [0x3A] = 23, [0x41] = 24,
-    [0x42] = 25, [0xA9] = 26, [0xAF] = 27, [0x44] = 28, [0x45] = 29, [0x46] = 30,
-    [0x48] = 31, [0x47] = 32, [0xCC] = 33,
-};
-
-static uint32_t alpha_rank(uint32_t cp)
+/* A character's place in the order of the sort key (core/search_key.h):
+ * the code point of the letter it is written as, then how many U+10FFFF
+ * follow it. Comparing these places one character at a time, a shorter
+ * name first, is comparing the keys: U+10FFFF sorts after any character
+ * that can follow. */
+static uint32_t key_rank(uint32_t cp)
 {
-    if (cp >= 0x0600 && cp <= 0x06CC && alpha_order[cp - 0x0600])
-        return alpha_order[cp - 0x0600];
-    return 0x100 + cp;
+    switch (cp) {
+    case 0x067E: return 0x0628u << 2 | 1; /* پ after ب */
+    case 0x0686: return 0x062Cu << 2 | 1; /* چ after ج */
+    case 0x0698: return 0x0632u << 2 | 1; /* ژ after ز */
+    case 0x06A9: return 0x0642u << 2 | 1; /* ک after ق */
+    case 0x06AF: return 0x0642u << 2 | 2; /* گ after ک */
+    case 0x0647: return 0x0648u << 2 | 1; /* ه after و */
+    default: return cp << 2;
+    }
 }
 
-static int alpha_cmp(const char *a, const char *b)
+/* Compares two folded names in the order of the person_sort index:
+ * Persian alphabetical order (پاکزاد before توکلی although U+067E >
+ * U+062A), other characters by code point. */
+static int key_cmp(const char *a, const char *b)
 {
     while (*a && *a == *b) /* the common part needs no decoding */
         a++, b++;
@@ -184,7 +215,7 @@ static int alpha_cmp(const char *a, const char *b)
         size_t la = pv_utf8_decode(a, na, &ca), lb = pv_utf8_decode(b, nb, &cb);
         if (!la || !lb) /* not expected in folded names: fall back to bytes */
             return strcmp(a, b);
-        uint32_t ra = alpha_rank(ca), rb = alpha_rank(cb);
+        uint32_t ra = key_rank(ca), rb = key_rank(cb);
         if (ra != rb)
             return ra < rb ? -1 : 1;
         a += la, na -= la, b += lb, nb -= lb;
@@ -197,20 +228,21 @@ static int rank_cmp(int score, const char *last, const char *first, pv_id id, co
 {
     if (score != c->score)
         return c->score - score;
-    int r = alpha_cmp(last, c->last);
+    int r = key_cmp(last, c->last);
     if (r)
         return r;
-    if ((r = alpha_cmp(first, c->first)))
+    if ((r = key_cmp(first, c->first)))
         return r;
     return id < c->id ? -1 : id > c->id;
 }
 
-/* Keeps the row if it is among the best so far; most rows of a large
+/* Keeps the row if it is among the best so far; false when it is not
+ * (then no row that ranks after it could be either). Most rows of a large
  * candidate set are turned away by one comparison with the worst kept. */
-static void topk_offer(topk *t, pv_id id, int score, const char *fl, const char *ff)
+static bool topk_offer(topk *t, pv_id id, int score, const char *fl, const char *ff)
 {
     if (t->n == t->cap && rank_cmp(score, fl, ff, id, &t->c[t->n - 1]) >= 0)
-        return;
+        return false;
     size_t i = t->n < t->cap ? t->n++ : t->n - 1; /* drop the worst when full */
     while (i > 0 && rank_cmp(score, fl, ff, id, &t->c[i - 1]) < 0) {
         t->c[i] = t->c[i - 1];
@@ -221,6 +253,7 @@ static void topk_offer(topk *t, pv_id id, int score, const char *fl, const char 
     c->score = score;
     snprintf(c->last, sizeof c->last, "%s", fl);
     snprintf(c->first, sizeof c->first, "%s", ff);
+    return true;
 }
 
 /* True when the last error was a name index missing (a large import is
@@ -288,6 +321,103 @@ static bool topk_beats(const topk *t, int score)
     return t->n == t->cap && t->c[t->n - 1].score > score;
 }
 
+enum walk_mode { WALK_FIRST, WALK_LAST };
+
+/* Walks persons in tie order (sql: SQL_WALK_ALL or SQL_WALK_LAST) and
+ * offers the rows of the prefix tier whose first name (WALK_FIRST), or
+ * last name but not first name (WALK_LAST), begins with the word, until
+ * one ranks below every kept hit: the rows after it rank lower still. */
+static pv_status walk(pv_ctx *ctx, const char *sql, const query *q, enum walk_mode mode,
+                      int64_t branch, topk *t, bool *missing, pv_error *err)
+{
+    const char *w = q->words[0];
+    sqlite3_stmt *st;
+    *missing = false;
+    if (pv_stmt(ctx, sql, &st, err) != PV_OK) {
+        *missing = index_missing(ctx);
+        return err ? err->status : PV_EFAIL;
+    }
+    sqlite3_bind_text(st, 1, w, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, branch);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *ff = (const char *)sqlite3_column_text(st, 1);
+        const char *fl = (const char *)sqlite3_column_text(st, 2);
+        const char *fp = (const char *)sqlite3_column_text(st, 3);
+        if (!ff || !fl || !fp)
+            continue;
+        bool in_first = prefix_of(w, ff);
+        if (mode == WALK_FIRST ? !in_first : in_first || !prefix_of(w, fl))
+            continue;
+        if (row_score(q, ff, fl, fp) != SCORE_PREFIX)
+            continue;
+        if (!topk_offer(t, sqlite3_column_int64(st, 0), SCORE_PREFIX, fl, ff))
+            break;
+    }
+    if (s != SQLITE_DONE && s != SQLITE_ROW)
+        *missing = index_missing(ctx);
+    sqlite3_reset(st);
+    return s == SQLITE_DONE || s == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
+}
+
+/* How many first names begin with the word, counting up to limit + 1. */
+static pv_status count_first(pv_ctx *ctx, const char *w, int limit, int *count, bool *missing,
+                             pv_error *err)
+{
+    char hi[PV_NAME_SZ + 8];
+    snprintf(hi, sizeof hi, "%s" PREFIX_END, w);
+    sqlite3_stmt *st;
+    *missing = false;
+    if (pv_stmt(ctx, SQL_COUNT_FIRST, &st, err) != PV_OK) {
+        *missing = index_missing(ctx);
+        return err ? err->status : PV_EFAIL;
+    }
+    sqlite3_bind_text(st, 1, w, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, limit + 1);
+    int s = sqlite3_step(st);
+    *count = s == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    if (s != SQLITE_ROW)
+        *missing = index_missing(ctx);
+    sqlite3_reset(st);
+    return s == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
+}
+
+/* The prefix tier of a one-word query through the person_sort index;
+ * *used false (nothing offered) when that index is missing. An index
+ * missing is found before a statement returns its first row, so a walk
+ * that fails so has offered nothing. */
+static pv_status prefix_tier_sorted(pv_ctx *ctx, const query *q, int64_t branch, topk *t,
+                                    bool *used, pv_error *err)
+{
+    static const name_sql first_range = {SQL_PREFIX_FIRST, SQL_PREFIX_FIRST_PLAIN};
+    bool missing;
+    *used = false;
+    pv_status rc = walk(ctx, SQL_WALK_LAST, q, WALK_LAST, branch, t, &missing, err);
+    if (rc != PV_OK) {
+        if (!missing)
+            return rc;
+        pv_error_clear(err);
+        return PV_OK;
+    }
+    *used = true;
+    int count = 0;
+    rc = count_first(ctx, q->words[0], WALK_FIRST_MIN, &count, &missing, err);
+    if (rc != PV_OK) {
+        if (!missing)
+            return rc;
+        pv_error_clear(err); /* read the range without the first-name index */
+        count = 0;
+    }
+    if (count > WALK_FIRST_MIN) {
+        rc = walk(ctx, SQL_WALK_ALL, q, WALK_FIRST, branch, t, &missing, err);
+        if (rc == PV_OK || !missing)
+            return rc;
+        pv_error_clear(err);
+    }
+    return scan(ctx, &first_range, q, q->words[0], NULL, SCORE_PREFIX, branch, t, err);
+}
+
 static pv_status search_one_word(pv_ctx *ctx, const query *q, int64_t branch, topk *t,
                                  pv_error *err)
 {
@@ -303,6 +433,14 @@ static pv_status search_one_word(pv_ctx *ctx, const query *q, int64_t branch, to
     for (size_t i = 0; i < sizeof tiers / sizeof *tiers; i++) {
         if (topk_beats(t, tiers[i].score))
             break;
+        if (tiers[i].score == SCORE_PREFIX) {
+            bool used;
+            pv_status rc = prefix_tier_sorted(ctx, q, branch, t, &used, err);
+            if (rc != PV_OK)
+                return rc;
+            if (used)
+                continue;
+        }
         pv_status rc = scan(ctx, &tiers[i].sql, q, q->words[0], NULL, tiers[i].score, branch,
                             t, err);
         if (rc != PV_OK)

@@ -9,6 +9,7 @@
  * Enum CHECKs are OR chains, not IN lists: SQLite builds an ephemeral table
  * for an IN list on every row it checks, which costs a bulk import dearly. */
 #include "internal.h"
+#include "search_key.h"
 
 #define PV_NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 
@@ -25,11 +26,26 @@
     "CREATE INDEX IF NOT EXISTS person_fold_father"        \
     " ON person (fold_father, id, fold_first, fold_last, branch_code);\n"
 
+/* Persons in the order search ranks ties: last name, then first name, in
+ * Persian alphabetical order (core/search_key.h), then id; covering, so a
+ * short common prefix reads its best few rows in order and stops. Built
+ * with the name indexes once PV_NAME_INDEXES (core/internal.h) counts it. */
+#define SORT_INDEX                                                                        \
+    "CREATE INDEX IF NOT EXISTS " PV_SORT_INDEX_NAME " ON person (" PV_SORT_KEY("fold_last") \
+    ", " PV_SORT_KEY("fold_first") ", id, fold_first, fold_last, fold_father, branch_code);\n"
+const char pv_sql_sort_index[] = SORT_INDEX;
+
 const char *const pv_sql_name_indexes[PV_NAME_INDEXES] = {
     NAME_INDEX_FIRST, NAME_INDEX_LAST, NAME_INDEX_FATHER,
+#if PV_NAME_INDEXES > 3
+    SORT_INDEX,
+#endif
 };
 const char *const pv_name_index_names[PV_NAME_INDEXES] = {
     "person_fold_first", "person_fold_last", "person_fold_father",
+#if PV_NAME_INDEXES > 3
+    PV_SORT_INDEX_NAME,
+#endif
 };
 
 const char pv_sql_files[] =
@@ -212,3 +228,4 @@ const char pv_sql_files[] =
     "  UPDATE person SET branch_code = NEW.branch_code, updated_at = NEW.updated_at,\n"
     "    updated_by = NEW.updated_by WHERE household_id = NEW.household_id;\n"
     "END;\n";
+

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "internal.h"
+#include "search_key.h"
 #include "parvande/i18n.h"
 #include "parvande/records.h"
 #include "parvande/text.h"
@@ -269,4 +271,142 @@ Test(search, caseworker_sees_only_the_branch)
     cr_assert_eq(n, 1);
     search(p.national_id, 10);
     cr_assert_eq(n, 1);
+}
+
+/* ---- short prefixes through the person_sort index -------------------------
+ * A one-word prefix tier may be read in tie order from the person_sort
+ * index (core/search_key.h) and stop early; it must give exactly what the
+ * full scan without that index gives. */
+
+static void sort_index(bool present)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(ctx->db, present ? pv_sql_sort_index : "DROP INDEX IF EXISTS "
+                                   PV_SORT_INDEX_NAME, NULL, NULL, &msg);
+    cr_assert_eq(rc, SQLITE_OK, "%s", msg ? msg : "?");
+    sqlite3_free(msg);
+}
+
+/* Many persons at once, straight into the table (names already folded). */
+static void populate(size_t count)
+{
+    static const char *const firsts[] = {
+        "محمد", "محمود", "محسن", "محبوبه", "محدثه", "محمدرضا", "محمدعلی", "محیا",
+        "محراب", "محتشم", "مریم", "علی", "زهرا", "کاوه", "گلناز", "هانیه",
+    };
+    static const char *const lasts[] = {
+        "پاکزاد", "توکلی", "چمران", "جعفری", "ژیان", "زارعی", "کاظمی", "گودرزی",
+        "قاسمی", "وحیدی", "هاشمی", "یزدانی", "محمدی", "محسنی", "مهدوی", "باقری",
+        "عباسی", "ahmadi", "ک", "گ", "ه", "و", "محمدیان", "محمودی",
+    };
+    static const char *const fathers[] = {"حسن", "محمد", "کریم", "گودرز", "هادی", ""};
+    size_t nf = sizeof firsts / sizeof *firsts, nl = sizeof lasts / sizeof *lasts;
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_exec(ctx->db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(ctx->db,
+                                    "INSERT INTO person (id, national_id, first_name, last_name,"
+                                    " father_name, fold_first, fold_last, fold_father,"
+                                    " branch_code) VALUES (?1, printf('%010d', ?1), ?2, ?3, ?4,"
+                                    " ?2, ?3, ?4, 1)",
+                                    -1, &st, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(ctx->db));
+    for (size_t i = 0; i < count; i++) {
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)(1000000 + i * 7919 % 1000003));
+        sqlite3_bind_text(st, 2, firsts[i % nf], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, lasts[(i / nf + i) % nl], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, fathers[i % 6], -1, SQLITE_STATIC);
+        cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s", sqlite3_errmsg(ctx->db));
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    cr_assert_eq(sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+}
+
+static const char *const short_queries[] = {
+    "مح", "م", "محم", "محس", "محمد", "ک", "گ", "ه", "و", "پا", "ز", "a", "ah", "یز", "علی",
+    "مه", "گو", "کا", "ها", "حس",
+};
+static const size_t limits[] = {1, 7, 20, 100};
+#define N_RUNS (sizeof short_queries / sizeof *short_queries * sizeof limits / sizeof *limits)
+
+/* The hits of every short query at every limit: ids and scores in order. */
+static void run_short_queries(pv_id (*ids)[100], int (*scores)[100], size_t *counts)
+{
+    size_t r = 0;
+    for (size_t q = 0; q < sizeof short_queries / sizeof *short_queries; q++)
+        for (size_t l = 0; l < sizeof limits / sizeof *limits; l++, r++) {
+            search(short_queries[q], limits[l]);
+            counts[r] = n;
+            for (size_t i = 0; i < n; i++)
+                ids[r][i] = hits[i].person.id, scores[r][i] = hits[i].score;
+        }
+}
+
+Test(search, sorted_walk_gives_what_the_full_scan_gives)
+{
+    populate(7000); /* 10 of 16 first names begin with مح: 4375, walked in tie order */
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(ctx->db,
+                                    "SELECT count(*) FROM person WHERE fold_first LIKE 'مح%'"
+                                    " AND fold_first <> 'مح'",
+                                    -1, &st, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    int many = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    static pv_id ids_scan[N_RUNS][100], ids_walk[N_RUNS][100];
+    static int sc_scan[N_RUNS][100], sc_walk[N_RUNS][100];
+    static size_t n_scan[N_RUNS], n_walk[N_RUNS];
+    sort_index(false);
+    run_short_queries(ids_scan, sc_scan, n_scan);
+    /* with the index; then with it but without the first-name index (an
+     * import that drops the name indexes alone), statements prepared before */
+    for (int pass = 0; pass < 2; pass++) {
+        sort_index(true);
+        if (pass == 1)
+            cr_assert_eq(sqlite3_exec(ctx->db, "DROP INDEX person_fold_first", NULL, NULL, NULL),
+                         SQLITE_OK);
+        run_short_queries(ids_walk, sc_walk, n_walk);
+        for (size_t r = 0; r < N_RUNS; r++) {
+            const char *q = short_queries[r / (sizeof limits / sizeof *limits)];
+            cr_assert_eq(n_walk[r], n_scan[r], "pass %d, %s: %zu hits, not %zu", pass, q,
+                         n_walk[r], n_scan[r]);
+            for (size_t i = 0; i < n_scan[r]; i++) {
+                cr_assert_eq(ids_walk[r][i], ids_scan[r][i], "pass %d, %s, hit %zu", pass, q, i);
+                cr_assert_eq(sc_walk[r][i], sc_scan[r][i], "pass %d, %s, score %zu", pass, q, i);
+            }
+        }
+    }
+    cr_assert_gt(many, 4000, "enough first names for the walk from the start");
+}
+
+Test(search, prefix_ties_in_persian_alphabetical_order)
+{
+    /* last names given out of order; U+067E پ, U+0686 چ, U+0698 ژ, U+06A9 ک,
+     * U+06AF گ come after the Arabic letters in Unicode, and ه before و */
+    static const char *const lasts[] = {"ی", "ه", "و", "گل", "گ", "کاظمی", "ک", "لطفی", "قاسمی",
+                                        "ژیان", "زارع", "سبحانی", "چمران", "جعفری", "حیدری",
+                                        "تهرانی", "پاکزاد", "پ", "بابایی", "ahmadi"};
+    static const char *const sorted[] = {"ahmadi", "بابایی", "پ", "پاکزاد", "تهرانی", "جعفری", "چمران",
+                                         "حیدری", "زارع", "ژیان", "سبحانی", "قاسمی", "ک",
+                                         "کاظمی", "گ", "گل", "لطفی", "و", "ه", "ی"};
+    size_t k = sizeof lasts / sizeof *lasts;
+    for (size_t i = 0; i < k; i++)
+        add(600 + i, "ساراگل", lasts[i], NULL);
+    for (int present = 0; present < 2; present++) {
+        sort_index(present);
+        search("سا", 100);
+        cr_assert_eq(n, k);
+        /* other characters by code point: Latin letters before the Persian ones */
+        for (size_t i = 0; i < k; i++)
+            cr_assert_str_eq(hits[i].person.last_name, sorted[i], "%s: hit %zu",
+                             present ? "walk" : "scan", i);
+        for (size_t lim = 1; lim <= k; lim++) { /* every limit stops at the right row */
+            search("سا", lim);
+            cr_assert_eq(n, lim);
+            for (size_t i = 0; i < lim; i++)
+                cr_assert_str_eq(hits[i].person.last_name, sorted[i], "limit %zu, hit %zu", lim,
+                                 i);
+        }
+    }
 }
