@@ -52,7 +52,7 @@ extern const char pv_sql_security[]; /* users, audit trail */
  * IF NOT EXISTS statements and names. A large import drops them and builds
  * them again at its end; pv_ctx_open re-creates missing ones unless the
  * import that dropped them is still running (table bulk_import). */
-#define PV_NAME_INDEXES 3
+#define PV_NAME_INDEXES 4
 extern const char *const pv_sql_name_indexes[PV_NAME_INDEXES];
 extern const char *const pv_name_index_names[PV_NAME_INDEXES];
 

@@ -28,24 +28,18 @@
 
 /* Persons in the order search ranks ties: last name, then first name, in
  * Persian alphabetical order (core/search_key.h), then id; covering, so a
- * short common prefix reads its best few rows in order and stops. Built
- * with the name indexes once PV_NAME_INDEXES (core/internal.h) counts it. */
+ * short common prefix reads its best few rows in order and stops. One of
+ * the name indexes: dropped and rebuilt with them by a large import. */
 #define SORT_INDEX                                                                        \
     "CREATE INDEX IF NOT EXISTS " PV_SORT_INDEX_NAME " ON person (" PV_SORT_KEY("fold_last") \
     ", " PV_SORT_KEY("fold_first") ", id, fold_first, fold_last, fold_father, branch_code);\n"
 const char pv_sql_sort_index[] = SORT_INDEX;
 
 const char *const pv_sql_name_indexes[PV_NAME_INDEXES] = {
-    NAME_INDEX_FIRST, NAME_INDEX_LAST, NAME_INDEX_FATHER,
-#if PV_NAME_INDEXES > 3
-    SORT_INDEX,
-#endif
+    NAME_INDEX_FIRST, NAME_INDEX_LAST, NAME_INDEX_FATHER, SORT_INDEX,
 };
 const char *const pv_name_index_names[PV_NAME_INDEXES] = {
-    "person_fold_first", "person_fold_last", "person_fold_father",
-#if PV_NAME_INDEXES > 3
-    PV_SORT_INDEX_NAME,
-#endif
+    "person_fold_first", "person_fold_last", "person_fold_father", PV_SORT_INDEX_NAME,
 };
 
 const char pv_sql_files[] =
