@@ -390,17 +390,6 @@ typedef struct pipe_state {
     pv_csv *csv;
 } pipe_state;
 
-/* The file's SHA-256 for the audit trail, computed on a thread of its own
- * while the first pass reads the file (0.6 s of a million rows' 200 MB). */
-typedef struct sha_job {
-    pthread_t thread;
-    bool started;
-    const char *path;
-    char hex[65];
-    pv_status rc;
-    pv_error err;
-} sha_job;
-
 typedef struct importer {
     pv_ctx *ctx;
     pv_import_opts o;
@@ -419,7 +408,6 @@ typedef struct importer {
     bool cf_valid;
     const char *vals[PV_CSV_MAX_FIELDS + 1];
     pipe_state pipe;
-    sha_job sha;
 } importer;
 
 static const char *row_field(const prow *r, size_t i)
@@ -1108,40 +1096,6 @@ static void set_wal_autocheckpoint(pv_ctx *ctx, int pages)
     sqlite3_exec(ctx->db, sql, NULL, NULL, NULL);
 }
 
-static void *sha_main(void *arg)
-{
-    sha_job *j = arg;
-    j->rc = pv_audit_file_sha256(j->path, j->hex, &j->err);
-    return NULL;
-}
-
-/* Starts hashing the file; without a thread it is hashed in sha_wait. */
-static void sha_start(importer *im, const char *path)
-{
-    im->sha.path = path;
-    im->sha.err = (pv_error)PV_ERROR_INIT;
-    im->sha.started = pthread_create(&im->sha.thread, NULL, sha_main, &im->sha) == 0;
-}
-
-/* The file's SHA-256 (hex) into out. */
-static pv_status sha_wait(importer *im, char out[65], pv_error *err)
-{
-    sha_job *j = &im->sha;
-    if (j->started) {
-        pthread_join(j->thread, NULL);
-        j->started = false;
-    } else {
-        j->rc = pv_audit_file_sha256(j->path, j->hex, &j->err);
-    }
-    if (j->rc != PV_OK) {
-        *err = j->err;
-        j->err = (pv_error)PV_ERROR_INIT;
-        return j->rc;
-    }
-    memcpy(out, j->hex, 65);
-    return PV_OK;
-}
-
 /* Pass 2 in the audit trail's bulk mode: one chained entry per committed
  * batch naming the file (and its SHA-256) and the records it touched,
  * instead of a full entry per row. While it runs, the WAL is copied back
@@ -1154,7 +1108,7 @@ static pv_status sha_wait(importer *im, char out[65], pv_error *err)
 static pv_status audited_pass(importer *im, FILE *f, const char *path, pv_error *err)
 {
     char sha[65];
-    pv_status rc = sha_wait(im, sha, err);
+    pv_status rc = pv_audit_file_sha256(path, sha, err);
     if (rc == PV_OK)
         rc = pv_audit_bulk_begin(im->ctx, path, sha, err);
     if (rc != PV_OK)
@@ -1232,8 +1186,6 @@ pv_status pv_import_csv(pv_ctx *ctx, const char *path, const pv_import_opts *opt
     if (!im->o.batch_rows)
         im->o.batch_rows = IMPORT_BATCH_DEFAULT;
     FILE *f = open_regular(path, err);
-    if (f)
-        sha_start(im, path);
     rc = f ? first_pass(im, f, err) : err->status;
     if (rc == PV_OK && !ids_init(&im->ids, im->st.total))
         rc = pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
@@ -1248,9 +1200,6 @@ pv_status pv_import_csv(pv_ctx *ctx, const char *path, const pv_import_opts *opt
         im->o.on_progress(im->o.arg, &im->st);
     if (stats)
         *stats = im->st;
-    if (im->sha.started) /* the import ended before it needed the hash */
-        pthread_join(im->sha.thread, NULL);
-    pv_error_clear(&im->sha.err);
     if (f)
         fclose(f);
     pv_csv_free(im->csv);
