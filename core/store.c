@@ -367,10 +367,14 @@ pv_status pv_person_find(pv_ctx *ctx, const char *national_id, pv_person *out, p
 
 /* ---- households and case files ---- */
 
-static pv_status casefile_insert(pv_ctx *ctx, const pv_casefile *f, pv_error *err)
+/* Inserts or updates a case file, stamped with the actor and the time:
+ * SQL_CASEFILE_INSERT and SQL_CASEFILE_UPDATE number their parameters
+ * alike (the update has no use for ?2, the household). */
+static pv_status casefile_write(pv_ctx *ctx, const char *sql, const pv_casefile *f,
+                                pv_error *err)
 {
     sqlite3_stmt *st;
-    if (pv_stmt(ctx, SQL_CASEFILE_INSERT, &st, err) != PV_OK)
+    if (pv_stmt(ctx, sql, &st, err) != PV_OK)
         return failed(err);
     sqlite3_bind_int64(st, 1, f->id);
     sqlite3_bind_int64(st, 2, f->household_id);
@@ -389,6 +393,11 @@ static pv_status casefile_insert(pv_ctx *ctx, const pv_casefile *f, pv_error *er
         rc = sqlite3_extended_errcode(ctx->db);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? PV_OK : write_error(ctx, rc, err);
+}
+
+static pv_status casefile_insert(pv_ctx *ctx, const pv_casefile *f, pv_error *err)
+{
+    return casefile_write(ctx, SQL_CASEFILE_INSERT, f, err);
 }
 
 static pv_status household_insert(pv_ctx *ctx, pv_id id, const char *key, pv_error *err)
@@ -562,25 +571,7 @@ static pv_status casefile_check(pv_casefile *f, pv_error *err)
 
 static pv_status casefile_update(pv_ctx *ctx, const pv_casefile *f, pv_error *err)
 {
-    sqlite3_stmt *st;
-    if (pv_stmt(ctx, SQL_CASEFILE_UPDATE, &st, err) != PV_OK)
-        return failed(err);
-    sqlite3_bind_int64(st, 1, f->id);
-    sqlite3_bind_int64(st, 3, f->branch_code);
-    bind_text(st, 4, pv_file_status_code(f->status));
-    sqlite3_bind_int(st, 5, f->covered ? 1 : 0);
-    bind_text(st, 6, f->opened_on);
-    bind_text(st, 7, f->closed_on);
-    bind_text(st, 8, f->caseworker);
-    bind_text(st, 9, pv_ctx_actor(ctx)->name);
-    char stamp[32];
-    pv_now_stamp(stamp);
-    bind_text(st, 10, stamp);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE)
-        rc = sqlite3_extended_errcode(ctx->db);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? PV_OK : write_error(ctx, rc, err);
+    return casefile_write(ctx, SQL_CASEFILE_UPDATE, f, err);
 }
 
 static bool casefile_equal(const pv_casefile *a, const pv_casefile *b)
