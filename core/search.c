@@ -263,6 +263,26 @@ static bool index_missing(pv_ctx *ctx)
     return strstr(sqlite3_errmsg(ctx->db), "no such index") != NULL;
 }
 
+/* Prepares `sql` with ?1 and ?2 bound to the range of folded names that
+ * begin with `prefix`. The range's end goes into the caller's `hi`, bound
+ * without a copy, so `hi` must outlive the statement's steps. *missing when
+ * the statement could not be prepared for want of an index. */
+typedef char range_end[PV_NAME_SZ + 8];
+static pv_status prefix_range_stmt(pv_ctx *ctx, const char *sql, const char *prefix,
+                                   range_end hi, sqlite3_stmt **st, bool *missing,
+                                   pv_error *err)
+{
+    snprintf(hi, sizeof(range_end), "%s" PREFIX_END, prefix);
+    *missing = false;
+    if (pv_stmt(ctx, sql, st, err) != PV_OK) {
+        *missing = index_missing(ctx);
+        return err ? err->status : PV_EFAIL;
+    }
+    sqlite3_bind_text(*st, 1, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(*st, 2, hi, -1, SQLITE_STATIC);
+    return PV_OK;
+}
+
 /* Runs one candidate query for `prefix` and offers its matching rows.
  * With `skip`, rows where `skip` is a prefix of a name were seen in an
  * earlier scan; with `only` > 0, rows scoring otherwise belong to another
@@ -272,16 +292,11 @@ static pv_status scan_sql(pv_ctx *ctx, const char *sql, const query *q, const ch
                           const char *skip, int only, int64_t branch, topk *t, bool *missing,
                           pv_error *err)
 {
-    char hi[PV_NAME_SZ + 8];
-    snprintf(hi, sizeof hi, "%s" PREFIX_END, prefix);
+    range_end hi;
     sqlite3_stmt *st;
-    *missing = false;
-    if (pv_stmt(ctx, sql, &st, err) != PV_OK) {
-        *missing = index_missing(ctx);
-        return err ? err->status : PV_EFAIL;
-    }
-    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+    pv_status rc = prefix_range_stmt(ctx, sql, prefix, hi, &st, missing, err);
+    if (rc != PV_OK)
+        return rc;
     sqlite3_bind_int64(st, 3, branch);
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -364,16 +379,11 @@ static pv_status walk(pv_ctx *ctx, const char *sql, const query *q, enum walk_mo
 static pv_status count_first(pv_ctx *ctx, const char *w, int limit, int *count, bool *missing,
                              pv_error *err)
 {
-    char hi[PV_NAME_SZ + 8];
-    snprintf(hi, sizeof hi, "%s" PREFIX_END, w);
+    range_end hi;
     sqlite3_stmt *st;
-    *missing = false;
-    if (pv_stmt(ctx, SQL_COUNT_FIRST, &st, err) != PV_OK) {
-        *missing = index_missing(ctx);
-        return err ? err->status : PV_EFAIL;
-    }
-    sqlite3_bind_text(st, 1, w, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+    pv_status rc = prefix_range_stmt(ctx, SQL_COUNT_FIRST, w, hi, &st, missing, err);
+    if (rc != PV_OK)
+        return rc;
     sqlite3_bind_int(st, 3, limit + 1);
     int s = sqlite3_step(st);
     *count = s == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
