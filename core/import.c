@@ -3,13 +3,18 @@
  *
  * Pass 1 reads the header (refusing unknown, repeated or missing columns
  * before anything is written), counts the rows and records, for every
- * household key, the index of its last row. In pass 2 a reader thread
+ * household key, the indexes of its first and last rows, while another
+ * thread hashes the file for the audit trail. In pass 2 a reader thread
  * reads and validates each row through the shared field table, a few
- * hundred rows ahead, while the calling thread writes them (a row that
- * makes several writes inside a savepoint, so a row that the store refuses
- * leaves nothing behind); batches are committed only where no household is
- * half-written. A large file is imported without the name indexes, which
- * are built again at the end. */
+ * hundred rows ahead, while the calling thread writes them. A row that
+ * adds a new person to a new household (or to the one the row before it
+ * made) goes the fast way: queued for the bulk inserter (core/bulk.c),
+ * which writes a chunk's rows with a few multi-row INSERTs. Any other row
+ * goes the slow way, after the queue is written: through the store, a row
+ * that makes several writes inside a savepoint, so a row that the store
+ * refuses leaves nothing behind. Batches are committed only where no
+ * household is half-written. A large file is imported without the name
+ * indexes, which are built again at the end. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -55,12 +60,13 @@ typedef struct layout {
 
 /* ---- hash tables: open addressing, no per-entry allocation ---- */
 
-/* Household key -> index of its last row, 8 bytes a key. Keys are kept as
- * 32-bit hashes: two keys sharing a hash only merge their last rows, which
- * may delay a commit but never splits a household. */
+/* Household key -> indexes of its first and last rows, 12 bytes a key.
+ * Keys are kept as 32-bit hashes: two keys sharing a hash merge their
+ * rows, which may delay a commit but never splits a household, and may
+ * send a row the slow way (see fast_household) but never the wrong one. */
 typedef struct hh_slot {
     uint32_t hash; /* 0: empty */
-    uint32_t last;
+    uint32_t first, last;
 } hh_slot;
 typedef struct hh_map {
     hh_slot *s;
@@ -119,20 +125,25 @@ static bool hh_put(hh_map *m, uint32_t h, uint32_t row)
     size_t j = h & (m->cap - 1);
     while (m->s[j].hash && m->s[j].hash != h)
         j = (j + 1) & (m->cap - 1);
-    if (!m->s[j].hash)
+    if (!m->s[j].hash) {
         m->n++;
-    m->s[j] = (hh_slot){h, row};
+        m->s[j] = (hh_slot){h, row, row};
+    }
+    m->s[j].last = row;
     return true;
 }
 
-static uint32_t hh_last(const hh_map *m, uint32_t h)
+/* The slot of a key's hash; NULL when pass 1 did not see it (the file
+ * changed between the passes: then no commit happens inside it, and its
+ * rows go the slow way). */
+static const hh_slot *hh_find(const hh_map *m, uint32_t h)
 {
     if (!m->cap)
-        return ROW_NEVER;
+        return NULL;
     for (size_t j = h & (m->cap - 1); m->s[j].hash; j = (j + 1) & (m->cap - 1))
         if (m->s[j].hash == h)
-            return m->s[j].last;
-    return ROW_NEVER; /* the file changed between the passes: never commit inside */
+            return &m->s[j];
+    return NULL;
 }
 
 static bool ids_init(id_set *s, unsigned long rows)
@@ -167,12 +178,21 @@ static long ids_line(const id_set *s, const char *natid)
 static void ids_add(id_set *s, const char *natid, long line)
 {
     id_slot *slot = ids_slot(s, natid);
-    if (slot->body)
+    if (slot->body && slot->line)
         return;
     uint32_t body = 0;
     for (int i = 0; i < 9; i++)
         body = body * 10 + (uint32_t)(natid[i] - '0');
     *slot = (id_slot){body, (uint32_t)line};
+}
+
+/* Takes back ids_add (the row was not imported after all): the slot stays
+ * occupied, for the probing of other IDs, with no line. */
+static void ids_forget(id_set *s, const char *natid)
+{
+    id_slot *slot = ids_slot(s, natid);
+    if (slot->body)
+        slot->line = 0;
 }
 
 /* The national IDs already in the database when a large import starts, as
@@ -204,21 +224,30 @@ static uint64_t bloom_probe(uint64_t h, int k)
     return h ^ (h >> 29);
 }
 
-static void bloom_add(id_bloom *b, const char *natid)
+/* A household key's 64 bits for the filter of recorded keys. */
+static uint64_t key_hash64(const char *key)
 {
-    uint64_t body = natid_body(natid);
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *key; key++) {
+        h ^= (unsigned char)*key;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static void bloom_add(id_bloom *b, uint64_t body)
+{
     for (int k = 0; k < 3; k++) {
         uint64_t bit = bloom_probe(body, k) & b->mask;
         b->bits[bit >> 6] |= 1ULL << (bit & 63);
     }
 }
 
-/* Whether the ID may have been recorded; true without a filter. */
-static bool bloom_maybe(const id_bloom *b, const char *natid)
+/* Whether the ID (or key) may have been recorded; true without a filter. */
+static bool bloom_maybe(const id_bloom *b, uint64_t body)
 {
     if (!b->bits)
         return true;
-    uint64_t body = natid_body(natid);
     for (int k = 0; k < 3; k++) {
         uint64_t bit = bloom_probe(body, k) & b->mask;
         if (!(b->bits[bit >> 6] & (1ULL << (bit & 63))))
@@ -361,8 +390,8 @@ typedef struct prow {
     pv_status key_rc, natid_rc, parse_rc;
     pv_error key_err, natid_err, parse_err;
     char key[KEY_SZ];
-    uint32_t last;   /* last row of its household; ROW_NEVER unknown; 0 with no key */
-    bool has_last;
+    uint32_t first, last; /* first and last rows of its household (ROW_NEVER unknown) */
+    bool has_last;        /* the row has a household key */
     pv_person p;     /* natid_rc == PV_OK: national ID; then parse_rc: the new person */
     pv_casefile cf;
     bool cf_given[2];
@@ -390,6 +419,47 @@ typedef struct pipe_state {
     pv_csv *csv;
 } pipe_state;
 
+/* The file's SHA-256 for the audit trail, worked out on a thread of its
+ * own while pass 1 reads the file (half a second for 200 MB that the
+ * writing thread no longer waits for). */
+typedef struct file_hash {
+    pthread_t thread;
+    bool started;
+    const char *path;
+    char sha[65];
+    pv_status rc;
+    pv_error err;
+} file_hash;
+
+static void *hash_main(void *arg)
+{
+    file_hash *h = arg;
+    h->rc = pv_audit_file_sha256(h->path, h->sha, &h->err);
+    return NULL;
+}
+
+static void hash_start(file_hash *h, const char *path)
+{
+    h->path = path;
+    h->err = (pv_error)PV_ERROR_INIT;
+    h->started = pthread_create(&h->thread, NULL, hash_main, h) == 0;
+}
+
+/* The hash (waiting for it); computed here when the thread could not start. */
+static pv_status hash_finish(file_hash *h, pv_error *err)
+{
+    if (h->started)
+        pthread_join(h->thread, NULL);
+    else
+        hash_main(h);
+    h->started = false;
+    if (h->rc != PV_OK) {
+        *err = h->err;
+        h->err = (pv_error)PV_ERROR_INIT;
+    }
+    return h->rc;
+}
+
 typedef struct importer {
     pv_ctx *ctx;
     pv_import_opts o;
@@ -399,6 +469,11 @@ typedef struct importer {
     hh_map hh;
     id_set ids;
     id_bloom known;    /* national IDs recorded before the import began */
+    id_bloom known_keys; /* household keys of this branch recorded before it began */
+    pv_bulk *bulk;     /* new records waiting for a multi-row insert; NULL: none */
+    bool may_write, may_close; /* the actor's rights in this branch, asked once */
+    prow *queued[PIPE_CHUNK]; /* the rows behind the bulk inserter's records */
+    size_t n_queued;
     uint32_t row;      /* index of the data row being handled */
     uint32_t horizon;  /* the last row of every household seen so far */
     unsigned long in_batch;
@@ -408,6 +483,7 @@ typedef struct importer {
     bool cf_valid;
     const char *vals[PV_CSV_MAX_FIELDS + 1];
     pipe_state pipe;
+    file_hash hash;
 } importer;
 
 static const char *row_field(const prow *r, size_t i)
@@ -660,11 +736,119 @@ static pv_status row_write(importer *im, prow *r, bool lookup, pv_person *p, boo
     return rc;
 }
 
-/* Handles one row the reader prepared: rejects it, or writes it. The
- * reader parsed the row as a new person; a person already recorded is
- * parsed again here, over the stored values. */
-static pv_status import_row(importer *im, prow *r, pv_error *err)
+/* ---- the fast way: new persons through the bulk inserter ---- */
+
+/* The household of a row on the fast way: *hh the current one (this
+ * import's last, with no change to its case file), or 0 with *file the case
+ * file of a new one. False when the row must go the slow way: a household
+ * already recorded, met again after other households, or a case file the
+ * row changes or closes without the right to. */
+static bool fast_household(importer *im, const prow *r, pv_id *hh, pv_casefile *file)
 {
+    bool given = r->cf_given[0] || r->cf_given[1];
+    *hh = 0;
+    if (r->key[0] && im->cur_hh && strcmp(im->cur_key, r->key) == 0) {
+        bool changed = false;
+        if (given) {
+            if (!im->cf_valid)
+                return false;
+            casefile_next(&im->cf, &r->cf, r->cf_given, file, &changed);
+        }
+        *hh = im->cur_hh;
+        return !changed;
+    }
+    /* a new household: a key's first row (by pass 1) that the database
+     * does not hold, or a row without a key */
+    if (r->key[0] && (r->first != im->row || bloom_maybe(&im->known_keys, key_hash64(r->key))))
+        return false;
+    pv_casefile fresh = {.status = PV_FILE_ACTIVE, .covered = false};
+    bool changed = false;
+    *file = fresh;
+    if (given)
+        casefile_next(&fresh, &r->cf, r->cf_given, file, &changed);
+    if (pv_ctx_actor(im->ctx)->role == PV_ROLE_CASEWORKER)
+        snprintf(file->caseworker, sizeof file->caseworker, "%s", pv_ctx_actor(im->ctx)->name);
+    return file->status != PV_FILE_CLOSED || im->may_close;
+}
+
+/* Queues a row that adds a new person, when it can go the fast way;
+ * false (nothing done) when it cannot. */
+static bool queue_row(importer *im, prow *r)
+{
+    if (!im->bulk || !im->may_write || !r->usable || r->key_rc != PV_OK ||
+        r->natid_rc != PV_OK || r->parse_rc != PV_OK || ids_line(&im->ids, r->p.national_id) ||
+        bloom_maybe(&im->known, natid_body(r->p.national_id)))
+        return false;
+    pv_id hh;
+    pv_casefile file;
+    if (!fast_household(im, r, &hh, &file))
+        return false;
+    pv_error err = PV_ERROR_INIT;
+    if (!hh) {
+        if (pv_bulk_add_household(im->bulk, r->key, &file, &hh, &err) != PV_OK) {
+            pv_error_clear(&err);
+            return false; /* the slow way names the fault */
+        }
+        if (r->key[0]) {
+            snprintf(im->cur_key, sizeof im->cur_key, "%s", r->key);
+            im->cur_hh = hh;
+        }
+        im->cf = file;
+        im->cf_valid = true;
+    }
+    pv_person p = r->p;
+    p.household_id = hh;
+    if (pv_bulk_add_person(im->bulk, &p, &err) != PV_OK) {
+        pv_error_clear(&err);
+        return false;
+    }
+    ids_add(&im->ids, p.national_id, r->line);
+    im->queued[im->n_queued++] = r;
+    return true;
+}
+
+static pv_status import_row(importer *im, prow *r, bool fast, pv_error *err);
+
+/* Writes the queued rows. When the database refuses one of them (recorded
+ * meanwhile by another program), none is written and each is handled
+ * again the slow way, which imports or rejects it on its own. */
+static pv_status flush_queued(importer *im, pv_error *err)
+{
+    size_t n = im->n_queued;
+    if (n == 0)
+        return PV_OK;
+    im->n_queued = 0;
+    pv_error ferr = PV_ERROR_INIT;
+    pv_status rc = pv_bulk_flush(im->bulk, &ferr);
+    if (rc == PV_OK) {
+        im->st.imported += n;
+        return PV_OK;
+    }
+    if (fatal(rc)) {
+        *err = ferr;
+        return rc;
+    }
+    pv_error_clear(&ferr);
+    forget_household(im);
+    for (size_t i = 0; i < n; i++)
+        ids_forget(&im->ids, im->queued[i]->p.national_id);
+    rc = PV_OK;
+    for (size_t i = 0; rc == PV_OK && i < n; i++)
+        rc = import_row(im, im->queued[i], false, err);
+    return rc;
+}
+
+/* Handles one row the reader prepared: queues it for the bulk inserter
+ * (when `fast` allows), rejects it, or writes it. The reader parsed the row
+ * as a new person; a person already recorded is parsed again here, over
+ * the stored values. */
+static pv_status import_row(importer *im, prow *r, bool fast, pv_error *err)
+{
+    if (fast && queue_row(im, r))
+        return pv_bulk_full(im->bulk) ? flush_queued(im, err) : PV_OK;
+    pv_status frc = flush_queued(im, err); /* the slow way reads what came before */
+    if (frc != PV_OK)
+        return frc;
     pv_error rerr = PV_ERROR_INIT;
     if (r->record_error) {
         pv_error_set(&rerr, PV_EINVAL, "csv", "%s", _(r->record_error));
@@ -694,7 +878,7 @@ static pv_status import_row(importer *im, prow *r, pv_error *err)
         reject(im, r, &rerr);
         return PV_OK;
     }
-    bool exists = false, lookup = bloom_maybe(&im->known, r->p.national_id);
+    bool exists = false, lookup = bloom_maybe(&im->known, natid_body(r->p.national_id));
     pv_person p;
     pv_status rc = row_write(im, r, lookup, &p, &exists, &rerr);
     if (rc == PV_ECONFLICT && !lookup && rerr.field && strcmp(rerr.field, "national_id") == 0) {
@@ -724,7 +908,9 @@ static pv_status maybe_commit(importer *im, bool last, pv_error *err)
     im->in_batch++;
     if (!last && (im->in_batch < im->o.batch_rows || im->horizon > im->row))
         return PV_OK;
-    pv_status rc = pv_audit_bulk_commit(im->ctx, err); /* one audit entry per batch */
+    pv_status rc = flush_queued(im, err);
+    if (rc == PV_OK)
+        rc = pv_audit_bulk_commit(im->ctx, err); /* one audit entry per batch */
     if (rc == PV_OK)
         rc = pv_tx_commit(im->ctx, err);
     if (rc != PV_OK)
@@ -787,7 +973,9 @@ static void prow_parse(const importer *im, prow *r)
     if (im->lay.household >= 0) { /* the commit horizon counts even a rejected row */
         r->key_rc = household_key(row_field(r, (size_t)im->lay.household), r->key, &r->key_err);
         if (r->key_rc == PV_OK && r->key[0]) {
-            r->last = hh_last(&im->hh, hash_key(r->key));
+            const hh_slot *slot = hh_find(&im->hh, hash_key(r->key));
+            r->first = slot ? slot->first : ROW_NEVER;
+            r->last = slot ? slot->last : ROW_NEVER;
             r->has_last = true;
         }
     }
@@ -919,7 +1107,7 @@ static pv_status import_chunk(importer *im, chunk *c, pv_error *err)
         prow *r = &c->rows[i];
         if (r->has_last && (r->last > im->horizon || r->last == ROW_NEVER))
             im->horizon = r->last;
-        rc = import_row(im, r, err);
+        rc = import_row(im, r, true, err);
         im->st.rows++;
         if (rc == PV_OK)
             rc = maybe_commit(im, false, err);
@@ -927,6 +1115,8 @@ static pv_status import_chunk(importer *im, chunk *c, pv_error *err)
         if (im->o.on_progress && im->st.rows % PROGRESS_EVERY == 0)
             im->o.on_progress(im->o.arg, &im->st);
     }
+    if (rc == PV_OK)
+        rc = flush_queued(im, err); /* the queued rows live in the chunk */
     if (rc == PV_OK && c->end && c->rc != PV_OK) {
         *err = c->err;
         c->err = (pv_error)PV_ERROR_INIT;
@@ -952,6 +1142,12 @@ static pv_status second_pass(importer *im, FILE *f, pv_error *err)
         pv_csv_write_row(im->o.rejects, hdr, im->lay.ncols + 1);
     }
     im->pipe.csv = im->csv;
+    pv_error aerr = PV_ERROR_INIT; /* asked once: a refused row is told so by the slow way */
+    im->may_write = pv_authz_check(im->ctx, PV_ACT_FILE_WRITE, pv_ctx_branch(im->ctx), &aerr) == PV_OK;
+    pv_error_clear(&aerr);
+    im->may_close = pv_authz_check(im->ctx, PV_ACT_FILE_CLOSE, pv_ctx_branch(im->ctx), &aerr) == PV_OK;
+    pv_error_clear(&aerr);
+    im->bulk = pv_bulk_new(im->ctx); /* NULL: every row the slow way */
     pv_status rc = pipe_start(im, err);
     if (rc == PV_OK)
         rc = pv_tx_begin(im->ctx, err);
@@ -961,6 +1157,10 @@ static pv_status second_pass(importer *im, FILE *f, pv_error *err)
         rc = import_chunk(im, c, err);
         end = c->end;
         pipe_give_back(im, c);
+    }
+    if (rc != PV_OK) { /* rows queued from a chunk about to be freed */
+        im->n_queued = 0;
+        pv_bulk_discard(im->bulk);
     }
     pipe_end(im);
     if (rc == PV_OK)
@@ -985,39 +1185,79 @@ static pv_status count_persons(pv_ctx *ctx, unsigned long *n, pv_error *err)
     return s == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
 }
 
-/* Loads the Bloom filter of recorded national IDs (id_bloom) when the file
- * is large beside the table: reading the IDs costs a scan of their index,
- * which a few lookups per recorded person repay. */
-static pv_status bloom_load(importer *im, pv_error *err)
+/* One filter of recorded values (id_bloom): `count_sql` counts them and
+ * `read_sql` lists them, both with the branch as ?1 where they need it.
+ * Loaded only when the file is large beside them: reading them costs a
+ * scan of their index, which a few lookups per recorded value repay. */
+typedef struct filter_spec {
+    const char *count_sql, *read_sql;
+    bool natid; /* the values are national IDs (else household keys) */
+} filter_spec;
+
+static pv_status filter_count(importer *im, const filter_spec *fs, unsigned long *n,
+                              pv_error *err)
 {
-    unsigned long persons = 0;
+    sqlite3_stmt *st;
+    if (pv_stmt(im->ctx, fs->count_sql, &st, err) != PV_OK)
+        return err->status;
+    if (sqlite3_bind_parameter_count(st) > 0)
+        sqlite3_bind_int64(st, 1, pv_ctx_branch(im->ctx));
+    int s = sqlite3_step(st);
+    *n = s == SQLITE_ROW ? (unsigned long)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return s == SQLITE_ROW ? PV_OK : pv_db_error(im->ctx, err);
+}
+
+static pv_status filter_load(importer *im, const filter_spec *fs, id_bloom *b, pv_error *err)
+{
+    unsigned long n = 0;
     if (im->st.total < BLOOM_MIN_ROWS)
         return PV_OK;
-    pv_status rc = count_persons(im->ctx, &persons, err);
-    if (rc != PV_OK || persons / 8 > im->st.total)
+    pv_status rc = filter_count(im, fs, &n, err);
+    if (rc != PV_OK || n / 8 > im->st.total)
         return rc;
     uint64_t nbits = 1 << 16;
-    while (nbits < (uint64_t)persons * 16 && nbits < BLOOM_MAX_BITS)
+    while (nbits < (uint64_t)n * 16 && nbits < BLOOM_MAX_BITS)
         nbits <<= 1;
-    im->known.bits = calloc(nbits / 64, sizeof *im->known.bits);
-    if (!im->known.bits)
-        return PV_OK; /* no filter: every row is looked up */
-    im->known.mask = nbits - 1;
+    b->bits = calloc(nbits / 64, sizeof *b->bits);
+    if (!b->bits)
+        return PV_OK; /* no filter: every value is looked up */
+    b->mask = nbits - 1;
     sqlite3_stmt *st;
-    if (pv_stmt(im->ctx, "SELECT national_id FROM person", &st, err) != PV_OK)
+    if (pv_stmt(im->ctx, fs->read_sql, &st, err) != PV_OK)
         return err->status;
+    if (sqlite3_bind_parameter_count(st) > 0)
+        sqlite3_bind_int64(st, 1, pv_ctx_branch(im->ctx));
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(st, 0);
-        if (id && sqlite3_column_bytes(st, 0) == 10)
-            bloom_add(&im->known, id);
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (v && fs->natid && sqlite3_column_bytes(st, 0) == 10)
+            bloom_add(b, natid_body(v));
+        else if (v && !fs->natid)
+            bloom_add(b, key_hash64(v));
     }
     sqlite3_reset(st);
     if (s == SQLITE_DONE)
         return PV_OK;
-    free(im->known.bits);
-    im->known = (id_bloom){0};
+    free(b->bits);
+    *b = (id_bloom){0};
     return pv_db_error(im->ctx, err);
+}
+
+/* The filters of recorded national IDs (a row whose ID it does not hold is
+ * inserted without a lookup) and of this branch's household keys (a key
+ * it does not hold makes a new household without one). */
+static pv_status bloom_load(importer *im, pv_error *err)
+{
+    static const filter_spec ids = {"SELECT count(*) FROM person",
+                                    "SELECT national_id FROM person", true};
+    static const filter_spec keys = {
+        "SELECT count(*) FROM household WHERE branch_code = ?1 AND external_key IS NOT NULL",
+        "SELECT external_key FROM household WHERE branch_code = ?1"
+        " AND external_key IS NOT NULL",
+        false};
+    pv_status rc = filter_load(im, &ids, &im->known, err);
+    return rc == PV_OK ? filter_load(im, &keys, &im->known_keys, err) : rc;
 }
 
 /* Records this import in bulk_import and drops the name indexes, in one
@@ -1107,10 +1347,9 @@ static void set_wal_autocheckpoint(pv_ctx *ctx, int pages)
  * to about that size plus one batch; the setting is put back afterwards. */
 static pv_status audited_pass(importer *im, FILE *f, const char *path, pv_error *err)
 {
-    char sha[65];
-    pv_status rc = pv_audit_file_sha256(path, sha, err);
+    pv_status rc = hash_finish(&im->hash, err);
     if (rc == PV_OK)
-        rc = pv_audit_bulk_begin(im->ctx, path, sha, err);
+        rc = pv_audit_bulk_begin(im->ctx, path, im->hash.sha, err);
     if (rc != PV_OK)
         return rc;
     int ckpt = wal_autocheckpoint(im->ctx);
@@ -1143,6 +1382,8 @@ static pv_status import_pass(importer *im, FILE *f, const char *path, pv_error *
     im->ids = (id_set){0};
     free(im->known.bits);
     im->known = (id_bloom){0};
+    free(im->known_keys.bits);
+    im->known_keys = (id_bloom){0};
     free(im->hh.s);
     im->hh = (hh_map){0};
     pv_error ierr = PV_ERROR_INIT;
@@ -1186,6 +1427,8 @@ pv_status pv_import_csv(pv_ctx *ctx, const char *path, const pv_import_opts *opt
     if (!im->o.batch_rows)
         im->o.batch_rows = IMPORT_BATCH_DEFAULT;
     FILE *f = open_regular(path, err);
+    if (f)
+        hash_start(&im->hash, path);
     rc = f ? first_pass(im, f, err) : err->status;
     if (rc == PV_OK && !ids_init(&im->ids, im->st.total))
         rc = pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
@@ -1200,6 +1443,12 @@ pv_status pv_import_csv(pv_ctx *ctx, const char *path, const pv_import_opts *opt
         im->o.on_progress(im->o.arg, &im->st);
     if (stats)
         *stats = im->st;
+    if (im->hash.started) { /* an error before pass 2: the hash is not needed */
+        pv_error herr = PV_ERROR_INIT;
+        hash_finish(&im->hash, &herr);
+        pv_error_clear(&herr);
+    }
+    pv_error_clear(&im->hash.err);
     if (f)
         fclose(f);
     pv_csv_free(im->csv);
@@ -1207,6 +1456,8 @@ pv_status pv_import_csv(pv_ctx *ctx, const char *path, const pv_import_opts *opt
     free(im->hh.s);
     free(im->ids.s);
     free(im->known.bits);
+    free(im->known_keys.bits);
+    pv_bulk_free(im->bulk);
     free(im);
     return rc;
 }

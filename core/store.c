@@ -84,6 +84,10 @@ static const char SQL_DUPLICATES[] =
     " AND (?7 = 0 OR branch_code = ?7)"
     " ORDER BY id LIMIT 100";
 
+const char *const pv_sql_person_insert = SQL_PERSON_INSERT;
+const char *const pv_sql_household_insert = SQL_HOUSEHOLD_INSERT;
+const char *const pv_sql_casefile_insert = SQL_CASEFILE_INSERT;
+
 /* ---- small helpers ---- */
 
 static pv_status failed(pv_error *err)
@@ -203,7 +207,7 @@ static pv_status household_branch(pv_ctx *ctx, pv_id hh, int64_t *branch, pv_err
 
 /* Maps a failed write to a status: a used national ID is a conflict, a
  * missing household is not found. */
-static pv_status write_error(pv_ctx *ctx, int rc, pv_error *err)
+pv_status pv_store_write_error(pv_ctx *ctx, int rc, pv_error *err)
 {
     if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
         if (strstr(sqlite3_errmsg(ctx->db), "national_id"))
@@ -246,47 +250,58 @@ static pv_status insert_end(pv_ctx *ctx, bool own, pv_status rc, pv_error *err)
 
 /* ---- persons ---- */
 
+void pv_person_folds_of(const pv_person *p, pv_person_folds *out)
+{
+    pv_text_fold(p->first_name, out->first, sizeof out->first);
+    pv_text_fold(p->last_name, out->last, sizeof out->last);
+    pv_text_fold(p->father_name, out->father, sizeof out->father);
+}
+
+void pv_person_bind(sqlite3_stmt *st, int base, const pv_person *p, const pv_person_folds *f,
+                    int64_t branch, const char *actor, const char *stamp)
+{
+    sqlite3_bind_int64(st, base + 1, p->id);
+    if (p->household_id)
+        sqlite3_bind_int64(st, base + 2, p->household_id);
+    bind_text(st, base + 3, pv_relation_code(p->relation));
+    bind_text(st, base + 4, p->national_id);
+    bind_text(st, base + 5, p->first_name);
+    bind_text(st, base + 6, p->last_name);
+    bind_text(st, base + 7, p->father_name);
+    bind_text(st, base + 8, pv_gender_code(p->gender));
+    bind_text(st, base + 9, p->birth_date);
+    bind_text(st, base + 10, p->phone);
+    bind_text(st, base + 11, p->province);
+    bind_text(st, base + 12, p->county);
+    bind_text(st, base + 13, p->address);
+    bind_text(st, base + 14, pv_area_code(p->area));
+    bind_text(st, base + 15, pv_disability_code(p->disability));
+    bind_text(st, base + 16, pv_guardianship_code(p->guardianship));
+    sqlite3_bind_int(st, base + 17, p->judicial_order ? 1 : 0);
+    sqlite3_bind_int64(st, base + 18, branch);
+    bind_text(st, base + 19, f->first);
+    bind_text(st, base + 20, f->last);
+    bind_text(st, base + 21, f->father);
+    bind_text(st, base + 22, actor);
+    bind_text(st, base + 23, stamp);
+}
+
 static pv_status person_write(pv_ctx *ctx, const char *sql, const pv_person *p, int64_t branch,
                               pv_error *err)
 {
-    char ff[PV_NAME_SZ], fl[PV_NAME_SZ], fp[PV_NAME_SZ];
-    pv_text_fold(p->first_name, ff, sizeof ff);
-    pv_text_fold(p->last_name, fl, sizeof fl);
-    pv_text_fold(p->father_name, fp, sizeof fp);
     sqlite3_stmt *st;
     if (pv_stmt(ctx, sql, &st, err) != PV_OK)
         return failed(err);
-    sqlite3_bind_int64(st, 1, p->id);
-    if (p->household_id)
-        sqlite3_bind_int64(st, 2, p->household_id);
-    bind_text(st, 3, pv_relation_code(p->relation));
-    bind_text(st, 4, p->national_id);
-    bind_text(st, 5, p->first_name);
-    bind_text(st, 6, p->last_name);
-    bind_text(st, 7, p->father_name);
-    bind_text(st, 8, pv_gender_code(p->gender));
-    bind_text(st, 9, p->birth_date);
-    bind_text(st, 10, p->phone);
-    bind_text(st, 11, p->province);
-    bind_text(st, 12, p->county);
-    bind_text(st, 13, p->address);
-    bind_text(st, 14, pv_area_code(p->area));
-    bind_text(st, 15, pv_disability_code(p->disability));
-    bind_text(st, 16, pv_guardianship_code(p->guardianship));
-    sqlite3_bind_int(st, 17, p->judicial_order ? 1 : 0);
-    sqlite3_bind_int64(st, 18, branch);
-    bind_text(st, 19, ff);
-    bind_text(st, 20, fl);
-    bind_text(st, 21, fp);
-    bind_text(st, 22, pv_ctx_actor(ctx)->name);
     char stamp[32];
     pv_now_stamp(stamp);
-    bind_text(st, 23, stamp);
+    pv_person_folds folds;
+    pv_person_folds_of(p, &folds);
+    pv_person_bind(st, 0, p, &folds, branch, pv_ctx_actor(ctx)->name, stamp);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         rc = sqlite3_extended_errcode(ctx->db);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? PV_OK : write_error(ctx, rc, err);
+    return rc == SQLITE_DONE ? PV_OK : pv_store_write_error(ctx, rc, err);
 }
 
 static pv_status person_load_by_id(pv_ctx *ctx, pv_id id, pv_person *out, int64_t *branch,
@@ -367,6 +382,21 @@ pv_status pv_person_find(pv_ctx *ctx, const char *national_id, pv_person *out, p
 
 /* ---- households and case files ---- */
 
+void pv_casefile_bind(sqlite3_stmt *st, int base, const pv_casefile *f, const char *actor,
+                      const char *stamp)
+{
+    sqlite3_bind_int64(st, base + 1, f->id);
+    sqlite3_bind_int64(st, base + 2, f->household_id);
+    sqlite3_bind_int64(st, base + 3, f->branch_code);
+    bind_text(st, base + 4, pv_file_status_code(f->status));
+    sqlite3_bind_int(st, base + 5, f->covered ? 1 : 0);
+    bind_text(st, base + 6, f->opened_on);
+    bind_text(st, base + 7, f->closed_on);
+    bind_text(st, base + 8, f->caseworker);
+    bind_text(st, base + 9, actor);
+    bind_text(st, base + 10, stamp);
+}
+
 /* Inserts or updates a case file, stamped with the actor and the time:
  * SQL_CASEFILE_INSERT and SQL_CASEFILE_UPDATE number their parameters
  * alike (the update has no use for ?2, the household). */
@@ -376,23 +406,14 @@ static pv_status casefile_write(pv_ctx *ctx, const char *sql, const pv_casefile 
     sqlite3_stmt *st;
     if (pv_stmt(ctx, sql, &st, err) != PV_OK)
         return failed(err);
-    sqlite3_bind_int64(st, 1, f->id);
-    sqlite3_bind_int64(st, 2, f->household_id);
-    sqlite3_bind_int64(st, 3, f->branch_code);
-    bind_text(st, 4, pv_file_status_code(f->status));
-    sqlite3_bind_int(st, 5, f->covered ? 1 : 0);
-    bind_text(st, 6, f->opened_on);
-    bind_text(st, 7, f->closed_on);
-    bind_text(st, 8, f->caseworker);
-    bind_text(st, 9, pv_ctx_actor(ctx)->name);
     char stamp[32];
     pv_now_stamp(stamp);
-    bind_text(st, 10, stamp);
+    pv_casefile_bind(st, 0, f, pv_ctx_actor(ctx)->name, stamp);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         rc = sqlite3_extended_errcode(ctx->db);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? PV_OK : write_error(ctx, rc, err);
+    return rc == SQLITE_DONE ? PV_OK : pv_store_write_error(ctx, rc, err);
 }
 
 static pv_status casefile_insert(pv_ctx *ctx, const pv_casefile *f, pv_error *err)
@@ -400,24 +421,30 @@ static pv_status casefile_insert(pv_ctx *ctx, const pv_casefile *f, pv_error *er
     return casefile_write(ctx, SQL_CASEFILE_INSERT, f, err);
 }
 
+void pv_household_bind(sqlite3_stmt *st, int base, pv_id id, int64_t branch, const char *key,
+                       const char *actor, const char *stamp)
+{
+    sqlite3_bind_int64(st, base + 1, id);
+    sqlite3_bind_int64(st, base + 2, branch);
+    if (*key)
+        bind_text(st, base + 3, key);
+    bind_text(st, base + 4, actor);
+    bind_text(st, base + 5, stamp);
+}
+
 static pv_status household_insert(pv_ctx *ctx, pv_id id, const char *key, pv_error *err)
 {
     sqlite3_stmt *st;
     if (pv_stmt(ctx, SQL_HOUSEHOLD_INSERT, &st, err) != PV_OK)
         return failed(err);
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, pv_ctx_branch(ctx));
-    if (*key)
-        bind_text(st, 3, key);
-    bind_text(st, 4, pv_ctx_actor(ctx)->name);
     char stamp[32];
     pv_now_stamp(stamp);
-    bind_text(st, 5, stamp);
+    pv_household_bind(st, 0, id, pv_ctx_branch(ctx), key, pv_ctx_actor(ctx)->name, stamp);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         rc = sqlite3_extended_errcode(ctx->db);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? PV_OK : write_error(ctx, rc, err);
+    return rc == SQLITE_DONE ? PV_OK : pv_store_write_error(ctx, rc, err);
 }
 
 static void household_delete(pv_ctx *ctx, pv_id id)
@@ -430,7 +457,6 @@ static void household_delete(pv_ctx *ctx, pv_id id)
     sqlite3_reset(st);
 }
 
-static pv_status casefile_check(pv_casefile *f, pv_error *err);
 
 /* A household and its case file, `f` holding the file's first values. */
 static pv_status household_create(pv_ctx *ctx, const char *external_key, pv_casefile *f,
@@ -447,7 +473,7 @@ static pv_status household_create(pv_ctx *ctx, const char *external_key, pv_case
                                 key, sizeof key, err)) != PV_OK)
         return rc;
     f->branch_code = pv_ctx_branch(ctx);
-    if ((rc = casefile_check(f, err)) != PV_OK)
+    if ((rc = pv_casefile_check(f, err)) != PV_OK)
         return rc;
     /* Household and case file together or not at all. Inside the caller's
      * transaction (a bulk import) a failed second insert is undone by hand:
@@ -549,7 +575,7 @@ pv_status pv_casefile_find(pv_ctx *ctx, pv_id household_id, pv_casefile *out, pv
 
 /* Dates a case file must have: opened (today by default), closed exactly
  * when closed. Fills defaults in `f`. */
-static pv_status casefile_check(pv_casefile *f, pv_error *err)
+pv_status pv_casefile_check(pv_casefile *f, pv_error *err)
 {
     pv_date d;
     if (!f->opened_on[0])
@@ -584,7 +610,7 @@ static bool casefile_equal(const pv_casefile *a, const pv_casefile *b)
 pv_status pv_casefile_save(pv_ctx *ctx, pv_casefile *f, pv_error *err)
 {
     pv_casefile n = *f;
-    pv_status rc = casefile_check(&n, err);
+    pv_status rc = pv_casefile_check(&n, err);
     if (rc != PV_OK)
         return rc;
     if (n.id == 0) {
@@ -667,7 +693,7 @@ pv_status pv_assessment_add(pv_ctx *ctx, pv_id file_id, const char *date_iso,
             s = sqlite3_extended_errcode(ctx->db);
         sqlite3_reset(st);
         if (s != SQLITE_DONE)
-            rc = write_error(ctx, s, err);
+            rc = pv_store_write_error(ctx, s, err);
     }
     if (own)
         rc = insert_end(ctx, own, rc, err);

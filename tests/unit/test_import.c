@@ -640,3 +640,79 @@ Test(import_csv, large_file_with_recorded_ids_updates_them)
     cr_assert_eq(sql_int("SELECT count(*) FROM casefile c JOIN household h ON h.id ="
                          " c.household_id WHERE h.external_key = 'L1'"), 1);
 }
+
+/* What another program records while the import runs: a household key and
+ * a national ID that rows later in the file use. */
+static void record_key_and_id(void *arg, long line, const char *field, const char *message)
+{
+    (void)line, (void)field, (void)message;
+    pv_id hh = 0;
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_household_create(ctx, "K40", &hh, &err), PV_OK, "%s", err.message);
+    pv_person p = pv_test_person(60000, "مریم", "قدیمی", NULL, PV_GENDER_FEMALE);
+    cr_assert_eq(pv_person_save(ctx, &p, &err), PV_OK, "%s", err.message);
+    *(int *)arg += 1;
+}
+
+/* New persons are written many rows to a statement; when the database
+ * refuses such a write (a household key and a national ID recorded
+ * meanwhile), none of its rows stays and each is handled again on its own:
+ * the recorded household gets the rows of its key, the recorded person is
+ * updated, every other row is imported once, and each household has one
+ * case file. */
+Test(import_csv, rows_of_a_refused_bulk_write_are_handled_one_by_one)
+{
+    const char *path = write_csv("refused.csv", "");
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("national_id,first_name,last_name,gender,birth_date,household\n", f);
+    fprintf(f, "%s,x,y,Q,1360/01/01,\n", ID_A); /* rejected: the callback records */
+    for (int i = 0; i < 1500; i++) {
+        char id[11];
+        pv_test_natid(i == 130 ? 60000 : 8000 + (unsigned long)i, id);
+        fprintf(f, "%s,رضا,نوری,M,1360/01/01,K%d\n", id, i / 3);
+    }
+    fclose(f);
+    int calls = 0;
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    pv_import_opts o = {.on_reject = record_key_and_id, .arg = &calls, .batch_rows = 100};
+    cr_assert_eq(pv_import_csv(ctx, path, &o, &st, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(calls, 1);
+    cr_assert_eq(st.rejected, 1);
+    cr_assert_eq(st.updated, 1);
+    cr_assert_eq(st.imported, 1499);
+    cr_assert_eq(sql_int("SELECT count(*) FROM person"), 1500);
+    cr_assert_eq(sql_int("SELECT count(*) FROM household"), 500);
+    cr_assert_eq(sql_int("SELECT count(*) FROM casefile"), 500);
+    cr_assert_eq(sql_int("SELECT count(*) FROM person p JOIN household h ON h.id ="
+                         " p.household_id WHERE h.external_key = 'K40'"), 3);
+    cr_assert_eq(sql_int("SELECT count(*) FROM person WHERE household_id IS NULL"), 0);
+    cr_assert_eq(sql_int("SELECT count(*) FROM person WHERE last_name = 'قدیمی'"), 0,
+                 "the recorded person updated by row 132");
+}
+
+/* Rows of one household that disagree about its case file: the file is
+ * born with the first row's values and changed by a later row (the last
+ * one wins), with the version it replaced kept in the history. */
+Test(import_csv, case_file_changed_by_a_later_row_of_its_household)
+{
+    captured c = {0};
+    pv_import_stats st;
+    pv_error err = PV_ERROR_INIT;
+    char csv[1024];
+    snprintf(csv, sizeof csv,
+             HEADER "%s,علی,رضایی,M,1350/01/01,H1,head,yes,active\n"
+                    "%s,زهرا,رضایی,F,1355/01/01,H1,spouse,yes,active\n"
+                    "%s,مینا,رضایی,F,1380/01/01,H1,child,no,active\n"
+                    "%s,حسن,کریمی,M,1340/01/01,H2,head,no,closed\n",
+             ID_A, ID_B, ID_C, ID_D);
+    cr_assert_eq(run_import(csv, &c, &st, 0, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(st.imported, 4, "%s", c.n ? c.r[0].message : "");
+    cr_assert_eq(sql_int("SELECT covered FROM casefile c JOIN household h ON h.id ="
+                         " c.household_id WHERE h.external_key = 'H1'"), 0);
+    cr_assert_eq(sql_int("SELECT count(*) FROM casefile_history"), 1);
+    cr_assert_eq(sql_int("SELECT count(*) FROM casefile c JOIN household h ON h.id ="
+                         " c.household_id WHERE h.external_key = 'H2' AND c.status = 'closed'"
+                         " AND c.closed_on <> ''"), 1);
+}
