@@ -24,7 +24,7 @@ static const pv_command *find_command(const char *name)
 static void print_help(FILE *f)
 {
     fprintf(f, "%s\n\n", _("parvande — case files of welfare beneficiaries"));
-    fprintf(f, "%s\n", _("usage: parvande [--db PATH] [--lang fa|en] [COMMAND [ARGS]]"));
+    fprintf(f, "%s\n", _("usage: parvande [--db PATH] [--lang fa|en] [--user NAME [--password-fd N]] [COMMAND [ARGS]]"));
     fprintf(f, "%s\n\n", _("Without a command, the full-screen interface opens."));
     fprintf(f, "%s\n", _("Commands:"));
     for (size_t t = 0; cmd_tables[t]; t++)
