@@ -96,6 +96,7 @@ int pv_main(int argc, char **argv)
         }
     }
     pv_i18n_set_lang(cli.lang == PV_LANG_EN ? "en" : "fa");
+    pv_cli_set_message_lang(cli.lang);
     cli.argc = argc - i;
     cli.argv = argv + i;
     int rc;
@@ -139,7 +140,7 @@ int pv_cli_fail(pv_error *err)
     if (rc == PV_EXIT_OK)
         rc = PV_EXIT_FAIL;
     fputs("parvande: ", stderr);
-    pv_cli_put(stderr, err->message ? err->message : _("unknown error"));
+    pv_cli_put_message(stderr, err->message ? err->message : _("unknown error"));
     fputc('\n', stderr);
     pv_error_clear(err);
     return rc;

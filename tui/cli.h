@@ -49,6 +49,17 @@ int pv_cli_fail(pv_error *err);
  * characters reach the terminal). */
 void pv_cli_put(FILE *f, const char *text);
 
+/* The language of the messages on stderr (set once the options are read):
+ * in Persian, pv_cli_put_message writes the numbers of a message with
+ * Persian digits. */
+void pv_cli_set_message_lang(pv_lang lang);
+
+/* Writes a message like pv_cli_put; in the Persian interface its numbers
+ * ("line 7", "day 31 of month 7 of 1403", a national ID, a Jalali date)
+ * get Persian digits, while digits inside a word of Latin letters or a path
+ * ("x2.csv", "/tmp/123/a", "H0001") stay as they were typed. */
+void pv_cli_put_message(FILE *f, const char *text);
+
 /* Prints "usage: parvande <name> <usage>" to stderr and returns PV_EXIT_USAGE. */
 int pv_cli_usage(const pv_command *cmd);
 

@@ -1,11 +1,75 @@
 /* parvande — output shared by the commands: numbers and dates in the
  * user's language, and TSV cells. One implementation each, so that every
  * command prints them alike (declared in cli.h). */
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "parvande/calendar.h"
 #include "parvande/text.h"
+
+static pv_lang message_lang = PV_LANG_FA;
+
+void pv_cli_set_message_lang(pv_lang lang)
+{
+    message_lang = lang;
+}
+
+/* A byte of a word that may hold a number or a name: ASCII letters and
+ * digits and the punctuation of dates, decimals and paths. */
+static bool word_byte(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           c == '_' || c == '.' || c == '/' || c == '-' || c == '\\' || c == '~';
+}
+
+/* Whether the digits of the word text[0..n) are a number to show in
+ * Persian: no Latin letter in it, and not a path ("/…", "./…", "~/…"). */
+static bool numeric_word(const char *w, size_t n)
+{
+    if (w[0] == '/' || w[0] == '.' || w[0] == '~' || w[0] == '\\')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= 'A' && w[i] <= 'Z') || w[i] == '_')
+            return false;
+    return true;
+}
+
+void pv_cli_put_message(FILE *f, const char *text)
+{
+    if (message_lang != PV_LANG_FA) {
+        pv_cli_put(f, text);
+        return;
+    }
+    size_t len = strlen(text), n = 0;
+    char *out = malloc(len * 2 + 1); /* a Persian digit is two bytes */
+    if (!out) {
+        pv_cli_put(f, text);
+        return;
+    }
+    for (size_t i = 0; i < len;) {
+        size_t end = i;
+        while (end < len && word_byte(text[end]))
+            end++;
+        if (end == i) {
+            out[n++] = text[i++];
+            continue;
+        }
+        bool persian = numeric_word(text + i, end - i);
+        for (; i < end; i++) {
+            if (persian && text[i] >= '0' && text[i] <= '9') {
+                out[n++] = (char)0xDB; /* U+06F0 + d: 0xDB 0xB0 + d */
+                out[n++] = (char)(0xB0 + (text[i] - '0'));
+            } else {
+                out[n++] = text[i];
+            }
+        }
+    }
+    out[n] = '\0';
+    pv_cli_put(f, out);
+    free(out);
+}
 
 void pv_cli_put_digits(const pv_cli *cli, FILE *f, const char *ascii)
 {

@@ -188,7 +188,7 @@ static void on_reject(void *arg, long line, const char *field, const char *messa
     fprintf(stderr, "parvande: %s ", _("line"));
     pv_cli_put_num(p->cli, stderr, line);
     fputs(": ", stderr);
-    pv_cli_put(stderr, message);
+    pv_cli_put_message(stderr, message);
     fputc('\n', stderr);
 }
 

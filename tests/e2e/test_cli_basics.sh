@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The command line's basics: init creates a private database and is safe to
 # run again, sets the branch, honours XDG_DATA_HOME; dates convert both
-# ways with ASCII or Persian digits; usage errors exit 2.
+# ways with ASCII or Persian digits; Persian messages have Persian digits;
+# usage errors exit 2.
 set -u
 fail() { echo "FAIL: $*"; exit 1; }
 export PARVANDE_TODAY=2025-06-01
@@ -48,6 +49,13 @@ PARVANDE_DB=$TMPDIR/env.db "$PARVANDE" --lang en init >/dev/null || fail "init a
 [ "$("$PARVANDE" --lang en date 1403-01-01)" = 2024-03-20 ] || fail "Jalali with dashes"
 expect_rc 3 "$PARVANDE" --lang en date 1403/07/31
 grep -q "Date" "$TMPDIR/err" || fail "a bad date's message names the field: $(cat "$TMPDIR/err")"
+# the Persian interface writes a message's numbers with Persian digits, a
+# path's digits as they were typed
+expect_rc 3 "$PARVANDE" --lang fa date 1403/07/31
+grep -q "۳۱" "$TMPDIR/err" && grep -q "۱۴۰۳" "$TMPDIR/err" && ! grep -q "[0-9]" "$TMPDIR/err" \
+  || fail "Persian message with ASCII digits: $(cat "$TMPDIR/err")"
+expect_rc 1 "$PARVANDE" --lang fa --db "$TMPDIR/no-dir-2/db1.db" init
+grep -q "$TMPDIR/no-dir-2/db1.db" "$TMPDIR/err" || fail "a path's digits changed: $(cat "$TMPDIR/err")"
 expect_rc 3 "$PARVANDE" --lang en date 1403/13/01
 expect_rc 3 "$PARVANDE" --lang en date yesterday
 
