@@ -254,8 +254,11 @@ static void user_line(pv_cli *cli, const pv_user *u)
     fputs("  ", stdout);
     if (u->disabled)
         fputs(_("disabled"), stdout);
-    else if (u->locked_minutes > 0)
-        printf(_("locked for %d more minutes"), u->locked_minutes);
+    else if (u->locked_minutes > 0) {
+        char locked[128];
+        snprintf(locked, sizeof locked, _("locked for %d more minutes"), u->locked_minutes);
+        pv_cli_put_digits(cli, stdout, locked);
+    }
     else
         fputs(_("active"), stdout);
     fputs("  ", stdout);

@@ -677,10 +677,17 @@ static int cmd_catalog_sync(pv_cli *cli)
     pv_catalog_report rep;
     if (pv_catalog_sync(cli->ctx, o.n_pos ? o.pos[0] : NULL, &rep, &err) != PV_OK)
         return pv_cli_fail(&err);
-    printf("%s: %d, %s: %d, %s: %d", _("added"), rep.added, _("updated"), rep.updated,
-           _("unchanged"), rep.kept);
-    if (rep.edited_skipped)
-        printf(" (%s: %d)", _("edited by an administrator, left alone"), rep.edited_skipped);
+    printf("%s: ", _("added"));
+    pv_cli_put_num(cli, stdout, rep.added);
+    printf(", %s: ", _("updated"));
+    pv_cli_put_num(cli, stdout, rep.updated);
+    printf(", %s: ", _("unchanged"));
+    pv_cli_put_num(cli, stdout, rep.kept);
+    if (rep.edited_skipped) {
+        printf(" (%s: ", _("edited by an administrator, left alone"));
+        pv_cli_put_num(cli, stdout, rep.edited_skipped);
+        putchar(')');
+    }
     putchar('\n');
     return PV_EXIT_OK;
 }
