@@ -750,8 +750,8 @@ static bool fast_household(importer *im, const prow *r, pv_id *hh, pv_casefile *
     if (r->key[0] && im->cur_hh && strcmp(im->cur_key, r->key) == 0) {
         bool changed = false;
         if (given) {
-            if (!im->cf_valid)
-                return false;
+            if (!im->cf_valid || im->cf.household_id != im->cur_hh)
+                return false; /* its case file is not at hand: the slow way reads it */
             casefile_next(&im->cf, &r->cf, r->cf_given, file, &changed);
         }
         *hh = im->cur_hh;
