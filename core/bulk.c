@@ -38,6 +38,7 @@ typedef struct bulk_person {
 struct pv_bulk {
     pv_ctx *ctx;
     sqlite3_stmt *stmts[T_COUNT][BULK_SIZES];
+    int params[T_COUNT]; /* parameters of one row of each table */
     bulk_household hh[BULK_MAX];
     pv_casefile cf[BULK_MAX];
     size_t n_hh;
@@ -53,11 +54,15 @@ static const char *insert_sql(int table)
                                  : pv_sql_person_insert;
 }
 
+/* The parameters of one row of a table's INSERT: the largest ?N in it. */
 static int params_of(int table)
 {
-    return table == T_HOUSEHOLD  ? PV_HOUSEHOLD_PARAMS
-           : table == T_CASEFILE ? PV_CASEFILE_PARAMS
-                                 : PV_PERSON_PARAMS;
+    int most = 0;
+    for (const char *t = strchr(insert_sql(table), '?'); t; t = strchr(t + 1, '?')) {
+        int k = atoi(t + 1);
+        most = k > most ? k : most;
+    }
+    return most;
 }
 
 /* The store's one-row INSERT made into one of `rows` rows: the VALUES
@@ -99,7 +104,7 @@ static pv_status bulk_stmt(pv_bulk *b, int table, int size, sqlite3_stmt **out, 
 {
     sqlite3_stmt **slot = &b->stmts[table][size];
     if (!*slot) {
-        char *sql = multi_row_sql(insert_sql(table), params_of(table), 1 << size);
+        char *sql = multi_row_sql(insert_sql(table), b->params[table], 1 << size);
         if (!sql)
             return pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
         int rc = sqlite3_prepare_v3(b->ctx->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
@@ -124,6 +129,8 @@ pv_bulk *pv_bulk_new(pv_ctx *ctx)
         return NULL;
     }
     b->ctx = ctx;
+    for (int t = 0; t < T_COUNT; t++)
+        b->params[t] = params_of(t);
     return b;
 }
 
@@ -138,7 +145,8 @@ void pv_bulk_free(pv_bulk *b)
     free(b);
 }
 
-size_t pv_bulk_pending(const pv_bulk *b)
+/* Rows waiting. */
+static size_t pending(const pv_bulk *b)
 {
     return b->n_persons + b->n_hh;
 }
@@ -171,7 +179,7 @@ pv_status pv_bulk_add_household(pv_bulk *b, const char *key, pv_casefile *file, 
     return PV_OK;
 }
 
-pv_status pv_bulk_add_person(pv_bulk *b, pv_person *p, pv_error *err)
+pv_status pv_bulk_add_person(pv_bulk *b, const pv_person *p, pv_id household, pv_error *err)
 {
     if (b->n_persons == BULK_MAX)
         return pv_error_set(err, PV_EUSAGE, NULL, "pv_bulk_add_person: full");
@@ -182,8 +190,8 @@ pv_status pv_bulk_add_person(pv_bulk *b, pv_person *p, pv_error *err)
     bulk_person *q = &b->persons[b->n_persons++];
     q->p = *p;
     q->p.id = id;
+    q->p.household_id = household;
     pv_person_folds_of(&q->p, &q->folds);
-    p->id = id;
     return PV_OK;
 }
 
@@ -213,7 +221,7 @@ static pv_status insert_rows(pv_bulk *b, int table, size_t n, pv_error *err)
             if (rc != PV_OK)
                 return rc;
             for (size_t r = 0; r < rows; r++)
-                bind_row(b, table, st, (int)r * params_of(table), done + r);
+                bind_row(b, table, st, (int)r * b->params[table], done + r);
             int s = sqlite3_step(st);
             if (s != SQLITE_DONE)
                 s = sqlite3_extended_errcode(b->ctx->db);
@@ -233,7 +241,7 @@ void pv_bulk_discard(pv_bulk *b)
 
 pv_status pv_bulk_flush(pv_bulk *b, pv_error *err)
 {
-    if (pv_bulk_pending(b) == 0)
+    if (pending(b) == 0)
         return PV_OK;
     pv_now_stamp(b->stamp);
     pv_status rc = pv_exec(b->ctx, "SAVEPOINT bulk_flush", err);

@@ -796,13 +796,13 @@ static bool queue_row(importer *im, prow *r)
         im->cf = file;
         im->cf_valid = true;
     }
-    pv_person p = r->p;
-    p.household_id = hh;
-    if (pv_bulk_add_person(im->bulk, &p, &err) != PV_OK) {
+    /* r->p itself stays as the reader parsed it: a refused flush hands the
+     * row to the slow way, which starts from it */
+    if (pv_bulk_add_person(im->bulk, &r->p, hh, &err) != PV_OK) {
         pv_error_clear(&err);
         return false;
     }
-    ids_add(&im->ids, p.national_id, r->line);
+    ids_add(&im->ids, r->p.national_id, r->line);
     im->queued[im->n_queued++] = r;
     return true;
 }

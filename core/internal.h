@@ -105,9 +105,6 @@ pv_status pv_next_id(pv_ctx *ctx, const char *table, pv_id *out, pv_error *err);
  * string is bound without a copy: the record, the folds, `actor` and
  * `stamp` must stay unchanged until the statement has been stepped. */
 #include "parvande/records.h"
-#define PV_PERSON_PARAMS 23
-#define PV_HOUSEHOLD_PARAMS 5
-#define PV_CASEFILE_PARAMS 10
 extern const char *const pv_sql_person_insert;
 extern const char *const pv_sql_household_insert;
 extern const char *const pv_sql_casefile_insert;
@@ -144,10 +141,9 @@ void pv_bulk_free(pv_bulk *b);       /* NULL is fine; pending rows are dropped *
  * set on return); *out is the household's id. PV_EINVAL for a bad date. */
 pv_status pv_bulk_add_household(pv_bulk *b, const char *key, pv_casefile *file, pv_id *out,
                                 pv_error *err);
-/* A person (p->id set on return) whose household is in the database or
- * already added. */
-pv_status pv_bulk_add_person(pv_bulk *b, pv_person *p, pv_error *err);
-size_t pv_bulk_pending(const pv_bulk *b); /* rows waiting */
+/* A copy of the person `p`, in `household` (in the database or already
+ * added), numbered with a new id. */
+pv_status pv_bulk_add_person(pv_bulk *b, const pv_person *p, pv_id household, pv_error *err);
 bool pv_bulk_full(const pv_bulk *b);      /* flush before adding more */
 /* Writes every pending row, all or nothing: on failure (PV_ECONFLICT for a
  * national ID or household key recorded meanwhile, or the database's
