@@ -1,15 +1,21 @@
 /* parvande — finding a beneficiary by national ID or by name.
  *
- * Names are compared in their folded form (pv_text_fold: yeh/kaf variants,
- * harakat, tatweel, ZWNJ and spaces gone). A person matches when every
- * query word is a prefix of the folded first, last or father's name, or
- * when the whole query folded without spaces is such a prefix ("محمد رضا"
- * finds "محمدرضا").
+ * Names are compared in their folded form (pv_text_fold: Arabic letters
+ * folded to Persian ones, harakat, tatweel, ZWNJ and spaces gone), so a
+ * compound name is one word however it was recorded or typed. A person
+ * matches when the query's words, in runs of consecutive words run
+ * together, fall on distinct names: each run the whole or a prefix of the
+ * folded first, last or father's name. "محمد رضا کریمی", "کریمی محمد رضا"
+ * and "محمدرضا کری" all find محمدرضا کریمی; the runs may come in any
+ * order, the words inside a run in the order of the name.
  *
- * Speed on a million persons: the longest word drives one covering index
- * range per name column (fold_X >= w AND fold_X < w || U+10FFFF), the other
- * words are checked in C on the folded names the index already holds, and
- * only the best `limit` candidates are kept and read in full. Ties are
+ * Speed on a million persons: one word drives the index (the longest, the
+ * most selective): every run that holds it begins at it or at an earlier
+ * word, so a covering index range per name column (fold_X >= P AND fold_X
+ * < P || U+10FFFF) for P = that word and P = each earlier word run together
+ * up to it finds every match; the other words are checked in C on the
+ * folded names the index already holds, and only the best `limit`
+ * candidates are kept and read in full. Ties are
  * ordered by last name, then first name, in Persian alphabetical order
  * (other characters, Latin letters and digits, by code point, before the
  * Persian letters), then id: the order of the person_sort index
@@ -33,8 +39,10 @@
 #define MAX_LIMIT 1000
 #define PREFIX_END "\xF4\x8F\xBF\xBF" /* U+10FFFF: sorts after any character */
 
-/* Scores: a whole-name match beats exact words, which beat prefixes; a
- * first or last name counts more than the father's name. */
+/* Scores, per run of words: a whole name beats a prefix, a first or last
+ * name counts more than the father's name, each times the words in the
+ * run; the first and the last name both whole (the full name) beat any
+ * other match. */
 enum { SCORE_FULL = 1000, SCORE_EXACT = 100, SCORE_EXACT_FATHER = 50, SCORE_PREFIX = 10,
        SCORE_PREFIX_FATHER = 5, SCORE_NATID_EXACT = 1000, SCORE_NATID_PREFIX = 500 };
 
@@ -121,9 +129,9 @@ static const char SQL_HIT[] =
 
 typedef struct query {
     char words[MAX_WORDS][PV_NAME_SZ]; /* folded */
+    size_t len[MAX_WORDS];             /* their lengths in bytes */
     size_t n;
-    char whole[PV_NAME_SZ];            /* the whole query folded */
-    int driver;                        /* index of the word that drives the index */
+    size_t driver;                     /* index of the word that drives the index */
 } query;
 
 typedef struct cand {
@@ -143,43 +151,57 @@ static bool prefix_of(const char *p, const char *s)
     return strncmp(s, p, strlen(p)) == 0;
 }
 
-/* a then b equals s (a folded name may be empty) */
-static bool concat_equals(const char *a, const char *b, const char *s)
+enum { NM_FIRST, NM_LAST, NM_FATHER, N_NAMES };
+#define FULL_NAME (1u << NM_FIRST | 1u << NM_LAST)
+
+/* One way of placing the words from `from` on: best score so far of the
+ * words before it in `sum` (of which `father` on the father's name), the
+ * names taken in `used`, those matched whole in `whole`. */
+typedef struct placing {
+    unsigned used, whole;
+    int sum, father;
+} placing;
+
+static int run_score(int name, bool whole, size_t words)
 {
-    size_t la = strlen(a);
-    return *a && *b && strncmp(s, a, la) == 0 && strcmp(s + la, b) == 0;
+    int base = name == NM_FATHER ? (whole ? SCORE_EXACT_FATHER : SCORE_PREFIX_FATHER)
+                                   : (whole ? SCORE_EXACT : SCORE_PREFIX);
+    return base * (int)words;
 }
 
-static int word_score(const char *w, const char *ff, const char *fl, const char *fp)
+/* The best score of placing words[from..] on the names not yet used; 0
+ * when they cannot all be placed. A run of words from `from` on goes on
+ * one name while it is a prefix of it; at most three runs, so few ways. */
+static int place(const query *q, size_t from, const char *const names[N_NAMES], placing p)
 {
-    if (strcmp(w, ff) == 0 || strcmp(w, fl) == 0)
-        return SCORE_EXACT;
-    if (strcmp(w, fp) == 0)
-        return SCORE_EXACT_FATHER;
-    if (prefix_of(w, ff) || prefix_of(w, fl))
-        return SCORE_PREFIX;
-    if (prefix_of(w, fp))
-        return SCORE_PREFIX_FATHER;
-    return 0;
+    if (from == q->n)
+        return (p.whole & FULL_NAME) == FULL_NAME ? SCORE_FULL + p.father : p.sum;
+    int best = 0;
+    for (int c = 0; c < N_NAMES; c++) {
+        if (p.used & 1u << c)
+            continue;
+        const char *name = names[c];
+        size_t off = 0;
+        for (size_t k = from; k < q->n && strncmp(name + off, q->words[k], q->len[k]) == 0;
+             k++) {
+            off += q->len[k];
+            bool whole = name[off] == '\0';
+            int s = run_score(c, whole, k - from + 1);
+            placing next = {p.used | 1u << c, p.whole | (whole ? 1u << c : 0), p.sum + s,
+                            p.father + (c == NM_FATHER ? s : 0)};
+            int total = place(q, k + 1, names, next);
+            if (total > best)
+                best = total;
+        }
+    }
+    return best;
 }
 
 /* 0 when the row does not match the query. */
 static int row_score(const query *q, const char *ff, const char *fl, const char *fp)
 {
-    int words = 0;
-    for (size_t i = 0; i < q->n; i++) {
-        int s = word_score(q->words[i], ff, fl, fp);
-        if (s == 0) {
-            words = 0;
-            break;
-        }
-        words += s;
-    }
-    int whole = q->n > 1 ? word_score(q->whole, ff, fl, fp) * (int)q->n : 0;
-    int best = words > whole ? words : whole;
-    if (best && (concat_equals(ff, fl, q->whole) || concat_equals(fl, ff, q->whole)))
-        return SCORE_FULL;
-    return best;
+    const char *const names[N_NAMES] = {ff, fl, fp};
+    return place(q, 0, names, (placing){0, 0, 0, 0});
 }
 
 /* A character's place in the order of the sort key (core/search_key.h):
@@ -238,17 +260,27 @@ static int rank_cmp(int score, const char *last, const char *first, pv_id id, co
 
 /* Keeps the row if it is among the best so far; false when it is not
  * (then no row that ranks after it could be either). Most rows of a large
- * candidate set are turned away by one comparison with the worst kept. */
+ * candidate set are turned away by one comparison with the worst kept. A
+ * row offered again (several scans may read it) ranks equal to its kept
+ * copy, or after the worst kept if it was turned away: it is kept once. */
 static bool topk_offer(topk *t, pv_id id, int score, const char *fl, const char *ff)
 {
     if (t->n == t->cap && rank_cmp(score, fl, ff, id, &t->c[t->n - 1]) >= 0)
         return false;
-    size_t i = t->n < t->cap ? t->n++ : t->n - 1; /* drop the worst when full */
-    while (i > 0 && rank_cmp(score, fl, ff, id, &t->c[i - 1]) < 0) {
-        t->c[i] = t->c[i - 1];
-        i--;
+    size_t lo = 0, hi = t->n; /* the first kept row that ranks after it */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int r = rank_cmp(score, fl, ff, id, &t->c[mid]);
+        if (r == 0)
+            return true; /* already kept */
+        if (r > 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    cand *c = &t->c[i];
+    size_t keep = t->n < t->cap ? t->n++ : t->n - 1; /* drop the worst when full */
+    memmove(&t->c[lo + 1], &t->c[lo], (keep - lo) * sizeof *t->c);
+    cand *c = &t->c[lo];
     c->id = id;
     c->score = score;
     snprintf(c->last, sizeof c->last, "%s", fl);
@@ -459,23 +491,24 @@ static pv_status search_one_word(pv_ctx *ctx, const query *q, int64_t branch, to
     return PV_OK;
 }
 
-/* Splits and folds the query; false when no word is left. */
+/* Splits and folds the query; false when no word is left. The longest
+ * word drives the index. */
 static bool parse_names(const char *norm, query *q)
 {
     memset(q, 0, sizeof *q);
-    pv_text_fold(norm, q->whole, sizeof q->whole);
     char buf[PV_NAME_SZ * 2];
     snprintf(buf, sizeof buf, "%s", norm);
     char *save = NULL;
     for (char *w = strtok_r(buf, " ", &save); w && q->n < MAX_WORDS;
          w = strtok_r(NULL, " ", &save)) {
         pv_text_fold(w, q->words[q->n], sizeof q->words[q->n]);
-        if (q->words[q->n][0])
+        q->len[q->n] = strlen(q->words[q->n]);
+        if (q->len[q->n])
             q->n++;
     }
     for (size_t i = 1; i < q->n; i++)
-        if (strlen(q->words[i]) > strlen(q->words[q->driver]))
-            q->driver = (int)i;
+        if (q->len[i] > q->len[q->driver])
+            q->driver = i;
     return q->n > 0;
 }
 
@@ -581,13 +614,25 @@ static pv_status search_names(pv_ctx *ctx, const char *text, int64_t branch, top
         return pv_error_field(err, "query", _("type a name or a national ID"));
     if (q.n == 1)
         return search_one_word(ctx, &q, branch, t, err);
-    /* several words: the longest drives the index, the others are checked
-     * on the names it reads; then the words run together ("محمد رضا" as
-     * "محمدرضا"), skipping rows the first scan has seen */
-    const char *driver = q.words[q.driver];
-    rc = scan(ctx, &BY_PREFIX, &q, driver, NULL, 0, branch, t, err);
-    if (rc == PV_OK && strcmp(q.whole, driver) != 0)
-        rc = scan(ctx, &BY_PREFIX, &q, q.whole, driver, 0, branch, t, err);
+    /* several words: a run holding the driver begins at it or at an
+     * earlier word, so the names that begin with the driver, or with an
+     * earlier word and those after it up to the driver run together, hold
+     * every match */
+    char prefix[PV_NAME_SZ];
+    for (size_t from = q.driver + 1; from-- > 0 && rc == PV_OK;) {
+        size_t len = 0;
+        bool fits = true;
+        for (size_t k = from; k <= q.driver && fits; k++) {
+            fits = len + q.len[k] < sizeof prefix;
+            if (fits) {
+                memcpy(prefix + len, q.words[k], q.len[k]);
+                len += q.len[k];
+            }
+        }
+        prefix[len] = '\0';
+        if (fits) /* a longer prefix than a name can hold finds nobody */
+            rc = scan(ctx, &BY_PREFIX, &q, prefix, NULL, 0, branch, t, err);
+    }
     return rc;
 }
 
