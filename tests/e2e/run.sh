@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every end-to-end test script in tests/e2e (each one a real use of the
-# program: the command line, or the interface driven through tmux).
+# Runs the end-to-end test scripts given, else every one in tests/e2e (each
+# one a real use of the program: the command line, or the interface driven
+# through tmux). `make e2e` runs them one by one through this, so that
+# `make -j2` runs two at a time.
 # Each script gets PARVANDE (the binary), BUILD, and a scratch TMPDIR; it
 # exits 0 when it passed.
 set -u
@@ -9,7 +11,8 @@ BUILD=${BUILD:-build}
 export PARVANDE="$PWD/$BUILD/parvande" PARVANDE_LOCALEDIR="$PWD/$BUILD/locale" BUILD
 export PARVANDE_DATADIR="$PWD/data"
 pass=0 fail=0 failed=()
-for t in tests/e2e/test_*.sh; do
+if [ "$#" -gt 0 ]; then scripts=("$@"); else scripts=(tests/e2e/test_*.sh); fi
+for t in "${scripts[@]}"; do
   [ -e "$t" ] || continue
   scratch=$(mktemp -d)
   mkdir "$scratch/san"
@@ -26,5 +29,5 @@ for t in tests/e2e/test_*.sh; do
   fi
   rm -rf "$scratch"
 done
-echo "e2e: $pass passed, $fail failed"
+[ "${#scripts[@]}" -gt 1 ] && echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
