@@ -6,8 +6,7 @@
 tui_make_db
 tui_start fa 100 30
 tui_wait "۱۴۰۳/۱۰/۲۶"
-tui_login sara sarapass11
-tui_wait "sara"
+tui_login_ok sara sarapass11
 tui_keys F4
 tui_wait "(۵)"                          # five services
 tui_wait "L-۰۰۴"                        # the local code of card 004

@@ -16,8 +16,7 @@ households=$(sqlite3 "$TUI_DB" "SELECT count(*) FROM household")
 export PARVANDE_DEMO_LOGIN="demo / parvande-demo"
 tui_start fa 100 30
 tui_wait "parvande-demo"                 # the screen shows the demo account
-tui_login demo parvande-demo
-tui_wait "demo"
+tui_login_ok demo parvande-demo
 # Any national ID of the demo, typed in Persian digits, finds its file.
 id=$(sqlite3 "$TUI_DB" "SELECT national_id FROM person ORDER BY id LIMIT 1")
 fa=$(printf '%s' "$id" | sed 'y/0123456789/۰۱۲۳۴۵۶۷۸۹/')

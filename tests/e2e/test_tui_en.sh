@@ -10,8 +10,7 @@ pv_as boss bosspass11 credit 19041060106 اصفهان 1403 100000000 >/dev/null 
   || tui_fail "credit"
 tui_start en 100 30
 tui_wait "Log in"
-tui_login sara sarapass11
-tui_wait "Find a file"
+tui_login_ok sara sarapass11
 
 tui_type "۰۰۴۵۶۷۸۹۱۱"
 tui_wait "1395/07/15"                  # English shows ASCII digits

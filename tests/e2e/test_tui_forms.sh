@@ -8,8 +8,7 @@
 tui_make_db
 tui_start en 100 30
 tui_wait "Log in"
-tui_login sara sarapass11
-tui_wait "Find a file"
+tui_login_ok sara sarapass11
 
 tui_keys F3
 tui_wait "New household: its head"

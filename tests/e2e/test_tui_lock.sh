@@ -8,8 +8,7 @@ tui_make_db
 export PARVANDE_IDLE_LOCK=2            # seconds, instead of ten minutes
 tui_start en 100 30
 tui_wait "Log in"
-tui_login sara sarapass11
-tui_wait "Find a file"
+tui_login_ok sara sarapass11
 tui_type "0012345679"
 tui_wait "1 found"
 tui_keys Enter

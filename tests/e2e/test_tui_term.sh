@@ -12,8 +12,7 @@ for lang in fa en; do
   tui_start $lang 80 24
   if [ $lang = fa ]; then tui_wait "۱۴۰۳/۱۰/۲۶"; else tui_wait "1403/10/26"; fi
   tui_golden "tui_login_${lang}_80x24"
-  tui_login sara sarapass11
-  tui_wait "sara"
+  tui_login_ok sara sarapass11
   tui_type "احمد"
   if [ $lang = fa ]; then tui_wait "۱۳۹۰/۰۲/۰۱"; else tui_wait "2 found"; fi
   tui_golden "tui_search_${lang}_80x24"
@@ -35,8 +34,7 @@ done
 # --- F9 switches the language at run time, keeping what is typed ----------
 tui_start fa 100 30
 tui_wait "۱۴۰۳/۱۰/۲۶"
-tui_login sara sarapass11
-tui_wait "sara"
+tui_login_ok sara sarapass11
 tui_type "Rezaei"
 tui_wait "۱۳۹۵/۰۷/۱۵"
 tui_keys F9
@@ -76,8 +74,7 @@ tui_keys F10; tui_wait_exit
 # --- resize: the bar follows the bottom edge, the list the width -----------
 tui_start en 80 24
 tui_wait "Log in"
-tui_login sara sarapass11
-tui_wait "Find a file"
+tui_login_ok sara sarapass11
 tmux -L "$TUI_SOCK" resize-window -x 120 -y 40
 i=0
 until [ "$(tui_screen | sed -n 40p | grep -c '10Quit')" = 1 ] &&

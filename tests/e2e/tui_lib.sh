@@ -63,6 +63,7 @@ EOF
 # relied on).
 tui_start() {
   local lang=$1 cols=${2:-100} rows=${3:-30}
+  TUI_LANG=$lang
   tui_new_server
   rm -f "$TMPDIR/tui.status"
   printf 'set -g remain-on-exit on\nset -g status off\n' >"$TMPDIR/tmux.conf"
@@ -124,6 +125,34 @@ tui_login() { # tui_login USER PASSWORD
   tui_keys Tab
   tui_type "$2"
   tui_keys Enter
+}
+
+# The home screen's title as captured: Persian shaped, in visual order
+# («پرونده — جستجوی پرونده», of which «جستجوی — پرونده» read right to left).
+TUI_HOME_TITLE_fa='ﯼﻮﺟﻭﺖﺴﺟ — ﻩﺪﻧﻭﺮﭘ'
+TUI_HOME_TITLE_en='Find a file'
+
+# tui_wait_title FIXED-STRING [SECONDS]: until the title line (the screen's
+# first) shows it, else fail.
+tui_wait_title() {
+  local want=$1 limit=${2:-10} i=0
+  while [ "$i" -lt $((limit * 20)) ]; do
+    if tui_screen | head -n 1 | grep -qF -- "$want"; then return 0; fi
+    sleep 0.05
+    i=$((i + 1))
+  done
+  tui_fail "the title line never showed: $want"
+}
+
+# tui_login_ok USER PASSWORD: logs in and waits for what only a successful
+# login shows: the home screen's title, with the user's name on the title
+# line. (The name alone proves nothing: it is on the login screen too, in
+# its field, also after a wrong password.)
+tui_login_ok() {
+  local title_var="TUI_HOME_TITLE_${TUI_LANG:-en}"
+  tui_login "$1" "$2"
+  tui_wait_title "${!title_var}"
+  tui_wait_title "$1"
 }
 
 # tui_golden NAME: the whole screen equals tests/golden/NAME.txt
