@@ -43,7 +43,7 @@ void pv_sec_format_time(int64_t t, char *out, size_t size)
 {
     time_t tt = (time_t)t;
     struct tm tm;
-    if (!gmtime_r(&tt, &tm) || strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+    if (!gmtime_r(&tt, &tm) || strftime(out, size, "%Y-%m-%dT%H:%M:%S.000Z", &tm) == 0)
         snprintf(out, size, "?");
 }
 

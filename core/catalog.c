@@ -785,7 +785,7 @@ static pv_status store_card(pv_ctx *ctx, const svc_card *c, const char *text, co
                 "title_en = ?4, provider_fa = ?5, provider_en = ?6, approval = ?7, "
                 "frequency = ?8, freq_count = ?9, per_capita = ?10, group_cap = ?11, "
                 "group_fact = ?12, card = ?13, card_hash = ?14, origin = ?15, edited = ?16, "
-                "loaded_by = ?17, loaded_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+                "loaded_by = ?17, loaded_at = " PV_NOW,
                 &st, err) != PV_OK)
         return PV_EFAIL;
     const char *pf = svc_get(h, "provider.fa"), *pe = svc_get(h, "provider.en");

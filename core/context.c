@@ -633,7 +633,7 @@ pv_status pv_branch_set(pv_ctx *ctx, const pv_branch *b, pv_error *err)
     sqlite3_stmt *st;
     if (pv_stmt(ctx,
                 "UPDATE branch SET code = ?1, province = ?2, county = ?3, office = ?4,"
-                " updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = 1",
+                " updated_at = " PV_NOW " WHERE id = 1",
                 &st, err) != PV_OK)
         return err ? err->status : PV_EFAIL;
     sqlite3_bind_int64(st, 1, n.code);

@@ -81,8 +81,8 @@ static pv_status add_event(pv_ctx *ctx, pv_id enr, const char *date, const char 
 {
     sqlite3_stmt *st;
     if (pv_stmt(ctx,
-                "INSERT INTO enrollment_event (enrollment_id, date, user, kind, step, note) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO enrollment_event (enrollment_id, date, user, kind, step, note, at) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, " PV_NOW ")",
                 &st, err) != PV_OK)
         return PV_EFAIL;
     sqlite3_bind_int64(st, 1, enr);
@@ -458,7 +458,7 @@ static pv_status set_state(pv_ctx *ctx, pv_id id, const char *status, int step,
     sqlite3_stmt *st;
     if (pv_stmt(ctx,
                 "UPDATE enrollment SET status = ?2, step = ?3, approved_by = "
-                "coalesce(?4, approved_by), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+                "coalesce(?4, approved_by), updated_at = " PV_NOW " "
                 "WHERE id = ?1",
                 &st, err) != PV_OK)
         return PV_EFAIL;
@@ -763,7 +763,7 @@ pv_status pv_credit_set(pv_ctx *ctx, const char *code, const char *province, int
                                "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (code, "
                                "province_key, year) DO UPDATE SET amount = ?5, province = ?3, "
                                "updated_by = ?6, "
-                               "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+                               "updated_at = " PV_NOW,
                                &q, err) != PV_OK)
         st = PV_EFAIL;
     if (st == PV_OK) {

@@ -8,6 +8,11 @@
 #include "parvande/context.h"
 #include "parvande/i18n.h"
 
+/* The one timestamp format of the database, as SQL: UTC ISO 8601 with
+ * milliseconds, "YYYY-MM-DDTHH:MM:SS.sssZ" (what pv_now_stamp writes in C).
+ * Migration 5 (core/sql_timestamps.c) brought every older form to it. */
+#define PV_NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+
 /* Prepared statements kept for the life of a context (see pv_stmt). */
 typedef struct pv_stmt_slot {
     const char *sql;     /* the key: a string with static storage */
@@ -48,6 +53,7 @@ typedef struct pv_migration {
 extern const char pv_sql_files[];    /* persons, households, case files, history */
 extern const char pv_sql_services[]; /* catalog, rules, enrollments, credits */
 extern const char pv_sql_security[]; /* users, audit trail */
+extern const char pv_sql_timestamps[]; /* one timestamp format (migration 5) */
 
 /* The person table's name indexes (core/sql_files.c): their CREATE INDEX
  * IF NOT EXISTS statements and names. A large import drops them and builds

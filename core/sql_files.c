@@ -11,8 +11,6 @@
 #include "internal.h"
 #include "search_key.h"
 
-#define PV_NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
-
 /* The three name indexes, kept apart because a large import drops them
  * and builds them again at its end (see core/import.c), and opening the
  * database re-creates any that an import killed half way left missing. */

@@ -9,8 +9,6 @@
  * within the allotment even if a bug elsewhere tried otherwise. */
 #include "internal.h"
 
-#define PV_NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
-
 const char pv_sql_services[] =
     "CREATE TABLE service (\n"
     "  code TEXT PRIMARY KEY CHECK (length(code) BETWEEN 1 AND 31),\n"

@@ -121,7 +121,7 @@ pv_status pv_audit_file_sha256(const char *path, char out[65], pv_error *err);
 
 typedef struct pv_audit_entry {
     int64_t seq;          /* 1, 2, 3... in order of appending */
-    char at[32];          /* UTC "YYYY-MM-DDTHH:MM:SSZ" */
+    char at[32];          /* UTC "YYYY-MM-DDTHH:MM:SS.sssZ" (before schema 5: no .sss) */
     char actor[64];       /* login name, "system" for the program */
     char action[24];      /* "insert", "update", "delete", "refused", "login"... */
     char table[48];       /* "" when not about a table */

@@ -346,7 +346,7 @@ typedef struct pv_enrollment {
 
 /* A step, document tick or status change in an enrollment's history. */
 typedef struct pv_enroll_event {
-    char at[20];                 /* "YYYY-MM-DD HH:MM:SS" UTC, when recorded */
+    char at[32];                 /* UTC "YYYY-MM-DDTHH:MM:SS.sssZ", when recorded */
     char date[PV_DATE_SZ];        /* the date it counts for */
     char user[PV_USER_SZ];
     char kind[16];               /* "request", "override", "approve", "step",

@@ -48,7 +48,7 @@ typedef struct pv_user {
     bool disabled;
     int failures;          /* wrong passwords in a row since the last good login */
     int locked_minutes;    /* minutes of lockout left, 0 when not locked */
-    char created_at[32];   /* UTC "YYYY-MM-DDTHH:MM:SSZ" */
+    char created_at[32];   /* UTC "YYYY-MM-DDTHH:MM:SS.sssZ" */
     char last_login[32];   /* UTC, "" when never */
 } pv_user;
 
