@@ -21,7 +21,9 @@ CFLAGS  ?= -O2 -g
 # and without the curses and fribidi flags, so an #include of either fails.
 # (Recursive variables: pkg-config runs when a recipe runs, after the deps
 # stamp has installed it, not when a new machine first reads this file.)
-BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) -Iinclude \
+# core/i18n_macros.h: the _() and N_() marks, in every compile but kept out
+# of the public headers.
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) -Iinclude -include core/i18n_macros.h \
              -DPV_VERSION='"$(VERSION)"' \
              -DPV_LOCALEDIR='"$(LOCALEDIR_DEFAULT)"' -DPV_DATADIR='"$(DATADIR_DEFAULT)"'
 CORE_CFLAGS = $(BASE_CFLAGS) -Icore $(shell pkg-config --cflags sqlite3 libsodium 2>/dev/null)

@@ -275,7 +275,7 @@ pv_status pv_user_add(pv_ctx *ctx, const char *name, const char *password, pv_ro
                       int64_t branch_code, pv_error *err)
 {
     char nm[PV_USER_NAME_SZ];
-    int64_t branch;
+    int64_t branch = 0;
     pv_status rc = pv_audit_register(ctx, err);
     if (rc == PV_OK)
         rc = branch_arg(ctx, branch_code, &branch, err);
@@ -294,7 +294,7 @@ pv_status pv_first_admin(pv_ctx *ctx, const char *name, const char *password,
                          int64_t branch_code, pv_error *err)
 {
     char nm[PV_USER_NAME_SZ];
-    int64_t branch;
+    int64_t branch = 0;
     pv_status rc = pv_audit_register(ctx, err);
     if (rc != PV_OK)
         return rc;
