@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cmd_security.h"
+#include "session.h"
 #include "parvande/audit.h"
 #include "parvande/i18n.h"
 #include "parvande/text.h"
@@ -109,92 +109,9 @@ int pv_main(int argc, char **argv)
             print_help(stderr);
             return PV_EXIT_USAGE;
         }
+        cli.cmd = cmd;
         rc = cmd->run(&cli);
     }
     pv_ctx_close(cli.ctx);
     return rc;
-}
-
-int pv_cli_open(pv_cli *cli)
-{
-    if (cli->ctx)
-        return 0;
-    pv_error err = PV_ERROR_INIT;
-    if (pv_ctx_open(cli->db_path, cli->lang, &cli->ctx, &err) != PV_OK)
-        return pv_cli_fail(&err);
-    if (pv_audit_install(cli->ctx, &err) != PV_OK) /* idempotent; also done on open */
-        return pv_cli_fail(&err);
-    return cli->argc > 0 ? pv_cli_authenticate(cli) : 0;
-}
-
-int pv_cli_fail(pv_error *err)
-{
-    static const int exit_of[] = {
-        [PV_OK] = PV_EXIT_OK, [PV_EFAIL] = PV_EXIT_FAIL, [PV_EUSAGE] = PV_EXIT_USAGE,
-        [PV_EINVAL] = PV_EXIT_REJECTED, [PV_EINELIGIBLE] = PV_EXIT_INELIGIBLE,
-        [PV_ENOTFOUND] = PV_EXIT_NOTFOUND, [PV_EDENIED] = PV_EXIT_DENIED,
-        [PV_ECONFLICT] = PV_EXIT_REJECTED, [PV_ELOCKED] = PV_EXIT_DENIED,
-    };
-    int rc = (err->status >= 0 && (size_t)err->status < sizeof exit_of / sizeof *exit_of)
-                 ? exit_of[err->status] : PV_EXIT_FAIL;
-    if (rc == PV_EXIT_OK)
-        rc = PV_EXIT_FAIL;
-    fputs("parvande: ", stderr);
-    pv_cli_put_message(stderr, err->message ? err->message : _("unknown error"));
-    fputc('\n', stderr);
-    pv_error_clear(err);
-    return rc;
-}
-
-void pv_cli_put(FILE *f, const char *text)
-{
-    size_t size = strlen(text) * 3 + 4; /* U+FFFD is 3 bytes for every 1-byte control */
-    char *clean = malloc(size);
-    if (!clean)
-        return;
-    pv_text_sanitize(text, false, clean, size);
-    fputs(clean, f);
-    free(clean);
-}
-
-int pv_cli_usage(const pv_command *cmd)
-{
-    fprintf(stderr, "%s parvande %s %s\n", _("usage:"), cmd->name, _(cmd->usage));
-    return PV_EXIT_USAGE;
-}
-
-int pv_cli_usage_self(const pv_cli *cli)
-{
-    const pv_command *cmd = find_command(cli->argv[0]);
-    return cmd ? pv_cli_usage(cmd) : PV_EXIT_USAGE;
-}
-
-static const pv_cli_opt *find_opt(const pv_cli_opt *opts, const char *word)
-{
-    for (; opts->name; opts++)
-        if (strcmp(opts->name, word) == 0)
-            return opts;
-    return NULL;
-}
-
-int pv_cli_parse(const pv_cli *cli, int from, const pv_cli_opt *opts, const char **pos,
-                 int max_pos)
-{
-    int n = 0;
-    for (int i = from; i < cli->argc; i++) {
-        const char *a = cli->argv[i];
-        const pv_cli_opt *o = find_opt(opts, a);
-        if (o && o->flag) {
-            *o->flag = true;
-        } else if (o) {
-            if (i + 1 >= cli->argc || (o->valid && !o->valid(cli->argv[i + 1])))
-                return -1;
-            *o->value = cli->argv[++i];
-        } else if ((a[0] == '-' && a[1] == '-') || n >= max_pos) {
-            return -1;
-        } else {
-            pos[n++] = a;
-        }
-    }
-    return n;
 }

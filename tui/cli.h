@@ -16,6 +16,7 @@ typedef struct pv_cli {
     pv_ctx *ctx;         /* opened by pv_cli_open() */
     const char *user;    /* --user NAME, or NULL */
     int password_fd;     /* --password-fd N, or -1: the terminal */
+    const struct pv_command *cmd; /* the command running, set by the dispatch */
 } pv_cli;
 
 /* Exit statuses (as in the README). */
@@ -34,7 +35,7 @@ extern const pv_command pv_cmds_files[];
 extern const pv_command pv_cmds_services[];
 extern const pv_command pv_cmds_security[];
 
-/* Opens the database into cli->ctx (once); on failure prints the reason and
+/* (tui/session.c) Opens the database into cli->ctx (once); on failure prints the reason and
  * returns the exit status to use, else 0. For a command (cli->argc > 0) it
  * also authenticates: once the database has a user, --user and the right
  * password are required (PV_EXIT_DENIED otherwise); the interface

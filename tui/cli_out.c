@@ -121,3 +121,33 @@ void pv_cli_tsv_num(FILE *f, long long v, bool last)
 {
     fprintf(f, "%lld%c", v, last ? '\n' : '\t');
 }
+
+int pv_cli_fail(pv_error *err)
+{
+    static const int exit_of[] = {
+        [PV_OK] = PV_EXIT_OK, [PV_EFAIL] = PV_EXIT_FAIL, [PV_EUSAGE] = PV_EXIT_USAGE,
+        [PV_EINVAL] = PV_EXIT_REJECTED, [PV_EINELIGIBLE] = PV_EXIT_INELIGIBLE,
+        [PV_ENOTFOUND] = PV_EXIT_NOTFOUND, [PV_EDENIED] = PV_EXIT_DENIED,
+        [PV_ECONFLICT] = PV_EXIT_REJECTED, [PV_ELOCKED] = PV_EXIT_DENIED,
+    };
+    int rc = (err->status >= 0 && (size_t)err->status < sizeof exit_of / sizeof *exit_of)
+                 ? exit_of[err->status] : PV_EXIT_FAIL;
+    if (rc == PV_EXIT_OK)
+        rc = PV_EXIT_FAIL;
+    fputs("parvande: ", stderr);
+    pv_cli_put_message(stderr, err->message ? err->message : _("unknown error"));
+    fputc('\n', stderr);
+    pv_error_clear(err);
+    return rc;
+}
+
+void pv_cli_put(FILE *f, const char *text)
+{
+    size_t size = strlen(text) * 3 + 4; /* U+FFFD is 3 bytes for every 1-byte control */
+    char *clean = malloc(size);
+    if (!clean)
+        return;
+    pv_text_sanitize(text, false, clean, size);
+    fputs(clean, f);
+    free(clean);
+}

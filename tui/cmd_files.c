@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "cmd_security.h"
+#include "session.h"
 #include "parvande/branch.h"
 #include "parvande/calendar.h"
 #include "parvande/i18n.h"

@@ -1,10 +1,17 @@
-/* parvande — authentication on the command line (tui/cmd_security.c),
- * used by the dispatcher (cli.c) and by `init --admin` (cmd_files.c). */
-#ifndef PARVANDE_CMD_SECURITY_H
-#define PARVANDE_CMD_SECURITY_H
+/* parvande — opening the database and logging in (tui/session.c), for
+ * the commands (cli.c's dispatch, `init --admin` in cmd_files.c, the user
+ * commands) and the interface (app.c). It depends on the command line's
+ * output helpers only, so no module that opens a session is needed by it.
+ * pv_cli_open, which opens and authenticates, is declared in cli.h. */
+#ifndef PARVANDE_SESSION_H
+#define PARVANDE_SESSION_H
 
 #include <stddef.h>
 #include "cli.h"
+#include "parvande/users.h"
+
+/* A buffer that holds any accepted password, its line end and a NUL. */
+#define PV_CLI_PASSWORD_BUF (PV_PASSWORD_MAX + 2)
 
 /* After the database is open: when it has users, logs in cli->user with
  * the password read from cli->password_fd, or from the terminal with echo
@@ -25,6 +32,11 @@ int pv_cli_init_admin(pv_cli *cli, const char *name, int password_fd);
  * (no terminal, read error, empty input, or a line longer than size - 1).
  * The caller wipes buf with sodium_memzero. */
 int pv_cli_read_password(int fd, const char *prompt, char *buf, size_t size);
+
+/* A new password: one line from fd (>= 0), or typed twice on the terminal
+ * (-1), which must agree. Returns 0, or the exit status after printing why.
+ * The caller wipes buf with sodium_memzero. */
+int pv_cli_read_new_password(int fd, char *buf, size_t size);
 
 /* Parses "--password-fd N" style values: a file descriptor number >= 0,
  * else -1. */

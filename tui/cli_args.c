@@ -1,0 +1,46 @@
+/* parvande — a command's arguments: its options and positional words, and
+ * the usage line printed when they are wrong. */
+#include <string.h>
+
+#include "cli.h"
+
+int pv_cli_usage(const pv_command *cmd)
+{
+    fprintf(stderr, "%s parvande %s %s\n", _("usage:"), cmd->name, _(cmd->usage));
+    return PV_EXIT_USAGE;
+}
+
+int pv_cli_usage_self(const pv_cli *cli)
+{
+    return cli->cmd ? pv_cli_usage(cli->cmd) : PV_EXIT_USAGE;
+}
+
+static const pv_cli_opt *find_opt(const pv_cli_opt *opts, const char *word)
+{
+    for (; opts->name; opts++)
+        if (strcmp(opts->name, word) == 0)
+            return opts;
+    return NULL;
+}
+
+int pv_cli_parse(const pv_cli *cli, int from, const pv_cli_opt *opts, const char **pos,
+                 int max_pos)
+{
+    int n = 0;
+    for (int i = from; i < cli->argc; i++) {
+        const char *a = cli->argv[i];
+        const pv_cli_opt *o = find_opt(opts, a);
+        if (o && o->flag) {
+            *o->flag = true;
+        } else if (o) {
+            if (i + 1 >= cli->argc || (o->valid && !o->valid(cli->argv[i + 1])))
+                return -1;
+            *o->value = cli->argv[++i];
+        } else if ((a[0] == '-' && a[1] == '-') || n >= max_pos) {
+            return -1;
+        } else {
+            pos[n++] = a;
+        }
+    }
+    return n;
+}
