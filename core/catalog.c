@@ -257,14 +257,10 @@ static pv_status fail(pv_error *err, const char *origin, int line, const char *c
 
 static svc_block *add_block(svc_card *c, const char *type, const char *name, int line)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        svc_block *nb = realloc(c->blocks, cap * sizeof *nb);
-        if (!nb)
-            return NULL;
-        c->blocks = nb;
-        c->cap = cap;
-    }
+    svc_block *nb = pv_grow(c->blocks, c->n, &c->cap, sizeof *nb, 16);
+    if (!nb)
+        return NULL;
+    c->blocks = nb;
     svc_block *b = &c->blocks[c->n];
     memset(b, 0, sizeof *b);
     b->type = strdup(type);
@@ -281,14 +277,10 @@ static svc_block *add_block(svc_card *c, const char *type, const char *name, int
 
 static svc_kv *add_kv(svc_block *b, const char *key, const char *value, int line)
 {
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 8;
-        svc_kv *nk = realloc(b->kv, cap * sizeof *nk);
-        if (!nk)
-            return NULL;
-        b->kv = nk;
-        b->cap = cap;
-    }
+    svc_kv *nk = pv_grow(b->kv, b->n, &b->cap, sizeof *nk, 8);
+    if (!nk)
+        return NULL;
+    b->kv = nk;
     svc_kv *kv = &b->kv[b->n];
     kv->key = strdup(key);
     kv->value = strdup(value);
@@ -694,13 +686,7 @@ static const char *frequency_code(pv_frequency f)
 
 static pv_status exec_bind(pv_ctx *ctx, const char *sql, const char *code, pv_error *err)
 {
-    sqlite3_stmt *st;
-    if (pv_stmt(ctx, sql, &st, err) != PV_OK)
-        return PV_EFAIL;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+    return pv_run(ctx, sql, err, "t", code);
 }
 
 static pv_status store_children(pv_ctx *ctx, const svc_card *c, const char *code,
@@ -945,15 +931,12 @@ static pv_status list_cards(const char *dir, char ***names, size_t *n, pv_error 
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.' || !ends_with(e->d_name, ".card"))
             continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            char **nn = realloc(*names, cap * sizeof *nn);
-            if (!nn) {
-                st = pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
-                break;
-            }
-            *names = nn;
+        char **nn = pv_grow(*names, *n, &cap, sizeof *nn, 16);
+        if (!nn) {
+            st = pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
+            break;
         }
+        *names = nn;
         if (!((*names)[*n] = strdup(e->d_name))) {
             st = pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
             break;
@@ -974,18 +957,16 @@ static pv_status sync_one(pv_ctx *ctx, const svc_card *c, const char *text, cons
     svc_code_norm(svc_get(&c->blocks[0], "code"), code);
     hash_text(text, hash);
     sqlite3_stmt *st;
-    if (pv_stmt(ctx, "SELECT card_hash, edited FROM service WHERE code = ?1", &st, err) != PV_OK)
+    bool exists = false, same = false, edited = false;
+    if (pv_query(ctx, "SELECT card_hash, edited FROM service WHERE code = ?1", &st, err, "t",
+                 code) != PV_OK ||
+        pv_step(ctx, st, &exists, err) != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    bool exists = rc == SQLITE_ROW, same = false, edited = false;
     if (exists) {
         same = strcmp((const char *)sqlite3_column_text(st, 0), hash) == 0;
         edited = sqlite3_column_int(st, 1) != 0;
+        sqlite3_reset(st);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return pv_db_error(ctx, err);
     if (exists && (same || edited)) {
         rep->kept++;
         rep->edited_skipped += edited && !same;

@@ -51,19 +51,17 @@ static pv_status find_person(pv_ctx *ctx, const char *national_id, pv_id *id, in
         || strlen(nid) != 10)
         return pv_error_field(err, "national_id", _("ten digits are needed"));
     sqlite3_stmt *st;
-    if (pv_stmt(ctx, "SELECT id, branch_code FROM person WHERE national_id = ?1", &st, err)
-        != PV_OK)
+    bool found;
+    if (pv_query(ctx, "SELECT id, branch_code FROM person WHERE national_id = ?1", &st, err, "t",
+                 nid) != PV_OK ||
+        pv_step(ctx, st, &found, err) != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_text(st, 1, nid, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        *branch = sqlite3_column_int64(st, 1);
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    if (!found)
         return pv_error_set(err, PV_ENOTFOUND, "national_id", _("%s: no such person"), nid);
-    return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
+    *id = sqlite3_column_int64(st, 0);
+    *branch = sqlite3_column_int64(st, 1);
+    sqlite3_reset(st);
+    return PV_OK;
 }
 
 /* find_person, then whether the actor may `act` on that person's branch:
@@ -135,7 +133,7 @@ static pv_status load_facts(pv_ctx *ctx, pv_id pid, pv_fact **out, size_t *n, pv
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        pv_fact *grown = svc_grow(*out, *n, &cap, sizeof *grown, 8);
+        pv_fact *grown = pv_grow(*out, *n, &cap, sizeof *grown, 8);
         if (!grown) {
             rc = SQLITE_NOMEM;
             break;

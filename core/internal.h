@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include "parvande/context.h"
 #include "parvande/i18n.h"
 
@@ -88,6 +90,42 @@ pv_status pv_stmt(pv_ctx *ctx, const char *sql, sqlite3_stmt **out, pv_error *er
 
 /* Runs a statement that needs no rows back: SAVEPOINT/RELEASE and the like. */
 pv_status pv_exec(pv_ctx *ctx, const char *sql, pv_error *err);
+
+/* ---- statements in one call (core/stmt.c) ----
+ * The parameters ?1, ?2... are bound from the arguments, one letter of
+ * `types` each: 'i' int64_t, 'n' int, 't' const char * (copied; NULL
+ * binds NULL), 's' const char * bound without a copy (it must outlive the
+ * statement's steps). */
+
+/* pv_stmt, then the parameters bound: the caller steps it (pv_step). */
+pv_status pv_query(pv_ctx *ctx, const char *sql, sqlite3_stmt **st, pv_error *err,
+                   const char *types, ...);
+
+/* A statement that returns no row (INSERT, UPDATE, DELETE): prepared,
+ * bound, stepped once and reset. PV_OK, or the database error. */
+pv_status pv_run(pv_ctx *ctx, const char *sql, pv_error *err, const char *types, ...);
+
+/* Steps st: *row true with the row's columns readable until the next step
+ * or reset; false at the end, st then reset. PV_OK either way, else the
+ * database error, st reset. */
+pv_status pv_step(pv_ctx *ctx, sqlite3_stmt *st, bool *row, pv_error *err);
+
+/* ---- growing arrays ---- */
+
+/* Room for element n of an array of `elem`-byte elements with *cap
+ * allocated: the array itself while n < *cap, else the array reallocated
+ * to twice the room (`first` at the start) and *cap updated. NULL when out
+ * of memory, the array then untouched (still the caller's to free). */
+static inline void *pv_grow(void *arr, size_t n, size_t *cap, size_t elem, size_t first)
+{
+    if (n < *cap)
+        return arr;
+    size_t want = *cap ? *cap * 2 : first;
+    void *grown = want && want <= SIZE_MAX / elem ? realloc(arr, want * elem) : NULL;
+    if (grown)
+        *cap = want;
+    return grown;
+}
 
 /* Now, UTC, as stored in created_at/updated_at: "YYYY-MM-DDTHH:MM:SS.sssZ". */
 void pv_now_stamp(char out[32]);

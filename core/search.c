@@ -516,12 +516,10 @@ static pv_status read_hit(pv_ctx *ctx, pv_id id, int score, pv_search_hit *h, bo
                           pv_error *err)
 {
     sqlite3_stmt *st;
-    if (pv_stmt(ctx, SQL_HIT, &st, err) != PV_OK)
-        return err ? err->status : PV_EFAIL;
-    sqlite3_bind_int64(st, 1, id);
-    int s = sqlite3_step(st);
-    *found = s == SQLITE_ROW;
-    if (*found) {
+    pv_status rc = pv_query(ctx, SQL_HIT, &st, err, "i", id);
+    if (rc == PV_OK)
+        rc = pv_step(ctx, st, found, err);
+    if (rc == PV_OK && *found) {
         memset(h, 0, sizeof *h);
         /* the first 18 columns are PERSON_COLS, as the store reads them */
         h->person.id = sqlite3_column_int64(st, 0);
@@ -554,9 +552,9 @@ static pv_status read_hit(pv_ctx *ctx, pv_id id, int score, pv_search_hit *h, bo
         h->file_status = (pv_file_status)pv_enum_from_code(
             PV_ENUM_FILE_STATUS, (const char *)sqlite3_column_text(st, 18));
         h->score = score;
+        sqlite3_reset(st);
     }
-    sqlite3_reset(st);
-    return s == SQLITE_ROW || s == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+    return rc;
 }
 
 /* Reads the kept candidates in full into a new array. */
@@ -587,19 +585,16 @@ static pv_status search_natid(pv_ctx *ctx, const char *digits, int64_t branch, t
     memcpy(hi, digits, len);
     hi[len] = ':'; /* ':' sorts right after '9' */
     hi[len + 1] = '\0';
-    sqlite3_stmt *st;
-    if (pv_stmt(ctx, SQL_BY_NATID, &st, err) != PV_OK)
-        return err ? err->status : PV_EFAIL;
-    sqlite3_bind_text(st, 1, digits, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, branch);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)t->cap);
-    int s;
+    sqlite3_stmt *st = NULL; /* sqlite3_reset(NULL) does nothing */
+    pv_status rc = pv_query(ctx, SQL_BY_NATID, &st, err, "ssii", digits, hi, branch,
+                            (int64_t)t->cap);
     int score = strlen(digits) == 10 ? SCORE_NATID_EXACT : SCORE_NATID_PREFIX;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW && t->n < t->cap)
+    bool row = true;
+    while (rc == PV_OK && t->n < t->cap && (rc = pv_step(ctx, st, &row, err)) == PV_OK && row)
         t->c[t->n++] = (cand){.id = sqlite3_column_int64(st, 0), .score = score};
-    sqlite3_reset(st);
-    return s == SQLITE_DONE || s == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
+    if (row)
+        sqlite3_reset(st); /* stopped early, or failed before the first step */
+    return rc;
 }
 
 static pv_status search_names(pv_ctx *ctx, const char *text, int64_t branch, topk *t,

@@ -55,18 +55,15 @@ pv_status pv_service_list(pv_ctx *ctx, pv_service_info **out, size_t *n, pv_erro
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            pv_service_info *grown = realloc(*out, cap * sizeof *grown);
-            if (!grown) {
-                sqlite3_reset(st);
-                free(*out);
-                *out = NULL;
-                *n = 0;
-                return pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
-            }
-            *out = grown;
+        pv_service_info *grown = pv_grow(*out, *n, &cap, sizeof *grown, 8);
+        if (!grown) {
+            sqlite3_reset(st);
+            free(*out);
+            *out = NULL;
+            *n = 0;
+            return pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
         }
+        *out = grown;
         read_info(ctx, st, &(*out)[(*n)++]);
     }
     sqlite3_reset(st);
@@ -85,18 +82,17 @@ pv_status svc_info_load(pv_ctx *ctx, const char *code, pv_service_info *out, pv_
     if (!svc_code_norm(code, c))
         return pv_error_field(err, "service", _("not a service code"));
     sqlite3_stmt *st;
-    if (pv_stmt(ctx, "SELECT " SERVICE_COLS " FROM service s WHERE code = ?1", &st, err)
-        != PV_OK)
+    bool found;
+    if (pv_query(ctx, "SELECT " SERVICE_COLS " FROM service s WHERE code = ?1", &st, err, "t",
+                 c) != PV_OK ||
+        pv_step(ctx, st, &found, err) != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_text(st, 1, c, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_info(ctx, st, out);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    if (!found)
         return pv_error_set(err, PV_ENOTFOUND, "service", _("%s: no such service in the catalog"),
                             c);
-    return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
+    read_info(ctx, st, out);
+    sqlite3_reset(st);
+    return PV_OK;
 }
 
 pv_status pv_service_get(pv_ctx *ctx, const char *code, pv_service_info *out, pv_error *err)
@@ -122,15 +118,12 @@ static pv_status rows_of(pv_ctx *ctx, const char *sql, const char *code, size_t 
     int rc;
     char *arr = NULL;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            char *grown = realloc(arr, cap * elem);
-            if (!grown) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            arr = grown;
+        char *grown = pv_grow(arr, *n, &cap, elem, 8);
+        if (!grown) {
+            rc = SQLITE_NOMEM;
+            break;
         }
+        arr = grown;
         memset(arr + *n * elem, 0, elem);
         fill(ctx, st, arr + *n * elem, *n);
         (*n)++;

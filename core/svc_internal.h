@@ -48,20 +48,8 @@ const char *svc_pick(pv_lang lang, const char *fa, const char *en);
 /* Copies with truncation at a UTF-8 character boundary. */
 void svc_copy(char *dst, size_t size, const char *src);
 
-/* Room for element n of a list of `elem`-byte elements, *cap allocated:
- * the list itself while n < *cap, else the list reallocated to twice the
- * room (`first` at the start) and *cap updated. NULL when out of memory,
- * the list then untouched (still the caller's to free). */
-static inline void *svc_grow(void *list, size_t n, size_t *cap, size_t elem, size_t first)
-{
-    if (n < *cap)
-        return list;
-    size_t want = *cap ? *cap * 2 : first;
-    void *grown = realloc(list, want * elem);
-    if (grown)
-        *cap = want;
-    return grown;
-}
+/* The core's growth helper (core/internal.h), by its older name. */
+#define svc_grow pv_grow
 
 /* ---- a service ready to check (eligibility.c) ---- */
 
