@@ -325,11 +325,14 @@ static int cmd_user(pv_cli *cli)
 
 static int audit_verify(pv_cli *cli)
 {
-    if (cli->argc != 2)
+    const char *expect = NULL;
+    const pv_cli_opt opts[] = {PV_CLI_VALUE("--expect", &expect), PV_CLI_END};
+    if (pv_cli_parse(cli, 2, opts, NULL, 0) != 0)
         return pv_cli_usage_self(cli);
     pv_audit_report rep;
     pv_error err = PV_ERROR_INIT;
-    if (pv_audit_verify(cli->ctx, &rep, &err) != PV_OK)
+    if (pv_audit_verify(cli->ctx, &rep, &err) != PV_OK ||
+        (expect && pv_audit_expect(cli->ctx, expect, &rep, &err) != PV_OK))
         return pv_cli_fail(&err);
     char msg[256];
     pv_audit_problem_text(&rep, msg, sizeof msg);
@@ -432,7 +435,7 @@ const pv_command pv_cmds_security[] = {
      N_("manage users (administrators); new passwords are typed twice on the terminal or "
         "read from --password-fd"),
      cmd_user},
-    {"audit", N_("verify | show NATIONAL_ID [--tsv]"),
+    {"audit", N_("verify [--expect SEQ|HASH] | show NATIONAL_ID [--tsv]"),
      N_("check the audit trail's hash chain, or show the history of a file"), cmd_audit},
     {NULL, NULL, NULL, NULL},
 };

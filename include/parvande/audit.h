@@ -148,9 +148,10 @@ typedef enum pv_audit_problem {
     PV_AUDIT_CHANGED,     /* an entry's content no longer matches its hash */
     PV_AUDIT_REMOVED,     /* an entry is missing (a gap, or the end cut off) */
     PV_AUDIT_REORDERED,   /* an entry is not where it was written */
-    PV_AUDIT_BROKEN_LINK  /* an entry does not follow the one before it (that one
+    PV_AUDIT_BROKEN_LINK, /* an entry does not follow the one before it (that one
                            * was changed and re-hashed, or one was removed and the
                            * rest renumbered) */
+    PV_AUDIT_HEAD_MISSING /* the head expected (pv_audit_expect) is not in the trail */
 } pv_audit_problem;
 
 typedef struct pv_audit_report {
@@ -163,11 +164,28 @@ typedef struct pv_audit_report {
                                * the whole chain rewritten later */
 } pv_audit_report;
 
-/* Walks the whole chain in order and reports the first problem. Returns
+/* Walks the whole chain in order and reports the first problem: an entry
+ * changed, removed, moved, and the end cut off, which shows against the
+ * head the program keeps in audit_head (it never moves back, and new
+ * entries are numbered after it, so deleted tail entries leave a gap) and
+ * in a file beside the database (DB.audit-head, written when a program
+ * that appended closes, and by a verification that found the trail
+ * intact). Returns
  * PV_OK when the walk was done (whatever it found: see rep->problem),
  * PV_EDENIED when the actor may not read the trail, PV_EFAIL on a database
  * error. Reads in one read transaction, in constant memory. */
 pv_status pv_audit_verify(pv_ctx *ctx, pv_audit_report *rep, pv_error *err);
+
+/* Checks an intact report against a head written down elsewhere: `expect`
+ * an entry number (the trail must reach it) or a 64-hex-digit hash (an
+ * entry of the trail must have it). Sets rep->problem (PV_AUDIT_REMOVED,
+ * PV_AUDIT_CHANGED or PV_AUDIT_HEAD_MISSING) when it does not. PV_EINVAL
+ * naming the field "expect" when `expect` is neither. */
+pv_status pv_audit_expect(pv_ctx *ctx, const char *expect, pv_audit_report *rep, pv_error *err);
+
+/* Writes the trail's head to the file beside the database when this
+ * context appended entries (called by pv_ctx_close; best effort). */
+void pv_audit_keep_head(pv_ctx *ctx);
 
 /* Translated sentence for a problem ("entry %lld was changed"...), written
  * into buf. */
