@@ -61,7 +61,8 @@ static pv_status find_person(pv_ctx *ctx, const char *national_id, pv_id *id, in
         *branch = sqlite3_column_int64(st, 1);
     }
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    /* another branch's person is not there, as far as the actor knows */
+    if (rc == SQLITE_DONE || (rc == SQLITE_ROW && pv_authz_hidden(ctx, PV_ACT_FILE_READ, *branch)))
         return pv_error_set(err, PV_ENOTFOUND, "national_id", _("%s: no such person"), nid);
     return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
 }

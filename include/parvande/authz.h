@@ -36,6 +36,14 @@ typedef enum pv_action {
  * translated message saying what was refused. */
 pv_status pv_authz_check(pv_ctx *ctx, pv_action act, int64_t branch_code, pv_error *err);
 
+/* True when a record of `branch_code` is another branch's, which the actor
+ * may not even know exists: the caller then answers exactly as for a record
+ * that is not there (the same status, PV_ENOTFOUND, and the same message),
+ * never "not permitted". The attempt goes to the audit trail as a refusal
+ * of `act`. False for the actor's own branch, for branch 0 and for the
+ * system actor. */
+bool pv_authz_hidden(pv_ctx *ctx, pv_action act, int64_t branch_code);
+
 /* True when the actor may see every branch (only the system actor);
  * otherwise lists, searches, counts and exports must filter on
  * pv_ctx_actor(ctx)->branch_code. */
