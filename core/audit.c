@@ -580,6 +580,12 @@ void pv_audit_bulk_end(pv_ctx *ctx)
 
 pv_status pv_audit_file_sha256(const char *path, char out[65], pv_error *err)
 {
+    return pv_audit_file_sha256_until(path, out, NULL, err);
+}
+
+pv_status pv_audit_file_sha256_until(const char *path, char out[65], const atomic_bool *stop,
+                                     pv_error *err)
+{
     FILE *f = fopen(path, "rb");
     if (!f)
         return pv_error_set(err, PV_EFAIL, NULL, _("Cannot read %s."), path);
@@ -587,9 +593,10 @@ pv_status pv_audit_file_sha256(const char *path, char out[65], pv_error *err)
     crypto_hash_sha256_init(&st);
     unsigned char buf[16384];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    bool stopped = false;
+    while (!(stopped = stop && atomic_load(stop)) && (n = fread(buf, 1, sizeof buf, f)) > 0)
         crypto_hash_sha256_update(&st, buf, n);
-    bool bad = ferror(f);
+    bool bad = ferror(f) || stopped;
     fclose(f);
     if (bad)
         return pv_error_set(err, PV_EFAIL, NULL, _("Cannot read %s."), path);

@@ -21,6 +21,7 @@
 #ifndef PARVANDE_AUDIT_H
 #define PARVANDE_AUDIT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -116,6 +117,12 @@ void pv_audit_bulk_end(pv_ctx *ctx);
 /* The SHA-256 of a file's content as 64 hex digits into out. PV_EFAIL when
  * it cannot be read. */
 pv_status pv_audit_file_sha256(const char *path, char out[65], pv_error *err);
+
+/* The same, giving up (PV_EFAIL) as soon as *stop is true: another thread
+ * that no longer needs the hash (an import refused at its first line) sets
+ * it instead of waiting for a large file to be read to its end. */
+pv_status pv_audit_file_sha256_until(const char *path, char out[65], const atomic_bool *stop,
+                                     pv_error *err);
 
 /* ---- reading ---- */
 
