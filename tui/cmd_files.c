@@ -35,7 +35,8 @@ const pv_command pv_cmds_files[] = {
      N_("create or migrate the database (safe to run again); set this office's branch"),
      cmd_init},
     {"import", N_("FILE.csv [--rejects OUT.csv [--force]]"),
-     N_("import beneficiaries from CSV; rejected rows to stderr (and to OUT.csv)"), cmd_import},
+     N_("import beneficiaries from CSV (supervisors); rejected rows to stderr (and to OUT.csv)"),
+     cmd_import},
     {"show", N_("NATIONAL_ID [--tsv]"),
      N_("show a beneficiary's whole file: person, household, case file, assessments\n"
         "      --tsv, one line per record, its kind first:\n"

@@ -5,8 +5,9 @@
  *
  * Roles: caseworker — read, create and edit files and request enrollments
  * in their own branch; supervisor — as a caseworker, plus approvals,
- * overrides and closing files; administrator — users, the catalog and its
- * rules, credits, the audit trail. Every role is confined to the user's
+ * overrides, closing files and imports; administrator — users, the catalog
+ * and its rules, credits, the audit trail, but no writing of beneficiaries'
+ * files, by import or otherwise (separation of duties). Every role is confined to the user's
  * branch. The system actor (the program itself, before anyone logs in:
  * init, migrations) may do everything. */
 #ifndef PARVANDE_AUTHZ_H
