@@ -503,7 +503,7 @@ static void json_string(sqlite3_str *j, const char *v)
 }
 
 /* {"source":..,"sha256":..,"records":N,"changes":{"person":{"insert":[[lo,hi],..]}}} */
-static char *bulk_json(pv_ctx *ctx, struct pv_security *s)
+static char *bulk_json(pv_ctx *ctx, struct pv_security *s, const pv_digest *dg, size_t n_dg)
 {
     sqlite3_str *j = sqlite3_str_new(ctx->db);
     int64_t records = 0;
@@ -516,6 +516,12 @@ static char *bulk_json(pv_ctx *ctx, struct pv_security *s)
     sqlite3_str_appendf(j, ",\"records\":%lld", (long long)records);
     if (s->bulk_oom)
         sqlite3_str_appendall(j, ",\"incomplete\":true");
+    sqlite3_str_appendall(j, ",\"digests\":{");
+    for (size_t i = 0; i < n_dg; i++) {
+        json_string(j, dg[i].table);
+        sqlite3_str_appendf(j, ":\"%s\"%s", dg[i].sha, i + 1 < n_dg ? "," : "");
+    }
+    sqlite3_str_appendall(j, "}");
     sqlite3_str_appendall(j, ",\"changes\":{");
     bool first_table = true;
     for (size_t i = 0; i < s->n_sets; i++) {
@@ -552,11 +558,25 @@ pv_status pv_audit_bulk_commit(pv_ctx *ctx, pv_error *err)
     struct pv_security *s = pv_sec(ctx);
     if (!s || !s->bulk || s->n_sets == 0)
         return PV_OK;
-    char *detail = bulk_json(ctx, s);
-    if (!detail)
+    pv_digest *dg = NULL;
+    size_t n_dg = 0;
+    pv_status rc = pv_digests_make(ctx, s, &dg, &n_dg, err);
+    if (rc != PV_OK)
+        return rc;
+    char *detail = bulk_json(ctx, s, dg, n_dg);
+    if (!detail) {
+        pv_digests_free(dg, n_dg);
         return pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
-    pv_status rc = pv_audit_append(ctx, "import", NULL, 0, detail, NULL, err);
+    }
+    rc = pv_audit_append(ctx, "import", NULL, 0, detail, NULL, err);
     sqlite3_free(detail);
+    char db_id[40], hash[65];
+    int64_t seq = 0;
+    if (rc == PV_OK)
+        rc = pv_audit_db_head(ctx, db_id, &seq, hash, err); /* the entry just appended */
+    if (rc == PV_OK)
+        rc = pv_digests_store(ctx, seq, dg, n_dg, err);
+    pv_digests_free(dg, n_dg);
     if (rc == PV_OK)
         bulk_clear(s);
     return rc;
@@ -635,11 +655,12 @@ pv_status pv_audit_register(pv_ctx *ctx, pv_error *err)
 /* Tables without audit triggers: the trail itself, login bookkeeping, the
  * change history (written by triggers of tables that are audited), SQLite's
  * own and the shadow tables of virtual tables (full-text indexes). */
-static bool table_skipped(const char *name, const char *sql, char **virtuals, size_t n_virt)
+bool pv_audit_table_skipped(const char *name, const char *sql, char **virtuals, size_t n_virt)
 {
     size_t len = strlen(name);
     if (strncmp(name, "sqlite_", 7) == 0 || strcmp(name, "audit") == 0 ||
-        strcmp(name, "audit_head") == 0 || strcmp(name, "login_state") == 0)
+        strcmp(name, "audit_head") == 0 || strcmp(name, "audit_digest") == 0 ||
+        strcmp(name, "login_state") == 0)
         return true;
     if (len > 8 && strcmp(name + len - 8, "_history") == 0)
         return true;
@@ -834,6 +855,19 @@ static pv_status table_triggers(pv_ctx *ctx, const char *table, bool rowid,
 }
 
 static const char protect_sql[] =
+    "CREATE TRIGGER IF NOT EXISTS audit_digest_no_update BEFORE UPDATE ON audit_digest BEGIN\n"
+    "  SELECT RAISE(ABORT, 'the audit trail cannot be changed');\n"
+    "END;\n"
+    "CREATE TRIGGER IF NOT EXISTS audit_digest_no_delete BEFORE DELETE ON audit_digest BEGIN\n"
+    "  SELECT RAISE(ABORT, 'the audit trail cannot be changed');\n"
+    "END;\n"
+    "CREATE TRIGGER IF NOT EXISTS audit_head_forward BEFORE UPDATE ON audit_head\n"
+    "  WHEN NEW.seq < OLD.seq OR NEW.db_id IS NOT OLD.db_id OR NEW.id IS NOT OLD.id BEGIN\n"
+    "  SELECT RAISE(ABORT, 'the audit head only moves forward');\n"
+    "END;\n"
+    "CREATE TRIGGER IF NOT EXISTS audit_head_no_delete BEFORE DELETE ON audit_head BEGIN\n"
+    "  SELECT RAISE(ABORT, 'the audit head only moves forward');\n"
+    "END;\n"
     "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN\n"
     "  SELECT RAISE(ABORT, 'the audit trail cannot be changed');\n"
     "END;\n"
@@ -855,7 +889,7 @@ static pv_status plan_triggers(pv_ctx *ctx, str_list *plan, pv_error *err)
         if (sqlite3_strnicmp(sqls.v[i], "CREATE VIRTUAL", 14) == 0 && list_push(&virt, names.v[i]))
             rc = pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
     for (size_t i = 0; rc == PV_OK && i < names.n && i < sqls.n; i++) {
-        if (table_skipped(names.v[i], sqls.v[i], virt.v, virt.n))
+        if (pv_audit_table_skipped(names.v[i], sqls.v[i], virt.v, virt.n))
             continue;
         bool rowid = sqlite3_strlike("%WITHOUT ROWID%", sqls.v[i], 0) != 0;
         char *trig[3];
@@ -919,10 +953,33 @@ static pv_status protection_missing(pv_ctx *ctx, bool *missing, pv_error *err)
 {
     str_list l = {0};
     pv_status rc = query_list(ctx, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND"
-                                   " name IN ('audit_no_update', 'audit_no_delete')",
+                                   " name IN ('audit_no_update', 'audit_no_delete',"
+                                   " 'audit_head_forward', 'audit_head_no_delete',"
+                                   " 'audit_digest_no_update', 'audit_digest_no_delete')",
                               NULL, &l, err);
-    *missing = l.n != 2;
+    *missing = l.n != 6;
     list_free(&l);
+    return rc;
+}
+
+/* The history keepers and the other triggers of the migrations, in a
+ * savepoint of their own; one audit entry says what was re-created, since
+ * someone dropped it. */
+static pv_status restore_schema_triggers(pv_ctx *ctx, pv_error *err)
+{
+    pv_status rc = pv_exec(ctx, "SAVEPOINT pv_audit_guard", err);
+    if (rc != PV_OK)
+        return rc;
+    int restored = 0;
+    rc = pv_audit_restore_triggers(ctx, &restored, err);
+    if (rc == PV_OK && restored > 0) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "{\"triggers\":%d}", restored);
+        rc = pv_audit_append_as(ctx, "system", "triggers-restored", NULL, 0, detail, NULL, err);
+    }
+    if (rc != PV_OK)
+        pv_exec(ctx, "ROLLBACK TO pv_audit_guard", NULL);
+    pv_exec(ctx, "RELEASE pv_audit_guard", NULL);
     return rc;
 }
 
@@ -950,6 +1007,8 @@ pv_status pv_audit_install(pv_ctx *ctx, pv_error *err)
         }
     }
     list_free(&plan);
+    if (rc == PV_OK)
+        rc = restore_schema_triggers(ctx, err);
     if (rc == PV_OK)
         rc = pv_audit_flush(ctx, err);
     return rc;

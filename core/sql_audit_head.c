@@ -7,7 +7,12 @@
  * gap the next entry cannot fill, and the verifier compares the chain's end
  * with it. Its triggers refuse moving it back or deleting it. db_id names
  * the database in the copy of the head kept outside it (core/audit_head.c),
- * so that a new database at the same path is not taken for a cut-off one. */
+ * so that a new database at the same path is not taken for a cut-off one.
+ *
+ * audit_digest: per batch entry of a bulk import and table, an 8-byte hash
+ * of each record the batch wrote, as it stood at the commit (see
+ * core/audit_digest.c); the batch entry holds the SHA-256 of `hashes`, so
+ * the list is chained like the entry. Append-only like the trail. */
 #include "internal.h"
 
 const char pv_sql_audit_head[] =
@@ -28,4 +33,17 @@ const char pv_sql_audit_head[] =
     "END;\n"
     "CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head BEGIN\n"
     "  SELECT RAISE(ABORT, 'the audit head only moves forward');\n"
+    "END;\n"
+    "CREATE TABLE audit_digest (\n"
+    "  seq INTEGER NOT NULL,       -- the batch entry\n"
+    "  tbl TEXT NOT NULL,\n"
+    "  cols TEXT NOT NULL,         -- the columns hashed, comma-separated\n"
+    "  hashes BLOB NOT NULL,       -- 8 bytes per record listed by the entry\n"
+    "  PRIMARY KEY (seq, tbl)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TRIGGER audit_digest_no_update BEFORE UPDATE ON audit_digest BEGIN\n"
+    "  SELECT RAISE(ABORT, 'the audit trail cannot be changed');\n"
+    "END;\n"
+    "CREATE TRIGGER audit_digest_no_delete BEFORE DELETE ON audit_digest BEGIN\n"
+    "  SELECT RAISE(ABORT, 'the audit trail cannot be changed');\n"
     "END;\n";

@@ -194,6 +194,55 @@ pv_status pv_audit_expect(pv_ctx *ctx, const char *expect, pv_audit_report *rep,
  * context appended entries (called by pv_ctx_close; best effort). */
 void pv_audit_keep_head(pv_ctx *ctx);
 
+/* ---- the records against the trail ---- */
+
+typedef enum pv_audit_finding_kind {
+    PV_FIND_CHANGED,         /* a record's values differ from what its last entry made them */
+    PV_FIND_NO_ENTRY,        /* a record no entry mentions (written behind the program) */
+    PV_FIND_VANISHED,        /* an entry's record is gone, and no entry deleted it */
+    PV_FIND_UNDELETED,       /* a record is there although its last entry deleted it */
+    PV_FIND_HISTORY_CHANGED, /* a version in the *_history table differs from the trail */
+    PV_FIND_HISTORY_MISSING, /* an update or delete whose old version the history lacks */
+    PV_FIND_HISTORY_EXTRA,   /* a version in the history that no entry replaced */
+    PV_FIND_DIGEST           /* an import batch's list of record hashes is missing or altered */
+} pv_audit_finding_kind;
+
+typedef struct pv_audit_finding {
+    pv_audit_finding_kind kind;
+    char table[48];
+    pv_id record_id;  /* 0 for PV_FIND_DIGEST */
+    int64_t seq;      /* the audit entry concerned, 0 when none */
+} pv_audit_finding;
+
+typedef struct pv_audit_records_report {
+    int64_t tables;       /* audited tables read */
+    int64_t records;      /* their records */
+    int64_t history_rows; /* versions in their *_history tables */
+    int64_t unchecked;    /* records whose last entry holds nothing to compare
+                           * (an import from before record hashes) */
+    int64_t findings;     /* what found was called for */
+} pv_audit_records_report;
+
+/* Compares every record of every audited table, and every version in the
+ * *_history tables, with the audit trail: a record must be what its last
+ * entry made it (a per-row entry's new values, or the hash an import batch
+ * kept of it), every record must have an entry, every record an entry
+ * inserted or updated must still be there unless an entry deleted it, and
+ * the k-th version of a record in its history must be what the record was
+ * before its k-th update or delete. Calls `found` (may be NULL) for each
+ * finding, in table and record order. Tables whose records have no key
+ * (WITHOUT ROWID and no id column) are not compared. One read
+ * transaction; memory about 24 bytes per entry about a record of the
+ * largest table, plus 8 bytes a record imported in bulk. Needs
+ * PV_ACT_AUDIT_READ; PV_OK when the comparison was done, whatever it
+ * found (rep->findings). */
+pv_status pv_audit_verify_records(pv_ctx *ctx,
+                                  void (*found)(void *arg, const pv_audit_finding *f), void *arg,
+                                  pv_audit_records_report *rep, pv_error *err);
+
+/* Translated sentence for a finding, naming the table, record and entry. */
+void pv_audit_finding_text(const pv_audit_finding *f, char *buf, size_t size);
+
 /* Translated sentence for a problem ("entry %lld was changed"...), written
  * into buf. */
 void pv_audit_problem_text(const pv_audit_report *rep, char *buf, size_t size);
