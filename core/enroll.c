@@ -438,7 +438,8 @@ static pv_status load_row(pv_ctx *ctx, pv_id id, enr_row *r, pv_error *err)
         svc_copy(r->nid, sizeof r->nid, col(st, 14));
     }
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    if (rc == SQLITE_DONE ||
+        (rc == SQLITE_ROW && pv_authz_hidden(ctx, PV_ACT_ENROLL_ADVANCE, r->branch)))
         return pv_error_set(err, PV_ENOTFOUND, "enrollment", _("%lld: no such enrollment"),
                             (long long)id);
     return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);

@@ -211,7 +211,8 @@ pv_status pv_enroll_get(pv_ctx *ctx, pv_id id, pv_enrollment_detail **out, pv_er
     if (rc == SQLITE_ROW)
         s = read_enrollment(ctx, st, &d->e);
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    if (rc == SQLITE_DONE ||
+        (s == PV_OK && rc == SQLITE_ROW && pv_authz_hidden(ctx, PV_ACT_FILE_READ, d->e.branch_code)))
         s = pv_error_set(err, PV_ENOTFOUND, "enrollment", _("%lld: no such enrollment"),
                          (long long)id);
     else if (rc != SQLITE_ROW)

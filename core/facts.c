@@ -61,6 +61,9 @@ static pv_status find_person(pv_ctx *ctx, const char *national_id, pv_id *id, in
     *id = sqlite3_column_int64(st, 0);
     *branch = sqlite3_column_int64(st, 1);
     sqlite3_reset(st);
+    /* another branch's person is not there, as far as the actor knows */
+    if (pv_authz_hidden(ctx, PV_ACT_FILE_READ, *branch))
+        return pv_error_set(err, PV_ENOTFOUND, "national_id", _("%s: no such person"), nid);
     return PV_OK;
 }
 

@@ -426,6 +426,7 @@ typedef struct file_hash {
     pthread_t thread;
     bool started;
     const char *path;
+    atomic_bool stop; /* set when the hash is no longer wanted */
     char sha[65];
     pv_status rc;
     pv_error err;
@@ -434,7 +435,7 @@ typedef struct file_hash {
 static void *hash_main(void *arg)
 {
     file_hash *h = arg;
-    h->rc = pv_audit_file_sha256(h->path, h->sha, &h->err);
+    h->rc = pv_audit_file_sha256_until(h->path, h->sha, &h->stop, &h->err);
     return NULL;
 }
 
@@ -1444,6 +1445,7 @@ pv_status pv_import_csv(pv_ctx *ctx, const char *path, const pv_import_opts *opt
     if (stats)
         *stats = im->st;
     if (im->hash.started) { /* an error before pass 2: the hash is not needed */
+        atomic_store(&im->hash.stop, true); /* nor the rest of a huge file read for it */
         pv_error herr = PV_ERROR_INIT;
         hash_finish(&im->hash, &herr);
         pv_error_clear(&herr);

@@ -55,6 +55,7 @@ typedef struct pv_migration {
 extern const char pv_sql_files[];    /* persons, households, case files, history */
 extern const char pv_sql_services[]; /* catalog, rules, enrollments, credits */
 extern const char pv_sql_security[]; /* users, audit trail */
+extern const char pv_sql_audit_head[]; /* the audit trail's head (migration 4) */
 extern const char pv_sql_timestamps[]; /* one timestamp format (migration 5) */
 
 /* The person table's name indexes (core/sql_files.c): their CREATE INDEX

@@ -5,8 +5,9 @@
  *
  * Roles: caseworker — read, create and edit files and request enrollments
  * in their own branch; supervisor — as a caseworker, plus approvals,
- * overrides and closing files; administrator — users, the catalog and its
- * rules, credits, the audit trail. Every role is confined to the user's
+ * overrides, closing files and imports; administrator — users, the catalog
+ * and its rules, credits, the audit trail, but no writing of beneficiaries'
+ * files, by import or otherwise (separation of duties). Every role is confined to the user's
  * branch. The system actor (the program itself, before anyone logs in:
  * init, migrations) may do everything. */
 #ifndef PARVANDE_AUTHZ_H
@@ -35,6 +36,14 @@ typedef enum pv_action {
  * `branch_code` (0: not tied to a branch); else PV_EDENIED with a
  * translated message saying what was refused. */
 pv_status pv_authz_check(pv_ctx *ctx, pv_action act, int64_t branch_code, pv_error *err);
+
+/* True when a record of `branch_code` is another branch's, which the actor
+ * may not even know exists: the caller then answers exactly as for a record
+ * that is not there (the same status, PV_ENOTFOUND, and the same message),
+ * never "not permitted". The attempt goes to the audit trail as a refusal
+ * of `act`. False for the actor's own branch, for branch 0 and for the
+ * system actor. */
+bool pv_authz_hidden(pv_ctx *ctx, pv_action act, int64_t branch_code);
 
 /* True when the actor may see every branch (only the system actor);
  * otherwise lists, searches, counts and exports must filter on
