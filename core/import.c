@@ -33,7 +33,7 @@
 
 #define IMPORT_BATCH_DEFAULT 10000
 #define IMPORT_REBUILD_DEFAULT 50000 /* rows from which the name indexes are rebuilt */
-#define IMPORT_CHECKPOINT_PAGES 65536 /* 256 MB of 4 KB pages */
+#define IMPORT_CHECKPOINT_PAGES 16384 /* 64 MB of 4 KB pages */
 #define PROGRESS_EVERY 1000
 #define PIPE_CHUNK 128            /* rows handed from the reader to the writer at once */
 #define PIPE_CHUNKS 4             /* chunks in flight */
@@ -60,12 +60,17 @@ typedef struct layout {
 
 /* ---- hash tables: open addressing, no per-entry allocation ---- */
 
-/* Household key -> indexes of its first and last rows, 12 bytes a key.
- * Keys are kept as 32-bit hashes: two keys sharing a hash merge their
- * rows, which may delay a commit but never splits a household, and may
- * send a row the slow way (see fast_household) but never the wrong one. */
+/* Household key -> indexes of its first and last rows, 16 bytes a key.
+ * Keys are kept as 64-bit hashes: two keys sharing a hash would merge
+ * their rows, which delays a commit but never splits a household, and may
+ * send a row the slow way (see fast_household) but never the wrong one.
+ * (With 32-bit hashes a million-row file of 313,000 households had 16
+ * such pairs, one spanning rows 1,054 to 595,874 and another 196,732 to
+ * 975,156: no batch could be committed between them, so the whole import
+ * was one transaction and its WAL grew to 430 MB. With 64 bits a pair is
+ * expected once in about 10^8 such files.) */
 typedef struct hh_slot {
-    uint32_t hash; /* 0: empty */
+    uint64_t hash; /* 0: empty */
     uint32_t first, last;
 } hh_slot;
 typedef struct hh_map {
@@ -87,15 +92,17 @@ typedef struct id_set {
     size_t cap;
 } id_set;
 
-static uint32_t hash_key(const char *s)
+static uint64_t hash_key(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a finalizer for the low bits */
     for (; *s; s++) {
         h ^= (unsigned char)*s;
         h *= 1099511628211ULL;
     }
-    uint32_t folded = (uint32_t)(h ^ (h >> 32));
-    return folded ? folded : 1;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h ? h : 1;
 }
 
 static bool hh_grow(hh_map *m)
@@ -118,7 +125,7 @@ static bool hh_grow(hh_map *m)
     return true;
 }
 
-static bool hh_put(hh_map *m, uint32_t h, uint32_t row)
+static bool hh_put(hh_map *m, uint64_t h, uint32_t row)
 {
     if ((m->n + 1) * 10 > m->cap * 7 && !hh_grow(m))
         return false;
@@ -136,7 +143,7 @@ static bool hh_put(hh_map *m, uint32_t h, uint32_t row)
 /* The slot of a key's hash; NULL when pass 1 did not see it (the file
  * changed between the passes: then no commit happens inside it, and its
  * rows go the slow way). */
-static const hh_slot *hh_find(const hh_map *m, uint32_t h)
+static const hh_slot *hh_find(const hh_map *m, uint64_t h)
 {
     if (!m->cap)
         return NULL;
@@ -1342,9 +1349,13 @@ static void set_wal_autocheckpoint(pv_ctx *ctx, int pages)
  * into the database every IMPORT_CHECKPOINT_PAGES instead of every 1,000
  * pages: the same index pages are dirtied by batch after batch, and each
  * checkpoint copies (and syncs) the latest version of each page once, so
- * fewer checkpoints write much less (a million rows took 93 s with a
- * checkpoint every 4 MB, 69 s every 64 MB, 60 s every 256 MB). The WAL grows
- * to about that size plus one batch; the setting is put back afterwards. */
+ * fewer checkpoints write less. SQLite checkpoints on the commit of the
+ * batch that crosses the threshold and then writes the WAL from its start
+ * again, so the WAL file stays near the threshold plus one batch (a
+ * million rows: under 100 MB; with a checkpoint every 256 MB, and the
+ * whole file one transaction for want of a commit, see hh_slot, it grew
+ * to 430 MB). The checkpoint is SQLite's passive one: it never waits for
+ * the readers of another program. The setting is put back afterwards. */
 static pv_status audited_pass(importer *im, FILE *f, const char *path, pv_error *err)
 {
     pv_status rc = hash_finish(&im->hash, err);
