@@ -9,7 +9,7 @@
 #include "parvande/text.h"
 
 static const pv_command *const cmd_tables[] = {
-    pv_cmds_files, pv_cmds_services, pv_cmds_security, NULL
+    pv_cmds_files, pv_cmds_services, pv_cmds_security, pv_cmds_batch, NULL
 };
 
 static const pv_command *find_command(const char *name)
@@ -19,6 +19,11 @@ static const pv_command *find_command(const char *name)
             if (strcmp(c->name, name) == 0)
                 return c;
     return NULL;
+}
+
+const pv_command *pv_cli_find(const char *name)
+{
+    return find_command(name);
 }
 
 static void print_help(FILE *f)

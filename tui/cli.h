@@ -34,6 +34,10 @@ typedef struct pv_command {
 extern const pv_command pv_cmds_files[];
 extern const pv_command pv_cmds_services[];
 extern const pv_command pv_cmds_security[];
+extern const pv_command pv_cmds_batch[];
+
+/* The command of that name in the tables, or NULL. */
+const pv_command *pv_cli_find(const char *name);
 
 /* (tui/session.c) Opens the database into cli->ctx (once); on failure prints the reason and
  * returns the exit status to use, else 0. For a command (cli->argc > 0) it
