@@ -488,15 +488,7 @@ static int cmd_enrollments(pv_cli *cli)
 
 static const char *event_label(const char *kind)
 {
-    static const struct { const char *kind, *label; } map[] = {
-        {"request", N_("requested")}, {"override", N_("override")},
-        {"approve", N_("approved")}, {"step", N_("step done")},
-        {"complete", N_("completed")}, {"reject", N_("rejected")},
-        {"withdraw", N_("withdrawn")}, {"document", N_("document ticked")}};
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (strcmp(map[i].kind, kind) == 0)
-            return _(map[i].label);
-    return kind;
+    return pv_enroll_event_label(kind); /* the core's one table */
 }
 
 static int cmd_enrollment(pv_cli *cli)

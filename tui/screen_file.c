@@ -277,9 +277,13 @@ static void build_services(file *f)
         const pv_eligibility *e = &f->elig[i];
         char value[PV_LABEL_SZ + 512];
         if (f->elig_enr[i] >= 0) {
-            char state[PV_LABEL_SZ + 256];
-            enroll_state(&f->enr[f->elig_enr[i]], state, sizeof state);
-            snprintf(value, sizeof value, _("%s — enrolled: %s"), e->title, state);
+            const pv_enrollment *x = &f->enr[f->elig_enr[i]];
+            char state[128];
+            if (x->status == PV_ENR_IN_PROGRESS)
+                snprintf(state, sizeof state, _("step %d of %d"), x->step, x->n_steps);
+            else
+                snprintf(state, sizeof state, "%s", pv_enroll_status_label(x->status));
+            snprintf(value, sizeof value, _("[enrolled: %s] %s"), state, e->title);
         } else {
             snprintf(value, sizeof value, "%s", e->title);
         }
@@ -546,7 +550,7 @@ static void file_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
     const pv_row *r = prow(p, i);
     pv_style st = selected ? PV_ST_SELECTED : PV_ST_TEXT;
     int x = pv_list_x(&p->list), w = pv_list_w(&p->list, ui);
-    int label_w = w >= 100 ? 24 : w >= 70 ? 20 : 14;
+    int label_w = w >= 100 ? 24 : w >= 60 ? 22 : 14;
     pv_draw_fill(&ui->draw, y, x, w, st);
     switch (r->kind) {
     case R_HEAD:
@@ -763,50 +767,59 @@ static pv_status do_enroll(pv_ui *ui, void *user, const char *justification)
             state = f->enr[i].status == PV_ENR_REQUESTED
                         ? _("requested; it waits for a supervisor's approval")
                         : pv_enroll_status_label(f->enr[i].status);
-    pv_ui_status(ui, PV_MSG_OK, _("Done: enrolled in «%s» (%s)."), title, state);
+    pv_ui_status(ui, PV_MSG_OK, _("Done: enrolled (%s) in «%s»."), state, title);
     return PV_OK;
 }
 
 static unsigned ask_enroll(pv_ui *ui, file *f, size_t i)
 {
     const pv_eligibility *e = &f->elig[i];
-    char body[4 * PV_LABEL_SZ + 512];
-    char name[2 * PV_NAME_SZ + 2];
-    snprintf(name, sizeof name, "%s %s", f->v->person.first_name, f->v->person.last_name);
     f->dialog_svc = i;
     if (f->elig_enr[i] >= 0) {
         pv_ui_status(ui, PV_MSG_INFO, _("Already enrolled in «%s» this period; Enter opens it."),
                      e->title);
         return PV_CH_DRAW;
     }
-    if (e->eligible) {
+    if (!e->eligible && !pv_authz_role_may(ui->ctx, PV_ACT_ENROLL_OVERRIDE)) {
+        select_row(f, R_WHY_HEAD, (long)i, true);
+        pv_ui_status(ui, PV_MSG_ERROR, _("Not eligible for «%s» (the reasons are shown); a "
+                                         "supervisor may override."), e->title);
+        return PV_CH_DRAW;
+    }
+    char raw[2 * PV_NAME_SZ + 2];
+    snprintf(raw, sizeof raw, "%s %s", f->v->person.first_name, f->v->person.last_name);
+    char *name = pv_dialog_quote(raw), *title = pv_dialog_quote(e->title);
+    char *fails = e->eligible ? NULL : pv_eligibility_failures(e);
+    char *why = fails ? pv_dialog_quote(fails) : NULL;
+    free(fails);
+    size_t size = 4 * PV_LABEL_SZ + (why ? strlen(why) : 0) + 512;
+    char *body = malloc(size);
+    unsigned ch = PV_CH_DRAW;
+    if (name && title && body && e->eligible) {
         pv_service_info info;
         pv_error err = PV_ERROR_INIT;
         bool approval = pv_service_get(ui->ctx, e->code, &info, &err) == PV_OK && info.approval;
         pv_error_clear(&err);
-        snprintf(body, sizeof body, _("Enroll %s in «%s»?%s"), name, e->title,
+        snprintf(body, size, _("Enroll %s in «%s»?%s"), name, title,
                  approval ? _(" The enrollment will wait for a supervisor's approval.") : "");
-        return pv_dialog_open(ui, &(pv_dialog_request){
-                                      .title = _("Enroll"), .body = body,
-                                      .ok_label = N_("Enroll"), .on_ok = do_enroll, .user = f});
+        ch = pv_dialog_open(ui, &(pv_dialog_request){
+                                    .title = _("Enroll"), .body = body,
+                                    .ok_label = N_("Enroll"), .on_ok = do_enroll, .user = f});
+    } else if (name && title && body && why) {
+        snprintf(body, size, _("%s is not eligible for «%s»: %s. Enroll anyway, as a "
+                               "supervisor's override? It is recorded with your justification."),
+                 name, title, why);
+        ch = pv_dialog_open(ui, &(pv_dialog_request){
+                                    .title = _("Override"), .body = body,
+                                    .field_label = N_("Justification"), .field_required = true,
+                                    .ok_label = N_("Override and enroll"), .on_ok = do_enroll,
+                                    .user = f});
     }
-    char *why = pv_eligibility_failures(e);
-    if (!pv_authz_role_may(ui->ctx, PV_ACT_ENROLL_OVERRIDE)) {
-        select_row(f, R_WHY_HEAD, (long)i, true);
-        pv_ui_status(ui, PV_MSG_ERROR, _("Not eligible for «%s» (the reasons are shown); a "
-                                         "supervisor may override."), e->title);
-        free(why);
-        return PV_CH_DRAW;
-    }
-    snprintf(body, sizeof body, _("%s is not eligible for «%s»: %s. Enroll anyway, as a "
-                                  "supervisor's override? It is recorded with your justification."),
-             name, e->title, why ? why : "");
+    free(name);
+    free(title);
     free(why);
-    return pv_dialog_open(ui, &(pv_dialog_request){
-                                  .title = _("Override"), .body = body,
-                                  .field_label = N_("Justification"), .field_required = true,
-                                  .ok_label = N_("Override and enroll"), .on_ok = do_enroll,
-                                  .user = f});
+    free(body);
+    return ch;
 }
 
 /* F7 away from the services: the first one the person is eligible for. */

@@ -90,7 +90,9 @@ void pv_rows_draw_pair(pv_ui *ui, int y, int x, int w, int label_w, const pv_row
  * Enter alone never confirms (it is what a hand presses by habit). */
 typedef struct pv_dialog_request {
     const char *title;        /* translated; copied */
-    const char *body;         /* translated; copied; wrapped in the box */
+    const char *body;         /* translated; copied; wrapped in the box in the
+                                 interface's direction, drawn as given: stored
+                                 text goes in through pv_dialog_quote */
     const char *field_label;  /* msgid of the text field, NULL: no field */
     bool field_required;      /* refuse an empty text (the label names it) */
     const char *ok_label;     /* msgid of F2 in the key bar ("Enroll") */
@@ -99,6 +101,11 @@ typedef struct pv_dialog_request {
     pv_status (*on_ok)(pv_ui *ui, void *user, const char *text);
     void *user;               /* the screen below's state: valid while it is open */
 } pv_dialog_request;
+
+/* Stored text (a name, a title) made safe to quote in a dialog's body:
+ * sanitised and in an isolate, so its script cannot reorder the sentence.
+ * Newly allocated, caller frees; NULL when out of memory. */
+char *pv_dialog_quote(const char *stored);
 
 /* Opens the dialog over the current screen (PV_CH_DRAW). */
 unsigned pv_dialog_open(pv_ui *ui, const pv_dialog_request *req);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "parvande/i18n.h"
+#include "parvande/text.h"
 #include "widget.h"
 
 enum { D_OK = PV_A_SCREEN, D_CANCEL, D_ENTER };
@@ -84,7 +85,7 @@ static void dialog_draw(pv_ui *ui, void *st, int top, int rows)
     char hint[256];
     snprintf(hint, sizeof hint, _("F2: %s    Esc: cancel"),
              _(d->req.ok_label ? d->req.ok_label : N_("Confirm")));
-    int body_rows = pv_draw_wrapped_rows(&ui->draw, inner, d->body, PV_T_DATA);
+    int body_rows = pv_draw_wrapped_rows(&ui->draw, inner, d->body, PV_T_UI);
     int h = body_rows + 4 + (d->has_field ? 3 : 0);
     if (h > rows)
         h = rows;
@@ -94,7 +95,7 @@ static void dialog_draw(pv_ui *ui, void *st, int top, int rows)
     pv_draw_box(&ui->draw, y, x, h, w, d->title);
     int max_body = h - 4 - (d->has_field ? 3 : 0);
     int used = pv_draw_wrapped(&ui->draw, y + 1, x + 2, inner, max_body > 0 ? max_body : 1,
-                               d->body, PV_T_DATA, PV_ST_TEXT, NULL);
+                               d->body, PV_T_UI, PV_ST_TEXT, NULL);
     int fy = y + 1 + used + 1;
     if (d->has_field) {
         pv_form_field *fl = &d->form.fields[0];
@@ -173,6 +174,18 @@ static const pv_screen dialog_screen = {
     .input = dialog_input,
     .reload = NULL,
 };
+
+char *pv_dialog_quote(const char *stored)
+{
+    size_t size = (stored ? strlen(stored) : 0) * 3 + 4;
+    char *clean = malloc(size);
+    if (!clean)
+        return NULL;
+    pv_text_sanitize(stored ? stored : "", false, clean, size);
+    char *q = pv_bidi_isolate_dir(clean, PV_DIR_AUTO);
+    free(clean);
+    return q;
+}
 
 unsigned pv_dialog_open(pv_ui *ui, const pv_dialog_request *req)
 {
