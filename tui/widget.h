@@ -114,7 +114,8 @@ unsigned pv_dialog_open(pv_ui *ui, const pv_dialog_request *req);
 
 typedef enum pv_field_kind {
     PV_FK_TEXT = 0,  /* one line */
-    PV_FK_CHOICE,    /* a fixed set of values, Space cycles (typing works too) */
+    PV_FK_CHOICE,    /* a fixed set of values: Space and the arrows cycle, a letter
+                        picks the next value starting with it; no free typing */
     PV_FK_NOTE,      /* several lines, Enter breaks a line */
     PV_FK_SECRET     /* a password: masked */
 } pv_field_kind;
@@ -128,6 +129,7 @@ typedef struct pv_form_field {
     char *value;          /* owned by the form, UTF-8 */
     size_t cursor;        /* logical position in code points, at a grapheme boundary */
     bool invalid;         /* the last check refused it */
+    char *error;          /* owned: why (named), shown while the field stays wrong */
 } pv_form_field;
 
 typedef struct pv_form_ops {
@@ -173,14 +175,16 @@ int pv_form_rows(const pv_form *f);
 
 /* A form or editing action (pv_keys_form, pv_keys_edit). Moving off a field
  * checks it; a refusal stays on the status line, naming the field and the
- * reason (the caseworker may still move on, Save checks everything again).
+ * reason (the caseworker may still move on, Save checks everything again);
+ * it shows again whenever the cursor is back on the field while it is
+ * still wrong.
  * Returns what changed; *changed_text (may be NULL) is set when the text
  * of the focused field changed. */
 unsigned pv_form_action(pv_ui *ui, pv_form *f, int action, bool *changed_text);
 /* A typed character. */
 unsigned pv_form_input(pv_ui *ui, pv_form *f, int key, bool *changed_text);
-/* Checks every field; on the first refusal focuses it, shows the reason and
- * returns false. */
+/* Checks every field; when some are refused, focuses the first, shows its
+ * reason and names the others on the status line, and returns false. */
 bool pv_form_check_all(pv_ui *ui, pv_form *f);
 
 /* ---- text editing (the form's fields; exposed for tests) ---------------- */
