@@ -14,7 +14,7 @@
 #include "parvande/text.h"
 #include "widget.h"
 
-enum { A_TICK = PV_A_SCREEN, A_ADVANCE, A_APPROVE, A_WITHDRAW, A_REJECT };
+enum { A_TICK = PV_A_SCREEN, A_ADVANCE, A_APPROVE, A_WITHDRAW, A_REJECT, A_NEXT_SEC, A_PREV_SEC };
 
 static const pv_binding enr_own[] = {
     {'\r', A_TICK, NULL, N_("Tick the selected document as presented; on a ticked one, untick it "
@@ -28,6 +28,8 @@ static const pv_binding enr_own[] = {
     {PV_KEY(KEY_F(7)), A_APPROVE, N_("Approve"),
      N_("Approve a requested enrollment, with an optional note (supervisors)")},
     {PV_KEY(KEY_F(8)), A_WITHDRAW, N_("Withdraw"), N_("Record the beneficiary's withdrawal")},
+    {'\t', A_NEXT_SEC, NULL, N_("Next section: steps, documents, history")},
+    {PV_KEY(KEY_BTAB), A_PREV_SEC, NULL, N_("Previous section")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap enr_keys = {enr_own, pv_keys_list, NULL};
@@ -424,6 +426,9 @@ static unsigned enr_action(pv_ui *ui, void *st, int action)
     switch (action) {
     case A_TICK:
         return tick_row(ui, e);
+    case A_NEXT_SEC:
+    case A_PREV_SEC:
+        return pv_list_jump(&e->list, action == A_NEXT_SEC ? 1 : -1) | PV_CH_DRAW;
     case A_ADVANCE:
     case A_APPROVE:
     case A_REJECT:

@@ -782,8 +782,8 @@ static unsigned ask_enroll(pv_ui *ui, file *f, size_t i)
     }
     if (!e->eligible && !pv_authz_role_may(ui->ctx, PV_ACT_ENROLL_OVERRIDE)) {
         select_row(f, R_WHY_HEAD, (long)i, true);
-        pv_ui_status(ui, PV_MSG_ERROR, _("Not eligible for «%s» (the reasons are shown); a "
-                                         "supervisor may override."), e->title);
+        pv_ui_status(ui, PV_MSG_ERROR, _("Not eligible (the reasons are shown); a supervisor "
+                                         "may override: «%s»."), e->title);
         return PV_CH_DRAW;
     }
     char raw[2 * PV_NAME_SZ + 2];

@@ -39,6 +39,11 @@ void pv_list_draw(pv_ui *ui, pv_list *l, int top, int rows, const char *empty);
  * PV_CH_NONE otherwise (also for an action that is not the list's). */
 unsigned pv_list_action(pv_list *l, int action);
 
+/* Tab / Shift-Tab in a list of sections: the first selectable row after
+ * the next (dir +1) or previous (-1) heading (a row that cannot be
+ * selected), the heading on top. PV_CH_DRAW when it moved. */
+unsigned pv_list_jump(pv_list *l, int dir);
+
 /* True when the list has a selected row. */
 bool pv_list_has_sel(const pv_list *l);
 

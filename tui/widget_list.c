@@ -134,3 +134,37 @@ static unsigned list_move(pv_list *l, int action)
         return PV_CH_NONE;
     }
 }
+
+/* The heading of row i's section: the nearest row at or above it that
+ * cannot be selected, or 0. */
+static size_t heading_of(const pv_list *l, size_t i)
+{
+    while (i > 0 && can_select(l, i))
+        i--;
+    return i;
+}
+
+unsigned pv_list_jump(pv_list *l, int dir)
+{
+    if (l->n == 0)
+        return PV_CH_NONE;
+    size_t h = heading_of(l, l->sel);
+    if (dir > 0) {
+        size_t i = l->sel + 1; /* the next heading below the selection */
+        while (i < l->n && can_select(l, i))
+            i++;
+        h = i;
+    } else {
+        if (h == 0)
+            return PV_CH_NONE;
+        h = heading_of(l, h - 1);
+    }
+    size_t first = h;
+    while (first < l->n && !can_select(l, first))
+        first++;
+    if (first >= l->n || first == l->sel)
+        return PV_CH_NONE;
+    l->sel = first;
+    l->top = first > 0 && !can_select(l, first - 1) ? first - 1 : first;
+    return PV_CH_DRAW;
+}

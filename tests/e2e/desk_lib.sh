@@ -32,6 +32,7 @@ CSV
   # two enrollments of the head: social support (no approval: in progress)
   # and, by a supervisor's override, the community social work (in progress
   # too); the head is refused the others with several long reasons
+  pv_as boss bosspass11 credit 19041060106 تهران 1403 100000000 >/dev/null || tui_fail "credit"
   pv_as sara sarapass11 enroll 0071000011 19072703102 >/dev/null || tui_fail "enroll 102"
   pv_sup enroll 0071000011 19071053115 --override "lives at the edge of an informal settlement, visited" \
     >/dev/null || tui_fail "override 115"
