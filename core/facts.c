@@ -61,6 +61,10 @@ static pv_status find_person(pv_ctx *ctx, const char *national_id, pv_id *id, in
         *branch = sqlite3_column_int64(st, 1);
     }
     sqlite3_reset(st);
+    if (rc == SQLITE_DONE && !pv_natid_valid(nid)) { /* a typo, not a missing person */
+        char checked[PV_NATID_SZ];
+        return pv_natid_parse(nid, "national_id", checked, err);
+    }
     if (rc == SQLITE_DONE)
         return pv_error_set(err, PV_ENOTFOUND, "national_id", _("%s: no such person"), nid);
     return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);

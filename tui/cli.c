@@ -41,6 +41,15 @@ static void print_help(FILE *f)
                            "4 not eligible, 5 not found, 6 not permitted."));
 }
 
+/* One usage line and where the rest is, for a mistyped command or option:
+ * the whole help would scroll the mistake off the screen. */
+static int usage_line(void)
+{
+    fprintf(stderr, "%s\n", _("usage: parvande [--db PATH] [--lang fa|en] [--user NAME [--password-fd N]] [COMMAND [ARGS]]"));
+    fprintf(stderr, "%s\n", _("parvande --help lists the commands."));
+    return PV_EXIT_USAGE;
+}
+
 /* The interface language: --lang, else the locale's (fa unless it says en). */
 static pv_lang default_lang(void)
 {
@@ -97,6 +106,10 @@ int pv_main(int argc, char **argv)
     }
     pv_i18n_set_lang(cli.lang == PV_LANG_EN ? "en" : "fa");
     pv_cli_set_message_lang(cli.lang);
+    if (i < argc && argv[i][0] == '-') { /* an option none of the above */
+        fprintf(stderr, "parvande: %s: %s\n", _("unknown option"), argv[i]);
+        return usage_line();
+    }
     cli.argc = argc - i;
     cli.argv = argv + i;
     int rc;
@@ -106,8 +119,7 @@ int pv_main(int argc, char **argv)
         const pv_command *cmd = find_command(cli.argv[0]);
         if (!cmd) {
             fprintf(stderr, "parvande: %s: %s\n", _("unknown command"), cli.argv[0]);
-            print_help(stderr);
-            return PV_EXIT_USAGE;
+            return usage_line();
         }
         rc = cmd->run(&cli);
     }
@@ -184,13 +196,25 @@ int pv_cli_parse(const pv_cli *cli, int from, const pv_cli_opt *opts, const char
     for (int i = from; i < cli->argc; i++) {
         const char *a = cli->argv[i];
         const pv_cli_opt *o = find_opt(opts, a);
+        /* Each refusal says which word and why; the caller adds the usage. */
         if (o && o->flag) {
             *o->flag = true;
         } else if (o) {
-            if (i + 1 >= cli->argc || (o->valid && !o->valid(cli->argv[i + 1])))
+            if (i + 1 >= cli->argc) {
+                fprintf(stderr, "parvande: %s: %s\n", a, _("a value is needed after it"));
                 return -1;
+            }
+            if (o->valid && !o->valid(cli->argv[i + 1]))
+                return -1; /* the check said why */
             *o->value = cli->argv[++i];
-        } else if ((a[0] == '-' && a[1] == '-') || n >= max_pos) {
+        } else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "parvande: %s: %s\n", _("unknown option"), a);
+            return -1;
+        } else if (n >= max_pos) {
+            fputs("parvande: ", stderr);
+            fprintf(stderr, "%s: ", _("one argument too many"));
+            pv_cli_put(stderr, a);
+            fputc('\n', stderr);
             return -1;
         } else {
             pos[n++] = a;

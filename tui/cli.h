@@ -35,6 +35,15 @@ extern const pv_command pv_cmds_services[];
 extern const pv_command pv_cmds_security[];
 extern const pv_command pv_cmds_desk[];
 
+/* Whether a fact key is one the program knows or a rule of the catalog
+ * reads ("fact.KEY", a card's group fact): `fact` refuses others unless
+ * --force, so a typo such as "requst" is not stored silently. */
+bool pv_cli_fact_key_read(pv_ctx *ctx, const char *key);
+
+/* Rials with thousands separators, as the interface shows them (Persian
+ * digits and separator in Persian). */
+void pv_cli_put_money(const pv_cli *cli, FILE *f, long long rials);
+
 /* Opens the database into cli->ctx (once); on failure prints the reason and
  * returns the exit status to use, else 0. For a command (cli->argc > 0) it
  * also authenticates: once the database has a user, --user and the right
