@@ -85,3 +85,11 @@ pv_status pv_authz_check(pv_ctx *ctx, pv_action act, int64_t branch_code, pv_err
     }
     return PV_OK;
 }
+
+bool pv_authz_role_may(const pv_ctx *ctx, pv_action act)
+{
+    const pv_actor *a = &ctx->actor;
+    if (act < 0 || act >= PV_ACT__COUNT)
+        return false;
+    return a->role == PV_ROLE_SYSTEM || (action_table[act].roles & (1u << a->role)) != 0;
+}

@@ -157,6 +157,10 @@ static pv_status load_events(pv_ctx *ctx, pv_enrollment_detail *d, pv_error *err
         svc_copy(ev->user, sizeof ev->user, col(st, 2));
         svc_copy(ev->kind, sizeof ev->kind, col(st, 3));
         ev->step = sqlite3_column_int(st, 4);
+        if (strcmp(ev->kind, "document") == 0 && ev->step < 0) { /* pv_enroll_untick */
+            svc_copy(ev->kind, sizeof ev->kind, "untick");
+            ev->step = 0;
+        }
         if (sqlite3_column_type(st, 5) != SQLITE_NULL)
             ev->note = strdup(col(st, 5));
     }

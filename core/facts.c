@@ -56,6 +56,10 @@ static pv_status find_person(pv_ctx *ctx, const char *national_id, pv_id *id, in
                  nid) != PV_OK ||
         pv_step(ctx, st, &found, err) != PV_OK)
         return PV_EFAIL;
+    if (!found && !pv_natid_valid(nid)) { /* a typo, not a missing person */
+        char checked[PV_NATID_SZ];
+        return pv_natid_parse(nid, "national_id", checked, err);
+    }
     if (!found)
         return pv_error_set(err, PV_ENOTFOUND, "national_id", _("%s: no such person"), nid);
     *id = sqlite3_column_int64(st, 0);

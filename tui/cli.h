@@ -35,6 +35,16 @@ extern const pv_command pv_cmds_files[];
 extern const pv_command pv_cmds_services[];
 extern const pv_command pv_cmds_security[];
 extern const pv_command pv_cmds_batch[];
+extern const pv_command pv_cmds_desk[];
+
+/* Whether a fact key is one the program knows or a rule of the catalog
+ * reads ("fact.KEY", a card's group fact): `fact` refuses others unless
+ * --force, so a typo such as "requst" is not stored silently. */
+bool pv_cli_fact_key_read(pv_ctx *ctx, const char *key);
+
+/* Rials with thousands separators, as the interface shows them (Persian
+ * digits and separator in Persian). */
+void pv_cli_put_money(const pv_cli *cli, FILE *f, long long rials);
 
 /* The command of that name in the tables, or NULL. */
 const pv_command *pv_cli_find(const char *name);

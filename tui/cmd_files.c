@@ -270,7 +270,14 @@ static long limit_of(const char *text)
 
 static bool valid_limit(const char *text)
 {
-    return limit_of(text) > 0;
+    if (limit_of(text) > 0)
+        return true;
+    char why[256];
+    snprintf(why, sizeof why, _("a whole number from 1 to %d is needed"), SEARCH_LIMIT_MAX);
+    fputs("parvande: --limit: ", stderr);
+    pv_cli_put_message(stderr, why);
+    fputc('\n', stderr);
+    return false;
 }
 
 /* The words joined with single spaces; -1 when they do not fit. */
@@ -313,8 +320,8 @@ static void show_line(pv_cli *cli, const char *label, const char *value, bool di
         fputs("-", stdout);
     else if (digits)
         pv_cli_put_digits(cli, stdout, value);
-    else
-        pv_cli_put(stdout, value);
+    else /* free text (an address): its numbers in Persian digits too */
+        pv_cli_put_message(stdout, value);
     fputc('\n', stdout);
 }
 

@@ -25,7 +25,10 @@
 /* The password file descriptor, when one is given, is a number. */
 static bool valid_fd(const char *text)
 {
-    return pv_cli_parse_fd(text) >= 0;
+    if (pv_cli_parse_fd(text) >= 0)
+        return true;
+    fprintf(stderr, "parvande: %s\n", _("--password-fd takes a file descriptor number"));
+    return false;
 }
 
 /* A user's or a file's name: a word that does not look like an option. */

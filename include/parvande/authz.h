@@ -53,4 +53,9 @@ bool pv_authz_all_branches(const pv_ctx *ctx);
 /* Translated name of an action, for messages and the audit trail. */
 const char *pv_action_label(pv_action act);
 
+/* Whether the context's actor's role may do `act` at all (its branch not
+ * considered). A question for showing only the keys a role can use: it
+ * records nothing, and the core still checks when the action is done. */
+bool pv_authz_role_may(const pv_ctx *ctx, pv_action act);
+
 #endif

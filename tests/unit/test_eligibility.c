@@ -290,7 +290,11 @@ Test(svc_eligibility, every_service_at_once)
     cr_assert_not(all[0].eligible); /* 002: an adult */
     cr_assert_not(all[4].eligible); /* 004 */
     pv_eligibility_free_all(all, n);
-    cr_assert_eq(pv_eligibility_check_all(ctx, "0000000001", DAY, &all, &n, &err), PV_ENOTFOUND);
+    /* a valid ID nobody has; a wrong check digit is a typo, said as such */
+    cr_assert_eq(pv_eligibility_check_all(ctx, "0000000019", DAY, &all, &n, &err), PV_ENOTFOUND);
+    pv_error_clear(&err);
+    cr_assert_eq(pv_eligibility_check_all(ctx, "0000000001", DAY, &all, &n, &err), PV_EINVAL);
+    cr_assert(strstr(err.message, "check digit") != NULL);
     pv_error_clear(&err);
     cr_assert_eq(pv_eligibility_check(ctx, p.national_id, S000, "1403/13/01", &all, &err), PV_EINVAL);
     pv_error_clear(&err);
