@@ -147,8 +147,9 @@ static void draw_bar(pv_ui *ui, const pv_group *g, int y, pv_style st)
         int filled = (int)(g->paid * w / g->cap);
         char bar[w * 3 + 8];
         size_t k = 0;
-        for (int i = 0; i < w; i++) {
-            const char *c = i < filled ? "█" : "░";
+        for (int i = 0; i < w; i++) { /* it fills from the start side: the right in Persian */
+            bool full = ui->draw.rtl ? i >= w - filled : i < filled;
+            const char *c = full ? "█" : "░";
             memcpy(bar + k, c, 3);
             k += 3;
         }
