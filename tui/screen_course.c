@@ -11,7 +11,7 @@
 #include "parvande/text.h"
 #include "widget.h"
 
-enum { A_TOGGLE = PV_A_SCREEN, G_UP, G_DOWN, G_LEFT, G_RIGHT };
+enum { A_TOGGLE = PV_A_SCREEN, G_UP, G_DOWN, G_LEFT, G_RIGHT, G_FIRST, G_LAST };
 
 static const pv_binding grid_own[] = {
     {' ', A_TOGGLE, NULL, N_("Mark the day present or absent")},
@@ -20,6 +20,8 @@ static const pv_binding grid_own[] = {
     {PV_KEY(KEY_DOWN), G_DOWN, NULL, N_("Next trainee")},
     {PV_KEY(KEY_LEFT), G_LEFT, NULL, N_("The day to the left")},
     {PV_KEY(KEY_RIGHT), G_RIGHT, NULL, N_("The day to the right")},
+    {PV_KEY(KEY_HOME), G_FIRST, NULL, N_("The first day")},
+    {PV_KEY(KEY_END), G_LAST, NULL, N_("The last day")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap grid_keys = {grid_own, NULL};
@@ -121,7 +123,7 @@ static void draw_trainee(pv_ui *ui, const grid *g, size_t i, int y)
         snprintf(count, sizeof count, "%s", _("withdrawn"));
     else
         snprintf(count, sizeof count, t->completed ? _("%d ✓") : "%d", t->attended);
-    pv_draw_text(&ui->draw, y, NAME_W + 3 + c->days * CELL_W, 12, count, 0,
+    pv_draw_text(&ui->draw, y, NAME_W + 3 + c->days * CELL_W, 12, count, PV_T_UI,
                  t->completed ? PV_ST_OK : st);
 }
 
@@ -181,6 +183,12 @@ static unsigned grid_action(pv_ui *ui, void *st, int action)
     case G_DOWN:
         if (g->row + 1 < g->d->n_trainees)
             g->row++;
+        return PV_CH_DRAW;
+    case G_FIRST:
+        g->day = 1;
+        return PV_CH_DRAW;
+    case G_LAST:
+        g->day = days;
         return PV_CH_DRAW;
     case G_LEFT:
     case G_RIGHT: {
