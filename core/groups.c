@@ -237,11 +237,16 @@ pv_status pv_group_find(pv_ctx *ctx, const char *ref, pv_id *id_out, pv_error *e
     char key[PV_LABEL_SZ];
     pv_text_fold(ref, key, sizeof key);
     sqlite3_stmt *st;
-    if (pv_stmt(ctx, "SELECT id FROM aid_group WHERE name_key = ?1 ORDER BY branch_code = ?2 DESC",
+    /* name_key is the folded name; a group made by migration 6 from old
+     * facts has only lower(trim(name)) (SQL cannot fold), hence the second test. */
+    if (pv_stmt(ctx,
+                "SELECT id FROM aid_group WHERE name_key = ?1 OR name_key = lower(trim(?3)) "
+                "ORDER BY branch_code = ?2 DESC, name_key = ?1 DESC",
                 &st, err) != PV_OK)
         return PV_EFAIL;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, ctx->branch_code);
+    sqlite3_bind_text(st, 3, ref, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *id_out = sqlite3_column_int64(st, 0);
