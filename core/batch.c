@@ -126,7 +126,7 @@ static pv_status load_facts(batch *b, pv_error *err)
     /* Only the keys the rules read; json_each keeps it one statement. */
     sqlite3_stmt *q;
     if (pv_stmt(b->ctx,
-                "SELECT person_id, key, value FROM person_fact WHERE key IN "
+                "SELECT person_id, key, value FROM rule_fact WHERE key IN "
                 "(SELECT value FROM json_each(?1)) ORDER BY person_id",
                 &q, err) != PV_OK)
         return PV_EFAIL;

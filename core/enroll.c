@@ -342,7 +342,9 @@ static pv_status enroll_in_tx(pv_ctx *ctx, enroll_job *j, pv_id *id, pv_eligibil
         j->charged = true;
     }
     if (s->info.group_cap > 0) {
-        j->group = svc_fact_lookup(&j->sf, s->info.group_fact);
+        j->group = svc_fact_lookup(&j->sf, "group.member"); /* the group record first */
+        if (!j->group)
+            j->group = svc_fact_lookup(&j->sf, s->info.group_fact);
         if ((st = check_group_cap(ctx, s, j->group, j->amount, err)) != PV_OK)
             return st;
     }
@@ -602,7 +604,10 @@ static pv_status do_advance(pv_ctx *ctx, enr_row *r, const char *date, const cha
     (void)arg;
     if (r->status != PV_ENR_IN_PROGRESS)
         return wrong_status(r, _("only an enrollment in progress can move to its next step."), err);
-    pv_status st;
+    /* a [gate] of the card on this step: e.g. an agency's confirmed inquiry */
+    pv_status st = svc_gate_check(ctx, r->code, r->step, r->nid, date, err);
+    if (st != PV_OK)
+        return st;
     if (r->step >= r->n_steps) { /* the last step: completion */
         char label[PV_LABEL_SZ];
         bool missing;

@@ -132,7 +132,7 @@ static pv_status load_facts(pv_ctx *ctx, pv_id pid, pv_fact **out, size_t *n, pv
     *n = 0;
     sqlite3_stmt *q;
     if (pv_stmt(ctx,
-                "SELECT key, value, set_on, set_by FROM person_fact WHERE person_id = ?1 "
+                "SELECT key, value, set_on, set_by FROM rule_fact WHERE person_id = ?1 "
                 "ORDER BY key",
                 &q, err) != PV_OK)
         return PV_EFAIL;

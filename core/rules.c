@@ -256,6 +256,20 @@ static void note_key(pv_rule *r, const char *key)
         r->keys[r->n_keys++] = key;
 }
 
+/* Facts implied by records (groups, courses, inquiries, dated events on the
+ * file; see the view rule_fact in core/sql_groups.c): FAMILY.KEY, read like
+ * a recorded fact. Returns the KEY part, or NULL for another name. */
+static const char *record_fact_key(const char *name)
+{
+    static const char *const families[] = {"group.", "event.", "inquiry.", "course.", NULL};
+    for (int i = 0; families[i]; i++) {
+        size_t n = strlen(families[i]);
+        if (strncmp(name, families[i], n) == 0)
+            return name + n;
+    }
+    return NULL;
+}
+
 /* Resolves a NAME token to an operand, refusing anything off the whitelist. */
 static bool resolve_name(parser *ps, operand *o)
 {
@@ -273,6 +287,8 @@ static bool resolve_name(parser *ps, operand *o)
         key = name + 5;
     else if (strncmp(name, "doc.", 4) == 0)
         key = name + 4, doc = true;
+    else if ((key = record_fact_key(name)) != NULL)
+        doc = true; /* stored under the whole name, like doc.KEY */
     if (key) {
         if (!valid_fact_key(key) || strlen(key) > 50) {
             fail_at(ps, _("a fact's name is lowercase letters, digits and _"));

@@ -10,5 +10,6 @@ const pv_migration pv_migrations[] = {
     {3, "users and audit trail", pv_sql_security},
     {4, "audit head", pv_sql_audit_head},
     {5, "one timestamp format", pv_sql_timestamps},
+    {6, "groups, courses and inquiries", pv_sql_groups},
 };
 const int pv_migrations_count = sizeof pv_migrations / sizeof *pv_migrations;

@@ -9,7 +9,13 @@
 #include "parvande/text.h"
 
 static const pv_command *const cmd_tables[] = {
-    pv_cmds_files, pv_cmds_services, pv_cmds_security, pv_cmds_batch, pv_cmds_desk, NULL
+    pv_cmds_files,
+    pv_cmds_services,
+    pv_cmds_security,
+    pv_cmds_batch,
+    pv_cmds_desk,
+    pv_cmds_groups,
+    NULL,
 };
 
 static const pv_command *find_command(const char *name)

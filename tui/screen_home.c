@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "parvande/calendar.h"
+#include "parvande/groups.h"
 #include "parvande/i18n.h"
 #include "parvande/records.h"
 #include "parvande/text.h"
@@ -15,13 +16,14 @@
 #define HOME_LIMIT_MIN 20
 #define HOME_LIMIT_MAX 100
 
-enum { A_OPEN = PV_A_SCREEN, A_NEW_HOUSEHOLD, A_CATALOG };
+enum { A_OPEN = PV_A_SCREEN, A_NEW_HOUSEHOLD, A_CATALOG, A_GROUPS };
 
 static const pv_binding home_own[] = {
     {'\r', A_OPEN, NULL, N_("Open the selected file")},
     {PV_KEY(KEY_ENTER), A_OPEN, NULL, NULL},
     {PV_KEY(KEY_F(3)), A_NEW_HOUSEHOLD, N_("New"), N_("Register a new household")},
     {PV_KEY(KEY_F(4)), A_CATALOG, N_("Catalog"), N_("Browse the catalog of services")},
+    {PV_KEY(KEY_F(5)), A_GROUPS, N_("Groups"), N_("Mutual-aid groups, courses and inquiries")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap home_keys = {home_own, pv_keys_list, pv_keys_edit, NULL};
@@ -35,7 +37,18 @@ typedef struct home {
     bool stale;           /* the query changed since the list was made */
     size_t limit;         /* hits asked for: the list's height at the last draw */
     bool too_short;       /* a lone letter: not searched */
+    int overdue;          /* the user's overdue inquiries (read on open and reload) */
 } home;
+
+/* The logged-in user's pending inquiries older than the default limit. */
+static void count_overdue(pv_ui *ui, home *h)
+{
+    pv_error err = PV_ERROR_INIT;
+    if (pv_inquiry_overdue_count(ui->ctx, pv_ctx_actor(ui->ctx)->name, PV_INQUIRY_OVERDUE_DAYS,
+                                 NULL, &h->overdue, &err) != PV_OK)
+        h->overdue = 0;
+    pv_error_clear(&err);
+}
 
 static void hit_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
 {
@@ -121,7 +134,7 @@ static void *home_open(pv_ui *ui, const void *arg)
     h->list.draw_row = hit_row;
     h->list.user = h;
     h->limit = HOME_LIMIT_MIN;
-    (void)ui;
+    count_overdue(ui, h);
     return h;
 }
 
@@ -179,6 +192,11 @@ static void home_draw(pv_ui *ui, void *st, int top, int rows)
         run_search(ui, h, again);
     }
     int label_w = 12;
+    if (h->overdue > 0) {
+        char over[160];
+        snprintf(over, sizeof over, _("%d of your inquiries are overdue (F5)"), h->overdue);
+        pv_draw_text(&ui->draw, top, 1, ui->draw.cols - 2, over, PV_T_END, PV_ST_ERROR);
+    }
     pv_form_draw(ui, &h->box, top + 1, 1, label_w);
     char count[128] = "";
     if (h->last_query[0] && !h->too_short) {
@@ -213,6 +231,8 @@ static unsigned home_action(pv_ui *ui, void *st, int action)
         return pv_ui_push(ui, &pv_screen_form, &(pv_form_request){PV_FORM_NEW_HOUSEHOLD, "", NULL});
     case A_CATALOG:
         return pv_ui_push(ui, &pv_screen_catalog, NULL);
+    case A_GROUPS:
+        return pv_ui_push(ui, &pv_screen_groups, NULL);
     case PV_A_BACK:
         if (h->box.fields[0].value[0] == '\0')
             return PV_CH_NONE;
@@ -245,6 +265,7 @@ static unsigned home_input(pv_ui *ui, void *st, int key)
 static unsigned home_reload(pv_ui *ui, void *st)
 {
     home *h = st;
+    count_overdue(ui, h);
     run_search(ui, h, true); /* a file may have changed: ask again */
     return PV_CH_DRAW;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parvande/groups.h"
 #include "svc_helpers.h"
 
 #define S000 "19072703102"
@@ -257,7 +258,15 @@ Test(svc_eligibility, s004_each_reason)
     e = svc_check(ctx, p.national_id, S004, DAY);
     cr_assert(svc_failed(e, "agency_confirmation"));
     pv_eligibility_free(e);
-    svc_fact(ctx, p.national_id, "agency_confirmation", NULL);
+    /* the agency's confirmation is a confirmed inquiry (a record), not a fact */
+    pv_error ierr = PV_ERROR_INIT;
+    pv_inquiry_new iq = {p.national_id, NULL, S004, "village_admin", NULL, NULL, NULL, DAY, NULL};
+    pv_id inq;
+    cr_assert_eq(pv_inquiry_add(ctx, &iq, &inq, &ierr), PV_OK, "%s", ierr.message);
+    e = svc_check(ctx, p.national_id, S004, DAY);
+    cr_assert(svc_failed(e, "agency_confirmation"), "a pending inquiry is no confirmation");
+    pv_eligibility_free(e);
+    cr_assert_eq(pv_inquiry_answer(ctx, inq, true, DAY, "1", NULL, &ierr), PV_OK);
     pv_person q = svc_person(ctx, 0, 82, PV_REL_HEAD, PV_GENDER_MALE, "1985-01-01");
     svc_fact(ctx, q.national_id, "ngo_member", NULL);
     e = svc_check(ctx, q.national_id, S004, DAY);
