@@ -41,6 +41,25 @@ pv_status pv_ins_parse_year(const char *text, int *out, pv_error *err)
     return PV_OK;
 }
 
+pv_status pv_ins_default_service(pv_ctx *ctx, char code[PV_CODE_SZ], pv_error *err)
+{
+    sqlite3_stmt *q;
+    if (pv_stmt(ctx,
+                "SELECT code FROM service WHERE frequency = 'year' AND freq_count = 1 "
+                "AND per_capita > 0 ORDER BY code LIMIT 1",
+                &q, err) != PV_OK)
+        return PV_EFAIL;
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        svc_copy(code, PV_CODE_SZ, col(q, 0));
+    sqlite3_reset(q);
+    if (rc == SQLITE_DONE)
+        return pv_error_set(err, PV_ENOTFOUND, "service", "%s",
+                            _("no service of the catalog is insured once a year with a "
+                              "per-capita cost: name one with --service CODE"));
+    return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
+}
+
 /* The key of one insurance year: the service code, year and province as
  * typed, normalised, and the province's folded key. */
 typedef struct ins_key {

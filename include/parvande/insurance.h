@@ -149,6 +149,11 @@ pv_status pv_ins_import(pv_ctx *ctx, const char *code, int year, const char *pro
 pv_status pv_ins_claim(pv_ctx *ctx, const char *code, int year, const char *national_id,
                        const char *date, const char *note, pv_error *err);
 
+/* The service whose yearly cycle this is when none is named: the catalog's
+ * service limited to once per Jalali year with a per-capita cost (card
+ * 002), the lowest code if several. PV_ENOTFOUND naming "service". */
+pv_status pv_ins_default_service(pv_ctx *ctx, char code[PV_CODE_SZ], pv_error *err);
+
 /* A Jalali year typed (Persian digits allowed), 1300-1500; PV_EINVAL naming "year". */
 pv_status pv_ins_parse_year(const char *text, int *out, pv_error *err);
 
