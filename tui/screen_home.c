@@ -9,6 +9,7 @@
 #include "parvande/records.h"
 #include "parvande/text.h"
 #include "widget.h"
+#include "screen_referral.h" /* referrals: F6, F7, the overdue count */
 
 /* Hits asked of the core: a screenful (a caseworker types on rather than
  * pages), within these bounds. The cost of a name search grows with it. */
@@ -16,12 +17,15 @@
 #define HOME_LIMIT_MAX 100
 
 enum { A_OPEN = PV_A_SCREEN, A_NEW_HOUSEHOLD, A_CATALOG };
+enum { A_REFERRALS = PV_A_SCREEN + 60, A_INSURANCE }; /* referrals, the insurance year */
 
 static const pv_binding home_own[] = {
     {'\r', A_OPEN, NULL, N_("Open the selected file")},
     {PV_KEY(KEY_ENTER), A_OPEN, NULL, NULL},
     {PV_KEY(KEY_F(3)), A_NEW_HOUSEHOLD, N_("New"), N_("Register a new household")},
     {PV_KEY(KEY_F(4)), A_CATALOG, N_("Catalog"), N_("Browse the catalog of services")},
+    {PV_KEY(KEY_F(6)), A_REFERRALS, N_("Referrals"), N_("Open referrals; the overdue ones marked")},
+    {PV_KEY(KEY_F(7)), A_INSURANCE, N_("Insurance"), N_("The insurance year of a province")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap home_keys = {home_own, pv_keys_list, pv_keys_edit, NULL};
@@ -35,6 +39,7 @@ typedef struct home {
     bool stale;           /* the query changed since the list was made */
     size_t limit;         /* hits asked for: the list's height at the last draw */
     bool too_short;       /* a lone letter: not searched */
+    int overdue;          /* referrals: the user's overdue ones, -1 unknown */
 } home;
 
 static void hit_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
@@ -121,7 +126,7 @@ static void *home_open(pv_ui *ui, const void *arg)
     h->list.draw_row = hit_row;
     h->list.user = h;
     h->limit = HOME_LIMIT_MIN;
-    (void)ui;
+    h->overdue = pv_ui_overdue_count(ui);
     return h;
 }
 
@@ -189,6 +194,12 @@ static void home_draw(pv_ui *ui, void *st, int top, int rows)
         pv_draw_text(&ui->draw, top + 2, label_w + 2, ui->draw.cols - label_w - 3, count, 0,
                      PV_ST_DIM);
     }
+    if (h->overdue > 0) { /* referrals: on the far side of the count */
+        char late[128];
+        snprintf(late, sizeof late, _("Overdue referrals: %d (F6)"), h->overdue);
+        pv_draw_text(&ui->draw, top + 2, ui->draw.cols / 2, ui->draw.cols / 2 - 1, late,
+                     PV_T_END, PV_ST_ERROR);
+    }
     column_heads(ui, top + 3);
     const char *empty = h->too_short     ? _("Type at least two letters of a name.")
                         : h->last_query[0] ? _("No file matches.")
@@ -213,6 +224,10 @@ static unsigned home_action(pv_ui *ui, void *st, int action)
         return pv_ui_push(ui, &pv_screen_form, &(pv_form_request){PV_FORM_NEW_HOUSEHOLD, "", NULL});
     case A_CATALOG:
         return pv_ui_push(ui, &pv_screen_catalog, NULL);
+    case A_REFERRALS:
+        return pv_ui_push(ui, &pv_screen_referrals, NULL);
+    case A_INSURANCE:
+        return pv_ui_push(ui, &pv_screen_insurance, NULL);
     case PV_A_BACK:
         if (h->box.fields[0].value[0] == '\0')
             return PV_CH_NONE;
@@ -245,6 +260,7 @@ static unsigned home_input(pv_ui *ui, void *st, int key)
 static unsigned home_reload(pv_ui *ui, void *st)
 {
     home *h = st;
+    h->overdue = pv_ui_overdue_count(ui);
     run_search(ui, h, true); /* a file may have changed: ask again */
     return PV_CH_DRAW;
 }
