@@ -24,8 +24,8 @@ static const pv_binding home_own[] = {
     {PV_KEY(KEY_ENTER), A_OPEN, NULL, NULL},
     {PV_KEY(KEY_F(3)), A_NEW_HOUSEHOLD, N_("New"), N_("Register a new household")},
     {PV_KEY(KEY_F(4)), A_CATALOG, N_("Catalog"), N_("Browse the catalog of services")},
-    {PV_KEY(KEY_F(6)), A_REFERRALS, N_("Referrals"), N_("Open referrals; the overdue ones marked")},
-    {PV_KEY(KEY_F(7)), A_INSURANCE, N_("Insurance"), N_("The insurance year of a province")},
+    {PV_KEY(KEY_F(6)), A_REFERRALS, N_("Refs"), N_("Open referrals; the overdue ones marked")},
+    {PV_KEY(KEY_F(7)), A_INSURANCE, N_("Insure"), N_("The insurance year of a province")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap home_keys = {home_own, pv_keys_list, pv_keys_edit, NULL};

@@ -24,12 +24,13 @@ int pv_ui_overdue_count(pv_ui *ui)
     return n;
 }
 
+/* "1403/10/29", with " — OVERDUE" when it is. */
 static void follow_text(const pv_referral *r, char *out, size_t size)
 {
     char date[16];
     pv_draw_date(r->follow_up, date, sizeof date);
-    snprintf(out, size, "%s %s%s%s", _("follow-up"), date, pv_referral_is_overdue(r, NULL) ? " — " : "",
-             pv_referral_is_overdue(r, NULL) ? _("OVERDUE") : "");
+    bool late = pv_referral_is_overdue(r, NULL);
+    snprintf(out, size, "%s%s%s", date, late ? " — " : "", late ? _("OVERDUE") : "");
 }
 
 size_t pv_ui_open_referral_lines(pv_ui *ui, const char *national_id, char **lines, size_t max)
@@ -45,7 +46,7 @@ size_t pv_ui_open_referral_lines(pv_ui *ui, const char *national_id, char **line
     for (size_t i = 0; i < n && k < max; i++) {
         char follow[128], line[PV_NAME_SZ * 3 + 256];
         follow_text(&list[i], follow, sizeof follow);
-        snprintf(line, sizeof line, "%s · %s · %s · %s",
+        snprintf(line, sizeof line, _("%s · %s · %s · follow-up %s"),
                  list[i].centre_id ? list[i].centre : _("(centre not named)"),
                  pv_urgency_label(list[i].urgency), pv_ref_status_label(list[i].status), follow);
         if ((lines[k] = strdup(line)))
@@ -62,7 +63,7 @@ enum { A_OPEN = PV_A_SCREEN, A_MINE };
 static const pv_binding list_own[] = {
     {'\r', A_OPEN, NULL, N_("Open the selected referral")},
     {PV_KEY(KEY_ENTER), A_OPEN, NULL, NULL},
-    {PV_KEY(KEY_F(3)), A_MINE, N_("Mine/All"),
+    {PV_KEY(KEY_F(3)), A_MINE, N_("Mine"),
      N_("Show only my referrals, or every open referral of the branch")},
     {0, 0, NULL, NULL},
 };
@@ -216,10 +217,10 @@ const pv_screen pv_screen_referrals = {
 enum { A_RECEIVE = PV_A_SCREEN, A_CLOSE, A_RETURN, A_FOLLOW };
 
 static const pv_binding one_own[] = {
-    {PV_KEY(KEY_F(3)), A_RECEIVE, N_("Received"), N_("Record that the centre received the person")},
+    {PV_KEY(KEY_F(3)), A_RECEIVE, N_("Receive"), N_("Record that the centre received the person")},
     {PV_KEY(KEY_F(4)), A_CLOSE, N_("Close"), N_("Close the referral with its outcome")},
-    {PV_KEY(KEY_F(5)), A_RETURN, N_("Returned"), N_("Record that the centre sent the person back")},
-    {PV_KEY(KEY_F(6)), A_FOLLOW, N_("Follow-up"), N_("Move the follow-up date, with a reason")},
+    {PV_KEY(KEY_F(5)), A_RETURN, N_("Return"), N_("Record that the centre sent the person back")},
+    {PV_KEY(KEY_F(6)), A_FOLLOW, N_("Follow"), N_("Move the follow-up date, with a reason")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap one_keys = {one_own, pv_keys_list, NULL};
