@@ -84,8 +84,8 @@ static void ref_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
     bool late = pv_referral_is_overdue(r, NULL);
     pv_style st = selected ? PV_ST_SELECTED : late ? PV_ST_ERROR : PV_ST_TEXT;
     int cols = ui->draw.cols;
-    int w_date = 11, w_id = 11, w_urg = 9, w_late = 9;
-    int w_rest = cols - 2 - w_date - w_id - w_urg - w_late - 4;
+    int w_date = 11, w_id = 11, w_urg = 10, w_late = 9;
+    int w_rest = cols - 2 - w_date - w_id - w_urg - w_late - 5;
     int w_name = w_rest / 2, w_centre = w_rest - w_name;
     char date[16], name[2 * PV_NAME_SZ + 2];
     pv_draw_date(r->follow_up, date, sizeof date);
@@ -101,7 +101,7 @@ static void ref_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
     pv_draw_text(&ui->draw, y, x, w_centre, r->centre_id ? r->centre : "-", PV_T_DATA, st);
     x += w_centre + 1;
     pv_draw_text(&ui->draw, y, x, w_urg, pv_urgency_label(r->urgency), 0, st);
-    x += w_urg;
+    x += w_urg + 1;
     pv_draw_text(&ui->draw, y, x, w_late, late ? _("OVERDUE") : "", 0, st);
 }
 
@@ -158,8 +158,8 @@ static void list_draw(pv_ui *ui, void *st, int top, int rows)
     pv_draw_text(&ui->draw, top + 1, 1, ui->draw.cols - 2, line, 0,
                  l->overdue > 0 ? PV_ST_ERROR : PV_ST_DIM);
     int cols = ui->draw.cols, y = top + 2;
-    int w_date = 11, w_id = 11, w_urg = 9, w_late = 9;
-    int w_rest = cols - 2 - w_date - w_id - w_urg - w_late - 4;
+    int w_date = 11, w_id = 11, w_urg = 10, w_late = 9;
+    int w_rest = cols - 2 - w_date - w_id - w_urg - w_late - 5;
     int w_name = w_rest / 2, w_centre = w_rest - w_name, x = 1;
     pv_draw_fill(&ui->draw, y, 0, cols, PV_ST_HEADING);
     pv_draw_text(&ui->draw, y, x, w_date, _("Follow-up"), 0, PV_ST_HEADING);
