@@ -562,11 +562,21 @@ static bool allowed(ref_change ch, pv_ref_status from)
 
 static pv_status refused_change(ref_change ch, pv_ref_status from, pv_error *err)
 {
-    static const char *const what[] = {N_("received"), N_("closed"), N_("returned"),
-                                       N_("given a new follow-up date")};
-    /* TRANSLATORS: "a closed referral cannot be received" */
-    return pv_error_set(err, PV_ECONFLICT, "status", _("a %s referral cannot be %s"),
-                        pv_ref_status_label(from), _(what[ch]));
+    /* whole sentences, so that each language can say them its own way */
+    static const char *const msg[PV_REF__COUNT][4] = {
+        [PV_REF_RECEIVED] = {N_("the referral was already received"), "", "", ""},
+        [PV_REF_CLOSED] = {N_("a closed referral cannot be received"),
+                           N_("the referral is already closed"),
+                           N_("a closed referral cannot be returned"),
+                           N_("a closed referral needs no follow-up date")},
+        [PV_REF_RETURNED] = {N_("a returned referral cannot be received"),
+                             N_("a returned referral cannot be closed"),
+                             N_("the referral was already returned"),
+                             N_("a returned referral needs no follow-up date")},
+    };
+    const char *m = msg[from % PV_REF__COUNT][ch];
+    return pv_error_set(err, PV_ECONFLICT, "status", "%s",
+                        m && *m ? _(m) : _("the referral's status does not allow this"));
 }
 
 /* The UPDATE of each change: ?1 id, ?2 date, ?3 text. */

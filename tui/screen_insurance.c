@@ -22,7 +22,7 @@ static const pv_binding ins_own[] = {
     {PV_KEY(KEY_F(4)), A_EXPORT_CSV, N_("CSV"),
      N_("Export the list for the insurer to the file named (CSV with a byte-order mark)")},
     {PV_KEY(KEY_F(5)), A_EXPORT_TSV, N_("TSV"), N_("Export the list as TSV to the file named")},
-    {PV_KEY(KEY_F(6)), A_POLICIES, N_("Policies"),
+    {PV_KEY(KEY_F(6)), A_POLICIES, N_("Reply"),
      N_("Take the insurer's reply from the file named: all of it or nothing")},
     {PV_KEY(KEY_F(8)), A_MATCHING, N_("Matching"),
      N_("Take only the reply's matching rows; the others go to FILE.rejects.csv")},
