@@ -11,6 +11,7 @@
 #include "parvande/calendar.h"
 #include "parvande/i18n.h"
 #include "parvande/insurance.h"
+#include "parvande/text.h"
 #include "screen_referral.h"
 #include "widget.h"
 
@@ -24,7 +25,7 @@ static const pv_binding ins_own[] = {
     {PV_KEY(KEY_F(5)), A_EXPORT_TSV, N_("TSV"), N_("Export the list as TSV to the file named")},
     {PV_KEY(KEY_F(6)), A_POLICIES, N_("Reply"),
      N_("Take the insurer's reply from the file named: all of it or nothing")},
-    {PV_KEY(KEY_F(8)), A_MATCHING, N_("Matching"),
+    {PV_KEY(KEY_F(8)), A_MATCHING, N_("Match"),
      N_("Take only the reply's matching rows; the others go to FILE.rejects.csv")},
     {0, 0, NULL, NULL},
 };
@@ -128,9 +129,10 @@ static void ins_title(pv_ui *ui, void *st, char *out, size_t size)
 static void step_styled(pv_ui *ui, int y, int n, const char *label, const char *state,
                         pv_style st)
 {
-    char line[1024];
+    char line[3000];
     snprintf(line, sizeof line, "%d. %s: %s", n, label, state);
-    pv_draw_text(&ui->draw, y, 2, ui->draw.cols - 4, line, PV_T_UI | PV_T_DATA, st);
+    /* the stored text in it is sanitised and isolated by the caller */
+    pv_draw_text(&ui->draw, y, 2, ui->draw.cols - 4, line, PV_T_UI, st);
 }
 
 static void step(pv_ui *ui, int y, int n, const char *label, const char *state, bool done)
@@ -145,22 +147,34 @@ static void money(pv_ui *ui, int64_t v, char *out, size_t size)
     snprintf(out, size, _("%s rials"), m);
 }
 
+/* A fragment of stored text kept in its own order inside a sentence of the
+ * other direction (a Latin user name in Persian). */
+static void isolated(const char *text, char *out, size_t size)
+{
+    char clean[PV_NAME_SZ * 3];
+    pv_text_sanitize(text, false, clean, sizeof clean); /* drawn without PV_T_DATA */
+    char *iso = pv_bidi_isolate_dir(clean, PV_DIR_AUTO);
+    snprintf(out, size, "%s", iso ? iso : clean);
+    free(iso);
+}
+
 static void draw_steps(pv_ui *ui, ins *s, int y)
 {
     const pv_ins_year *v = &s->y;
-    char buf[768], a[96], b[96], c[96];
+    char buf[2600], a[800], b[96], c[96];
     char d1[16], d2[16];
     if (v->frozen) {
         pv_draw_date(v->frozen_on, d1, sizeof d1);
+        isolated(v->frozen_by, a, sizeof a);
         snprintf(buf, sizeof buf, _("frozen on %s by %s — %d listed (%d added, %d taken off)"),
-                 d1, v->frozen_by, v->listed, v->added, v->removed);
+                 d1, a, v->listed, v->added, v->removed);
     } else {
         snprintf(buf, sizeof buf, "%s", _("not frozen yet"));
     }
     step(ui, y++, 1, _("List"), buf, v->frozen);
     money(ui, v->credit, a, sizeof a);
-    money(ui, v->needed, b, sizeof b);
-    money(ui, v->shortfall, c, sizeof c);
+    pv_draw_money(&ui->draw, v->needed, b, sizeof b);
+    pv_draw_money(&ui->draw, v->shortfall, c, sizeof c);
     if (!v->has_credit)
         snprintf(buf, sizeof buf, _("none allotted; needed %s"), b);
     else if (v->shortfall)
@@ -172,8 +186,12 @@ static void draw_steps(pv_ui *ui, ins *s, int y)
     if (v->contract_no[0]) {
         pv_draw_date(v->contract_start, d1, sizeof d1);
         pv_draw_date(v->contract_end, d2, sizeof d2);
+        char insurer[800], number[800];
+        isolated(v->insurer, insurer, sizeof insurer);
+        isolated(v->contract_no, number, sizeof number);
         money(ui, v->premium, a, sizeof a);
-        snprintf(buf, sizeof buf, "%s, %s, %s – %s, %s", v->insurer, v->contract_no, d1, d2, a);
+        snprintf(buf, sizeof buf, _("%s, contract %s, %s – %s, %s each"), insurer, number,
+                 d1, d2, a);
     } else {
         snprintf(buf, sizeof buf, "%s", _("not recorded yet (parvande insurance contract)"));
     }
