@@ -142,7 +142,7 @@ pv_status pv_centre_add(pv_ctx *ctx, const char *name, const char *county, const
         sqlite3_bind_text(q, 6, pv_ctx_actor(ctx)->name, -1, SQLITE_TRANSIENT);
         int rc = sqlite3_step(q);
         sqlite3_reset(q);
-        if (rc == SQLITE_CONSTRAINT)
+        if ((rc & 0xff) == SQLITE_CONSTRAINT)
             st = pv_error_set(err, PV_ECONFLICT, "centre", _("Centre: “%s” is already on the list"),
                               n);
         else if (rc != SQLITE_DONE)
