@@ -99,6 +99,7 @@ typedef struct batch {
     idmap assess_at;  /* file id -> index */
     enr_count *enr;
     idmap enr_at;     /* person -> index */
+    idmap ref_at;     /* person -> number of open referrals */
 } batch;
 
 /* The slice of facts of one person, for svc-style lookups. */
@@ -212,6 +213,43 @@ static pv_status load_assessments(batch *b, pv_error *err)
     return PV_OK;
 }
 
+/* Open referrals per person (rule name open_referrals). */
+static pv_status load_referrals(batch *b, pv_error *err)
+{
+    sqlite3_stmt *q;
+    if (pv_stmt(b->ctx,
+                "SELECT person_id, count(*) FROM referral WHERE status IN ('sent', 'received') "
+                "GROUP BY person_id",
+                &q, err) != PV_OK)
+        return PV_EFAIL;
+    size_t n = 0, cap = 0;
+    int rc;
+    int64_t *rows = NULL; /* pairs: person, count */
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            int64_t *g = realloc(rows, 2 * cap * sizeof *g);
+            if (!g) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            rows = g;
+        }
+        rows[2 * n] = sqlite3_column_int64(q, 0);
+        rows[2 * n + 1] = sqlite3_column_int64(q, 1);
+        n++;
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE || !idmap_init(&b->ref_at, n)) {
+        free(rows);
+        return rc == SQLITE_DONE || rc == SQLITE_NOMEM ? oom(err) : pv_db_error(b->ctx, err);
+    }
+    for (size_t i = 0; i < n; i++)
+        idmap_put(&b->ref_at, rows[2 * i], (uint32_t)rows[2 * i + 1]);
+    free(rows);
+    return PV_OK;
+}
+
 static pv_status load_enrollments(batch *b, pv_error *err)
 {
     sqlite3_stmt *q;
@@ -269,6 +307,7 @@ static void batch_free(batch *b)
     idmap_free(&b->fact_at);
     idmap_free(&b->assess_at);
     idmap_free(&b->enr_at);
+    idmap_free(&b->ref_at);
     svc_service_free(b->s);
 }
 
@@ -450,6 +489,8 @@ static bool row_eligible(cursor *cu, sqlite3_stmt *st)
     if (idmap_get(&b->enr_at, id, &k))
         f.enrolled_ever = b->enr[k].ever, f.enrolled_year = b->enr[k].year,
         f.enrolled_season = b->enr[k].season, f.enrolled_month = b->enr[k].month;
+    if (idmap_get(&b->ref_at, id, &k))
+        f.open_referrals = (int)k;
     fact_slice sl = {NULL, 0};
     if (idmap_get(&b->fact_at, id, &k)) {
         sl.rows = &b->facts[k];
@@ -777,6 +818,8 @@ pv_status pv_eligible_scan(pv_ctx *ctx, const char *code, const char *date,
         st = load_assessments(&b, err);
     if (st == PV_OK && (b.s->uses & PV_RULE_USES_ENROLLMENTS))
         st = load_enrollments(&b, err);
+    if (st == PV_OK && (b.s->uses & PV_RULE_USES_REFERRALS))
+        st = load_referrals(&b, err);
     scan sc = {.b = &b, .cb = cb, .user = user};
     /* The persons are read once, in table order: a page cache does not
      * help, and the connection's 24 MB would fill with pages read once

@@ -15,7 +15,6 @@ static const pv_fact_key fact_keys[] = {
     {"group_willing", N_("willing to join a mutual-aid group")},
     {"group", N_("mutual-aid group (its name or number)")},
     {"marginal_area", N_("lives in a marginal area or an area of common social harm")},
-    {"referral_open", N_("has an open referral from a social worker")},
     {"local_facilitator", N_("local facilitator")},
     {"self_help_member", N_("member of a self-help group")},
     {"ngo_member", N_("member of a non-governmental organisation")},
@@ -95,6 +94,11 @@ pv_status pv_fact_set(pv_ctx *ctx, const char *national_id, const char *key,
         return pv_error_field(err, "fact",
                               _("a fact's name is lowercase letters, digits and _ "
                                 "(doc. before it for a document)"));
+    /* referrals: an open referral is a referral now (migration 7), not a fact */
+    if (strcmp(key, "referral_open") == 0)
+        return pv_error_field(err, "fact",
+                              _("an open referral is recorded as a referral "
+                                "(parvande referral new), no longer as a fact"));
     char clean[PV_FACT_VALUE_SZ];
     if (value) {
         if (!*value)
@@ -201,6 +205,22 @@ void svc_facts_free(svc_facts *sf)
     memset(sf, 0, sizeof *sf);
 }
 
+/* referrals: the person's open referrals, for the rule name open_referrals. */
+static pv_status count_open_referrals(pv_ctx *ctx, pv_id pid, int *out, pv_error *err)
+{
+    sqlite3_stmt *q;
+    if (pv_stmt(ctx,
+                "SELECT count(*) FROM referral WHERE person_id = ?1 "
+                "AND status IN ('sent', 'received')",
+                &q, err) != PV_OK)
+        return PV_EFAIL;
+    sqlite3_bind_int64(q, 1, pid);
+    int rc = sqlite3_step(q);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
+}
+
 pv_status svc_facts_load(pv_ctx *ctx, const char *national_id, svc_facts *out, pv_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -235,6 +255,10 @@ pv_status svc_facts_load(pv_ctx *ctx, const char *national_id, svc_facts *out, p
     f->file_active = v->has_file && v->file.status == PV_FILE_ACTIVE;
     f->covered = v->has_file && v->file.covered;
     f->assessments = (int)v->n_assessments;
+    if ((st = count_open_referrals(ctx, out->person_id, &f->open_referrals, err)) != PV_OK) {
+        svc_facts_free(out);
+        return st;
+    }
     f->fact = svc_fact_lookup;
     f->fact_user = out;
     return PV_OK;

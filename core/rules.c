@@ -16,7 +16,9 @@ typedef enum field_id {
     F_AGE, F_GENDER, F_RELATION, F_AREA, F_DISABILITY, F_GUARDIANSHIP, F_JUDICIAL,
     F_PROVINCE, F_COUNTY, F_HAS_HOUSEHOLD, F_HOUSEHOLD_SIZE, F_FEMALE_HEAD,
     F_DAUGHTER_FEMALE_HEAD, F_HAS_FILE, F_FILE_ACTIVE, F_COVERED, F_ASSESSMENTS,
-    F_ENR_EVER, F_ENR_YEAR, F_ENR_SEASON, F_ENR_MONTH, F__COUNT
+    F_ENR_EVER, F_ENR_YEAR, F_ENR_SEASON, F_ENR_MONTH,
+    F_OPEN_REFERRALS, /* referrals */
+    F__COUNT
 } field_id;
 
 static const char *const gender_values[] = {"unknown", "female", "male", NULL};
@@ -55,6 +57,8 @@ static const struct field_def {
     [F_ENR_YEAR] = {"enrolled_year", K_INT, NULL, PV_RULE_USES_ENROLLMENTS},
     [F_ENR_SEASON] = {"enrolled_season", K_INT, NULL, PV_RULE_USES_ENROLLMENTS},
     [F_ENR_MONTH] = {"enrolled_month", K_INT, NULL, PV_RULE_USES_ENROLLMENTS},
+    /* referrals */
+    [F_OPEN_REFERRALS] = {"open_referrals", K_INT, NULL, PV_RULE_USES_REFERRALS},
 };
 
 const char *const *pv_rule_names(void)
@@ -758,6 +762,7 @@ static long field_int(field_id id, const pv_rule_facts *f)
     case F_ENR_YEAR: return f->enrolled_year;
     case F_ENR_SEASON: return f->enrolled_season;
     case F_ENR_MONTH: return f->enrolled_month;
+    case F_OPEN_REFERRALS: return f->open_referrals;
     default: return 0;
     }
 }

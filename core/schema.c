@@ -11,5 +11,6 @@ const pv_migration pv_migrations[] = {
     {4, "audit head", pv_sql_audit_head},
     {5, "one timestamp format", pv_sql_timestamps},
     {6, "groups, courses and inquiries", pv_sql_groups},
+    {7, "referrals and the insurance year", pv_sql_referrals},
 };
 const int pv_migrations_count = sizeof pv_migrations / sizeof *pv_migrations;

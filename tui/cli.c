@@ -15,6 +15,8 @@ static const pv_command *const cmd_tables[] = {
     pv_cmds_batch,
     pv_cmds_desk,
     pv_cmds_groups,
+    pv_cmds_referrals,
+    pv_cmds_insurance,
     NULL,
 };
 

@@ -37,6 +37,8 @@ extern const pv_command pv_cmds_security[];
 extern const pv_command pv_cmds_batch[];
 extern const pv_command pv_cmds_desk[];
 extern const pv_command pv_cmds_groups[];   /* group, course, inquiry (tui/cmd_groups.c) */
+extern const pv_command pv_cmds_referrals[]; /* tui/cmd_referrals.c */
+extern const pv_command pv_cmds_insurance[]; /* tui/cmd_insurance.c */
 
 /* Whether a fact key is one the program knows or a rule of the catalog
  * reads ("fact.KEY", a card's group fact): `fact` refuses others unless

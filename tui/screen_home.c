@@ -10,6 +10,7 @@
 #include "parvande/records.h"
 #include "parvande/text.h"
 #include "widget.h"
+#include "screen_referral.h" /* referrals: F6, F7, the overdue count */
 
 /* Hits asked of the core: a screenful (a caseworker types on rather than
  * pages), within these bounds. The cost of a name search grows with it. */
@@ -17,6 +18,7 @@
 #define HOME_LIMIT_MAX 100
 
 enum { A_OPEN = PV_A_SCREEN, A_NEW_HOUSEHOLD, A_CATALOG, A_GROUPS };
+enum { A_REFERRALS = PV_A_SCREEN + 60, A_INSURANCE }; /* referrals, the insurance year */
 
 static const pv_binding home_own[] = {
     {'\r', A_OPEN, NULL, N_("Open the selected file")},
@@ -24,6 +26,8 @@ static const pv_binding home_own[] = {
     {PV_KEY(KEY_F(3)), A_NEW_HOUSEHOLD, N_("New"), N_("Register a new household")},
     {PV_KEY(KEY_F(4)), A_CATALOG, N_("Catalog"), N_("Browse the catalog of services")},
     {PV_KEY(KEY_F(5)), A_GROUPS, N_("Groups"), N_("Mutual-aid groups, courses and inquiries")},
+    {PV_KEY(KEY_F(6)), A_REFERRALS, N_("Refs"), N_("Open referrals; the overdue ones marked")},
+    {PV_KEY(KEY_F(7)), A_INSURANCE, N_("Insure"), N_("The insurance year of a province")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap home_keys = {home_own, pv_keys_list, pv_keys_edit, NULL};
@@ -38,6 +42,7 @@ typedef struct home {
     size_t limit;         /* hits asked for: the list's height at the last draw */
     bool too_short;       /* a lone letter: not searched */
     int overdue;          /* the user's overdue inquiries (read on open and reload) */
+    int overdue_refs;     /* referrals: the user's overdue ones, -1 unknown */
 } home;
 
 /* The logged-in user's pending inquiries older than the default limit. */
@@ -135,6 +140,7 @@ static void *home_open(pv_ui *ui, const void *arg)
     h->list.user = h;
     h->limit = HOME_LIMIT_MIN;
     count_overdue(ui, h);
+    h->overdue_refs = pv_ui_overdue_count(ui);
     return h;
 }
 
@@ -207,6 +213,12 @@ static void home_draw(pv_ui *ui, void *st, int top, int rows)
         pv_draw_text(&ui->draw, top + 2, label_w + 2, ui->draw.cols - label_w - 3, count, 0,
                      PV_ST_DIM);
     }
+    if (h->overdue_refs > 0) { /* referrals: on the far side of the count */
+        char late[128];
+        snprintf(late, sizeof late, _("Overdue referrals: %d (F6)"), h->overdue_refs);
+        pv_draw_text(&ui->draw, top + 2, ui->draw.cols / 2, ui->draw.cols / 2 - 1, late,
+                     PV_T_END, PV_ST_ERROR);
+    }
     column_heads(ui, top + 3);
     const char *empty = h->too_short     ? _("Type at least two letters of a name.")
                         : h->last_query[0] ? _("No file matches.")
@@ -233,6 +245,10 @@ static unsigned home_action(pv_ui *ui, void *st, int action)
         return pv_ui_push(ui, &pv_screen_catalog, NULL);
     case A_GROUPS:
         return pv_ui_push(ui, &pv_screen_groups, NULL);
+    case A_REFERRALS:
+        return pv_ui_push(ui, &pv_screen_referrals, NULL);
+    case A_INSURANCE:
+        return pv_ui_push(ui, &pv_screen_insurance, NULL);
     case PV_A_BACK:
         if (h->box.fields[0].value[0] == '\0')
             return PV_CH_NONE;
@@ -266,6 +282,7 @@ static unsigned home_reload(pv_ui *ui, void *st)
 {
     home *h = st;
     count_overdue(ui, h);
+    h->overdue_refs = pv_ui_overdue_count(ui);
     run_search(ui, h, true); /* a file may have changed: ask again */
     return PV_CH_DRAW;
 }

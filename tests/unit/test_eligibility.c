@@ -7,6 +7,7 @@
 
 #include "parvande/groups.h"
 #include "svc_helpers.h"
+#include "parvande/referrals.h"
 
 #define S000 "19072703102"
 #define S001 "19071059100"
@@ -229,12 +230,20 @@ Test(svc_eligibility, s003_each_reason)
     pv_eligibility_free(e);
     p.area = PV_AREA_URBAN;
     svc_save(ctx, &p);
-    svc_fact(ctx, p.national_id, "referral_open", NULL);
+    /* an open referral (a referral now, no longer the fact referral_open) */
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_centre_add(ctx, "مرکز مداخله در بحران ری", "ری", NULL, NULL, &err), PV_OK);
+    pv_referral_new rn = {.national_id = p.national_id, .centre = "مرکز مداخله در بحران ری",
+                          .urgency = PV_URG_URGENT, .reason = "acute", .date = DAY};
+    pv_id ref;
+    cr_assert_eq(pv_referral_create(ctx, &rn, &ref, &err), PV_OK, "%s", err.message);
     e = svc_check(ctx, p.national_id, S003, DAY);
     cr_assert(e->eligible, "open referral");
     pv_eligibility_free(e);
-    pv_error err = PV_ERROR_INIT;
-    cr_assert_eq(pv_fact_set(ctx, p.national_id, "referral_open", NULL, &err), PV_OK);
+    cr_assert_eq(pv_referral_close(ctx, ref, DAY, "seen", &err), PV_OK);
+    e = svc_check(ctx, p.national_id, S003, DAY);
+    cr_assert(!e->eligible, "a closed referral is not open");
+    pv_eligibility_free(e);
     svc_fact(ctx, p.national_id, "marginal_area", NULL);
     e = svc_check(ctx, p.national_id, S003, DAY);
     cr_assert(e->eligible, "marginal area");
