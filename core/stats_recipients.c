@@ -16,28 +16,26 @@
  * surely a mistyped range. */
 #define MAX_PERIODS 5000
 
-/* The SQL of each breakdown: the value of an enrollment `e` (person `p`
- * joined when `person` is set). A new breakdown is one more entry. */
-static const struct {
-    const char *expr;
-    bool person;
-} by_sql[PV_BY__COUNT] = {
-    [PV_BY_NONE] = {"''", false},
-    [PV_BY_PROVINCE] = {"e.province", false},
-    [PV_BY_COUNTY] = {"p.county", true},
-    [PV_BY_BRANCH] = {"CAST(e.branch_code AS TEXT)", false},
-    [PV_BY_GENDER] = {"p.gender", true},
-    [PV_BY_AGE] = {"pv_stats_age_band(p.birth_date, e.date)", true},
-    [PV_BY_AREA] = {"p.area", true},
-    [PV_BY_DISABILITY] = {"p.disability", true},
-    [PV_BY_CASEWORKER] = {"e.requested_by", false},
+/* The SQL of each breakdown: the value of an enrollment `e` (the person's
+ * values are copied onto it, see core/sql_stats.c). A new breakdown is one
+ * more entry. */
+static const char *const by_sql[PV_BY__COUNT] = {
+    [PV_BY_NONE] = "''",
+    [PV_BY_PROVINCE] = "e.province",
+    [PV_BY_COUNTY] = "e.county",
+    [PV_BY_BRANCH] = "CAST(e.branch_code AS TEXT)",
+    [PV_BY_GENDER] = "e.gender",
+    [PV_BY_AGE] = "pv_stats_age_band(e.birth_date, e.date)",
+    [PV_BY_AREA] = "e.area",
+    [PV_BY_DISABILITY] = "e.disability",
+    [PV_BY_CASEWORKER] = "e.requested_by",
 };
 
 /* The enrollments that count (in progress or completed) and touch the range
  * [?1, ?2], of service ?3 ('' any) and branch ?4 (0 any). */
 #define X_CTE                                                                                \
     "WITH x AS MATERIALIZED (SELECT e.person_id AS pid, e.code AS code, e.date AS d, "       \
-    "e.ended_on AS ended, e.status AS status, %s AS grp FROM enrollment e %s "               \
+    "e.ended_on AS ended, e.status AS status, %s AS grp FROM enrollment e "               \
     "WHERE e.status IN ('in_progress', 'completed') AND (?3 = '' OR e.code = ?3) "          \
     "AND (?4 = 0 OR e.branch_code = ?4) AND e.date <= ?2 "                                  \
     "AND (e.ended_on = '' OR e.ended_on >= ?1)) "
@@ -140,8 +138,7 @@ static pv_status run(pv_ctx *ctx, const char *fmt, const pv_stats_query *q, cons
                      size_t *n, pv_error *err)
 {
     char sql[4096];
-    snprintf(sql, sizeof sql, fmt, by_sql[q->by].expr,
-             by_sql[q->by].person ? "JOIN person p ON p.id = e.person_id" : "");
+    snprintf(sql, sizeof sql, fmt, by_sql[q->by]);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
         return pv_db_error(ctx, err);

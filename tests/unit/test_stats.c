@@ -320,3 +320,67 @@ Test(stats, an_ending_event_dates_the_enrollment)
     (void)e3;
     pv_test_db_close(ctx);
 }
+
+/* ---- the charts, at a known width, in both directions ---- */
+#include "chart.h"
+
+static void utf8_cells(const wchar_t *w, int n, char *out, size_t size)
+{
+    /* wctomb needs a UTF-8 locale; encode by hand instead */
+    size_t o = 0;
+    for (int i = 0; i < n && o + 4 < size; i++) {
+        unsigned c = (unsigned)w[i];
+        if (c < 0x80) {
+            out[o++] = (char)c;
+        } else {
+            out[o++] = (char)(0xE0 | (c >> 12));
+            out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    out[o] = '\0';
+}
+
+Test(stats_chart, bars_grow_from_the_start_side)
+{
+    wchar_t w[10];
+    char s[64];
+    cr_expect_eq(pv_chart_bar(5, 10, 10, false, w), 5);
+    utf8_cells(w, 10, s, sizeof s);
+    cr_expect_str_eq(s, "█████     ");
+    cr_expect_eq(pv_chart_bar(5, 10, 10, true, w), 5);
+    utf8_cells(w, 10, s, sizeof s);
+    cr_expect_str_eq(s, "     █████");
+    /* 0.3 of 10 cells = 3 cells: 24 eighths; 0.33 -> 26.4 -> 26 eighths: 3 full and 2/8 */
+    pv_chart_bar(33, 100, 10, false, w);
+    utf8_cells(w, 10, s, sizeof s);
+    cr_expect_str_eq(s, "███▎      ");
+    pv_chart_bar(33, 100, 10, true, w);
+    utf8_cells(w, 10, s, sizeof s);
+    cr_expect_str_eq(s, "      ▕███");
+    /* 0.35 -> 28 eighths: 3 full and a half */
+    pv_chart_bar(35, 100, 10, true, w);
+    utf8_cells(w, 10, s, sizeof s);
+    cr_expect_str_eq(s, "      ▐███");
+    pv_chart_bar(35, 100, 10, false, w);
+    utf8_cells(w, 10, s, sizeof s);
+    cr_expect_str_eq(s, "███▌      ");
+    /* a tiny value still shows; zero and a full bar */
+    cr_expect_eq(pv_chart_bar(1, 1000, 10, false, w), 1);
+    cr_expect_eq(w[0], 0x258F);
+    cr_expect_eq(pv_chart_bar(0, 1000, 10, true, w), 0);
+    cr_expect_eq(pv_chart_bar(1000, 1000, 10, true, w), 10);
+}
+
+Test(stats_chart, sparkline_runs_with_the_reading_direction)
+{
+    const int64_t v[5] = {0, 1, 4, 7, 7};
+    wchar_t w[5];
+    char s[32];
+    pv_chart_spark(v, 5, false, w);
+    utf8_cells(w, 5, s, sizeof s);
+    cr_expect_str_eq(s, " ▂▅██");
+    pv_chart_spark(v, 5, true, w);
+    utf8_cells(w, 5, s, sizeof s);
+    cr_expect_str_eq(s, "██▅▂ ");
+}
