@@ -80,16 +80,24 @@ static void put_money(const pv_cli *cli, long long v)
 }
 
 /* Text padded with spaces to `width` characters (code points), for the
- * human tables. */
+ * human tables; longer text is cut (at a character) to leave one space. */
 static void put_padded(const pv_cli *cli, const char *text, int width, bool digits)
 {
-    if (digits)
-        pv_cli_put_digits(cli, stdout, text);
-    else
-        pv_cli_put(stdout, text);
+    char cut[512];
+    size_t o = 0;
     int len = 0;
-    for (const unsigned char *c = (const unsigned char *)text; *c; c++)
-        len += (*c & 0xC0) != 0x80;
+    for (const char *c = text; *c && o + 1 < sizeof cut; c++) {
+        bool starts = ((unsigned char)*c & 0xC0) != 0x80;
+        if (starts && len >= width - 1)
+            break;
+        len += starts;
+        cut[o++] = *c;
+    }
+    cut[o] = '\0';
+    if (digits)
+        pv_cli_put_digits(cli, stdout, cut);
+    else
+        pv_cli_put(stdout, cut);
     for (; len < width; len++)
         putchar(' ');
 }
@@ -369,11 +377,12 @@ static void page_counts(const pv_cli *cli, const char *label, const pv_stats_row
 {
     printf("  ");
     pv_cli_put(stdout, label);
+    const char *comma = cli->lang == PV_LANG_FA ? "\xd8\x8c" : ","; /* U+060C in Persian */
     printf(": %s ", _("started"));
     pv_cli_put_num(cli, stdout, r->started);
-    printf(", %s ", _("active"));
+    printf("%s %s ", comma, _("active"));
     pv_cli_put_num(cli, stdout, r->active);
-    printf(", %s ", _("completed"));
+    printf("%s %s ", comma, _("completed"));
     pv_cli_put_num(cli, stdout, r->completed);
     putchar('\n');
 }
@@ -488,10 +497,17 @@ static void report_csv(const report *r, const pv_service_info *s, const char *pe
 static bool parse_month(const char *text, pv_stats_span *out, pv_error *err)
 {
     char ascii[32], day[40], iso[11];
-    if (!pv_digits_ascii(text, true, ascii, sizeof ascii)) {
-        pv_error_field(err, "month", _("write the month as YYYY/MM (Jalali)"));
-        return false;
+    size_t o = 0; /* Persian and Arabic-Indic digits to ASCII, the rest kept */
+    for (const unsigned char *c = (const unsigned char *)text; *c && o + 1 < sizeof ascii; c++) {
+        if ((c[0] == 0xDB && c[1] >= 0xB0 && c[1] <= 0xB9) ||
+            (c[0] == 0xD9 && c[1] >= 0xA0 && c[1] <= 0xA9)) {
+            ascii[o++] = (char)('0' + (c[1] & 0x0F));
+            c++;
+        } else {
+            ascii[o++] = (char)*c;
+        }
     }
+    ascii[o] = '\0';
     int y, m;
     char extra;
     if (sscanf(ascii, "%d/%d%c", &y, &m, &extra) != 2 || m < 1 || m > 12) {
