@@ -7,9 +7,10 @@
  * catalog's services, each with its history as the program writes it
  * (request, approval where the card asks for one, one event per step done,
  * then complete / reject / withdraw) and its money charged to the yearly
- * credit of the person's province, and sets those credits. About 70 %
- * complete, 15 % are in progress, the rest rejected, withdrawn or still
- * requested. The rows are written directly, in one transaction, not
+ * credit of the person's province, and sets those credits. 85 % run their
+ * course (10 to 120 days: completed, or in progress when that reaches past
+ * the end of 1403), the rest are rejected, withdrawn or, in the last days,
+ * still requested. The rows are written directly, in one transaction, not
  * through pv_enroll (which checks eligibility, one person at a time): the
  * figures are of the statistics, not of enrolling. With N = 0 nothing is
  * added.
@@ -152,17 +153,25 @@ static void generate(pv_ctx *ctx, long n, const service *svc, size_t n_svc)
         const service *s = &svc[rnd((unsigned)n_svc)];
         char date[11], end[11];
         pv_iso_format(pv_gregorian_from_days(d0 + rnd((unsigned)span)), date);
+        /* most run their course: completed once their end (10 to 120 days
+         * later) has passed, else still in progress; some are rejected or
+         * withdrawn; the last few days' may still wait for approval */
+        day_after(date, 10 + rnd(110), end);
         unsigned r = rnd(100);
-        const char *status = r < 70 ? "completed" : r < 85 ? "in_progress" : r < 93 ? "rejected"
-                             : r < 98 ? "withdrawn" : "requested";
+        const char *status = r < 85 ? (strcmp(end, today) > 0 ? "in_progress" : "completed")
+                             : r < 93 ? "rejected" : r < 98 ? "withdrawn" : "requested";
+        char recent[11];
+        day_after(today, -20, recent);
+        if (!strcmp(status, "requested") && strcmp(date, recent) < 0)
+            status = "rejected";
+        if (strcmp(end, today) > 0 && strcmp(status, "in_progress") != 0 &&
+            strcmp(status, "requested") != 0)
+            memcpy(end, date, 11); /* rejected or withdrawn early */
         int steps = s->steps > 0 ? s->steps : 1;
         int step = !strcmp(status, "completed") ? steps : !strcmp(status, "requested") ? 0
-                   : (int)rnd((unsigned)steps) + (s->approval ? 1 : 0);
+                   : (int)rnd((unsigned)steps) + 1;
         if (step > steps)
             step = steps;
-        day_after(date, 10 + rnd(110), end);
-        if (strcmp(end, today) > 0 && strcmp(status, "completed") == 0)
-            status = "in_progress", step = steps - 1 > 0 ? steps - 1 : 1;
         bool charged = s->per_capita > 0 && strcmp(status, "rejected") != 0 &&
                        strcmp(status, "withdrawn") != 0;
         const char *by = users[rnd(sizeof users / sizeof *users)];
