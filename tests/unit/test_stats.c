@@ -384,3 +384,37 @@ Test(stats_chart, sparkline_runs_with_the_reading_direction)
     utf8_cells(w, 5, s, sizeof s);
     cr_expect_str_eq(s, "██▅▂ ");
 }
+
+/* ---- the screen's keys and the person copies ---- */
+#include "ui.h"
+
+Test(stats_screen, keys_are_on_the_help_screen_and_home_has_f8)
+{
+    const pv_binding *all[128];
+    size_t n = pv_keys_collect(pv_screen_stats.keys, all, 128);
+    for (int f = 3; f <= 5; f++) {
+        const pv_binding *b = pv_keys_fkey(pv_screen_stats.keys, f);
+        cr_assert(b && b->bar, "F%d has no label", f);
+        bool found = false;
+        for (size_t i = 0; i < n; i++)
+            found = found || all[i] == b;
+        cr_expect(found, "F%d is not on the help screen", f);
+    }
+    const pv_binding *f8 = pv_keys_fkey(pv_screen_home.keys, 8);
+    cr_assert(f8 && f8->bar);
+    cr_expect_str_eq(f8->bar, "Statistics");
+}
+
+Test(stats, a_corrected_person_moves_to_their_new_group)
+{
+    pv_ctx *ctx = data_set();
+    pv_test_actor(ctx, "sara", PV_ROLE_CASEWORKER, pv_ctx_branch(ctx));
+    /* B (male) was recorded wrongly: a woman */
+    sql(ctx, "UPDATE person SET gender = 'female', updated_by = 'sara' "
+             "WHERE id = (SELECT person_id FROM enrollment WHERE requested_by = 'reza')");
+    pv_stats_table t = table(ctx, S002, PV_STATS_MONTH, PV_BY_GENDER, "1404/01/01", "1404/01/31");
+    expect(&t, "2025-03-21", "female", 2, 2, 1);
+    cr_expect_null(row(&t, "2025-03-21", "male"));
+    pv_stats_table_free(&t);
+    pv_test_db_close(ctx);
+}
