@@ -50,6 +50,12 @@ typedef struct stats_screen {
 /* Width of the columns, logical (from the start side). */
 enum { W_PERIOD = 16, W_SERVICE = 14, W_GROUP = 10, W_NUM = 10 };
 
+/* The service column: wider on a wide terminal, the bars keep the rest. */
+static int service_w(const pv_draw *d)
+{
+    return d->cols >= 110 ? 34 : W_SERVICE;
+}
+
 static const char *service_title(const stats_screen *s, const char *code)
 {
     for (size_t i = 0; i < s->n_svc; i++)
@@ -126,8 +132,8 @@ static void stats_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
     pv_draw_text(d, y, x, W_PERIOD, label, 0, st);
     x += W_PERIOD + 1;
     if (s->service < 0) {
-        pv_draw_text(d, y, x, W_SERVICE, service_title(s, r->code), PV_T_DATA, st);
-        x += W_SERVICE + 1;
+        pv_draw_text(d, y, x, service_w(d), service_title(s, r->code), PV_T_DATA, st);
+        x += service_w(d) + 1;
     }
     if (bys[s->by] != PV_BY_NONE) {
         pv_stats_group_label(bys[s->by], r->group, group, sizeof group);
@@ -194,8 +200,8 @@ static void heads(pv_ui *ui, stats_screen *s, int y)
     pv_draw_text(d, y, x, W_PERIOD, _(period_msgids[s->period]), 0, PV_ST_HEADING);
     x += W_PERIOD + 1;
     if (s->service < 0) {
-        pv_draw_text(d, y, x, W_SERVICE, _("service"), 0, PV_ST_HEADING);
-        x += W_SERVICE + 1;
+        pv_draw_text(d, y, x, service_w(d), _("service"), 0, PV_ST_HEADING);
+        x += service_w(d) + 1;
     }
     if (bys[s->by] != PV_BY_NONE) {
         pv_draw_text(d, y, x, W_GROUP, pv_stats_by_label(bys[s->by]), 0, PV_ST_HEADING);
