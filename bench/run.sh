@@ -240,6 +240,28 @@ else
   echo "scripts: skipped (no bench-tui user)"
 fi
 
+# step 7 (statistics): enrollments over three Jalali years, then every
+# statistics query and the whole monthly report, timed
+# --- begin statistics step (owned by the statistics module) ---
+# bench-stats adds BENCH_ENROLLMENTS (default 300000) enrollments with their
+# events and credits (1401-1403), then times each query of
+# parvande/stats.h; `parvande report month` is timed as a whole command.
+# The interface step's administrator logs in for it.
+step "statistics (bench-stats, report month)"
+"$BUILD/bench-stats" "$DB" "${BENCH_ENROLLMENTS:-300000}"
+for month in 1403/12 1402/06; do
+  "$BUILD/bench-rss" "$DIR/report.rss" "$P" --lang fa --db "$DB" --user bench-tui \
+    --password-fd 3 report month "$month" 3<<<"bench-tui-pass" >"$DIR/report.txt" \
+    || { echo "report month $month failed"; exit 1; }
+  read -r secs peak_kb <"$DIR/report.rss"
+  rss "report month" "$peak_kb"
+  fig "the monthly report (report month $month), whole command" "$(secs "$secs")" "≤ 2 s" "—" "—"
+  awk -v m="$month" -v s="$secs" -v r="$(mb $((peak_kb * 1024)))" \
+    'BEGIN { printf "report month %s: %.2f s, peak RSS %s\n", m, s, r }'
+done
+rm -f "$DIR/report.txt" "$DIR/report.rss"
+# --- end statistics step ---
+
 # ---------------------------------------------------------------------------
 # the figures, as one table (the README's is a copy of a full run's)
 fig "peak RSS of every command on the $ROWS-row database (the largest: $RSS_WHAT)" \

@@ -12,5 +12,6 @@ const pv_migration pv_migrations[] = {
     {5, "one timestamp format", pv_sql_timestamps},
     {6, "groups, courses and inquiries", pv_sql_groups},
     {7, "referrals and the insurance year", pv_sql_referrals},
+    {8, "statistics: end dates and indexes", pv_sql_stats},
 };
 const int pv_migrations_count = sizeof pv_migrations / sizeof *pv_migrations;

@@ -17,6 +17,7 @@ static const pv_command *const cmd_tables[] = {
     pv_cmds_groups,
     pv_cmds_referrals,
     pv_cmds_insurance,
+    pv_cmds_stats,
     NULL,
 };
 
