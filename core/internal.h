@@ -48,6 +48,7 @@ typedef struct pv_migration {
 extern const char pv_sql_files[];    /* persons, households, case files, history */
 extern const char pv_sql_services[]; /* catalog, rules, enrollments, credits */
 extern const char pv_sql_security[]; /* users, audit trail */
+extern const char pv_sql_exchange[]; /* offices, packages, conflicts (core/sql_exchange.c) */
 
 /* The person table's name indexes (core/sql_files.c): their CREATE INDEX
  * IF NOT EXISTS statements and names. A large import drops them and builds

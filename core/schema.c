@@ -8,5 +8,6 @@ const pv_migration pv_migrations[] = {
     {1, "beneficiary files", pv_sql_files},
     {2, "services and enrollments", pv_sql_services},
     {3, "users and audit trail", pv_sql_security},
+    {9, "offices and exchange packages", pv_sql_exchange},
 };
 const int pv_migrations_count = sizeof pv_migrations / sizeof *pv_migrations;
