@@ -302,6 +302,15 @@ static void update_fields(apply_state *s, const xcols *t, sqlite3_changeset_iter
     }
 }
 
+/* Who-and-when columns ("loaded_at", "updated_by"...): rows that differ
+ * only there are the same row (a catalog loaded from the same cards at
+ * both offices). */
+static bool bookkeeping(const char *col)
+{
+    size_t n = strlen(col);
+    return n > 3 && (strcmp(col + n - 3, "_at") == 0 || strcmp(col + n - 3, "_by") == 0);
+}
+
 /* An insert whose key is taken here: the same row again (a section
  * applied twice by another way) or a different one. */
 static void insert_clash(apply_state *s, const xcols *t, sqlite3_changeset_iter *it)
@@ -310,7 +319,8 @@ static void insert_clash(apply_state *s, const xcols *t, sqlite3_changeset_iter 
         sqlite3_value *nv = NULL, *cv = NULL;
         sqlite3changeset_new(it, j, &nv);
         sqlite3changeset_conflict(it, j, &cv);
-        if (nv && cv && !values_equal(nv, cv) && !pv_xtable_local_col(t->xt, t->names[j])) {
+        if (nv && cv && !values_equal(nv, cv) && !pv_xtable_local_col(t->xt, t->names[j]) &&
+            !bookkeeping(t->names[j])) {
             add_pending(s, ACT_CONFLICT, PV_CONFLICT_DUPLICATE, t, it, SQLITE_INSERT, -1);
             return;
         }

@@ -9,7 +9,7 @@
 #include "parvande/text.h"
 
 static const pv_command *const cmd_tables[] = {
-    pv_cmds_files, pv_cmds_services, pv_cmds_security, NULL
+    pv_cmds_files, pv_cmds_services, pv_cmds_security, pv_cmds_exchange, NULL
 };
 
 static const pv_command *find_command(const char *name)

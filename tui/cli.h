@@ -33,6 +33,7 @@ typedef struct pv_command {
 extern const pv_command pv_cmds_files[];
 extern const pv_command pv_cmds_services[];
 extern const pv_command pv_cmds_security[];
+extern const pv_command pv_cmds_exchange[]; /* tui/cmd_exchange.c */
 
 /* Opens the database into cli->ctx (once); on failure prints the reason and
  * returns the exit status to use, else 0. For a command (cli->argc > 0) it
