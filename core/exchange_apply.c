@@ -292,6 +292,10 @@ static void update_fields(apply_state *s, const xcols *t, sqlite3_changeset_iter
         if (!cv || values_equal(cv, nv))
             continue; /* already so here */
         bool here_unchanged = ov && values_equal(cv, ov);
+        /* who-and-when and derived columns follow the fields they stand for */
+        if (pv_xtable_derived_col(t->xt, t->names[j]) ||
+            (!here_unchanged && pv_xcol_bookkeeping(t->names[j])))
+            continue;
         pending *p = add_pending(s, here_unchanged ? ACT_MERGE : ACT_CONFLICT, PV_CONFLICT_FIELD,
                                  t, it, SQLITE_UPDATE, j);
         if (!p)
@@ -300,15 +304,6 @@ static void update_fields(apply_state *s, const xcols *t, sqlite3_changeset_iter
         if (!here_unchanged)
             p->local = sqlite3_value_dup(cv);
     }
-}
-
-/* Who-and-when columns ("loaded_at", "updated_by"...): rows that differ
- * only there are the same row (a catalog loaded from the same cards at
- * both offices). */
-static bool bookkeeping(const char *col)
-{
-    size_t n = strlen(col);
-    return n > 3 && (strcmp(col + n - 3, "_at") == 0 || strcmp(col + n - 3, "_by") == 0);
 }
 
 /* An insert whose key is taken here: the same row again (a section
@@ -320,7 +315,8 @@ static void insert_clash(apply_state *s, const xcols *t, sqlite3_changeset_iter 
         sqlite3changeset_new(it, j, &nv);
         sqlite3changeset_conflict(it, j, &cv);
         if (nv && cv && !values_equal(nv, cv) && !pv_xtable_local_col(t->xt, t->names[j]) &&
-            !bookkeeping(t->names[j])) {
+            !pv_xcol_bookkeeping(t->names[j]) &&
+            !pv_xtable_derived_col(t->xt, t->names[j])) {
             add_pending(s, ACT_CONFLICT, PV_CONFLICT_DUPLICATE, t, it, SQLITE_INSERT, -1);
             return;
         }
@@ -577,8 +573,12 @@ static pv_status apply_decision(pv_ctx *ctx, const apply_state *s, sqlite3_chang
     }
     if (rc != SQLITE_DONE)
         return pv_db_error(ctx, err);
+    const char *key = (const char *)sqlite3_value_text(vk);
+    pv_status r = key ? pv_xtable_refresh(ctx, t->xt, key, err) : PV_OK;
+    if (r != PV_OK)
+        return r;
     sqlite3_stmt *st;
-    pv_status r = pv_stmt(ctx, "UPDATE exchange_conflict SET status = 'resolved', resolution = ?4,"
+    r = pv_stmt(ctx, "UPDATE exchange_conflict SET status = 'resolved', resolution = ?4,"
                                " resolved_by = ?5 || ' (' || ?6 || ')',"
                                " resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
                                " WHERE status = 'open' AND tbl = ?1 AND pk = ?2 AND col = ?3",
@@ -633,8 +633,9 @@ pv_status pv_exchange_apply(pv_ctx *ctx, int64_t peer, unsigned dir, const void 
         char *key = key_json(ctx, p->tab, p->pk);
         if (!key)
             rc = pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
-        else if (p->act == ACT_MERGE && (rc = run_merge(ctx, p, key, err)) == PV_OK)
-            (*merged)++;
+        else if (p->act == ACT_MERGE && (rc = run_merge(ctx, p, key, err)) == PV_OK &&
+                 (rc = pv_xtable_refresh(ctx, p->tab->xt, key, err)) == PV_OK)
+            (*merged) += !pv_xcol_bookkeeping(p->tab->names[p->col]);
         else if (p->act == ACT_CONFLICT)
             rc = queue_conflict(ctx, peer, p, key, conflicts, err);
         free(key);

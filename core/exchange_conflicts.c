@@ -201,13 +201,15 @@ static pv_status load_open(pv_ctx *ctx, int64_t id, pv_conflict *c, pv_error *er
 static pv_status carry_out(pv_ctx *ctx, const pv_conflict *c, pv_conflict_choice choice,
                            const char *value, const char **resolution, pv_error *err)
 {
+    pv_status rc;
     switch (c->kind) {
     case PV_CONFLICT_FIELD:
     case PV_CONFLICT_OVERSPENT:
         *resolution = choice == PV_CHOOSE_LOCAL    ? c->local_value
                       : choice == PV_CHOOSE_REMOTE ? c->remote_value
                                                    : value;
-        return set_value(ctx, c, *resolution, err);
+        rc = set_value(ctx, c, *resolution, err);
+        return rc == PV_OK ? pv_xtable_refresh(ctx, pv_xtable_find(c->table), c->key, err) : rc;
     case PV_CONFLICT_DELETE_EDIT:
         if (choice == PV_CHOOSE_VALUE)
             break;

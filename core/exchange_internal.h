@@ -23,11 +23,24 @@ typedef struct pv_xtable {
     const char *name;
     unsigned dir;
     const char *local_cols; /* space-separated columns each office keeps its own, or NULL */
+    const char *derived;    /* "column:source ..." search keys folded from a column, or NULL */
 } pv_xtable;
 extern const pv_xtable pv_exchange_tables[]; /* ends with a NULL name */
 const pv_xtable *pv_xtable_find(const char *name);
 /* Is `col` one of the table's local columns? */
 bool pv_xtable_local_col(const pv_xtable *t, const char *col);
+
+/* Is `col` derived from another column (never a conflict of its own)? */
+bool pv_xtable_derived_col(const pv_xtable *t, const char *col);
+/* Who-and-when columns ("updated_at", "loaded_by"...): never a conflict
+ * of their own either. */
+bool pv_xcol_bookkeeping(const char *col);
+/* " WHERE k1 = json_extract(?N, '$[0]') AND ..." for the table's primary
+ * key, given as a JSON array in parameter N (sqlite3_free). */
+char *pv_xkey_where(pv_ctx *ctx, const char *table, int param);
+/* Folds the derived columns of one row again from their sources, after
+ * a merge or a decision changed a source. */
+pv_status pv_xtable_refresh(pv_ctx *ctx, const pv_xtable *t, const char *key, pv_error *err);
 
 /* ---- this office's keys (core/office.c) ---- */
 typedef struct pv_office_keys {
