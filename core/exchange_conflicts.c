@@ -304,7 +304,7 @@ pv_status pv_conflict_resolve(pv_ctx *ctx, int64_t id, pv_conflict_choice choice
     if (rc != PV_OK)
         return rc;
     if (choice == PV_CHOOSE_VALUE && !value)
-        return pv_error_field(err, "value", _("missing"));
+        return pv_error_set(err, PV_EUSAGE, "value", "%s", _("A value is needed."));
     if ((rc = pv_tx_begin(ctx, err)) != PV_OK)
         return rc;
     pv_conflict c;

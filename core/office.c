@@ -43,6 +43,16 @@ static void fingerprint_of(const unsigned char sign_pk[32], const unsigned char 
     *p = '\0';
 }
 
+/* "<label>: <reason>" for the fields of this module, which the shared
+ * field table does not know. */
+static pv_status field_error(pv_error *err, const char *field, const char *reason)
+{
+    const char *label = strcmp(field, "passphrase") == 0 ? _("Office passphrase")
+                        : strcmp(field, "parent") == 0   ? _("Parent office")
+                                                         : _("Fingerprint");
+    return pv_error_set(err, PV_EINVAL, field, _("%s: %s"), label, reason);
+}
+
 pv_status pv_exchange_require(pv_ctx *ctx, bool supervisor, const char *action, pv_error *err)
 {
     pv_role r = ctx->actor.role;
@@ -122,7 +132,7 @@ pv_status pv_office_self(pv_ctx *ctx, pv_office *out, pv_error *err)
 static pv_status check_passphrase(const char *passphrase, pv_error *err)
 {
     if (!passphrase || strlen(passphrase) < 8)
-        return pv_error_field(err, "passphrase", _("at least 8 characters"));
+        return field_error(err, "passphrase", _("at least 8 characters"));
     return PV_OK;
 }
 
@@ -199,7 +209,7 @@ static pv_status check_parent(int64_t code, pv_office_level level, int64_t paren
                               pv_error *err)
 {
     if (level == PV_OFFICE_HQ ? parent != 0 : (parent < 1 || parent > 8388607 || parent == code))
-        return pv_error_field(err, "parent",
+        return field_error(err, "parent",
                               level == PV_OFFICE_HQ
                                   ? _("the headquarters has no parent office")
                                   : _("a branch or province needs its parent office's code "
@@ -252,7 +262,7 @@ pv_status pv_office_unlock(pv_ctx *ctx, const char *passphrase, pv_office_keys *
                            pv_error *err)
 {
     if (!passphrase)
-        return pv_error_field(err, "passphrase", _("missing"));
+        return field_error(err, "passphrase", _("missing"));
     sqlite3_stmt *st;
     pv_status rc = pv_stmt(ctx, "SELECT salt, nonce, sealed, opslimit, memlimit FROM "
                                 "office_secret WHERE id = 1", &st, err);
@@ -284,7 +294,7 @@ pv_status pv_office_unlock(pv_ctx *ctx, const char *passphrase, pv_office_keys *
     int bad = crypto_secretbox_open_easy(plain, sealed, sizeof sealed, nonce, key);
     sodium_memzero(key, sizeof key);
     if (bad)
-        return pv_error_field(err, "passphrase", _("wrong passphrase"));
+        return field_error(err, "passphrase", _("wrong passphrase"));
     memcpy(keys->sign_sk, plain, crypto_sign_SECRETKEYBYTES);
     memcpy(keys->box_sk, plain + crypto_sign_SECRETKEYBYTES, crypto_box_SECRETKEYBYTES);
     sodium_memzero(plain, sizeof plain);
@@ -393,7 +403,7 @@ pv_status pv_office_trust(pv_ctx *ctx, const char *text, const char *expect_fp, 
     if (rc != PV_OK)
         return rc;
     if (expect_fp && !same_fingerprint(expect_fp, out->fingerprint))
-        return pv_error_field(err, "fingerprint",
+        return field_error(err, "fingerprint",
                               _("does not match the identity file: do not trust it"));
     if ((rc = pv_tx_begin(ctx, err)) != PV_OK)
         return rc;

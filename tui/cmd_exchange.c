@@ -178,7 +178,7 @@ static void put_office(const pv_cli *cli, const pv_office *o, bool tsv)
     pv_cli_put_num(cli, stdout, o->code);
     printf(" (%s", _(levels[o->level]));
     if (o->parent) {
-        printf(", %s ", _("parent"));
+        printf("%s%s ", _(", "), _("parent"));
         pv_cli_put_num(cli, stdout, o->parent);
     }
     printf(")%s\n  %s: %s\n", o->self ? _(" — this office") : "", _("fingerprint"),
@@ -186,9 +186,9 @@ static void put_office(const pv_cli *cli, const pv_office *o, bool tsv)
     if (!o->self) {
         printf("  %s ", _("packages sent"));
         pv_cli_put_num(cli, stdout, o->out_seq);
-        printf(", %s ", _("acknowledged"));
+        printf("%s%s ", _(", "), _("acknowledged"));
         pv_cli_put_num(cli, stdout, o->out_acked);
-        printf(", %s ", _("received"));
+        printf("%s%s ", _(", "), _("received"));
         pv_cli_put_num(cli, stdout, o->in_seq);
         putchar('\n');
     }
@@ -362,11 +362,11 @@ static int exchange_export(pv_cli *cli)
     pv_cli_put(stdout, path);
     printf("\n  %s ", _("changes:"));
     pv_cli_put_num(cli, stdout, r.changes);
-    printf(", %s ", _("sections"));
+    printf("%s%s ", _(", "), _("sections"));
     pv_cli_put_num(cli, stdout, r.first_seq);
     printf("–");
     pv_cli_put_num(cli, stdout, r.seq);
-    printf(", %s ", _("bytes:"));
+    printf("%s%s ", _(", "), _("bytes:"));
     pv_cli_put_num(cli, stdout, (long long)r.bytes);
     putchar('\n');
     return PV_EXIT_OK;
@@ -404,9 +404,9 @@ static int exchange_import(pv_cli *cli)
     pv_cli_put_num(cli, stdout, r.from);
     printf(" %s\n  %s ", _("applied."), _("changes:"));
     pv_cli_put_num(cli, stdout, r.changes);
-    printf(", %s ", _("fields merged:"));
+    printf("%s%s ", _(", "), _("fields merged:"));
     pv_cli_put_num(cli, stdout, r.merged);
-    printf(", %s ", _("new conflicts:"));
+    printf("%s%s ", _(", "), _("new conflicts:"));
     pv_cli_put_num(cli, stdout, r.conflicts);
     putchar('\n');
     if (r.skipped_sections) {
@@ -466,6 +466,20 @@ static void put_value(const char *v)
     fputs("…", stdout);
 }
 
+static void put_who(const pv_cli *cli, const char *by, const char *at)
+{
+    if (!by[0] && !at[0])
+        return;
+    printf("  (");
+    if (by[0])
+        pv_cli_put(stdout, by);
+    if (by[0] && at[0])
+        putchar(' ');
+    if (at[0])
+        pv_cli_put_time(cli, stdout, at);
+    putchar(')');
+}
+
 static void put_conflict(const pv_cli *cli, const pv_conflict *c)
 {
     printf("#");
@@ -480,24 +494,12 @@ static void put_conflict(const pv_cli *cli, const pv_conflict *c)
     }
     printf("\n  %s: ", _("here"));
     put_value(c->local_value);
-    if (c->local_by[0] || c->local_at[0]) {
-        printf("  (");
-        pv_cli_put(stdout, c->local_by);
-        putchar(' ');
-        pv_cli_put_time(cli, stdout, c->local_at);
-        putchar(')');
-    }
+    put_who(cli, c->local_by, c->local_at);
     printf("\n  %s ", _("office"));
     pv_cli_put_num(cli, stdout, c->peer);
     printf(": ");
     put_value(c->remote_value);
-    if (c->remote_by[0] || c->remote_at[0]) {
-        printf("  (");
-        pv_cli_put(stdout, c->remote_by);
-        putchar(' ');
-        pv_cli_put_time(cli, stdout, c->remote_at);
-        putchar(')');
-    }
+    put_who(cli, c->remote_by, c->remote_at);
     putchar('\n');
     if (!c->open) {
         printf("  %s: ", _("decided"));
