@@ -15,13 +15,15 @@
 #define HOME_LIMIT_MIN 20
 #define HOME_LIMIT_MAX 100
 
-enum { A_OPEN = PV_A_SCREEN, A_NEW_HOUSEHOLD, A_CATALOG };
+enum { A_OPEN = PV_A_SCREEN, A_NEW_HOUSEHOLD, A_CATALOG, A_CONFLICTS };
 
 static const pv_binding home_own[] = {
     {'\r', A_OPEN, NULL, N_("Open the selected file")},
     {PV_KEY(KEY_ENTER), A_OPEN, NULL, NULL},
     {PV_KEY(KEY_F(3)), A_NEW_HOUSEHOLD, N_("New"), N_("Register a new household")},
     {PV_KEY(KEY_F(4)), A_CATALOG, N_("Catalog"), N_("Browse the catalog of services")},
+    {PV_KEY(KEY_F(11)), A_CONFLICTS, N_("Conflicts"),
+     N_("Review the conflicts found in exchange packages")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap home_keys = {home_own, pv_keys_list, pv_keys_edit, NULL};
@@ -213,6 +215,8 @@ static unsigned home_action(pv_ui *ui, void *st, int action)
         return pv_ui_push(ui, &pv_screen_form, &(pv_form_request){PV_FORM_NEW_HOUSEHOLD, "", NULL});
     case A_CATALOG:
         return pv_ui_push(ui, &pv_screen_catalog, NULL);
+    case A_CONFLICTS:
+        return pv_ui_push(ui, &pv_screen_conflicts, NULL);
     case PV_A_BACK:
         if (h->box.fields[0].value[0] == '\0')
             return PV_CH_NONE;

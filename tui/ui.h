@@ -132,5 +132,6 @@ extern const pv_screen pv_screen_catalog;
 extern const pv_screen pv_screen_card;
 extern const pv_screen pv_screen_enrollment;
 extern const pv_screen pv_screen_login;
+extern const pv_screen pv_screen_conflicts; /* tui/screen_conflicts.c */
 
 #endif
