@@ -15,7 +15,7 @@
 enum { A_LOCAL = PV_A_SCREEN, A_REMOTE, A_VALUE };
 
 static const pv_binding conflicts_own[] = {
-    {PV_KEY(KEY_F(2)), A_LOCAL, N_("Keep here"), N_("Keep the value of this office")},
+    {PV_KEY(KEY_F(2)), A_LOCAL, N_("Ours"), N_("Keep the value of this office")},
     {PV_KEY(KEY_F(3)), A_REMOTE, N_("Theirs"), N_("Take the other office's value")},
     {PV_KEY(KEY_F(4)), A_VALUE, N_("Typed"), N_("Save the value typed in the box instead")},
     {'\r', A_VALUE, NULL, NULL},
