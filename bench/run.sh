@@ -119,6 +119,14 @@ fi
 # --- end interface step ---
 
 # ---------------------------------------------------------------------------
+# step 6 (exchange): a package of ~100,000 changes from a branch to its
+# province, and of 10,000 changed files (bench/exchange.sh)
+# --- begin exchange step ---
+step "exchange packages (branch to province)"
+BUILD=$BUILD BENCH_DIR=$DIR bench/exchange.sh
+# --- end exchange step ---
+
+# ---------------------------------------------------------------------------
 if [ "${BENCH_KEEP:-0}" != 1 ]; then
   rm -f "$CSV" "$DB" "$DB-wal" "$DB-shm"
 fi
