@@ -401,3 +401,52 @@ Test(exchange, only_supervisors_resolve_only_admins_exchange)
     pv_test_actor(P, "sara", PV_ROLE_SUPERVISOR, 100);
     cr_assert_eq(pv_conflict_resolve(P, 1, PV_CHOOSE_LOCAL, NULL, &err), PV_ENOTFOUND);
 }
+
+static void enroll_raw(pv_ctx *c, int64_t branch, int64_t person, long amount)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO enrollment (id, person_id, code, branch_code, status, date, jyear, "
+             "jseason, jmonth, province_key, amount, charged_credit, requested_by) VALUES "
+             "(%lld, %lld, 'S-1', %lld, 'requested', '2025-01-01', 1403, 4, 10, 'tehran', %ld, 1, "
+             "'x')", (long long)((branch << 40) + 1), (long long)person, (long long)branch,
+             amount);
+    sql_exec(c, sql);
+}
+
+Test(exchange, credit_overspent_by_two_offline_branches)
+{
+    sql_exec(P, "INSERT INTO service (code, title_fa, card, card_hash) VALUES ('S-1', 'خدمت', '', '')");
+    sql_exec(P, "INSERT INTO credit (code, province_key, province, year, amount) "
+                "VALUES ('S-1', 'tehran', 'تهران', 1403, 10000000)");
+    pkg da = export_to(P, 11), db = export_to(P, 12);
+    OK(import(A, da, NULL));
+    OK(import(B, db, NULL));
+    cr_assert_eq(sql_int(A, "SELECT amount FROM credit"), 10000000);
+    pv_person x = add_family(A, 1, "مریم", "کریمی");
+    pv_person y = add_family(B, 2, "زهرا", "احمدی");
+    enroll_raw(A, 11, x.id, 6000000); /* each within the credit on its own */
+    enroll_raw(B, 12, y.id, 6000000);
+    pkg a = export_to(A, 100), b = export_to(B, 100);
+    pv_exchange_report rep;
+    OK(import(P, a, &rep));
+    cr_assert_eq(rep.conflicts, 0);
+    OK(import(P, b, &rep));
+    cr_assert_eq(rep.conflicts, 1);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM enrollment"), 2); /* nothing rejected */
+    char v[64];
+    sql_text(P, "SELECT kind || ' ' || remote_value FROM exchange_conflict", v, sizeof v);
+    cr_assert_str_eq(v, "overspent 12000000");
+    int64_t id = sql_int(P, "SELECT id FROM exchange_conflict");
+    OK(pv_conflict_resolve(P, id, PV_CHOOSE_REMOTE, NULL, &err));
+    cr_assert_eq(sql_int(P, "SELECT amount FROM credit"), 12000000);
+    /* the raised credit comes down */
+    pkg d2 = export_to(P, 11);
+    OK(import(A, d2, NULL));
+    cr_assert_eq(sql_int(A, "SELECT amount FROM credit"), 12000000);
+    free(da.b);
+    free(db.b);
+    free(a.b);
+    free(b.b);
+    free(d2.b);
+}
