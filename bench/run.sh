@@ -262,6 +262,13 @@ done
 rm -f "$DIR/report.txt" "$DIR/report.rss"
 # --- end statistics step ---
 
+# step 8 (exchange): a package of ~100,000 changes from a branch to its
+# province, and of 10,000 changed files (bench/exchange.sh)
+# --- begin exchange step ---
+step "exchange packages (branch to province)"
+BUILD=$BUILD BENCH_DIR=$DIR bench/exchange.sh
+# --- end exchange step ---
+
 # ---------------------------------------------------------------------------
 # the figures, as one table (the README's is a copy of a full run's)
 fig "peak RSS of every command on the $ROWS-row database (the largest: $RSS_WHAT)" \

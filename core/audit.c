@@ -662,6 +662,10 @@ bool pv_audit_table_skipped(const char *name, const char *sql, char **virtuals, 
         strcmp(name, "audit_head") == 0 || strcmp(name, "audit_digest") == 0 ||
         strcmp(name, "login_state") == 0)
         return true;
+    /* an office's sealed keys and the copies of packages sent (exports
+     * and imports are entries of their own, core/exchange.c) */
+    if (strcmp(name, "office_secret") == 0 || strcmp(name, "exchange_sent") == 0)
+        return true;
     if (len > 8 && strcmp(name + len - 8, "_history") == 0)
         return true;
     if (sql && sqlite3_strnicmp(sql, "CREATE VIRTUAL", 14) == 0)

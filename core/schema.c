@@ -13,5 +13,6 @@ const pv_migration pv_migrations[] = {
     {6, "groups, courses and inquiries", pv_sql_groups},
     {7, "referrals and the insurance year", pv_sql_referrals},
     {8, "statistics: end dates and indexes", pv_sql_stats},
+    {9, "offices and exchange packages", pv_sql_exchange},
 };
 const int pv_migrations_count = sizeof pv_migrations / sizeof *pv_migrations;

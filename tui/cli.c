@@ -18,6 +18,7 @@ static const pv_command *const cmd_tables[] = {
     pv_cmds_referrals,
     pv_cmds_insurance,
     pv_cmds_stats,
+    pv_cmds_exchange,
     NULL,
 };
 

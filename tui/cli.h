@@ -40,6 +40,7 @@ extern const pv_command pv_cmds_groups[];   /* group, course, inquiry (tui/cmd_g
 extern const pv_command pv_cmds_referrals[]; /* tui/cmd_referrals.c */
 extern const pv_command pv_cmds_insurance[]; /* tui/cmd_insurance.c */
 extern const pv_command pv_cmds_stats[];    /* tui/cmd_stats.c */
+extern const pv_command pv_cmds_exchange[]; /* tui/cmd_exchange.c */
 
 /* Whether a fact key is one the program knows or a rule of the catalog
  * reads ("fact.KEY", a card's group fact): `fact` refuses others unless

@@ -17,7 +17,7 @@
 #define HOME_LIMIT_MIN 20
 #define HOME_LIMIT_MAX 100
 
-enum { A_OPEN = PV_A_SCREEN, A_NEW_HOUSEHOLD, A_CATALOG, A_GROUPS, A_STATS };
+enum { A_OPEN = PV_A_SCREEN, A_NEW_HOUSEHOLD, A_CATALOG, A_GROUPS, A_STATS, A_CONFLICTS };
 enum { A_REFERRALS = PV_A_SCREEN + 60, A_INSURANCE }; /* referrals, the insurance year */
 
 static const pv_binding home_own[] = {
@@ -29,6 +29,8 @@ static const pv_binding home_own[] = {
     {PV_KEY(KEY_F(6)), A_REFERRALS, N_("Refs"), N_("Open referrals; the overdue ones marked")},
     {PV_KEY(KEY_F(7)), A_INSURANCE, N_("Insure"), N_("The insurance year of a province")},
     {PV_KEY(KEY_F(8)), A_STATS, N_("Statistics"), N_("Statistics: recipients per service and period")},
+    {PV_KEY(KEY_F(11)), A_CONFLICTS, N_("Conflicts"),
+     N_("Review the conflicts found in exchange packages")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap home_keys = {home_own, pv_keys_list, pv_keys_edit, NULL};
@@ -252,6 +254,8 @@ static unsigned home_action(pv_ui *ui, void *st, int action)
         return pv_ui_push(ui, &pv_screen_insurance, NULL);
     case A_STATS:
         return pv_ui_push(ui, &pv_screen_stats, NULL);
+    case A_CONFLICTS:
+        return pv_ui_push(ui, &pv_screen_conflicts, NULL);
     case PV_A_BACK:
         if (h->box.fields[0].value[0] == '\0')
             return PV_CH_NONE;

@@ -139,5 +139,6 @@ extern const pv_screen pv_screen_groups;
 extern const pv_screen pv_screen_group;
 extern const pv_screen pv_screen_course;
 extern const pv_screen pv_screen_stats;   /* tui/screen_stats.c, home F8 */
+extern const pv_screen pv_screen_conflicts; /* tui/screen_conflicts.c */
 
 #endif
