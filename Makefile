@@ -131,3 +131,4 @@ install: all
 
 clean:
 	rm -rf build
+include tests/fuzz/fuzz.mk
