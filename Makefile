@@ -115,6 +115,7 @@ check: deps
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory asan
+	$(MAKE) --no-print-directory fuzz-replay
 	@echo "make check: all passed"
 
 bench: all $(patsubst bench/%.c,$(BUILD)/bench-%,$(BENCH_SRC))
@@ -132,3 +133,4 @@ install: all
 clean:
 	rm -rf build
 include tests/fuzz/fuzz.mk
+include tests/stress.mk

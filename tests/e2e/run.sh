@@ -9,8 +9,11 @@ BUILD=${BUILD:-build}
 export PARVANDE="$PWD/$BUILD/parvande" PARVANDE_LOCALEDIR="$PWD/$BUILD/locale" BUILD
 export PARVANDE_DATADIR="$PWD/data"
 pass=0 fail=0 failed=()
-for t in tests/e2e/test_*.sh; do
-  [ -e "$t" ] || continue
+# Arguments name some of the tests (test_x.sh); none means all of them.
+tests=(tests/e2e/test_*.sh)
+[ $# -gt 0 ] && tests=("${@/#/tests/e2e/}")
+for t in "${tests[@]}"; do
+  [ -e "$t" ] || { echo "no such test: $t"; exit 2; }
   scratch=$(mktemp -d)
   mkdir "$scratch/san"
   # A sanitized build writes any report to a file of its own, so a test fails
