@@ -10,6 +10,8 @@ static void referral_notices(pv_ui *ui, const char *national_id, pv_rows *out)
 {
     char *lines[8];
     size_t n = pv_ui_open_referral_lines(ui, national_id, lines, 8);
+    if (n > 0)
+        pv_rows_add(out, 0, NULL, _("Open referrals"));
     for (size_t i = 0; i < n; i++) {
         pv_row *r = pv_rows_add(out, 0, NULL, lines[i]);
         if (r)

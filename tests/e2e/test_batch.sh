@@ -46,7 +46,7 @@ for want in "line 2: unknown command: frobnicate" "line 4: this command does not
 done
 
 # --- a write in a batch is stored ---
-printf '%s\n' "fact 0499370899 monthly_income 4500000" | B --lang en batch >/dev/null 2>"$TMPDIR/err" \
+printf '%s\n' "fact 0499370899 monthly_income 4500000 --force" | B --lang en batch >/dev/null 2>"$TMPDIR/err" \
   || fail "fact in a batch: $(cat "$TMPDIR/err")"
 B --lang en facts 0499370899 --tsv | grep -q "monthly_income.*4500000" || fail "the fact was not stored"
 
@@ -63,7 +63,7 @@ grep -qF "دسته: ۱ فرمان، همه موفق" "$TMPDIR/err" || fail "Pers
 
 # --- a wrong password runs nothing ---
 echo "wrong-password-1" >"$TMPDIR/bad"
-printf '%s\n' "fact 0499370899 monthly_income 1" | "$PARVANDE" --db "$db" --lang en --user sara \
+printf '%s\n' "fact 0499370899 monthly_income 1 --force" | "$PARVANDE" --db "$db" --lang en --user sara \
   --password-fd 3 batch 3<"$TMPDIR/bad" >"$TMPDIR/out" 2>"$TMPDIR/err"
 [ $? -eq 6 ] || fail "wrong password should exit 6"
 B --lang en facts 0499370899 --tsv | grep -q "monthly_income.*4500000" || fail "a refused batch changed a fact"

@@ -39,7 +39,11 @@ for lang in en fa; do
   tui_type "0034567895"
   tui_wait "$(digits "$lang" 1355/11/30)"
   tui_keys Enter
-  tui_wait "$(digits "$lang" 02155667788)"   # her phone: the file screen is up
+  # The file screen is up: the national ID in the title and on the file.
+  for _ in $(seq 100); do
+    [ "$(tui_screen | grep -c "$(digits "$lang" 0034567895)")" -ge 2 ] && break; sleep 0.1
+  done
+  [ "$(tui_screen | grep -c "$(digits "$lang" 0034567895)")" -ge 2 ] || tui_fail "the file did not open"
   tui_screen | grep -qE "^OVERWRITE" && tui_fail "a carriage return from the database reached the screen raw"
   case "$(title)" in *pwned*) tui_fail "a title sequence from the database reached the terminal";; esac
   tui_screen | grep -qE "^TOP" && tui_fail "a cursor move from the database reached the terminal"

@@ -73,7 +73,7 @@ grep -q "^Date: 1403/10/26$" "$TMPDIR/out" || fail "slip date"
 expect_rc 0 F referral slip "$A"
 cp "$TMPDIR/out" "$TMPDIR/slip.fa"
 grep -q "^‏کد ملی: ۰۰۱۲۳۴۵۶۷۹$" "$TMPDIR/slip.fa" || fail "Persian slip ID: $(cat "$TMPDIR/slip.fa")"
-grep -q "^‏علت: بحران حاد$" "$TMPDIR/slip.fa" || fail "Persian slip reason"
+grep -q "^‏دلیل: بحران حاد$" "$TMPDIR/slip.fa" || fail "Persian slip reason"
 grep -q "^‏تاریخ: ۱۴۰۳/۱۰/۲۶$" "$TMPDIR/slip.fa" || fail "Persian slip date"
 # every line a right-to-left paragraph (U+200F first), none wider than 80 columns
 grep -vc "^‏" "$TMPDIR/slip.fa" | grep -qx 0 || fail "a Persian line without U+200F"

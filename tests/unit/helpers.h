@@ -26,4 +26,13 @@ pv_person pv_test_person(unsigned long n, const char *first, const char *last,
 /* Sets the context's actor: role and branch, named `name`. */
 void pv_test_actor(pv_ctx *ctx, const char *name, pv_role role, int64_t branch);
 
+/* Takes the database at `path` (closed) back to schema version `version`,
+ * as an older program left it: every table, view, trigger and index a later
+ * migration made is dropped, every column a later migration added removed,
+ * and user_version set. The later objects are found by applying the
+ * migrations to a scratch database with SQLite alone, so a new migration
+ * needs nothing here. Then a test writes what the old program stored and
+ * opens the file, which migrates it again. Fails the test on error. */
+void pv_test_rewind(const char *path, int version);
+
 #endif
