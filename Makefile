@@ -145,7 +145,7 @@ asan-e2e: asan-build
 layer-check:
 	@if grep -nE '^#[ ]*include[ ]*<(n?curses[^>]*|term|fribidi[^>]*)\.h>' core/*.[ch] include/parvande/*.h; then \
 	  echo "layer-check: the core includes an interface library"; exit 1; fi
-check: layer-check po-check unit e2e asan
+check: layer-check po-check unit e2e asan fuzz-replay
 	@echo "make check: all passed"
 
 bench: all $(patsubst bench/%.c,$(BUILD)/bench-%,$(BENCH_SRC))
@@ -162,3 +162,5 @@ install: all
 
 clean:
 	rm -rf $(BUILD)
+include tests/fuzz/fuzz.mk
+include tests/stress.mk

@@ -19,6 +19,7 @@
 #include "parvande/authz.h"
 #include "parvande/users.h"
 #include "parvande/validate.h"
+#include "audit_internal.h"
 #include "security.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -127,25 +128,55 @@ typedef struct new_entry {
     const char *reason; /* NULL: done */
 } new_entry;
 
-/* Appends one entry after the current last one. The caller is inside a
- * statement or transaction or not: the head is read and the entry written
- * under the same write lock either way (an INSERT takes it). */
-static pv_status append_entry(pv_ctx *ctx, const new_entry *n, pv_error *err)
+/* The head the next entry follows: audit_head (which never moves back), or
+ * the highest entry when that is further on (a database the head does not
+ * know yet). Must run under the write lock that the insert takes. */
+static pv_status read_head(pv_ctx *ctx, int64_t *seq, char prev[65], pv_error *err)
 {
-    sqlite3_stmt *head, *ins;
-    if (pv_stmt(ctx, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &head, err) != PV_OK)
+    sqlite3_stmt *st;
+    *seq = 0;
+    snprintf(prev, 65, "%s", GENESIS);
+    if (pv_stmt(ctx,
+                "SELECT seq, hash FROM (SELECT seq, hash FROM audit_head WHERE id = 1"
+                " UNION ALL SELECT * FROM (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1))"
+                " ORDER BY seq DESC LIMIT 1",
+                &st, err) != PV_OK)
         return err ? err->status : PV_EFAIL;
-    int64_t seq = 1;
-    char prev[65] = GENESIS;
-    int rc = sqlite3_step(head);
+    int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        seq = sqlite3_column_int64(head, 0) + 1;
-        const char *h = (const char *)sqlite3_column_text(head, 1);
-        snprintf(prev, sizeof prev, "%s", h ? h : "");
+        *seq = sqlite3_column_int64(st, 0);
+        const char *h = (const char *)sqlite3_column_text(st, 1);
+        snprintf(prev, 65, "%s", h ? h : "");
     }
-    sqlite3_reset(head);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return pv_db_error(ctx, err);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+}
+
+static pv_status move_head(pv_ctx *ctx, int64_t seq, const char *hash, pv_error *err)
+{
+    sqlite3_stmt *st;
+    if (pv_stmt(ctx, "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1", &st, err) != PV_OK)
+        return err ? err->status : PV_EFAIL;
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+}
+
+/* Appends one entry after the head. The caller holds the write lock: it is
+ * inside a write transaction, or inside a statement that writes (a
+ * trigger), so no other program can take the same number. */
+static pv_status append_locked(pv_ctx *ctx, const new_entry *n, pv_error *err)
+{
+    sqlite3_stmt *ins;
+    int64_t seq;
+    char prev[65];
+    pv_status hr = read_head(ctx, &seq, prev, err);
+    if (hr != PV_OK)
+        return hr;
+    seq++;
+    int rc;
 
     char seq_s[24], rid_s[24], hh_s[24];
     snprintf(seq_s, sizeof seq_s, "%" PRId64, seq);
@@ -195,7 +226,30 @@ static pv_status append_entry(pv_ctx *ctx, const new_entry *n, pv_error *err)
     rc = sqlite3_step(ins);
     sqlite3_reset(ins);
     sqlite3_clear_bindings(ins);
-    return rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+    if (rc != SQLITE_DONE)
+        return pv_db_error(ctx, err);
+    if (pv_sec(ctx))
+        pv_sec(ctx)->appended = true;
+    return move_head(ctx, seq, hash, err);
+}
+
+/* Appends one entry: at once when the caller is in a transaction, else in
+ * a write transaction of its own, so that reading the head and inserting
+ * after it are one step for every other program (BEGIN IMMEDIATE waits for
+ * the lock through the busy timeout instead of failing). */
+static pv_status append_entry(pv_ctx *ctx, const new_entry *n, pv_error *err)
+{
+    if (!sqlite3_get_autocommit(ctx->db))
+        return append_locked(ctx, n, err);
+    pv_status rc = pv_exec(ctx, "BEGIN IMMEDIATE", err);
+    if (rc != PV_OK)
+        return rc;
+    rc = append_locked(ctx, n, err);
+    if (rc == PV_OK)
+        rc = pv_exec(ctx, "COMMIT", err);
+    if (rc != PV_OK && !sqlite3_get_autocommit(ctx->db))
+        pv_exec(ctx, "ROLLBACK", NULL);
+    return rc;
 }
 
 static const char *actor_name(pv_ctx *ctx)
@@ -272,7 +326,7 @@ pv_status pv_audit_flush(pv_ctx *ctx, pv_error *err)
         pv_sec_pending *p = &s->pending[done];
         new_entry n = {.at = p->at, .actor = p->actor, .action = p->action,
                        .new_values = p->detail, .reason = p->reason};
-        rc = append_entry(ctx, &n, err);
+        rc = append_locked(ctx, &n, err);
     }
     if (rc == PV_OK)
         rc = pv_exec(ctx, "COMMIT", err);
@@ -326,7 +380,7 @@ static void fn_audit_log(sqlite3_context *c, int argc, sqlite3_value **argv)
     n.old_values = value_text(argv[4]);
     n.new_values = value_text(argv[5]);
     pv_error err = PV_ERROR_INIT;
-    if (append_entry(ctx, &n, &err) != PV_OK)
+    if (append_locked(ctx, &n, &err) != PV_OK) /* the trigger's statement holds the lock */
         sqlite3_result_error(c, err.message ? err.message : "audit append failed", -1);
     else
         sqlite3_result_null(c);
@@ -449,7 +503,7 @@ static void json_string(sqlite3_str *j, const char *v)
 }
 
 /* {"source":..,"sha256":..,"records":N,"changes":{"person":{"insert":[[lo,hi],..]}}} */
-static char *bulk_json(pv_ctx *ctx, struct pv_security *s)
+static char *bulk_json(pv_ctx *ctx, struct pv_security *s, const pv_digest *dg, size_t n_dg)
 {
     sqlite3_str *j = sqlite3_str_new(ctx->db);
     int64_t records = 0;
@@ -462,6 +516,12 @@ static char *bulk_json(pv_ctx *ctx, struct pv_security *s)
     sqlite3_str_appendf(j, ",\"records\":%lld", (long long)records);
     if (s->bulk_oom)
         sqlite3_str_appendall(j, ",\"incomplete\":true");
+    sqlite3_str_appendall(j, ",\"digests\":{");
+    for (size_t i = 0; i < n_dg; i++) {
+        json_string(j, dg[i].table);
+        sqlite3_str_appendf(j, ":\"%s\"%s", dg[i].sha, i + 1 < n_dg ? "," : "");
+    }
+    sqlite3_str_appendall(j, "}");
     sqlite3_str_appendall(j, ",\"changes\":{");
     bool first_table = true;
     for (size_t i = 0; i < s->n_sets; i++) {
@@ -498,11 +558,25 @@ pv_status pv_audit_bulk_commit(pv_ctx *ctx, pv_error *err)
     struct pv_security *s = pv_sec(ctx);
     if (!s || !s->bulk || s->n_sets == 0)
         return PV_OK;
-    char *detail = bulk_json(ctx, s);
-    if (!detail)
+    pv_digest *dg = NULL;
+    size_t n_dg = 0;
+    pv_status rc = pv_digests_make(ctx, s, &dg, &n_dg, err);
+    if (rc != PV_OK)
+        return rc;
+    char *detail = bulk_json(ctx, s, dg, n_dg);
+    if (!detail) {
+        pv_digests_free(dg, n_dg);
         return pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
-    pv_status rc = pv_audit_append(ctx, "import", NULL, 0, detail, NULL, err);
+    }
+    rc = pv_audit_append(ctx, "import", NULL, 0, detail, NULL, err);
     sqlite3_free(detail);
+    char db_id[40], hash[65];
+    int64_t seq = 0;
+    if (rc == PV_OK)
+        rc = pv_audit_db_head(ctx, db_id, &seq, hash, err); /* the entry just appended */
+    if (rc == PV_OK)
+        rc = pv_digests_store(ctx, seq, dg, n_dg, err);
+    pv_digests_free(dg, n_dg);
     if (rc == PV_OK)
         bulk_clear(s);
     return rc;
@@ -526,6 +600,12 @@ void pv_audit_bulk_end(pv_ctx *ctx)
 
 pv_status pv_audit_file_sha256(const char *path, char out[65], pv_error *err)
 {
+    return pv_audit_file_sha256_until(path, out, NULL, err);
+}
+
+pv_status pv_audit_file_sha256_until(const char *path, char out[65], const atomic_bool *stop,
+                                     pv_error *err)
+{
     FILE *f = fopen(path, "rb");
     if (!f)
         return pv_error_set(err, PV_EFAIL, NULL, _("Cannot read %s."), path);
@@ -533,9 +613,10 @@ pv_status pv_audit_file_sha256(const char *path, char out[65], pv_error *err)
     crypto_hash_sha256_init(&st);
     unsigned char buf[16384];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    bool stopped = false;
+    while (!(stopped = stop && atomic_load(stop)) && (n = fread(buf, 1, sizeof buf, f)) > 0)
         crypto_hash_sha256_update(&st, buf, n);
-    bool bad = ferror(f);
+    bool bad = ferror(f) || stopped;
     fclose(f);
     if (bad)
         return pv_error_set(err, PV_EFAIL, NULL, _("Cannot read %s."), path);
@@ -574,11 +655,16 @@ pv_status pv_audit_register(pv_ctx *ctx, pv_error *err)
 /* Tables without audit triggers: the trail itself, login bookkeeping, the
  * change history (written by triggers of tables that are audited), SQLite's
  * own and the shadow tables of virtual tables (full-text indexes). */
-static bool table_skipped(const char *name, const char *sql, char **virtuals, size_t n_virt)
+bool pv_audit_table_skipped(const char *name, const char *sql, char **virtuals, size_t n_virt)
 {
     size_t len = strlen(name);
     if (strncmp(name, "sqlite_", 7) == 0 || strcmp(name, "audit") == 0 ||
+        strcmp(name, "audit_head") == 0 || strcmp(name, "audit_digest") == 0 ||
         strcmp(name, "login_state") == 0)
+        return true;
+    /* an office's sealed keys and the copies of packages sent (exports
+     * and imports are entries of their own, core/exchange.c) */
+    if (strcmp(name, "office_secret") == 0 || strcmp(name, "exchange_sent") == 0)
         return true;
     if (len > 8 && strcmp(name + len - 8, "_history") == 0)
         return true;
@@ -773,6 +859,19 @@ static pv_status table_triggers(pv_ctx *ctx, const char *table, bool rowid,
 }
 
 static const char protect_sql[] =
+    "CREATE TRIGGER IF NOT EXISTS audit_digest_no_update BEFORE UPDATE ON audit_digest BEGIN\n"
+    "  SELECT RAISE(ABORT, 'the audit trail cannot be changed');\n"
+    "END;\n"
+    "CREATE TRIGGER IF NOT EXISTS audit_digest_no_delete BEFORE DELETE ON audit_digest BEGIN\n"
+    "  SELECT RAISE(ABORT, 'the audit trail cannot be changed');\n"
+    "END;\n"
+    "CREATE TRIGGER IF NOT EXISTS audit_head_forward BEFORE UPDATE ON audit_head\n"
+    "  WHEN NEW.seq < OLD.seq OR NEW.db_id IS NOT OLD.db_id OR NEW.id IS NOT OLD.id BEGIN\n"
+    "  SELECT RAISE(ABORT, 'the audit head only moves forward');\n"
+    "END;\n"
+    "CREATE TRIGGER IF NOT EXISTS audit_head_no_delete BEFORE DELETE ON audit_head BEGIN\n"
+    "  SELECT RAISE(ABORT, 'the audit head only moves forward');\n"
+    "END;\n"
     "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN\n"
     "  SELECT RAISE(ABORT, 'the audit trail cannot be changed');\n"
     "END;\n"
@@ -794,7 +893,7 @@ static pv_status plan_triggers(pv_ctx *ctx, str_list *plan, pv_error *err)
         if (sqlite3_strnicmp(sqls.v[i], "CREATE VIRTUAL", 14) == 0 && list_push(&virt, names.v[i]))
             rc = pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
     for (size_t i = 0; rc == PV_OK && i < names.n && i < sqls.n; i++) {
-        if (table_skipped(names.v[i], sqls.v[i], virt.v, virt.n))
+        if (pv_audit_table_skipped(names.v[i], sqls.v[i], virt.v, virt.n))
             continue;
         bool rowid = sqlite3_strlike("%WITHOUT ROWID%", sqls.v[i], 0) != 0;
         char *trig[3];
@@ -858,10 +957,33 @@ static pv_status protection_missing(pv_ctx *ctx, bool *missing, pv_error *err)
 {
     str_list l = {0};
     pv_status rc = query_list(ctx, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND"
-                                   " name IN ('audit_no_update', 'audit_no_delete')",
+                                   " name IN ('audit_no_update', 'audit_no_delete',"
+                                   " 'audit_head_forward', 'audit_head_no_delete',"
+                                   " 'audit_digest_no_update', 'audit_digest_no_delete')",
                               NULL, &l, err);
-    *missing = l.n != 2;
+    *missing = l.n != 6;
     list_free(&l);
+    return rc;
+}
+
+/* The history keepers and the other triggers of the migrations, in a
+ * savepoint of their own; one audit entry says what was re-created, since
+ * someone dropped it. */
+static pv_status restore_schema_triggers(pv_ctx *ctx, pv_error *err)
+{
+    pv_status rc = pv_exec(ctx, "SAVEPOINT pv_audit_guard", err);
+    if (rc != PV_OK)
+        return rc;
+    int restored = 0;
+    rc = pv_audit_restore_triggers(ctx, &restored, err);
+    if (rc == PV_OK && restored > 0) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "{\"triggers\":%d}", restored);
+        rc = pv_audit_append_as(ctx, "system", "triggers-restored", NULL, 0, detail, NULL, err);
+    }
+    if (rc != PV_OK)
+        pv_exec(ctx, "ROLLBACK TO pv_audit_guard", NULL);
+    pv_exec(ctx, "RELEASE pv_audit_guard", NULL);
     return rc;
 }
 
@@ -889,6 +1011,8 @@ pv_status pv_audit_install(pv_ctx *ctx, pv_error *err)
         }
     }
     list_free(&plan);
+    if (rc == PV_OK)
+        rc = restore_schema_triggers(ctx, err);
     if (rc == PV_OK)
         rc = pv_audit_flush(ctx, err);
     return rc;
@@ -1007,6 +1131,21 @@ static pv_status verify_walk(pv_ctx *ctx, sqlite3_stmt *st, pv_audit_report *rep
     return PV_OK;
 }
 
+/* The end of the walked chain against the heads kept in audit_head and
+ * beside the database; an intact trail moves the second forward. */
+static void verify_heads(pv_ctx *ctx, pv_audit_report *rep)
+{
+    char db_id[40], hash[65];
+    int64_t seq;
+    if (pv_audit_db_head(ctx, db_id, &seq, hash, NULL) != PV_OK)
+        return;
+    pv_audit_check_head(ctx, seq, hash, rep);
+    if (db_id[0] && pv_audit_side_load(ctx, db_id, &seq, hash))
+        pv_audit_check_head(ctx, seq, hash, rep);
+    if (rep->problem == PV_AUDIT_INTACT && rep->last_seq > 0)
+        pv_audit_side_store(ctx, rep->last_seq, rep->head_hash);
+}
+
 pv_status pv_audit_verify(pv_ctx *ctx, pv_audit_report *rep, pv_error *err)
 {
     memset(rep, 0, sizeof *rep);
@@ -1028,6 +1167,8 @@ pv_status pv_audit_verify(pv_ctx *ctx, pv_audit_report *rep, pv_error *err)
             rc = pv_db_error(ctx, err);
     }
     sqlite3_finalize(st);
+    if (rc == PV_OK)
+        verify_heads(ctx, rep);
     if (own_tx)
         pv_exec(ctx, "COMMIT", NULL);
     return rc;
@@ -1049,6 +1190,11 @@ void pv_audit_problem_text(const pv_audit_report *rep, char *buf, size_t size)
         break;
     case PV_AUDIT_REORDERED:
         snprintf(buf, size, _("Audit entry %lld is out of order: it was moved."), seq);
+        break;
+    case PV_AUDIT_HEAD_MISSING:
+        snprintf(buf, size, "%s",
+                 _("The audit trail does not contain the expected last entry: it was cut off or "
+                   "rewritten."));
         break;
     case PV_AUDIT_BROKEN_LINK:
         snprintf(buf, size,

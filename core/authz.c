@@ -54,6 +54,16 @@ bool pv_authz_all_branches(const pv_ctx *ctx)
     return ctx->actor.role == PV_ROLE_SYSTEM;
 }
 
+bool pv_authz_hidden(pv_ctx *ctx, pv_action act, int64_t branch_code)
+{
+    if (act < 0 || act >= PV_ACT__COUNT || pv_authz_all_branches(ctx) || branch_code == 0 ||
+        branch_code == ctx->actor.branch_code)
+        return false;
+    pv_audit_flush(ctx, NULL);
+    record_refusal(ctx, act, branch_code, "record of another branch");
+    return true;
+}
+
 pv_status pv_authz_check(pv_ctx *ctx, pv_action act, int64_t branch_code, pv_error *err)
 {
     const pv_actor *a = &ctx->actor;
@@ -74,4 +84,12 @@ pv_status pv_authz_check(pv_ctx *ctx, pv_action act, int64_t branch_code, pv_err
                             pv_action_label(act));
     }
     return PV_OK;
+}
+
+bool pv_authz_role_may(const pv_ctx *ctx, pv_action act)
+{
+    const pv_actor *a = &ctx->actor;
+    if (act < 0 || act >= PV_ACT__COUNT)
+        return false;
+    return a->role == PV_ROLE_SYSTEM || (action_table[act].roles & (1u << a->role)) != 0;
 }

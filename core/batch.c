@@ -99,6 +99,7 @@ typedef struct batch {
     idmap assess_at;  /* file id -> index */
     enr_count *enr;
     idmap enr_at;     /* person -> index */
+    idmap ref_at;     /* person -> number of open referrals */
 } batch;
 
 /* The slice of facts of one person, for svc-style lookups. */
@@ -126,7 +127,7 @@ static pv_status load_facts(batch *b, pv_error *err)
     /* Only the keys the rules read; json_each keeps it one statement. */
     sqlite3_stmt *q;
     if (pv_stmt(b->ctx,
-                "SELECT person_id, key, value FROM person_fact WHERE key IN "
+                "SELECT person_id, key, value FROM rule_fact WHERE key IN "
                 "(SELECT value FROM json_each(?1)) ORDER BY person_id",
                 &q, err) != PV_OK)
         return PV_EFAIL;
@@ -212,6 +213,43 @@ static pv_status load_assessments(batch *b, pv_error *err)
     return PV_OK;
 }
 
+/* Open referrals per person (rule name open_referrals). */
+static pv_status load_referrals(batch *b, pv_error *err)
+{
+    sqlite3_stmt *q;
+    if (pv_stmt(b->ctx,
+                "SELECT person_id, count(*) FROM referral WHERE status IN ('sent', 'received') "
+                "GROUP BY person_id",
+                &q, err) != PV_OK)
+        return PV_EFAIL;
+    size_t n = 0, cap = 0;
+    int rc;
+    int64_t *rows = NULL; /* pairs: person, count */
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            int64_t *g = realloc(rows, 2 * cap * sizeof *g);
+            if (!g) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            rows = g;
+        }
+        rows[2 * n] = sqlite3_column_int64(q, 0);
+        rows[2 * n + 1] = sqlite3_column_int64(q, 1);
+        n++;
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE || !idmap_init(&b->ref_at, n)) {
+        free(rows);
+        return rc == SQLITE_DONE || rc == SQLITE_NOMEM ? oom(err) : pv_db_error(b->ctx, err);
+    }
+    for (size_t i = 0; i < n; i++)
+        idmap_put(&b->ref_at, rows[2 * i], (uint32_t)rows[2 * i + 1]);
+    free(rows);
+    return PV_OK;
+}
+
 static pv_status load_enrollments(batch *b, pv_error *err)
 {
     sqlite3_stmt *q;
@@ -269,6 +307,7 @@ static void batch_free(batch *b)
     idmap_free(&b->fact_at);
     idmap_free(&b->assess_at);
     idmap_free(&b->enr_at);
+    idmap_free(&b->ref_at);
     svc_service_free(b->s);
 }
 
@@ -342,7 +381,7 @@ static pv_status load_files(scan *sc, pv_error *err)
         sc->n_hh++;
     }
     sqlite3_reset(q);
-    if (rc != SQLITE_DONE || !idmap_init(&sc->hh_at, sc->n_hh * 2)) {
+    if (rc != SQLITE_DONE || !idmap_init(&sc->hh_at, sc->n_hh)) { /* at most half full */
         free(ids);
         return rc == SQLITE_DONE || rc == SQLITE_NOMEM ? oom(err) : pv_db_error(b->ctx, err);
     }
@@ -450,6 +489,8 @@ static bool row_eligible(cursor *cu, sqlite3_stmt *st)
     if (idmap_get(&b->enr_at, id, &k))
         f.enrolled_ever = b->enr[k].ever, f.enrolled_year = b->enr[k].year,
         f.enrolled_season = b->enr[k].season, f.enrolled_month = b->enr[k].month;
+    if (idmap_get(&b->ref_at, id, &k))
+        f.open_referrals = (int)k;
     fact_slice sl = {NULL, 0};
     if (idmap_get(&b->fact_at, id, &k)) {
         sl.rows = &b->facts[k];
@@ -467,12 +508,43 @@ static bool row_eligible(cursor *cu, sqlite3_stmt *st)
 /* ---- the second thread: the upper half of the table ---- */
 
 /* Eligible rows kept in order until the main thread reports them: the id,
- * then national ID, first, last, birth date, province, each NUL-ended. */
+ * then national ID, first, last, birth date, province, each NUL-ended.
+ * At most OUT_MEM_MAX bytes stay in memory: past that the buffer is
+ * written to a temporary file as one block (its length first) and reused,
+ * so the upper half of a million persons, most of them eligible (card 000:
+ * 730,000 rows, 45 MB kept in memory, doubled by the last realloc), costs a
+ * few megabytes of memory instead of ninety. */
+#define OUT_MEM_MAX ((size_t)4 << 20)
+
+/* $PARVANDE_BATCH_MEM_MAX changes it (the tests set a few bytes to write
+ * blocks out on a small database). */
+static size_t out_mem_max(void)
+{
+    const char *env = getenv("PARVANDE_BATCH_MEM_MAX");
+    long long v = env && *env ? strtoll(env, NULL, 10) : 0;
+    return v > 0 ? (size_t)v : OUT_MEM_MAX;
+}
+
 typedef struct outbuf {
     char *data;
     size_t len, cap, n;
-    bool oom;
+    size_t mem_max;  /* out_mem_max() */
+    FILE *spill;     /* the blocks written out, in order; NULL: none yet */
+    bool oom;        /* out of memory */
+    bool io;         /* the temporary file could not be written */
 } outbuf;
+
+/* Writes the buffer out as one block. Without a temporary file the buffer
+ * only grows; a failed write sets o->io. */
+static void out_spill(outbuf *o)
+{
+    if (!o->spill && !(o->spill = tmpfile()))
+        return;
+    if (fwrite(&o->len, sizeof o->len, 1, o->spill) != 1 ||
+        fwrite(o->data, 1, o->len, o->spill) != o->len)
+        o->io = true;
+    o->len = 0;
+}
 
 static void out_add(outbuf *o, sqlite3_stmt *st)
 {
@@ -480,8 +552,12 @@ static void out_add(outbuf *o, sqlite3_stmt *st)
     size_t need = sizeof(pv_id);
     for (int i = 0; i < 5; i++)
         need += strlen(s[i]) + 1;
+    if (o->len + need > o->cap && o->len > 0 && o->cap >= o->mem_max)
+        out_spill(o);
+    if (o->io)
+        return;
     if (o->len + need > o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 1 << 20;
+        size_t cap = o->cap ? o->cap * 2 : o->mem_max < (1 << 20) ? o->mem_max : 1 << 20;
         while (cap < o->len + need)
             cap *= 2;
         char *g = realloc(o->data, cap);
@@ -529,7 +605,7 @@ static void *worker_run(void *arg)
         sqlite3_bind_int64(st, 2, w->lo);
         sqlite3_bind_int64(st, 3, w->hi);
         cursor cu = {w->sc, -1, NULL};
-        while ((w->rc = sqlite3_step(st)) == SQLITE_ROW && !w->out.oom)
+        while ((w->rc = sqlite3_step(st)) == SQLITE_ROW && !w->out.oom && !w->out.io)
             if (row_eligible(&cu, st))
                 out_add(&w->out, st);
     }
@@ -540,11 +616,10 @@ static void *worker_run(void *arg)
     return NULL;
 }
 
-/* Reports the worker's rows, in order, after the main thread's own. */
-static void replay(scan *sc, const outbuf *o)
+/* Reports the rows of one block, in order. */
+static void replay_block(scan *sc, const char *p, const char *end)
 {
-    const char *p = o->data;
-    for (size_t i = 0; i < o->n && !sc->stop; i++) {
+    while (p < end && !sc->stop) {
         pv_eligible_row row;
         memcpy(&row.person_id, p, sizeof row.person_id);
         p += sizeof row.person_id;
@@ -558,6 +633,39 @@ static void replay(scan *sc, const outbuf *o)
         if (sc->cb && sc->cb(sc->user, &row) != 0)
             sc->stop = true;
     }
+}
+
+/* Reports the worker's rows, in order, after the main thread's own: the
+ * blocks written out, read back one at a time into a buffer of their own,
+ * then what is still in memory. False when a block cannot be read back. */
+static bool replay(scan *sc, outbuf *o)
+{
+    bool ok = true;
+    if (o->spill) {
+        char *block = NULL;
+        size_t len, cap = 0;
+        rewind(o->spill);
+        while (ok && !sc->stop && fread(&len, sizeof len, 1, o->spill) == 1) {
+            if (len > cap) {
+                char *g = realloc(block, len);
+                if (!g) {
+                    ok = false;
+                    break;
+                }
+                block = g;
+                cap = len;
+            }
+            ok = fread(block, 1, len, o->spill) == len;
+            if (ok)
+                replay_block(sc, block, block + len);
+        }
+        free(block);
+        fclose(o->spill);
+        o->spill = NULL;
+    }
+    if (ok)
+        replay_block(sc, o->data, o->data + o->len);
+    return ok;
 }
 
 /* ---- the main thread ---- */
@@ -630,7 +738,7 @@ static pv_status run_scan(scan *sc, pv_error *err)
     if (st == PV_OK)
         st = id_range(sc, &lo, &hi, err);
     const char *path = sqlite3_db_filename(b->ctx->db, "main");
-    worker w = {.sc = sc, .path = path};
+    worker w = {.sc = sc, .path = path, .out.mem_max = out_mem_max()};
     pthread_t tid;
     bool split = st == PV_OK && path && *path && hi > lo && hi - lo >= split_min();
     int64_t mid = lo + (hi - lo) / 2;
@@ -645,15 +753,42 @@ static pv_status run_scan(scan *sc, pv_error *err)
         pthread_join(tid, NULL);
         if (st == PV_OK && w.out.oom)
             st = oom(err);
+        else if (st == PV_OK && w.out.io)
+            st = pv_error_set(err, PV_EFAIL, NULL, "%s",
+                              _("a temporary file could not be written"));
         else if (st == PV_OK && w.rc != SQLITE_DONE)
             st = pv_error_set(err, PV_EFAIL, NULL, "%s", w.msg);
-        if (st == PV_OK)
-            replay(sc, &w.out);
+        if (st == PV_OK && !replay(sc, &w.out))
+            st = pv_error_set(err, PV_EFAIL, NULL, "%s", _("a temporary file could not be read"));
+        if (w.out.spill)
+            fclose(w.out.spill);
         free(w.out.data);
     }
     free(sc->hh);
     idmap_free(&sc->hh_at);
     return st;
+}
+
+/* The page cache while the persons are read, in KiB (as PRAGMA cache_size
+ * takes it, negative). */
+#define SCAN_CACHE_KB (-2048)
+
+/* The connection's PRAGMA cache_size, 0 when it cannot be read. */
+static int cache_size(pv_ctx *ctx)
+{
+    sqlite3_stmt *q;
+    if (pv_stmt(ctx, "PRAGMA cache_size", &q, NULL) != PV_OK)
+        return 0;
+    int v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+    sqlite3_reset(q);
+    return v;
+}
+
+static void set_cache_size(pv_ctx *ctx, int v)
+{
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", v);
+    sqlite3_exec(ctx->db, sql, NULL, NULL, NULL);
 }
 
 pv_status pv_eligible_scan(pv_ctx *ctx, const char *code, const char *date,
@@ -683,9 +818,19 @@ pv_status pv_eligible_scan(pv_ctx *ctx, const char *code, const char *date,
         st = load_assessments(&b, err);
     if (st == PV_OK && (b.s->uses & PV_RULE_USES_ENROLLMENTS))
         st = load_enrollments(&b, err);
+    if (st == PV_OK && (b.s->uses & PV_RULE_USES_REFERRALS))
+        st = load_referrals(&b, err);
     scan sc = {.b = &b, .cb = cb, .user = user};
+    /* The persons are read once, in table order: a page cache does not
+     * help, and the connection's 24 MB would fill with pages read once
+     * (a third of a million-person scan's memory). */
+    int cache = cache_size(ctx);
+    if (st == PV_OK && cache != 0)
+        set_cache_size(ctx, SCAN_CACHE_KB);
     if (st == PV_OK)
         st = run_scan(&sc, err);
+    if (cache != 0)
+        set_cache_size(ctx, cache);
     if (own_tx)
         pv_exec(ctx, "COMMIT", NULL);
     if (count)

@@ -91,6 +91,9 @@ static const key_def k_header[] = {
     {"flowchart.fa", true, NULL}, {"flowchart.en", true, NULL},
     {"filled_by.fa", false, NULL}, {"filled_by.en", false, NULL},
     {"note.fa", true, NULL}, {"note.en", true, NULL}, {"source", true, NULL},
+    /* workshops (card 004, core/courses.c) */
+    {"course_days", false, NULL}, {"course_min_days", false, NULL},
+    {"courses_per_year", false, NULL},
     {NULL, false, NULL}};
 static const key_def k_channel[] = {
     {"electronic", false, v_yesno}, {"media", false, v_media},
@@ -102,6 +105,7 @@ static const key_def k_link[] = {
     {"system.fa", false, NULL}, {"system.en", false, NULL},
     {"fields.fa", false, NULL}, {"fields.en", false, NULL},
     {"inquiry", false, v_inquiry}, {"by", false, v_by}, {"amount", false, NULL},
+    {"key", false, NULL}, /* the agency's machine name, for inquiries (core/inquiries.c) */
     {NULL, false, NULL}};
 static const key_def k_referral[] = {
     {"to.fa", false, NULL}, {"to.en", false, NULL},
@@ -109,11 +113,16 @@ static const key_def k_referral[] = {
 static const key_def k_document[] = {{"fa", false, NULL}, {"en", false, NULL},
                                      {NULL, false, NULL}};
 static const key_def k_step[] = {{"fa", false, NULL}, {"en", false, NULL},
+                                 {"event", false, NULL}, /* written on members' files */
                                  {NULL, false, NULL}};
 static const key_def k_criterion[] = {
     {"label.fa", false, NULL}, {"label.en", false, NULL},
     {"reason.fa", false, NULL}, {"reason.en", false, NULL},
     {"rule", false, NULL}, {NULL, false, NULL}};
+/* [gate NAME]: a step that needs a rule to hold (a confirmed inquiry), core/inquiries.c */
+static const key_def k_gate[] = {
+    {"step", false, NULL}, {"rule", false, NULL},
+    {"reason.fa", false, NULL}, {"reason.en", false, NULL}, {NULL, false, NULL}};
 
 static const struct block_def {
     const char *type;
@@ -123,7 +132,7 @@ static const struct block_def {
     {"", k_header, false},          {"channel", k_channel, true},
     {"link", k_link, false},        {"referral", k_referral, false},
     {"document", k_document, true}, {"step", k_step, false},
-    {"criterion", k_criterion, true}, {NULL, NULL, false}};
+    {"criterion", k_criterion, true}, {"gate", k_gate, true}, {NULL, NULL, false}};
 
 /* The translated label of a vocabulary word of `key` ("type", "media"...),
  * or the word itself when unknown. */
@@ -359,6 +368,11 @@ static pv_status check_block(const svc_card *c, size_t i, const char *origin, co
             return svc_card_fail(err, origin, b->line, code, _("this name is used twice"));
     if (strcmp(b->type, "criterion") == 0)
         return check_criterion(b, origin, code, err);
+    if (strcmp(b->type, "gate") == 0 || strcmp(b->type, "link") == 0 || i == 0) {
+        const char *msg = svc_groups_check_block(c, i);
+        if (msg)
+            return svc_card_fail(err, origin, b->line, code, msg);
+    }
     return PV_OK;
 }
 

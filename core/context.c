@@ -526,8 +526,10 @@ void pv_ctx_close(pv_ctx *ctx)
 {
     if (!ctx)
         return;
-    if (ctx->db)
+    if (ctx->db) {
         pv_audit_flush(ctx, NULL);
+        pv_audit_keep_head(ctx);
+    }
     for (size_t i = 0; i < ctx->n_stmts; i++)
         sqlite3_finalize(ctx->stmts[i].stmt);
     free(ctx->stmts);

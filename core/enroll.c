@@ -29,6 +29,25 @@ const char *pv_enroll_status_label(pv_enroll_status s)
     return (unsigned)s < 5 ? _(status_labels[s]) : "?";
 }
 
+/* The history's event kinds and their labels: the one table both the
+ * interface and the command line show. "untick" is stored as a "document"
+ * event with step -1 (the kinds' CHECK predates it; see pv_enroll_get). */
+static const struct { const char *kind, *label; } event_labels[] = {
+    {"request", N_("requested")},        {"override", N_("overridden by a supervisor")},
+    {"approve", N_("approved")},         {"step", N_("step done")},
+    {"complete", N_("completed")},       {"reject", N_("rejected")},
+    {"withdraw", N_("withdrawn")},       {"document", N_("document ticked")},
+    {"untick", N_("document unticked")},
+};
+
+const char *pv_enroll_event_label(const char *kind)
+{
+    for (size_t i = 0; i < sizeof event_labels / sizeof *event_labels; i++)
+        if (strcmp(event_labels[i].kind, kind) == 0)
+            return _(event_labels[i].label);
+    return kind;
+}
+
 static pv_enroll_status status_from(const char *s)
 {
     for (int i = 0; i < 5; i++)
@@ -323,7 +342,9 @@ static pv_status enroll_in_tx(pv_ctx *ctx, enroll_job *j, pv_id *id, pv_eligibil
         j->charged = true;
     }
     if (s->info.group_cap > 0) {
-        j->group = svc_fact_lookup(&j->sf, s->info.group_fact);
+        j->group = svc_fact_lookup(&j->sf, "group.member"); /* the group record first */
+        if (!j->group)
+            j->group = svc_fact_lookup(&j->sf, s->info.group_fact);
         if ((st = check_group_cap(ctx, s, j->group, j->amount, err)) != PV_OK)
             return st;
     }
@@ -438,7 +459,8 @@ static pv_status load_row(pv_ctx *ctx, pv_id id, enr_row *r, pv_error *err)
         svc_copy(r->nid, sizeof r->nid, col(st, 14));
     }
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    if (rc == SQLITE_DONE ||
+        (rc == SQLITE_ROW && pv_authz_hidden(ctx, PV_ACT_ENROLL_ADVANCE, r->branch)))
         return pv_error_set(err, PV_ENOTFOUND, "enrollment", _("%lld: no such enrollment"),
                             (long long)id);
     return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
@@ -582,7 +604,10 @@ static pv_status do_advance(pv_ctx *ctx, enr_row *r, const char *date, const cha
     (void)arg;
     if (r->status != PV_ENR_IN_PROGRESS)
         return wrong_status(r, _("only an enrollment in progress can move to its next step."), err);
-    pv_status st;
+    /* a [gate] of the card on this step: e.g. an agency's confirmed inquiry */
+    pv_status st = svc_gate_check(ctx, r->code, r->step, r->nid, date, err);
+    if (st != PV_OK)
+        return st;
     if (r->step >= r->n_steps) { /* the last step: completion */
         char label[PV_LABEL_SZ];
         bool missing;
@@ -714,6 +739,61 @@ pv_status pv_enroll_tick(pv_ctx *ctx, pv_id id, const char *name, pv_error *err)
                      != PV_OK)
         return name ? PV_EINVAL : pv_error_field(err, "document", _("a document is needed"));
     return with_enrollment(ctx, id, PV_ACT_ENROLL_ADVANCE, NULL, NULL, do_tick, clean, err);
+}
+
+/* The document's key on the enrollment's card, from its key or a label. */
+static pv_status document_key(pv_ctx *ctx, const enr_row *r, const char *name, char *key,
+                              size_t size, pv_error *err)
+{
+    sqlite3_stmt *st;
+    if (pv_stmt(ctx,
+                "SELECT key FROM service_document WHERE code = ?1 AND (key = ?2 OR "
+                "label_fa = ?2 OR lower(label_en) = lower(?2))",
+                &st, err) != PV_OK)
+        return PV_EFAIL;
+    sqlite3_bind_text(st, 1, r->code, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        svc_copy(key, size, col(st, 0));
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return pv_error_field(err, "document", _("the service's card asks for no such document"));
+    return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
+}
+
+static pv_status do_untick(pv_ctx *ctx, enr_row *r, const char *date, const char *note,
+                           void *arg, pv_error *err)
+{
+    (void)note;
+    if (r->status != PV_ENR_REQUESTED && r->status != PV_ENR_IN_PROGRESS)
+        return wrong_status(r, _("it has already ended."), err);
+    char key[PV_KEY_SZ] = "";
+    pv_status s = document_key(ctx, r, arg, key, sizeof key, err);
+    if (s != PV_OK)
+        return s;
+    sqlite3_stmt *st;
+    if (pv_stmt(ctx, "DELETE FROM enrollment_document WHERE enrollment_id = ?1 AND doc_key = ?2",
+                &st, err) != PV_OK)
+        return PV_EFAIL;
+    sqlite3_bind_int64(st, 1, r->id);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return pv_db_error(ctx, err);
+    if (sqlite3_changes(ctx->db) == 0)
+        return PV_OK; /* not ticked */
+    return add_event(ctx, r->id, date, "document", -1, key, err);
+}
+
+pv_status pv_enroll_untick(pv_ctx *ctx, pv_id id, const char *name, pv_error *err)
+{
+    char clean[PV_LABEL_SZ];
+    if (!name || pv_text_normalize(name, PV_TEXT_LINE, "document", clean, sizeof clean, err)
+                     != PV_OK)
+        return name ? PV_EINVAL : pv_error_field(err, "document", _("a document is needed"));
+    return with_enrollment(ctx, id, PV_ACT_ENROLL_ADVANCE, NULL, NULL, do_untick, clean, err);
 }
 
 /* ---- credits ---- */

@@ -157,6 +157,10 @@ static pv_status load_events(pv_ctx *ctx, pv_enrollment_detail *d, pv_error *err
         svc_copy(ev->user, sizeof ev->user, col(st, 2));
         svc_copy(ev->kind, sizeof ev->kind, col(st, 3));
         ev->step = sqlite3_column_int(st, 4);
+        if (strcmp(ev->kind, "document") == 0 && ev->step < 0) { /* pv_enroll_untick */
+            svc_copy(ev->kind, sizeof ev->kind, "untick");
+            ev->step = 0;
+        }
         if (sqlite3_column_type(st, 5) != SQLITE_NULL)
             ev->note = strdup(col(st, 5));
     }
@@ -211,7 +215,8 @@ pv_status pv_enroll_get(pv_ctx *ctx, pv_id id, pv_enrollment_detail **out, pv_er
     if (rc == SQLITE_ROW)
         s = read_enrollment(ctx, st, &d->e);
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    if (rc == SQLITE_DONE ||
+        (s == PV_OK && rc == SQLITE_ROW && pv_authz_hidden(ctx, PV_ACT_FILE_READ, d->e.branch_code)))
         s = pv_error_set(err, PV_ENOTFOUND, "enrollment", _("%lld: no such enrollment"),
                          (long long)id);
     else if (rc != SQLITE_ROW)

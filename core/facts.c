@@ -15,7 +15,6 @@ static const pv_fact_key fact_keys[] = {
     {"group_willing", N_("willing to join a mutual-aid group")},
     {"group", N_("mutual-aid group (its name or number)")},
     {"marginal_area", N_("lives in a marginal area or an area of common social harm")},
-    {"referral_open", N_("has an open referral from a social worker")},
     {"local_facilitator", N_("local facilitator")},
     {"self_help_member", N_("member of a self-help group")},
     {"ngo_member", N_("member of a non-governmental organisation")},
@@ -56,11 +55,18 @@ static pv_status find_person(pv_ctx *ctx, const char *national_id, pv_id *id, in
                  nid) != PV_OK ||
         pv_step(ctx, st, &found, err) != PV_OK)
         return PV_EFAIL;
+    if (!found && !pv_natid_valid(nid)) { /* a typo, not a missing person */
+        char checked[PV_NATID_SZ];
+        return pv_natid_parse(nid, "national_id", checked, err);
+    }
     if (!found)
         return pv_error_set(err, PV_ENOTFOUND, "national_id", _("%s: no such person"), nid);
     *id = sqlite3_column_int64(st, 0);
     *branch = sqlite3_column_int64(st, 1);
     sqlite3_reset(st);
+    /* another branch's person is not there, as far as the actor knows */
+    if (pv_authz_hidden(ctx, PV_ACT_FILE_READ, *branch))
+        return pv_error_set(err, PV_ENOTFOUND, "national_id", _("%s: no such person"), nid);
     return PV_OK;
 }
 
@@ -88,6 +94,11 @@ pv_status pv_fact_set(pv_ctx *ctx, const char *national_id, const char *key,
         return pv_error_field(err, "fact",
                               _("a fact's name is lowercase letters, digits and _ "
                                 "(doc. before it for a document)"));
+    /* referrals: an open referral is a referral now (migration 7), not a fact */
+    if (strcmp(key, "referral_open") == 0)
+        return pv_error_field(err, "fact",
+                              _("an open referral is recorded as a referral "
+                                "(parvande referral new), no longer as a fact"));
     char clean[PV_FACT_VALUE_SZ];
     if (value) {
         if (!*value)
@@ -125,7 +136,7 @@ static pv_status load_facts(pv_ctx *ctx, pv_id pid, pv_fact **out, size_t *n, pv
     *n = 0;
     sqlite3_stmt *q;
     if (pv_stmt(ctx,
-                "SELECT key, value, set_on, set_by FROM person_fact WHERE person_id = ?1 "
+                "SELECT key, value, set_on, set_by FROM rule_fact WHERE person_id = ?1 "
                 "ORDER BY key",
                 &q, err) != PV_OK)
         return PV_EFAIL;
@@ -194,6 +205,22 @@ void svc_facts_free(svc_facts *sf)
     memset(sf, 0, sizeof *sf);
 }
 
+/* referrals: the person's open referrals, for the rule name open_referrals. */
+static pv_status count_open_referrals(pv_ctx *ctx, pv_id pid, int *out, pv_error *err)
+{
+    sqlite3_stmt *q;
+    if (pv_stmt(ctx,
+                "SELECT count(*) FROM referral WHERE person_id = ?1 "
+                "AND status IN ('sent', 'received')",
+                &q, err) != PV_OK)
+        return PV_EFAIL;
+    sqlite3_bind_int64(q, 1, pid);
+    int rc = sqlite3_step(q);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
+}
+
 pv_status svc_facts_load(pv_ctx *ctx, const char *national_id, svc_facts *out, pv_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -228,6 +255,10 @@ pv_status svc_facts_load(pv_ctx *ctx, const char *national_id, svc_facts *out, p
     f->file_active = v->has_file && v->file.status == PV_FILE_ACTIVE;
     f->covered = v->has_file && v->file.covered;
     f->assessments = (int)v->n_assessments;
+    if ((st = count_open_referrals(ctx, out->person_id, &f->open_referrals, err)) != PV_OK) {
+        svc_facts_free(out);
+        return st;
+    }
     f->fact = svc_fact_lookup;
     f->fact_user = out;
     return PV_OK;

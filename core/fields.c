@@ -48,6 +48,9 @@ static const struct {
     {"password", N_("Password")},
     {"role", N_("Role")},
     {"csv", N_("CSV file")},
+    {"from", N_("From date")},
+    {"to", N_("To date")},
+    {"month", N_("Month")},
 };
 
 const char *pv_field_label(const char *field)

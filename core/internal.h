@@ -55,7 +55,12 @@ typedef struct pv_migration {
 extern const char pv_sql_files[];    /* persons, households, case files, history */
 extern const char pv_sql_services[]; /* catalog, rules, enrollments, credits */
 extern const char pv_sql_security[]; /* users, audit trail */
+extern const char pv_sql_audit_head[]; /* the audit trail's head (migration 4) */
 extern const char pv_sql_timestamps[]; /* one timestamp format (migration 5) */
+extern const char pv_sql_groups[];   /* groups, courses, inquiries, person events */
+extern const char pv_sql_referrals[]; /* referrals, the insurance year (migration 7) */
+extern const char pv_sql_stats[];    /* statistics: enrollment end dates, indexes */
+extern const char pv_sql_exchange[]; /* offices, packages, conflicts (core/sql_exchange.c) */
 
 /* The person table's name indexes (core/sql_files.c): their CREATE INDEX
  * IF NOT EXISTS statements and names. A large import drops them and builds

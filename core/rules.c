@@ -16,7 +16,9 @@ typedef enum field_id {
     F_AGE, F_GENDER, F_RELATION, F_AREA, F_DISABILITY, F_GUARDIANSHIP, F_JUDICIAL,
     F_PROVINCE, F_COUNTY, F_HAS_HOUSEHOLD, F_HOUSEHOLD_SIZE, F_FEMALE_HEAD,
     F_DAUGHTER_FEMALE_HEAD, F_HAS_FILE, F_FILE_ACTIVE, F_COVERED, F_ASSESSMENTS,
-    F_ENR_EVER, F_ENR_YEAR, F_ENR_SEASON, F_ENR_MONTH, F__COUNT
+    F_ENR_EVER, F_ENR_YEAR, F_ENR_SEASON, F_ENR_MONTH,
+    F_OPEN_REFERRALS, /* referrals */
+    F__COUNT
 } field_id;
 
 static const char *const gender_values[] = {"unknown", "female", "male", NULL};
@@ -55,6 +57,8 @@ static const struct field_def {
     [F_ENR_YEAR] = {"enrolled_year", K_INT, NULL, PV_RULE_USES_ENROLLMENTS},
     [F_ENR_SEASON] = {"enrolled_season", K_INT, NULL, PV_RULE_USES_ENROLLMENTS},
     [F_ENR_MONTH] = {"enrolled_month", K_INT, NULL, PV_RULE_USES_ENROLLMENTS},
+    /* referrals */
+    [F_OPEN_REFERRALS] = {"open_referrals", K_INT, NULL, PV_RULE_USES_REFERRALS},
 };
 
 const char *const *pv_rule_names(void)
@@ -256,6 +260,20 @@ static void note_key(pv_rule *r, const char *key)
         r->keys[r->n_keys++] = key;
 }
 
+/* Facts implied by records (groups, courses, inquiries, dated events on the
+ * file; see the view rule_fact in core/sql_groups.c): FAMILY.KEY, read like
+ * a recorded fact. Returns the KEY part, or NULL for another name. */
+static const char *record_fact_key(const char *name)
+{
+    static const char *const families[] = {"group.", "event.", "inquiry.", "course.", NULL};
+    for (int i = 0; families[i]; i++) {
+        size_t n = strlen(families[i]);
+        if (strncmp(name, families[i], n) == 0)
+            return name + n;
+    }
+    return NULL;
+}
+
 /* Resolves a NAME token to an operand, refusing anything off the whitelist. */
 static bool resolve_name(parser *ps, operand *o)
 {
@@ -273,6 +291,8 @@ static bool resolve_name(parser *ps, operand *o)
         key = name + 5;
     else if (strncmp(name, "doc.", 4) == 0)
         key = name + 4, doc = true;
+    else if ((key = record_fact_key(name)) != NULL)
+        doc = true; /* stored under the whole name, like doc.KEY */
     if (key) {
         if (!valid_fact_key(key) || strlen(key) > 50) {
             fail_at(ps, _("a fact's name is lowercase letters, digits and _"));
@@ -742,6 +762,7 @@ static long field_int(field_id id, const pv_rule_facts *f)
     case F_ENR_YEAR: return f->enrolled_year;
     case F_ENR_SEASON: return f->enrolled_season;
     case F_ENR_MONTH: return f->enrolled_month;
+    case F_OPEN_REFERRALS: return f->open_referrals;
     default: return 0;
     }
 }

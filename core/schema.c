@@ -8,6 +8,11 @@ const pv_migration pv_migrations[] = {
     {1, "beneficiary files", pv_sql_files},
     {2, "services and enrollments", pv_sql_services},
     {3, "users and audit trail", pv_sql_security},
+    {4, "audit head", pv_sql_audit_head},
     {5, "one timestamp format", pv_sql_timestamps},
+    {6, "groups, courses and inquiries", pv_sql_groups},
+    {7, "referrals and the insurance year", pv_sql_referrals},
+    {8, "statistics: end dates and indexes", pv_sql_stats},
+    {9, "offices and exchange packages", pv_sql_exchange},
 };
 const int pv_migrations_count = sizeof pv_migrations / sizeof *pv_migrations;

@@ -40,6 +40,7 @@ struct pv_security {
     pv_bulk_set *sets;
     size_t n_sets, cap_sets;
     bool bulk_oom;             /* a note was lost: the batch entry says so */
+    bool appended;             /* this connection appended an entry (see audit_head.c) */
 };
 
 /* The security state of ctx, NULL before pv_audit_register. */

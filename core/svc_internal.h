@@ -108,6 +108,18 @@ const char *svc_fact_lookup(void *user, const char *key);
 pv_status svc_evaluate(pv_ctx *ctx, const svc_service *s, const svc_facts *sf,
                        const char *date, pv_eligibility **out, pv_error *err);
 
+/* ---- groups, courses, inquiries (core/inquiries.c) ---- */
+
+/* What is wrong with block i of a card for the records of groups, courses
+ * and inquiries (a [gate]'s step and rule, a [link]'s key, the header's
+ * course figures), as a translated message; NULL when nothing is. */
+const char *svc_groups_check_block(const svc_card *c, size_t i);
+
+/* Refuses (PV_ECONFLICT naming the gate's reason) when a [gate] of the
+ * service for `step` does not hold for the person on `date`. */
+pv_status svc_gate_check(pv_ctx *ctx, const char *code, int step, const char *national_id,
+                         const char *date, pv_error *err);
+
 /* Resolves NULL/"" to today, or checks an ISO date. */
 pv_status svc_date(const char *in, char out[PV_DATE_SZ], pv_error *err);
 

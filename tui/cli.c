@@ -9,7 +9,17 @@
 #include "parvande/text.h"
 
 static const pv_command *const cmd_tables[] = {
-    pv_cmds_files, pv_cmds_services, pv_cmds_security, NULL
+    pv_cmds_files,
+    pv_cmds_services,
+    pv_cmds_security,
+    pv_cmds_batch,
+    pv_cmds_desk,
+    pv_cmds_groups,
+    pv_cmds_referrals,
+    pv_cmds_insurance,
+    pv_cmds_stats,
+    pv_cmds_exchange,
+    NULL,
 };
 
 static const pv_command *find_command(const char *name)
@@ -19,6 +29,11 @@ static const pv_command *find_command(const char *name)
             if (strcmp(c->name, name) == 0)
                 return c;
     return NULL;
+}
+
+const pv_command *pv_cli_find(const char *name)
+{
+    return find_command(name);
 }
 
 static void print_help(FILE *f)
@@ -39,6 +54,15 @@ static void print_help(FILE *f)
     fprintf(f, "  --help, --version\n");
     fprintf(f, "\n%s\n", _("Exit status: 0 ok, 1 other failure, 2 usage, 3 input rejected, "
                            "4 not eligible, 5 not found, 6 not permitted."));
+}
+
+/* One usage line and where the rest is, for a mistyped command or option:
+ * the whole help would scroll the mistake off the screen. */
+static int usage_line(void)
+{
+    fprintf(stderr, "%s\n", _("usage: parvande [--db PATH] [--lang fa|en] [--user NAME [--password-fd N]] [COMMAND [ARGS]]"));
+    fprintf(stderr, "%s\n", _("parvande --help lists the commands."));
+    return PV_EXIT_USAGE;
 }
 
 /* The interface language: --lang, else the locale's (fa unless it says en). */
@@ -97,6 +121,10 @@ int pv_main(int argc, char **argv)
     }
     pv_i18n_set_lang(cli.lang == PV_LANG_EN ? "en" : "fa");
     pv_cli_set_message_lang(cli.lang);
+    if (i < argc && argv[i][0] == '-') { /* an option none of the above */
+        fprintf(stderr, "parvande: %s: %s\n", _("unknown option"), argv[i]);
+        return usage_line();
+    }
     cli.argc = argc - i;
     cli.argv = argv + i;
     int rc;
@@ -106,8 +134,7 @@ int pv_main(int argc, char **argv)
         const pv_command *cmd = find_command(cli.argv[0]);
         if (!cmd) {
             fprintf(stderr, "parvande: %s: %s\n", _("unknown command"), cli.argv[0]);
-            print_help(stderr);
-            return PV_EXIT_USAGE;
+            return usage_line();
         }
         cli.cmd = cmd;
         rc = cmd->run(&cli);

@@ -34,6 +34,25 @@ typedef struct pv_command {
 extern const pv_command pv_cmds_files[];
 extern const pv_command pv_cmds_services[];
 extern const pv_command pv_cmds_security[];
+extern const pv_command pv_cmds_batch[];
+extern const pv_command pv_cmds_desk[];
+extern const pv_command pv_cmds_groups[];   /* group, course, inquiry (tui/cmd_groups.c) */
+extern const pv_command pv_cmds_referrals[]; /* tui/cmd_referrals.c */
+extern const pv_command pv_cmds_insurance[]; /* tui/cmd_insurance.c */
+extern const pv_command pv_cmds_stats[];    /* tui/cmd_stats.c */
+extern const pv_command pv_cmds_exchange[]; /* tui/cmd_exchange.c */
+
+/* Whether a fact key is one the program knows or a rule of the catalog
+ * reads ("fact.KEY", a card's group fact): `fact` refuses others unless
+ * --force, so a typo such as "requst" is not stored silently. */
+bool pv_cli_fact_key_read(pv_ctx *ctx, const char *key);
+
+/* Rials with thousands separators, as the interface shows them (Persian
+ * digits and separator in Persian). */
+void pv_cli_put_money(const pv_cli *cli, FILE *f, long long rials);
+
+/* The command of that name in the tables, or NULL. */
+const pv_command *pv_cli_find(const char *name);
 
 /* (tui/session.c) Opens the database into cli->ctx (once); on failure prints the reason and
  * returns the exit status to use, else 0. For a command (cli->argc > 0) it

@@ -30,13 +30,25 @@ int pv_cli_parse(const pv_cli *cli, int from, const pv_cli_opt *opts, const char
     for (int i = from; i < cli->argc; i++) {
         const char *a = cli->argv[i];
         const pv_cli_opt *o = find_opt(opts, a);
+        /* Each refusal says which word and why; the caller adds the usage. */
         if (o && o->flag) {
             *o->flag = true;
         } else if (o) {
-            if (i + 1 >= cli->argc || (o->valid && !o->valid(cli->argv[i + 1])))
+            if (i + 1 >= cli->argc) {
+                fprintf(stderr, "parvande: %s: %s\n", a, _("a value is needed after it"));
                 return -1;
+            }
+            if (o->valid && !o->valid(cli->argv[i + 1]))
+                return -1; /* the check said why */
             *o->value = cli->argv[++i];
-        } else if ((a[0] == '-' && a[1] == '-') || n >= max_pos) {
+        } else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "parvande: %s: %s\n", _("unknown option"), a);
+            return -1;
+        } else if (n >= max_pos) {
+            fputs("parvande: ", stderr);
+            fprintf(stderr, "%s: ", _("one argument too many"));
+            pv_cli_put(stderr, a);
+            fputc('\n', stderr);
             return -1;
         } else {
             pos[n++] = a;

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "session.h"
+#include "cli_rejects.h"
 #include "parvande/branch.h"
 #include "parvande/calendar.h"
 #include "parvande/i18n.h"
@@ -33,8 +34,9 @@ const pv_command pv_cmds_files[] = {
     {"init", N_("[--branch CODE --province P --county C --office O] [--admin NAME [--password-fd N]]"),
      N_("create or migrate the database (safe to run again); set this office's branch"),
      cmd_init},
-    {"import", N_("FILE.csv [--rejects OUT.csv]"),
-     N_("import beneficiaries from CSV; rejected rows to stderr (and to OUT.csv)"), cmd_import},
+    {"import", N_("FILE.csv [--rejects OUT.csv [--force]]"),
+     N_("import beneficiaries from CSV (supervisors); rejected rows to stderr (and to OUT.csv)"),
+     cmd_import},
     {"show", N_("NATIONAL_ID [--tsv]"),
      N_("show a beneficiary's whole file: person, household, case file, assessments\n"
         "      --tsv, one line per record, its kind first:\n"
@@ -56,15 +58,6 @@ const pv_command pv_cmds_files[] = {
 };
 
 /* ---- small helpers ---- */
-
-/* "parvande: cannot write PATH: reason" for the --rejects file. */
-static int cannot_write(const char *path)
-{
-    fputs("parvande: ", stderr);
-    fprintf(stderr, _("cannot write %s: %s"), path, strerror(errno));
-    fputc('\n', stderr);
-    return PV_EXIT_FAIL;
-}
 
 /* ---- init ---- */
 
@@ -221,28 +214,30 @@ static void on_progress(void *arg, const pv_import_stats *s)
 static int cmd_import(pv_cli *cli)
 {
     const char *file = NULL, *rejects_path = NULL;
-    const pv_cli_opt opts[] = {PV_CLI_VALUE("--rejects", &rejects_path), PV_CLI_END};
+    bool force = false;
+    const pv_cli_opt opts[] = {PV_CLI_VALUE("--rejects", &rejects_path),
+                               PV_CLI_FLAG("--force", &force), PV_CLI_END};
     /* "-x" is a mistyped option, not a file; "-" alone is a file name */
     if (pv_cli_parse(cli, 1, opts, &file, 1) != 1 || (file[0] == '-' && file[1]))
         return pv_cli_usage_self(cli);
     int rc = pv_cli_open(cli);
     if (rc != 0)
         return rc;
-    FILE *rej = NULL;
-    if (rejects_path && !(rej = fopen(rejects_path, "w")))
-        return cannot_write(rejects_path);
+    pv_rejects rej = {0};
+    if (rejects_path && (rc = pv_rejects_open(&rej, rejects_path, file, force)) != 0)
+        return rc;
     progress p = {.cli = cli, .tty = isatty(STDERR_FILENO) == 1};
     clock_gettime(CLOCK_MONOTONIC, &p.start);
     p.last = p.start;
-    pv_import_opts o = {.rejects = rej, .on_reject = on_reject, .on_progress = on_progress,
+    pv_import_opts o = {.rejects = rej.f, .on_reject = on_reject, .on_progress = on_progress,
                         .arg = &p};
     pv_import_stats st = {0};
     pv_error err = PV_ERROR_INIT;
     pv_status s = pv_import_csv(cli->ctx, file, &o, &st, &err);
     if (p.tty)
         fputs("\r\033[K", stderr);
-    if (rej && fclose(rej) != 0 && s == PV_OK)
-        return cannot_write(rejects_path);
+    if (pv_rejects_close(&rej, s == PV_OK) != 0 && s == PV_OK)
+        return PV_EXIT_FAIL;
     if (s != PV_OK)
         return pv_cli_fail(&err);
     char buf[160];
@@ -275,7 +270,14 @@ static long limit_of(const char *text)
 
 static bool valid_limit(const char *text)
 {
-    return limit_of(text) > 0;
+    if (limit_of(text) > 0)
+        return true;
+    char why[256];
+    snprintf(why, sizeof why, _("a whole number from 1 to %d is needed"), SEARCH_LIMIT_MAX);
+    fputs("parvande: --limit: ", stderr);
+    pv_cli_put_message(stderr, why);
+    fputc('\n', stderr);
+    return false;
 }
 
 /* The words joined with single spaces; -1 when they do not fit. */
@@ -318,8 +320,8 @@ static void show_line(pv_cli *cli, const char *label, const char *value, bool di
         fputs("-", stdout);
     else if (digits)
         pv_cli_put_digits(cli, stdout, value);
-    else
-        pv_cli_put(stdout, value);
+    else /* free text (an address): its numbers in Persian digits too */
+        pv_cli_put_message(stdout, value);
     fputc('\n', stdout);
 }
 

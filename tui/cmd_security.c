@@ -25,7 +25,10 @@
 /* The password file descriptor, when one is given, is a number. */
 static bool valid_fd(const char *text)
 {
-    return pv_cli_parse_fd(text) >= 0;
+    if (pv_cli_parse_fd(text) >= 0)
+        return true;
+    fprintf(stderr, "parvande: %s\n", _("--password-fd takes a file descriptor number"));
+    return false;
 }
 
 /* A user's or a file's name: a word that does not look like an option. */
@@ -167,13 +170,63 @@ static int cmd_user(pv_cli *cli)
 
 /* ---- audit ---- */
 
+#define FINDINGS_SHOWN 50
+
+typedef struct findings_out {
+    pv_cli *cli;
+    int64_t shown;
+} findings_out;
+
+static void print_finding(void *arg, const pv_audit_finding *f)
+{
+    findings_out *o = arg;
+    if (o->shown++ >= FINDINGS_SHOWN)
+        return;
+    char msg[320];
+    pv_audit_finding_text(f, msg, sizeof msg);
+    fputs("parvande: ", stderr);
+    pv_cli_put_digits(o->cli, stderr, msg);
+    fputc('\n', stderr);
+}
+
+/* The records and their history against the trail; 0 when all agree. */
+int pv_cli_verify_records(pv_cli *cli)
+{
+    findings_out o = {.cli = cli};
+    pv_audit_records_report rep;
+    pv_error err = PV_ERROR_INIT;
+    if (pv_audit_verify_records(cli->ctx, print_finding, &o, &rep, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    char msg[256];
+    if (rep.findings > FINDINGS_SHOWN) {
+        snprintf(msg, sizeof msg, _("... and %lld more."), (long long)(rep.findings - FINDINGS_SHOWN));
+        fputs("parvande: ", stderr);
+        pv_cli_put_digits(cli, stderr, msg);
+        fputc('\n', stderr);
+    }
+    FILE *f = rep.findings ? stderr : stdout;
+    snprintf(msg, sizeof msg,
+             _("Records checked against the audit trail: %lld in %lld tables, %lld history "
+               "versions; %lld differ."),
+             (long long)rep.records, (long long)rep.tables, (long long)rep.history_rows,
+             (long long)rep.findings);
+    if (f == stderr)
+        fputs("parvande: ", f);
+    pv_cli_put_digits(cli, f, msg);
+    fputc('\n', f);
+    return rep.findings ? PV_EXIT_FAIL : PV_EXIT_OK;
+}
+
 static int audit_verify(pv_cli *cli)
 {
-    if (cli->argc != 2)
+    const char *expect = NULL;
+    const pv_cli_opt opts[] = {PV_CLI_VALUE("--expect", &expect), PV_CLI_END};
+    if (pv_cli_parse(cli, 2, opts, NULL, 0) != 0)
         return pv_cli_usage_self(cli);
     pv_audit_report rep;
     pv_error err = PV_ERROR_INIT;
-    if (pv_audit_verify(cli->ctx, &rep, &err) != PV_OK)
+    if (pv_audit_verify(cli->ctx, &rep, &err) != PV_OK ||
+        (expect && pv_audit_expect(cli->ctx, expect, &rep, &err) != PV_OK))
         return pv_cli_fail(&err);
     char msg[256];
     pv_audit_problem_text(&rep, msg, sizeof msg);
@@ -189,7 +242,7 @@ static int audit_verify(pv_cli *cli)
     printf("%s ", _("Last entry:"));
     pv_cli_put_num(cli, stdout, (long long)rep.last_seq);
     printf("  %s %s\n", _("hash:"), rep.head_hash);
-    return PV_EXIT_OK;
+    return pv_cli_verify_records(cli);
 }
 
 static void entry_line(pv_cli *cli, const pv_audit_entry *e)
@@ -275,7 +328,7 @@ const pv_command pv_cmds_security[] = {
      N_("manage users (administrators); new passwords are typed twice on the terminal or "
         "read from --password-fd"),
      cmd_user},
-    {"audit", N_("verify | show NATIONAL_ID [--tsv]"),
+    {"audit", N_("verify [--expect SEQ|HASH] | show NATIONAL_ID [--tsv]"),
      N_("check the audit trail's hash chain, or show the history of a file"), cmd_audit},
     {NULL, NULL, NULL, NULL},
 };

@@ -17,7 +17,7 @@
 typedef struct opts {
     const char *pos[4]; /* positional arguments after the command */
     int n_pos;
-    bool tsv, clear;
+    bool tsv, clear, force;
     const char *date, *note, *override, *service, *amount;
 } opts;
 
@@ -30,7 +30,8 @@ static int parse_checked(pv_cli *cli, opts *o, int min_pos, int max_pos)
         PV_CLI_FLAG("--tsv", &o->tsv),           PV_CLI_FLAG("--clear", &o->clear),
         PV_CLI_VALUE("--date", &o->date),        PV_CLI_VALUE("--note", &o->note),
         PV_CLI_VALUE("--override", &o->override), PV_CLI_VALUE("--service", &o->service),
-        PV_CLI_VALUE("--amount", &o->amount),    PV_CLI_END,
+        PV_CLI_VALUE("--amount", &o->amount),    PV_CLI_FLAG("--force", &o->force),
+        PV_CLI_END,
     };
     o->n_pos = pv_cli_parse(cli, 1, table, o->pos, 4);
     if (o->n_pos < 0 || o->n_pos < min_pos || o->n_pos > max_pos)
@@ -486,15 +487,7 @@ static int cmd_enrollments(pv_cli *cli)
 
 static const char *event_label(const char *kind)
 {
-    static const struct { const char *kind, *label; } map[] = {
-        {"request", N_("requested")}, {"override", N_("override")},
-        {"approve", N_("approved")}, {"step", N_("step done")},
-        {"complete", N_("completed")}, {"reject", N_("rejected")},
-        {"withdraw", N_("withdrawn")}, {"document", N_("document ticked")}};
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (strcmp(map[i].kind, kind) == 0)
-            return _(map[i].label);
-    return kind;
+    return pv_enroll_event_label(kind); /* the core's one table */
 }
 
 static int cmd_enrollment(pv_cli *cli)
@@ -584,6 +577,8 @@ static int cmd_credits(pv_cli *cli)
     size_t n;
     if (pv_credit_list(cli->ctx, o.n_pos ? o.pos[0] : NULL, &list, &n, &err) != PV_OK)
         return pv_cli_fail(&err);
+    if (n == 0 && !o.tsv) /* say so, rather than print nothing */
+        printf("%s\n", _("No credit is set."));
     for (size_t i = 0; i < n; i++) {
         const pv_credit *c = &list[i];
         if (o.tsv) {
@@ -599,9 +594,9 @@ static int cmd_credits(pv_cli *cli)
         fputs("  ", stdout);
         pv_cli_put_num(cli, stdout, c->year);
         printf("  %s ", _("credit"));
-        pv_cli_put_num(cli, stdout, c->amount);
+        pv_cli_put_money(cli, stdout, c->amount);
         printf("  %s ", _("committed"));
-        pv_cli_put_num(cli, stdout, c->committed);
+        pv_cli_put_money(cli, stdout, c->committed);
         putchar('\n');
     }
     free(list);
@@ -620,6 +615,13 @@ static int cmd_fact(pv_cli *cli)
         return rc;
     pv_error err = PV_ERROR_INIT;
     const char *value = o.clear ? NULL : (o.n_pos == 3 ? o.pos[2] : "yes");
+    if (!o.clear && !o.force && !pv_cli_fact_key_read(cli->ctx, o.pos[1])) {
+        fputs("parvande: ", stderr);
+        fprintf(stderr, _("Fact: no rule of the catalog reads «%s»; check its spelling, or give "
+                          "--force to record it anyway."), o.pos[1]);
+        fputc('\n', stderr);
+        return PV_EXIT_REJECTED;
+    }
     if (pv_fact_set(cli->ctx, o.pos[0], o.pos[1], value, &err) != PV_OK)
         return pv_cli_fail(&err);
     return PV_EXIT_OK;
@@ -742,7 +744,7 @@ const pv_command pv_cmds_services[] = {
     {"credit", N_("CODE PROVINCE YEAR AMOUNT"),
      N_("set a service's yearly credit in a province (Jalali year, rials)"), cmd_credit},
     {"credits", N_("[CODE] [--tsv]"), N_("list credits and what is committed"), cmd_credits},
-    {"fact", N_("NATIONAL_ID KEY [VALUE | --clear]"),
+    {"fact", N_("NATIONAL_ID KEY [VALUE | --clear] [--force]"),
      N_("record a fact the rules read (request, group_willing, doc.identity...)"), cmd_fact},
     {"facts", N_("NATIONAL_ID [--tsv]"), N_("list a person's recorded facts"), cmd_facts},
     {"catalog-sync", N_("[DIR]"),

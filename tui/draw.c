@@ -15,15 +15,19 @@ int pv_draw_col(const pv_draw *d, int x, int w)
 unsigned long pv_draw_attr(const pv_draw *d, pv_style s)
 {
     /* Colour: a pair (set up in term.c) per style. Monochrome and NO_COLOR:
-     * only reverse, bold, underline and dim, which every terminal has. */
+     * only reverse, bold, underline and dim, which every terminal has.
+     * Text on the terminal's own background keeps its own foreground
+     * (pair 0) with bold or underline: a fixed colour such as yellow is
+     * unreadable on a white background; colour stays an accent (✓ ✗,
+     * errors, the title and the selection, which bring their background). */
     static const struct { short pair; unsigned long color_extra, mono; } map[PV_ST__COUNT] = {
         [PV_ST_TEXT] = {0, 0, A_NORMAL},
-        [PV_ST_TITLE] = {1, A_BOLD, A_REVERSE | A_BOLD},
+        [PV_ST_TITLE] = {1, 0, A_REVERSE | A_BOLD}, /* bold black is grey on many terminals */
         [PV_ST_SELECTED] = {2, A_BOLD, A_REVERSE},
         [PV_ST_LABEL] = {0, A_BOLD, A_BOLD},
-        [PV_ST_HEADING] = {5, A_BOLD, A_BOLD | A_UNDERLINE},
+        [PV_ST_HEADING] = {0, A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE},
         [PV_ST_FIELD] = {0, A_UNDERLINE, A_UNDERLINE},
-        [PV_ST_FOCUS] = {6, 0, A_REVERSE},
+        [PV_ST_FOCUS] = {0, A_REVERSE, A_REVERSE},
         [PV_ST_ERROR] = {3, A_BOLD, A_BOLD},
         [PV_ST_OK] = {4, A_BOLD, A_NORMAL},
         [PV_ST_BARKEY] = {0, A_BOLD, A_BOLD},

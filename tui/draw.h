@@ -38,6 +38,8 @@ typedef struct pv_draw {
     bool rtl;            /* Persian interface: mirrored, Persian digits */
     bool color;          /* colour pairs set up by pv_term_start */
     int cols, rows;      /* the screen's size */
+    const void *hide_map;   /* the key map hide_fkeys is for (pv_keys_hide) */
+    unsigned hide_fkeys;    /* F-keys (bit n: Fn) not shown in that map's bar */
 } pv_draw;
 
 /* Flags for text. */

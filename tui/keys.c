@@ -13,6 +13,9 @@ const pv_binding pv_keys_global[] = {
     {PV_KEY(KEY_F(10)), PV_A_QUIT, N_("Quit"), N_("Leave parvande")},
     {PV_KEY_ESC, PV_A_BACK, NULL, N_("Go back to the previous screen")},
     {PV_KEY_CTRL('l'), PV_A_REDRAW, NULL, N_("Redraw the whole screen")},
+    /* raw mode: Ctrl-C is a key, and a full-screen program is expected to
+     * leave on it; the same way as F10 (a form with changes asks first) */
+    {PV_KEY_CTRL('c'), PV_A_QUIT, NULL, N_("Leave parvande, as F10")},
     {0, 0, NULL, NULL},
 };
 
@@ -111,21 +114,50 @@ void pv_keys_name(int key, char *out, size_t size)
         snprintf(out, size, "#%d", key);
 }
 
+void pv_keys_hide(pv_draw *d, const pv_binding *const *map, unsigned fkeys)
+{
+    d->hide_map = map;
+    d->hide_fkeys = fkeys;
+}
+
 void pv_keys_draw_bar(const pv_draw *d, int y, const pv_binding *const *map)
 {
-    int n = 10, slot = d->cols / n;
-    if (slot < 4)
-        return;
-    pv_draw_fill(d, y, 0, d->cols, PV_ST_TEXT);
-    for (int i = 1; i <= n; i++) {
+    /* Only the keys that do something here, each in an equal slot with a
+     * blank at its end, so labels never run into each other; when they do
+     * not all fit, the first ones and F10 are shown (F1 lists them all). */
+    const pv_binding *shown[12];
+    int keys[12], n = 0;
+    for (int i = 1; i <= 12; i++) {
         const pv_binding *b = pv_keys_fkey(map, i);
-        int x = (i - 1) * slot;
+        bool hidden = d->hide_map == (const void *)map && (d->hide_fkeys & (1u << i));
+        if (b && b->bar && !hidden) {
+            shown[n] = b;
+            keys[n++] = i;
+        }
+    }
+    pv_draw_fill(d, y, 0, d->cols, PV_ST_TEXT);
+    if (n == 0)
+        return;
+    int fit = d->cols / 7 > 0 ? d->cols / 7 : 1;
+    if (n > fit) { /* keep F10 (quit) as the last one shown */
+        int last = n - 1;
+        for (int i = 0; i < n; i++)
+            if (keys[i] == 10)
+                last = i;
+        shown[fit - 1] = shown[last];
+        keys[fit - 1] = keys[last];
+        n = fit;
+    }
+    int slot = d->cols / n;
+    if (slot > 14)
+        slot = 14;
+    for (int i = 0; i < n; i++) {
+        int x = i * slot;
         char num[16];
-        snprintf(num, sizeof num, "%d", i);
-        int kw = i == 10 ? 2 : 1;
+        snprintf(num, sizeof num, "F%d", keys[i]);
+        int kw = (int)strlen(num);
         pv_draw_text(d, y, x, kw, num, PV_T_ASCII | PV_T_LTR, PV_ST_BARKEY);
-        pv_draw_text(d, y, x + kw, slot - kw, b && b->bar ? _(b->bar) : "", 0,
-                     PV_ST_BARLABEL);
+        pv_draw_text(d, y, x + kw, slot - kw - 1, _(shown[i]->bar), 0, PV_ST_BARLABEL);
     }
 }
 

@@ -60,9 +60,14 @@ const pv_binding *pv_keys_fkey(const pv_binding *const *map, int n);
  * "Shift-Tab"), translated where a language names keys differently. */
 void pv_keys_name(int key, char *out, size_t size);
 
-/* Draws the function-key bar (F1..F10) on row y, starting from the
- * interface's start side (the right in Persian). */
+/* Draws the function-key bar on row y, starting from the interface's start
+ * side (the right in Persian): the F-keys with a label, less those the
+ * screen hid for this map (pv_keys_hide). */
 void pv_keys_draw_bar(const pv_draw *d, int y, const pv_binding *const *map);
+
+/* A screen hides F-keys its user's role cannot use (bit n: Fn) from the
+ * bar of its key map; set in its draw, it applies only to that map. */
+void pv_keys_hide(pv_draw *d, const pv_binding *const *map, unsigned fkeys);
 
 /* Every binding a key map answers to that has help text, in table order,
  * skipping keys an earlier table already took, then the global ones, for

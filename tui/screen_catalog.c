@@ -131,77 +131,39 @@ static const pv_binding card_own[] = {
 };
 static pv_keymap card_keys = {card_own, pv_keys_list, NULL};
 
-typedef struct crow {
-    bool heading;
-    unsigned dir;  /* PV_T_RTL / PV_T_LTR: the whole value's direction, for each of its lines */
-    size_t section;
-    char *label; /* owned; NULL on a continuation line */
-    char *text;  /* owned */
-} crow;
+/* Row kinds of a card: a section's heading, a value (wrapped, the label on
+ * its first line), a criterion's rule (code: Latin digits, left to right). */
+enum { C_HEAD, C_VALUE, C_RULE };
 
 typedef struct card {
     char code[PV_CODE_SZ];
     pv_card *c;
-    crow *rows;
-    size_t n, cap;
+    pv_criterion_info *crit;  /* the criteria, read as labels, rules and reasons */
+    size_t n_crit;
+    pv_rows rows;
     int built_cols;
     pv_list list;
 } card;
 
-static void card_rows_free(card *k)
+/* `text` wrapped to the value column: one row per line, the label on the
+ * first; each line keeps the whole value's direction (or `flags`'s). */
+static void card_add_value(card *k, size_t section, int kind, const char *label,
+                           const char *value, int width, unsigned flags)
 {
-    for (size_t i = 0; i < k->n; i++) {
-        free(k->rows[i].label);
-        free(k->rows[i].text);
-    }
-    k->n = 0;
+    size_t first = k->rows.n;
+    pv_rows_add_wrapped(&k->rows, kind, value ? value : "", width, flags);
+    for (size_t i = first; i < k->rows.n; i++)
+        k->rows.v[i].section = (int)section;
+    if (first < k->rows.n && label)
+        k->rows.v[first].label = strdup(label);
 }
 
-static crow *card_add(card *k, bool heading, size_t section, const char *label,
-                      const char *text)
+static const pv_criterion_info *criterion_of(const card *k, const char *key)
 {
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 64;
-        crow *grown = realloc(k->rows, cap * sizeof *grown);
-        if (!grown)
-            return NULL;
-        k->rows = grown;
-        k->cap = cap;
-    }
-    crow *r = &k->rows[k->n++];
-    r->heading = heading;
-    r->dir = 0;
-    r->section = section;
-    r->label = label ? strdup(label) : NULL;
-    r->text = strdup(text ? text : "");
-    return r;
-}
-
-/* A value wrapped to the value column: one row per line, the label on the first. */
-static void card_add_value(card *k, size_t section, const char *label, const char *value,
-                           int width)
-{
-    pv_layout *l = pv_layout_text(value, PV_DIR_AUTO, width);
-    if (!l || l->n_lines == 0) {
-        card_add(k, false, section, label, value);
-        pv_layout_free(l);
-        return;
-    }
-    for (size_t i = 0; i < l->n_lines; i++) {
-        size_t a = pv_edit_byte_at(value, l->lines[i].start);
-        size_t b = pv_edit_byte_at(value, l->lines[i].end);
-        char *line = strndup(value + a, b - a);
-        if (!line)
-            break;
-        size_t n = strlen(line);
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == ' '))
-            line[--n] = '\0';
-        crow *r = card_add(k, false, section, i == 0 ? label : NULL, line);
-        if (r) /* each line keeps the whole value's direction */
-            r->dir = l->rtl ? PV_T_RTL : PV_T_LTR;
-        free(line);
-    }
-    pv_layout_free(l);
+    for (size_t i = 0; key && i < k->n_crit; i++)
+        if (strcmp(k->crit[i].key, key) == 0)
+            return &k->crit[i];
+    return NULL;
 }
 
 static int card_label_w(const pv_ui *ui)
@@ -209,40 +171,60 @@ static int card_label_w(const pv_ui *ui)
     return ui->draw.cols >= 100 ? 28 : 22;
 }
 
+/* A criterion as a caseworker reads it: its label, then the rule's code
+ * as written (never "under_۱۸" or a mirrored ">"), then why it fails. */
+static void card_add_criterion(card *k, size_t s, const pv_criterion_info *c, int vw)
+{
+    char line[2 * PV_LABEL_SZ + 64];
+    card_add_value(k, s, C_VALUE, _("Criterion"), c->label, vw, PV_T_DATA);
+    card_add_value(k, s, C_RULE, NULL, c->rule, vw, PV_T_DATA | PV_T_LTR | PV_T_ASCII);
+    snprintf(line, sizeof line, _("if not: %s"), c->reason);
+    card_add_value(k, s, C_VALUE, NULL, line, vw, PV_T_DATA);
+}
+
 static void card_build(pv_ui *ui, card *k)
 {
-    card_rows_free(k);
+    pv_rows_clear(&k->rows);
     k->built_cols = ui->draw.cols;
     int vw = ui->draw.cols - card_label_w(ui) - 5;
     for (size_t s = 0; s < k->c->n_sections; s++) {
         const pv_card_section *sec = &k->c->sections[s];
-        card_add(k, true, s, NULL, sec->title);
-        for (size_t r = 0; r < sec->n_rows; r++)
-            card_add_value(k, s, sec->rows[r].label, sec->rows[r].value, vw);
+        pv_row *h = pv_rows_add(&k->rows, C_HEAD, NULL, sec->title);
+        if (h)
+            h->section = (int)s;
+        for (size_t r = 0; r < sec->n_rows; r++) {
+            const pv_criterion_info *c = criterion_of(k, sec->rows[r].label);
+            if (c)
+                card_add_criterion(k, s, c, vw);
+            else
+                card_add_value(k, s, C_VALUE, sec->rows[r].label, sec->rows[r].value, vw,
+                               PV_T_DATA);
+        }
     }
-    pv_list_set_count(&k->list, k->n);
+    pv_list_set_count(&k->list, k->rows.n);
 }
 
 static void card_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
 {
     card *k = user;
-    const crow *r = &k->rows[i];
+    const pv_row *r = &k->rows.v[i];
     int cols = ui->draw.cols, lw = card_label_w(ui);
     pv_style st = selected ? PV_ST_SELECTED : PV_ST_TEXT;
-    pv_draw_fill(&ui->draw, y, 0, cols, r->heading ? PV_ST_TEXT : st);
-    if (r->heading) {
-        pv_draw_text(&ui->draw, y, 1, cols - 2, r->text, PV_T_DATA, PV_ST_HEADING);
+    pv_draw_fill(&ui->draw, y, 0, cols, r->kind == C_HEAD ? PV_ST_TEXT : st);
+    if (r->kind == C_HEAD) {
+        pv_draw_text(&ui->draw, y, 1, cols - 2, r->value, PV_T_DATA, PV_ST_HEADING);
         return;
     }
     if (r->label)
         pv_draw_text(&ui->draw, y, 2, lw, r->label, PV_T_DATA, selected ? st : PV_ST_LABEL);
-    pv_draw_text(&ui->draw, y, lw + 3, cols - lw - 4, r->text, PV_T_DATA | r->dir, st);
+    pv_draw_text(&ui->draw, y, lw + 3, cols - lw - 4, r->value, r->flags,
+                 r->kind == C_RULE && !selected ? PV_ST_DIM : st);
 }
 
 static bool card_selectable(void *user, size_t i)
 {
     const card *k = user;
-    return !k->rows[i].heading;
+    return k->rows.v[i].kind != C_HEAD;
 }
 
 static bool card_load(pv_ui *ui, card *k)
@@ -250,10 +232,18 @@ static bool card_load(pv_ui *ui, card *k)
     pv_error err = PV_ERROR_INIT;
     pv_card_free(k->c);
     k->c = NULL;
+    free(k->crit);
+    k->crit = NULL;
+    k->n_crit = 0;
     if (pv_service_card(ui->ctx, k->code, &k->c, &err) != PV_OK) {
         k->c = NULL;
         pv_ui_error(ui, &err);
         return false;
+    }
+    if (pv_service_criteria(ui->ctx, k->code, &k->crit, &k->n_crit, &err) != PV_OK) {
+        k->crit = NULL; /* the card's own text of them is shown instead */
+        k->n_crit = 0;
+        pv_error_clear(&err);
     }
     card_build(ui, k);
     return true;
@@ -269,6 +259,8 @@ static void *card_open(pv_ui *ui, const void *arg)
     k->list.selectable = card_selectable;
     k->list.user = k;
     if (!card_load(ui, k)) {
+        pv_rows_free(&k->rows);
+        free(k->crit);
         free(k);
         return NULL;
     }
@@ -279,8 +271,8 @@ static void card_close(pv_ui *ui, void *st)
 {
     (void)ui;
     card *k = st;
-    card_rows_free(k);
-    free(k->rows);
+    pv_rows_free(&k->rows);
+    free(k->crit);
     pv_card_free(k->c);
     free(k);
 }
@@ -310,15 +302,15 @@ static void card_draw(pv_ui *ui, void *st, int top, int rows)
  * shows the section's heading at the top. */
 static unsigned card_section(card *k, int dir)
 {
-    if (k->n == 0)
+    if (k->rows.n == 0)
         return PV_CH_NONE;
-    size_t cur = k->rows[k->list.sel].section;
-    size_t want = dir > 0 ? cur + 1 : (cur > 0 ? cur - 1 : 0);
-    for (size_t i = 0; i < k->n; i++)
-        if (k->rows[i].heading && k->rows[i].section == want) {
+    int cur = k->rows.v[k->list.sel].section;
+    int want = dir > 0 ? cur + 1 : (cur > 0 ? cur - 1 : 0);
+    for (size_t i = 0; i < k->rows.n; i++)
+        if (k->rows.v[i].kind == C_HEAD && k->rows.v[i].section == want) {
             k->list.top = i;
-            k->list.sel = i + 1 < k->n ? i + 1 : i;
-            pv_list_set_count(&k->list, k->n);
+            k->list.sel = i + 1 < k->rows.n ? i + 1 : i;
+            pv_list_set_count(&k->list, k->rows.n);
             return PV_CH_DRAW;
         }
     return PV_CH_NONE;

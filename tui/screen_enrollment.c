@@ -1,81 +1,66 @@
 /* parvande — one enrollment: its service, status and current step, the
  * card's steps, the documents to tick, and its history. Advancing a step,
- * approving and withdrawing ask for a second key press. */
+ * approving, rejecting, withdrawing and unticking a document ask in a box
+ * (F2 confirms), with an optional note (a rejection's reason is required).
+ * The key bar shows only what the user's role can do to this enrollment in
+ * its state; the data is read again on every key, so a change made on
+ * another terminal shows at the latest with the next key. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "parvande/authz.h"
 #include "parvande/i18n.h"
 #include "parvande/services.h"
 #include "parvande/text.h"
 #include "widget.h"
 
-enum { A_TICK = PV_A_SCREEN, A_ADVANCE, A_APPROVE, A_WITHDRAW };
+enum { A_TICK = PV_A_SCREEN, A_ADVANCE, A_APPROVE, A_WITHDRAW, A_REJECT, A_NEXT_SEC, A_PREV_SEC };
 
 static const pv_binding enr_own[] = {
-    {'\r', A_TICK, NULL, N_("Tick the selected document as presented")},
+    {'\r', A_TICK, NULL, N_("Tick the selected document as presented; on a ticked one, untick it "
+                            "(asks first)")},
     {PV_KEY(KEY_ENTER), A_TICK, NULL, NULL},
     {' ', A_TICK, NULL, NULL},
-    {PV_KEY(KEY_F(6)), A_ADVANCE, N_("Advance"), N_("Record the current step as done (press twice)")},
-    {PV_KEY(KEY_F(7)), A_APPROVE, N_("Approve"), N_("Approve a requested enrollment (supervisors; press twice)")},
-    {PV_KEY(KEY_F(8)), A_WITHDRAW, N_("Withdraw"), N_("Record the beneficiary's withdrawal (press twice)")},
+    {PV_KEY(KEY_F(5)), A_REJECT, N_("Reject"),
+     N_("Reject a requested or running enrollment, with the reason (supervisors)")},
+    {PV_KEY(KEY_F(6)), A_ADVANCE, N_("Step done"),
+     N_("Record the current step as done, with an optional note")},
+    {PV_KEY(KEY_F(7)), A_APPROVE, N_("Approve"),
+     N_("Approve a requested enrollment, with an optional note (supervisors)")},
+    {PV_KEY(KEY_F(8)), A_WITHDRAW, N_("Withdraw"), N_("Record the beneficiary's withdrawal")},
+    {'\t', A_NEXT_SEC, NULL, N_("Next section: steps, documents, history")},
+    {PV_KEY(KEY_BTAB), A_PREV_SEC, NULL, N_("Previous section")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap enr_keys = {enr_own, pv_keys_list, NULL};
 
 typedef enum { E_HEAD, E_PAIR, E_STEP, E_DOC, E_EVENT } erow_kind;
 
-typedef struct erow {
-    erow_kind kind;
-    size_t idx;
-    char *label, *value; /* owned */
-    unsigned flags;
-    int mark;            /* 0 none, 1 ✓, 2 current ▸, 3 empty box */
-} erow;
+/* Marks of steps and documents. */
+enum { MK_NONE = 0, MK_DONE, MK_CURRENT, MK_EMPTY };
 
 typedef struct enr {
     pv_id id;
     pv_enrollment_detail *d;
-    erow *rows;
-    size_t n, cap;
+    pv_rows rows;
     pv_list list;
-    int pending;         /* the action waiting for its second press, 0 none */
+    size_t dialog_doc;   /* the document the open box is about */
+    int built_cols;      /* the history is wrapped for this width */
 } enr;
 
-static void erows_free(enr *e)
+static void pair(enr *e, const char *label, const char *value, unsigned flags)
 {
-    for (size_t i = 0; i < e->n; i++) {
-        free(e->rows[i].label);
-        free(e->rows[i].value);
-    }
-    e->n = 0;
-}
-
-static erow *eadd(enr *e, erow_kind kind, const char *label, const char *value)
-{
-    if (e->n == e->cap) {
-        size_t cap = e->cap ? e->cap * 2 : 32;
-        erow *grown = realloc(e->rows, cap * sizeof *grown);
-        if (!grown)
-            return NULL;
-        e->rows = grown;
-        e->cap = cap;
-    }
-    erow *r = &e->rows[e->n++];
-    memset(r, 0, sizeof *r);
-    r->kind = kind;
-    r->label = label ? strdup(label) : NULL;
-    r->value = value ? strdup(value) : NULL;
-    return r;
+    pv_row *r = pv_rows_add(&e->rows, E_PAIR, label, value);
+    if (r)
+        r->flags = flags;
 }
 
 static void build_summary(pv_ui *ui, enr *e)
 {
     const pv_enrollment *x = &e->d->e;
     char buf[PV_LABEL_SZ * 3 + 64], date[16];
-    eadd(e, E_HEAD, _("Enrollment"), NULL);
-    erow *r = eadd(e, E_PAIR, _("Service"), x->service_title);
-    if (r)
-        r->flags = PV_T_DATA;
+    pv_rows_add(&e->rows, E_HEAD, _("Enrollment"), NULL);
+    pair(e, _("Service"), x->service_title, PV_T_DATA);
     /* The name sanitised here, the ID in an isolate: it keeps its place
      * after the name whatever the name's script. */
     char name[PV_LABEL_SZ * 3];
@@ -83,108 +68,128 @@ static void build_summary(pv_ui *ui, enr *e)
     char *id = pv_bidi_isolate(x->national_id);
     snprintf(buf, sizeof buf, "%s %s", name, id ? id : x->national_id);
     free(id);
-    if ((r = eadd(e, E_PAIR, _("Beneficiary"), buf)))
-        r->flags = PV_T_UI; /* reads in the interface's direction */
+    pair(e, _("Beneficiary"), buf, PV_T_UI); /* reads in the interface's direction */
     if (x->status == PV_ENR_IN_PROGRESS)
-        snprintf(buf, sizeof buf, _("%s, step %d of %d"), pv_enroll_status_label(x->status),
-                 x->step, x->n_steps);
+        snprintf(buf, sizeof buf, _("%s, step %d of %d: %s"), pv_enroll_status_label(x->status),
+                 x->step, x->n_steps, x->step_title);
+    else if (x->status == PV_ENR_REQUESTED)
+        snprintf(buf, sizeof buf, "%s", _("requested, waits for a supervisor's approval"));
     else
         snprintf(buf, sizeof buf, "%s", pv_enroll_status_label(x->status));
-    eadd(e, E_PAIR, _("Status"), buf);
+    pair(e, _("Status"), buf, PV_T_DATA);
     pv_draw_date(x->date, date, sizeof date);
-    if ((r = eadd(e, E_PAIR, _("Date"), date)))
-        r->flags = PV_T_LTR;
-    if ((r = eadd(e, E_PAIR, _("Requested by"), x->requested_by)))
-        r->flags = PV_T_DATA;
-    if (x->approved_by[0] && (r = eadd(e, E_PAIR, _("Approved by"), x->approved_by)))
-        r->flags = PV_T_DATA;
+    pair(e, _("Date"), date, PV_T_LTR);
+    pair(e, _("Requested by"), x->requested_by, PV_T_DATA);
+    if (x->approved_by[0])
+        pair(e, _("Approved by"), x->approved_by, PV_T_DATA);
     if (x->amount > 0) {
         pv_draw_money(&ui->draw, x->amount, buf, sizeof buf);
         char with_unit[128];
         snprintf(with_unit, sizeof with_unit, _("%s rials"), buf);
-        eadd(e, E_PAIR, _("Amount"), with_unit);
+        pair(e, _("Amount"), with_unit, 0);
     }
-    if (x->overridden && (r = eadd(e, E_PAIR, _("Override"), x->justification
-                                                                  ? x->justification : "")))
-        r->flags = PV_T_DATA;
-    if (x->note && (r = eadd(e, E_PAIR, _("Note"), x->note)))
-        r->flags = PV_T_DATA;
+    if (x->overridden)
+        pair(e, _("Override"), x->justification ? x->justification : "", PV_T_DATA);
+    if (x->note)
+        pair(e, _("Note"), x->note, PV_T_DATA);
 }
 
-/* The history's event kinds, translated. */
-static const char *event_label(const char *kind)
+static const char *step_title(const enr *e, int number)
 {
-    static const struct { const char *kind, *label; } kinds[] = {
-        {"request", N_("requested")}, {"override", N_("overridden")},
-        {"approve", N_("approved")}, {"step", N_("step done")},
-        {"complete", N_("completed")}, {"reject", N_("rejected")},
-        {"withdraw", N_("withdrawn")}, {"document", N_("document ticked")},
-    };
-    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-        if (strcmp(kinds[i].kind, kind) == 0)
-            return _(kinds[i].label);
-    return kind;
+    for (int i = 0; i < e->d->e.n_steps; i++)
+        if (e->d->steps[i].number == number)
+            return e->d->steps[i].title;
+    return "";
+}
+
+static const char *document_label(const enr *e, const char *key)
+{
+    for (size_t i = 0; key && i < e->d->n_documents; i++)
+        if (strcmp(e->d->documents[i].key, key) == 0)
+            return e->d->documents[i].label;
+    return key ? key : "";
+}
+
+/* "1403/10/26  step 2 done: home visit  sara  note": the step or the
+ * document by its title, the kind by its label, never a code. */
+static void event_line(const enr *e, const pv_enroll_event *ev, char *out, size_t size)
+{
+    char date[16], what[PV_LABEL_SZ + 128];
+    pv_draw_date(ev->date, date, sizeof date);
+    const char *note = ev->note;
+    if (strcmp(ev->kind, "step") == 0) {
+        snprintf(what, sizeof what, _("step %d done: %s"), ev->step, step_title(e, ev->step));
+    } else if (strcmp(ev->kind, "document") == 0 || strcmp(ev->kind, "untick") == 0) {
+        snprintf(what, sizeof what, "%s: %s", pv_enroll_event_label(ev->kind),
+                 document_label(e, ev->note));
+        note = NULL; /* the note is the document's key */
+    } else {
+        snprintf(what, sizeof what, "%s", pv_enroll_event_label(ev->kind));
+    }
+    snprintf(out, size, "%s  %s  %s%s%s", date, what, ev->user, note ? "  " : "",
+             note ? note : "");
 }
 
 static void build_rows(pv_ui *ui, enr *e)
 {
-    erows_free(e);
+    pv_rows_clear(&e->rows);
     const pv_enrollment *x = &e->d->e;
     build_summary(ui, e);
-    eadd(e, E_HEAD, _("Steps"), NULL);
+    pv_rows_add(&e->rows, E_HEAD, _("Steps"), NULL);
     for (int i = 0; i < x->n_steps; i++) {
         char num[16];
         snprintf(num, sizeof num, "%d.", e->d->steps[i].number);
-        erow *r = eadd(e, E_STEP, num, e->d->steps[i].title);
+        pv_row *r = pv_rows_add(&e->rows, E_STEP, num, e->d->steps[i].title);
         if (!r)
             continue;
         r->flags = PV_T_DATA;
         int n = e->d->steps[i].number;
         bool done = x->status == PV_ENR_COMPLETED || (x->status == PV_ENR_IN_PROGRESS && n < x->step);
-        r->mark = done ? 1 : (x->status == PV_ENR_IN_PROGRESS && n == x->step) ? 2 : 0;
+        r->mark = done ? MK_DONE : (x->status == PV_ENR_IN_PROGRESS && n == x->step) ? MK_CURRENT
+                                                                                      : MK_NONE;
     }
-    eadd(e, E_HEAD, _("Documents (Enter ticks)"), NULL);
+    pv_rows_add(&e->rows, E_HEAD, _("Documents (Enter ticks or unticks)"), NULL);
     for (size_t i = 0; i < e->d->n_documents; i++) {
         const pv_enroll_document *doc = &e->d->documents[i];
-        erow *r = eadd(e, E_DOC, NULL, doc->label);
+        pv_row *r = pv_rows_add(&e->rows, E_DOC, NULL, doc->label);
         if (r) {
             r->idx = i;
             r->flags = PV_T_DATA;
-            r->mark = doc->ticked ? 1 : 3;
+            r->mark = doc->ticked ? MK_DONE : MK_EMPTY;
         }
     }
-    eadd(e, E_HEAD, _("History"), NULL);
+    pv_rows_add(&e->rows, E_HEAD, _("History"), NULL);
     for (size_t i = 0; i < e->d->n_events; i++) {
-        const pv_enroll_event *ev = &e->d->events[i];
-        char date[16], line[PV_USER_SZ + 512];
-        pv_draw_date(ev->date, date, sizeof date);
-        snprintf(line, sizeof line, "%s  %s  %s%s%s", date, event_label(ev->kind), ev->user,
-                 ev->note ? "  " : "", ev->note ? ev->note : "");
-        erow *r = eadd(e, E_EVENT, NULL, line);
-        if (r)
-            r->flags = PV_T_DATA;
+        char line[PV_USER_SZ + 3 * PV_LABEL_SZ];
+        event_line(e, &e->d->events[i], line, sizeof line);
+        pv_rows_add_wrapped(&e->rows, E_EVENT, line, ui->draw.cols - 4, PV_T_DATA);
     }
-    pv_list_set_count(&e->list, e->n);
+    e->built_cols = ui->draw.cols;
+    pv_list_set_count(&e->list, e->rows.n);
 }
 
 static bool enr_load(pv_ui *ui, enr *e)
 {
     pv_error err = PV_ERROR_INIT;
-    pv_enrollment_detail_free(e->d);
-    e->d = NULL;
-    if (pv_enroll_get(ui->ctx, e->id, &e->d, &err) != PV_OK) {
-        e->d = NULL;
+    pv_enrollment_detail *d = NULL;
+    if (pv_enroll_get(ui->ctx, e->id, &d, &err) != PV_OK) {
         pv_ui_error(ui, &err);
         return false;
     }
+    pv_enrollment_detail_free(e->d);
+    e->d = d;
+    size_t sel = e->list.sel, top = e->list.top;
     build_rows(ui, e);
+    e->list.sel = sel;
+    e->list.top = top;
+    pv_list_set_count(&e->list, e->rows.n);
     return true;
 }
 
 static void enr_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
 {
     enr *e = user;
-    const erow *r = &e->rows[i];
+    const pv_row *r = &e->rows.v[i];
     int cols = ui->draw.cols, lw = 20;
     pv_style st = selected ? PV_ST_SELECTED : PV_ST_TEXT;
     pv_draw_fill(&ui->draw, y, 0, cols, st);
@@ -194,18 +199,17 @@ static void enr_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
         pv_draw_text(&ui->draw, y, 1, cols - 2, r->label, 0, PV_ST_HEADING);
         break;
     case E_PAIR:
-        pv_draw_text(&ui->draw, y, 3, lw, r->label, 0, selected ? st : PV_ST_LABEL);
-        pv_draw_text(&ui->draw, y, lw + 4, cols - lw - 5, r->value, r->flags, st);
+        pv_rows_draw_pair(ui, y, 3, cols - 4, lw, r, selected);
         break;
     case E_STEP:
     case E_DOC:
         pv_draw_text(&ui->draw, y, 3, 2, marks[r->mark], 0,
-                     selected ? st : r->mark == 1 ? PV_ST_OK : PV_ST_TEXT);
+                     selected ? st : r->mark == MK_DONE ? PV_ST_OK : PV_ST_TEXT);
         pv_draw_text(&ui->draw, y, 6, 4, r->label ? r->label : "", PV_T_UI, st);
         pv_draw_text(&ui->draw, y, 10, cols - 11, r->value, r->flags, st);
         break;
     case E_EVENT:
-        pv_draw_text(&ui->draw, y, 3, cols - 4, r->value, r->flags, selected ? st : PV_ST_DIM);
+        pv_draw_text(&ui->draw, y, 3, cols - 4, r->value, r->flags, st);
         break;
     }
 }
@@ -213,7 +217,7 @@ static void enr_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
 static bool enr_selectable(void *user, size_t i)
 {
     const enr *e = user;
-    return e->rows[i].kind != E_HEAD;
+    return e->rows.v[i].kind != E_HEAD;
 }
 
 static void *enr_open(pv_ui *ui, const void *arg)
@@ -226,6 +230,7 @@ static void *enr_open(pv_ui *ui, const void *arg)
     e->list.selectable = enr_selectable;
     e->list.user = e;
     if (!enr_load(ui, e)) {
+        pv_rows_free(&e->rows);
         free(e);
         return NULL;
     }
@@ -236,8 +241,7 @@ static void enr_close(pv_ui *ui, void *st)
 {
     (void)ui;
     enr *e = st;
-    erows_free(e);
-    free(e->rows);
+    pv_rows_free(&e->rows);
     pv_enrollment_detail_free(e->d);
     free(e);
 }
@@ -251,71 +255,197 @@ static void enr_title(pv_ui *ui, void *st, char *out, size_t size)
     snprintf(out, size, "%s — %s", _("Enrollment"), title);
 }
 
+/* What this user may do to this enrollment now: the other keys leave the bar. */
+static unsigned hidden_keys(pv_ui *ui, const enr *e)
+{
+    pv_enroll_status s = e->d->e.status;
+    bool open = s == PV_ENR_REQUESTED || s == PV_ENR_IN_PROGRESS;
+    bool decide = pv_authz_role_may(ui->ctx, PV_ACT_ENROLL_APPROVE);
+    bool advance = pv_authz_role_may(ui->ctx, PV_ACT_ENROLL_ADVANCE);
+    unsigned hide = 0;
+    if (!decide || !open)
+        hide |= 1u << 5;
+    if (!advance || s != PV_ENR_IN_PROGRESS)
+        hide |= 1u << 6;
+    if (!decide || s != PV_ENR_REQUESTED)
+        hide |= 1u << 7;
+    if (!advance || !open)
+        hide |= 1u << 8;
+    return hide;
+}
+
 static void enr_draw(pv_ui *ui, void *st, int top, int rows)
 {
     enr *e = st;
+    pv_keys_hide(&ui->draw, enr_keys, hidden_keys(ui, e));
+    if (e->built_cols != ui->draw.cols) {
+        size_t sel = e->list.sel;
+        build_rows(ui, e);
+        e->list.sel = sel;
+        pv_list_set_count(&e->list, e->rows.n);
+    }
     pv_list_draw(ui, &e->list, top, rows, NULL);
 }
 
-static unsigned after(pv_ui *ui, enr *e, pv_status s, pv_error *err, const char *ok)
+/* ---- the actions, each confirmed in a box --------------------------------- */
+
+static pv_status done(pv_ui *ui, enr *e, pv_status s, pv_error *err, const char *ok)
 {
-    if (s != PV_OK)
+    if (s != PV_OK) {
         pv_ui_error(ui, err);
-    size_t sel = e->list.sel;
+        return s;
+    }
     enr_load(ui, e);
-    e->list.sel = sel;
-    pv_list_set_count(&e->list, e->n);
-    if (s == PV_OK)
-        pv_ui_status(ui, PV_MSG_OK, "%s", ok);
+    pv_ui_status(ui, PV_MSG_OK, "%s", ok);
+    return PV_OK;
+}
+
+static const char *note_or_null(const char *text)
+{
+    return text && text[0] ? text : NULL;
+}
+
+static pv_status do_advance(pv_ui *ui, void *user, const char *text)
+{
+    enr *e = user;
+    pv_error err = PV_ERROR_INIT;
+    bool last = e->d->e.step >= e->d->e.n_steps;
+    pv_status s = pv_enroll_advance(ui->ctx, e->id, NULL, note_or_null(text), &err);
+    return done(ui, e, s, &err, last ? _("Done: the last step is recorded; the enrollment is completed.")
+                                     : _("Done: the step is recorded."));
+}
+
+static pv_status do_approve(pv_ui *ui, void *user, const char *text)
+{
+    enr *e = user;
+    pv_error err = PV_ERROR_INIT;
+    pv_status s = pv_enroll_approve(ui->ctx, e->id, note_or_null(text), &err);
+    return done(ui, e, s, &err, _("Done: approved; the enrollment is at its first step."));
+}
+
+static pv_status do_reject(pv_ui *ui, void *user, const char *text)
+{
+    enr *e = user;
+    pv_error err = PV_ERROR_INIT;
+    pv_status s = pv_enroll_reject(ui->ctx, e->id, note_or_null(text), &err);
+    return done(ui, e, s, &err, _("Done: rejected; its money is released."));
+}
+
+static pv_status do_withdraw(pv_ui *ui, void *user, const char *text)
+{
+    enr *e = user;
+    pv_error err = PV_ERROR_INIT;
+    pv_status s = pv_enroll_withdraw(ui->ctx, e->id, note_or_null(text), &err);
+    return done(ui, e, s, &err, _("Done: the withdrawal is recorded."));
+}
+
+static pv_status do_untick(pv_ui *ui, void *user, const char *text)
+{
+    (void)text;
+    enr *e = user;
+    pv_error err = PV_ERROR_INIT;
+    char key[PV_KEY_SZ];
+    snprintf(key, sizeof key, "%s", e->d->documents[e->dialog_doc].key);
+    pv_status s = pv_enroll_untick(ui->ctx, e->id, key, &err);
+    return done(ui, e, s, &err, _("Done: the document is unticked."));
+}
+
+static unsigned ask(pv_ui *ui, enr *e, const char *title, const char *body,
+                    const char *field, bool required, const char *ok,
+                    pv_status (*fn)(pv_ui *, void *, const char *))
+{
+    return pv_dialog_open(ui, &(pv_dialog_request){.title = title, .body = body,
+                                                   .field_label = field,
+                                                   .field_required = required, .ok_label = ok,
+                                                   .on_ok = fn, .user = e});
+}
+
+static unsigned tick_row(pv_ui *ui, enr *e)
+{
+    if (!pv_list_has_sel(&e->list) || e->rows.v[e->list.sel].kind != E_DOC)
+        return PV_CH_NONE;
+    size_t i = e->rows.v[e->list.sel].idx;
+    if (i >= e->d->n_documents)
+        return PV_CH_DRAW;
+    const pv_enroll_document *doc = &e->d->documents[i];
+    if (doc->ticked) {
+        e->dialog_doc = i;
+        char *label = pv_dialog_quote(doc->label);
+        char body[3 * PV_LABEL_SZ];
+        snprintf(body, sizeof body, _("Untick «%s»? It is recorded in the history."),
+                 label ? label : "");
+        free(label);
+        return ask(ui, e, _("Untick a document"), body, NULL, false, N_("Untick"), do_untick);
+    }
+    char key[PV_KEY_SZ];
+    snprintf(key, sizeof key, "%s", doc->key);
+    pv_error err = PV_ERROR_INIT;
+    done(ui, e, pv_enroll_tick(ui->ctx, e->id, key, &err), &err, _("Done: the document is ticked."));
     return PV_CH_DRAW;
 }
 
-/* The second press of a guarded key does it; the first asks. */
-static bool confirmed(pv_ui *ui, enr *e, int action, const char *question)
+/* The box of an action on the whole enrollment: its question names the
+ * person and the service. */
+static unsigned ask_action(pv_ui *ui, enr *e, int action)
 {
-    if (e->pending == action) {
-        e->pending = 0;
-        return true;
+    const pv_enrollment *x = &e->d->e;
+    char *name = pv_dialog_quote(x->person_name), *svc = pv_dialog_quote(x->service_title);
+    char *step = pv_dialog_quote(x->step_title);
+    char body[4 * PV_LABEL_SZ];
+    unsigned ch = PV_CH_DRAW;
+    if (!name || !svc || !step) {
+        /* out of memory: nothing asked, nothing done */
+    } else if (action == A_ADVANCE) {
+        snprintf(body, sizeof body, _("Record step %d of %d, «%s», as done?"), x->step,
+                 x->n_steps, step);
+        ch = ask(ui, e, _("Step done"), body, N_("Note (optional)"), false, N_("Step done"),
+                 do_advance);
+    } else if (action == A_APPROVE) {
+        snprintf(body, sizeof body, _("Approve the enrollment of %s in «%s»?"), name, svc);
+        ch = ask(ui, e, _("Approve"), body, N_("Note (optional)"), false, N_("Approve"),
+                 do_approve);
+    } else if (action == A_REJECT) {
+        snprintf(body, sizeof body, _("Reject the enrollment of %s in «%s»? Its money is "
+                                      "released."), name, svc);
+        ch = ask(ui, e, _("Reject"), body, N_("Reason"), true, N_("Reject"), do_reject);
+    } else {
+        snprintf(body, sizeof body, _("Record that %s withdraws from «%s»?"), name, svc);
+        ch = ask(ui, e, _("Withdraw"), body, N_("Note (optional)"), false, N_("Withdraw"),
+                 do_withdraw);
     }
-    e->pending = action;
-    pv_ui_status(ui, PV_MSG_INFO, "%s", question);
-    return false;
+    free(name);
+    free(svc);
+    free(step);
+    return ch;
 }
 
 static unsigned enr_action(pv_ui *ui, void *st, int action)
 {
     enr *e = st;
-    pv_error err = PV_ERROR_INIT;
-    if (action != e->pending)
-        e->pending = 0;
+    enr_load(ui, e); /* another terminal may have changed it */
     switch (action) {
-    case A_TICK: {
-        if (!pv_list_has_sel(&e->list) || e->rows[e->list.sel].kind != E_DOC)
-            return PV_CH_NONE;
-        const pv_enroll_document *doc = &e->d->documents[e->rows[e->list.sel].idx];
-        char key[PV_KEY_SZ];
-        snprintf(key, sizeof key, "%s", doc->key);
-        return after(ui, e, pv_enroll_tick(ui->ctx, e->id, key, &err), &err,
-                     _("Document ticked."));
-    }
+    case A_TICK:
+        return tick_row(ui, e);
+    case A_NEXT_SEC:
+    case A_PREV_SEC:
+        return pv_list_jump(&e->list, action == A_NEXT_SEC ? 1 : -1) | PV_CH_DRAW;
     case A_ADVANCE:
-        if (!confirmed(ui, e, action, _("Record the current step as done? Press F6 again.")))
-            return PV_CH_DRAW;
-        return after(ui, e, pv_enroll_advance(ui->ctx, e->id, NULL, NULL, &err), &err,
-                     _("Step recorded."));
     case A_APPROVE:
-        if (!confirmed(ui, e, action, _("Approve this enrollment? Press F7 again.")))
+    case A_REJECT:
+    case A_WITHDRAW: {
+        static const int fkey[] = {[A_ADVANCE - A_TICK] = 6, [A_APPROVE - A_TICK] = 7,
+                                   [A_WITHDRAW - A_TICK] = 8, [A_REJECT - A_TICK] = 5};
+        if (hidden_keys(ui, e) & (1u << fkey[action - A_TICK])) {
+            pv_ui_status(ui, PV_MSG_ERROR, "%s",
+                         _("Not available here: your role or the enrollment's state does not "
+                           "allow it."));
             return PV_CH_DRAW;
-        return after(ui, e, pv_enroll_approve(ui->ctx, e->id, NULL, &err), &err,
-                     _("Approved."));
-    case A_WITHDRAW:
-        if (!confirmed(ui, e, action, _("Record the withdrawal? Press F8 again.")))
-            return PV_CH_DRAW;
-        return after(ui, e, pv_enroll_withdraw(ui->ctx, e->id, NULL, &err), &err,
-                     _("Withdrawal recorded."));
+        }
+        return ask_action(ui, e, action);
+    }
     default: {
         unsigned ch = pv_list_action(&e->list, action);
-        return ch != PV_CH_NONE || action >= PV_A_UP ? ch : PV_CH_PASS;
+        return ch != PV_CH_NONE || action >= PV_A_UP ? ch | PV_CH_DRAW : PV_CH_PASS;
     }
     }
 }

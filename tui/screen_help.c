@@ -2,6 +2,7 @@
  * was opened from (and the global keys), so it always says what the keys
  * do. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "parvande/i18n.h"
 #include "widget.h"
@@ -11,36 +12,65 @@ static pv_keymap help_keys = {help_own, pv_keys_list, NULL};
 
 #define HELP_MAX 64
 
+#define KEY_W 14
+
 typedef struct help {
     const pv_screen *of;
     const pv_binding *b[HELP_MAX];
     size_t n;
+    pv_rows rows;        /* each key's text wrapped: never cut */
+    int built_cols;
+    bool built_rtl;
     pv_list list;
 } help;
+
+enum { H_KEY, H_MORE, H_NOTE };
+
+/* One key's help wrapped to the width; its name on the first line. */
+static void build(pv_ui *ui, help *h)
+{
+    pv_rows_clear(&h->rows);
+    int w = ui->draw.cols - KEY_W - 4;
+    for (size_t i = 0; i < h->n; i++) {
+        size_t first = h->rows.n;
+        pv_rows_add_wrapped(&h->rows, H_MORE, _(h->b[i]->help), w, 0);
+        if (first < h->rows.n) {
+            char name[32];
+            pv_keys_name(h->b[i]->key, name, sizeof name);
+            h->rows.v[first].kind = H_KEY;
+            h->rows.v[first].label = strdup(name);
+        }
+    }
+    pv_rows_add_wrapped(&h->rows, H_NOTE,
+                        _("Persian letters join and read right to left on any terminal; in "
+                          "Konsole or mlterm switch their own bidi off."),
+                        ui->draw.cols - 2, 0);
+    h->built_cols = ui->draw.cols;
+    h->built_rtl = ui->draw.rtl;
+    pv_list_set_count(&h->list, h->rows.n);
+}
 
 static void help_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
 {
     help *h = user;
+    const pv_row *r = &h->rows.v[i];
     pv_style st = selected ? PV_ST_SELECTED : PV_ST_TEXT;
-    int cols = ui->draw.cols, key_w = 14;
+    int cols = ui->draw.cols;
     pv_draw_fill(&ui->draw, y, 0, cols, st);
-    if (i == h->n) {
-        pv_draw_text(&ui->draw, y, 1, cols - 2,
-                     _("Persian letters join and read right to left on any terminal; in "
-                       "Konsole or mlterm switch their own bidi off."),
-                     0, selected ? st : PV_ST_DIM);
+    /* each line keeps the interface's alignment (flags: its direction) */
+    unsigned dir = r->flags & ~(unsigned)(PV_T_LTR | PV_T_RTL);
+    if (r->kind == H_NOTE) {
+        pv_draw_text(&ui->draw, y, 1, cols - 2, r->value, dir, selected ? st : PV_ST_DIM);
         return;
     }
-    char name[32];
-    pv_keys_name(h->b[i]->key, name, sizeof name);
-    pv_draw_text(&ui->draw, y, 2, key_w, name, PV_T_ASCII | PV_T_LTR,
-                 selected ? st : PV_ST_LABEL);
-    pv_draw_text(&ui->draw, y, key_w + 3, cols - key_w - 4, _(h->b[i]->help), 0, st);
+    if (r->kind == H_KEY)
+        pv_draw_text(&ui->draw, y, 2, KEY_W, r->label ? r->label : "", PV_T_ASCII | PV_T_LTR,
+                     selected ? st : PV_ST_LABEL);
+    pv_draw_text(&ui->draw, y, KEY_W + 3, cols - KEY_W - 4, r->value, dir, st);
 }
 
 static void *help_open(pv_ui *ui, const void *arg)
 {
-    (void)ui;
     help *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
@@ -48,14 +78,16 @@ static void *help_open(pv_ui *ui, const void *arg)
     h->n = pv_keys_collect(h->of->keys, h->b, HELP_MAX);
     h->list.draw_row = help_row;
     h->list.user = h;
-    pv_list_set_count(&h->list, h->n + 1);
+    build(ui, h);
     return h;
 }
 
 static void help_close(pv_ui *ui, void *st)
 {
     (void)ui;
-    free(st);
+    help *h = st;
+    pv_rows_free(&h->rows);
+    free(h);
 }
 
 static void help_title(pv_ui *ui, void *st, char *out, size_t size)
@@ -68,6 +100,8 @@ static void help_title(pv_ui *ui, void *st, char *out, size_t size)
 static void help_draw(pv_ui *ui, void *st, int top, int rows)
 {
     help *h = st;
+    if (h->built_cols != ui->draw.cols || h->built_rtl != ui->draw.rtl)
+        build(ui, h);
     pv_list_draw(ui, &h->list, top, rows, NULL);
 }
 

@@ -5,23 +5,32 @@
 #include <string.h>
 
 #include "parvande/calendar.h"
+#include "parvande/groups.h"
 #include "parvande/i18n.h"
 #include "parvande/records.h"
 #include "parvande/text.h"
 #include "widget.h"
+#include "screen_referral.h" /* referrals: F6, F7, the overdue count */
 
 /* Hits asked of the core: a screenful (a caseworker types on rather than
  * pages), within these bounds. The cost of a name search grows with it. */
 #define HOME_LIMIT_MIN 20
 #define HOME_LIMIT_MAX 100
 
-enum { A_OPEN = PV_A_SCREEN, A_NEW_HOUSEHOLD, A_CATALOG };
+enum { A_OPEN = PV_A_SCREEN, A_NEW_HOUSEHOLD, A_CATALOG, A_GROUPS, A_STATS, A_CONFLICTS };
+enum { A_REFERRALS = PV_A_SCREEN + 60, A_INSURANCE }; /* referrals, the insurance year */
 
 static const pv_binding home_own[] = {
     {'\r', A_OPEN, NULL, N_("Open the selected file")},
     {PV_KEY(KEY_ENTER), A_OPEN, NULL, NULL},
     {PV_KEY(KEY_F(3)), A_NEW_HOUSEHOLD, N_("New"), N_("Register a new household")},
     {PV_KEY(KEY_F(4)), A_CATALOG, N_("Catalog"), N_("Browse the catalog of services")},
+    {PV_KEY(KEY_F(5)), A_GROUPS, N_("Groups"), N_("Mutual-aid groups, courses and inquiries")},
+    {PV_KEY(KEY_F(6)), A_REFERRALS, N_("Refs"), N_("Open referrals; the overdue ones marked")},
+    {PV_KEY(KEY_F(7)), A_INSURANCE, N_("Insure"), N_("The insurance year of a province")},
+    {PV_KEY(KEY_F(8)), A_STATS, N_("Statistics"), N_("Statistics: recipients per service and period")},
+    {PV_KEY(KEY_F(11)), A_CONFLICTS, N_("Conflicts"),
+     N_("Review the conflicts found in exchange packages")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap home_keys = {home_own, pv_keys_list, pv_keys_edit, NULL};
@@ -35,7 +44,19 @@ typedef struct home {
     bool stale;           /* the query changed since the list was made */
     size_t limit;         /* hits asked for: the list's height at the last draw */
     bool too_short;       /* a lone letter: not searched */
+    int overdue;          /* the user's overdue inquiries (read on open and reload) */
+    int overdue_refs;     /* referrals: the user's overdue ones, -1 unknown */
 } home;
+
+/* The logged-in user's pending inquiries older than the default limit. */
+static void count_overdue(pv_ui *ui, home *h)
+{
+    pv_error err = PV_ERROR_INIT;
+    if (pv_inquiry_overdue_count(ui->ctx, pv_ctx_actor(ui->ctx)->name, PV_INQUIRY_OVERDUE_DAYS,
+                                 NULL, &h->overdue, &err) != PV_OK)
+        h->overdue = 0;
+    pv_error_clear(&err);
+}
 
 static void hit_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
 {
@@ -121,7 +142,8 @@ static void *home_open(pv_ui *ui, const void *arg)
     h->list.draw_row = hit_row;
     h->list.user = h;
     h->limit = HOME_LIMIT_MIN;
-    (void)ui;
+    count_overdue(ui, h);
+    h->overdue_refs = pv_ui_overdue_count(ui);
     return h;
 }
 
@@ -179,6 +201,11 @@ static void home_draw(pv_ui *ui, void *st, int top, int rows)
         run_search(ui, h, again);
     }
     int label_w = 12;
+    if (h->overdue > 0) {
+        char over[160];
+        snprintf(over, sizeof over, _("%d of your inquiries are overdue (F5)"), h->overdue);
+        pv_draw_text(&ui->draw, top, 1, ui->draw.cols - 2, over, PV_T_END, PV_ST_ERROR);
+    }
     pv_form_draw(ui, &h->box, top + 1, 1, label_w);
     char count[128] = "";
     if (h->last_query[0] && !h->too_short) {
@@ -188,6 +215,12 @@ static void home_draw(pv_ui *ui, void *st, int top, int rows)
                  h->n_hits);
         pv_draw_text(&ui->draw, top + 2, label_w + 2, ui->draw.cols - label_w - 3, count, 0,
                      PV_ST_DIM);
+    }
+    if (h->overdue_refs > 0) { /* referrals: on the far side of the count */
+        char late[128];
+        snprintf(late, sizeof late, _("Overdue referrals: %d (F6)"), h->overdue_refs);
+        pv_draw_text(&ui->draw, top + 2, ui->draw.cols / 2, ui->draw.cols / 2 - 1, late,
+                     PV_T_END, PV_ST_ERROR);
     }
     column_heads(ui, top + 3);
     const char *empty = h->too_short     ? _("Type at least two letters of a name.")
@@ -213,6 +246,16 @@ static unsigned home_action(pv_ui *ui, void *st, int action)
         return pv_ui_push(ui, &pv_screen_form, &(pv_form_request){PV_FORM_NEW_HOUSEHOLD, "", NULL});
     case A_CATALOG:
         return pv_ui_push(ui, &pv_screen_catalog, NULL);
+    case A_GROUPS:
+        return pv_ui_push(ui, &pv_screen_groups, NULL);
+    case A_REFERRALS:
+        return pv_ui_push(ui, &pv_screen_referrals, NULL);
+    case A_INSURANCE:
+        return pv_ui_push(ui, &pv_screen_insurance, NULL);
+    case A_STATS:
+        return pv_ui_push(ui, &pv_screen_stats, NULL);
+    case A_CONFLICTS:
+        return pv_ui_push(ui, &pv_screen_conflicts, NULL);
     case PV_A_BACK:
         if (h->box.fields[0].value[0] == '\0')
             return PV_CH_NONE;
@@ -245,6 +288,8 @@ static unsigned home_input(pv_ui *ui, void *st, int key)
 static unsigned home_reload(pv_ui *ui, void *st)
 {
     home *h = st;
+    count_overdue(ui, h);
+    h->overdue_refs = pv_ui_overdue_count(ui);
     run_search(ui, h, true); /* a file may have changed: ask again */
     return PV_CH_DRAW;
 }

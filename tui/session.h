@@ -42,4 +42,9 @@ int pv_cli_read_new_password(int fd, char *buf, size_t size);
  * else -1. */
 int pv_cli_parse_fd(const char *s);
 
+/* `audit verify`'s second half, shared with `check`: compares the records
+ * and their history with the audit trail, printing each finding; returns
+ * an exit status (PV_EXIT_FAIL when something differs). */
+int pv_cli_verify_records(pv_cli *cli);
+
 #endif

@@ -132,5 +132,13 @@ extern const pv_screen pv_screen_catalog;
 extern const pv_screen pv_screen_card;
 extern const pv_screen pv_screen_enrollment;
 extern const pv_screen pv_screen_login;
+/* Groups, courses and inquiries (F5 on the home screen): the lists
+ * (arg: NULL, or an int: 0 groups, 1 courses, 2 inquiries), a group's page
+ * and a course's attendance grid (arg: a pv_id). */
+extern const pv_screen pv_screen_groups;
+extern const pv_screen pv_screen_group;
+extern const pv_screen pv_screen_course;
+extern const pv_screen pv_screen_stats;   /* tui/screen_stats.c, home F8 */
+extern const pv_screen pv_screen_conflicts; /* tui/screen_conflicts.c */
 
 #endif

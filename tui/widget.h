@@ -23,6 +23,9 @@ typedef struct pv_list {
     /* Whether row i can be selected (headings cannot); NULL: every row. */
     bool (*selectable)(void *user, size_t i);
     void *user;
+    /* The logical box the list is drawn in: columns x..x+w-1 (w == 0: the
+     * whole width). draw_row reads them to lay a row out in a pane. */
+    int x, w;
 } pv_list;
 
 /* Sets the row count, keeping the selection in range and on a selectable row. */
@@ -36,14 +39,88 @@ void pv_list_draw(pv_ui *ui, pv_list *l, int top, int rows, const char *empty);
  * PV_CH_NONE otherwise (also for an action that is not the list's). */
 unsigned pv_list_action(pv_list *l, int action);
 
+/* Tab / Shift-Tab in a list of sections: the first selectable row after
+ * the next (dir +1) or previous (-1) heading (a row that cannot be
+ * selected), the heading on top. PV_CH_DRAW when it moved. */
+unsigned pv_list_jump(pv_list *l, int dir);
+
 /* True when the list has a selected row. */
 bool pv_list_has_sel(const pv_list *l);
+
+/* The list's box: its start column and width (the whole screen when w == 0). */
+int pv_list_x(const pv_list *l);
+int pv_list_w(const pv_list *l, const pv_ui *ui);
+
+/* ---- rows: what a screen's list shows ------------------------------------ */
+
+/* One row of a screen's list. A screen builds its rows when it loads its
+ * data (and again when the width changes), then its draw_row reads them.
+ * `kind`, `section` and `idx` are the screen's own numbers. */
+typedef struct pv_row {
+    int kind;
+    int section;
+    size_t idx;          /* into the screen's data */
+    const char *field;   /* a machine name with static storage, or NULL */
+    char *label;         /* owned, translated (may be NULL) */
+    char *value;         /* owned (may be NULL) */
+    unsigned flags;      /* PV_T_* of the value */
+    int mark;            /* the screen's mark (✓, ✗, ...), 0 none */
+} pv_row;
+
+typedef struct pv_rows {
+    pv_row *v;
+    size_t n, cap;
+} pv_rows;
+
+/* Appends a row (label and value copied; either may be NULL). Returns it,
+ * NULL when out of memory (the row is then missing, nothing else). The
+ * pointer is valid until the next add. */
+pv_row *pv_rows_add(pv_rows *r, int kind, const char *label, const char *value);
+/* Appends `text` wrapped to `width` columns, one row per line, each with
+ * the paragraph's direction added to `flags`. Returns the rows added. */
+size_t pv_rows_add_wrapped(pv_rows *r, int kind, const char *text, int width, unsigned flags);
+/* Empties (keeps the array) / frees everything. */
+void pv_rows_clear(pv_rows *r);
+void pv_rows_free(pv_rows *r);
+
+/* Draws a "label  value" row in the logical box [x, x+w): the label
+ * label_w columns wide in the label style (unless selected). */
+void pv_rows_draw_pair(pv_ui *ui, int y, int x, int w, int label_w, const pv_row *r,
+                       bool selected);
+
+/* ---- dialog: a question over the screen ---------------------------------- */
+
+/* A small box over the current screen with a question, optionally one line
+ * of text to write (a justification, a note). F2 confirms, Esc cancels;
+ * Enter alone never confirms (it is what a hand presses by habit). */
+typedef struct pv_dialog_request {
+    const char *title;        /* translated; copied */
+    const char *body;         /* translated; copied; wrapped in the box in the
+                                 interface's direction, drawn as given: stored
+                                 text goes in through pv_dialog_quote */
+    const char *field_label;  /* msgid of the text field, NULL: no field */
+    bool field_required;      /* refuse an empty text (the label names it) */
+    const char *ok_label;     /* msgid of F2 in the key bar ("Enroll") */
+    /* Does it: PV_OK closes the dialog; otherwise the dialog stays (the
+     * handler said why on the status line). `text` is "" without a field. */
+    pv_status (*on_ok)(pv_ui *ui, void *user, const char *text);
+    void *user;               /* the screen below's state: valid while it is open */
+} pv_dialog_request;
+
+/* Stored text (a name, a title) made safe to quote in a dialog's body:
+ * sanitised and in an isolate, so its script cannot reorder the sentence.
+ * Newly allocated, caller frees; NULL when out of memory. */
+char *pv_dialog_quote(const char *stored);
+
+/* Opens the dialog over the current screen (PV_CH_DRAW). */
+unsigned pv_dialog_open(pv_ui *ui, const pv_dialog_request *req);
 
 /* ---- form ---------------------------------------------------------------- */
 
 typedef enum pv_field_kind {
     PV_FK_TEXT = 0,  /* one line */
-    PV_FK_CHOICE,    /* a fixed set of values, Space cycles (typing works too) */
+    PV_FK_CHOICE,    /* a fixed set of values: Space and the arrows cycle, a letter
+                        picks the next value starting with it; no free typing */
     PV_FK_NOTE,      /* several lines, Enter breaks a line */
     PV_FK_SECRET     /* a password: masked */
 } pv_field_kind;
@@ -57,6 +134,7 @@ typedef struct pv_form_field {
     char *value;          /* owned by the form, UTF-8 */
     size_t cursor;        /* logical position in code points, at a grapheme boundary */
     bool invalid;         /* the last check refused it */
+    char *error;          /* owned: why (named), shown while the field stays wrong */
 } pv_form_field;
 
 typedef struct pv_form_ops {
@@ -102,14 +180,16 @@ int pv_form_rows(const pv_form *f);
 
 /* A form or editing action (pv_keys_form, pv_keys_edit). Moving off a field
  * checks it; a refusal stays on the status line, naming the field and the
- * reason (the caseworker may still move on, Save checks everything again).
+ * reason (the caseworker may still move on, Save checks everything again);
+ * it shows again whenever the cursor is back on the field while it is
+ * still wrong.
  * Returns what changed; *changed_text (may be NULL) is set when the text
  * of the focused field changed. */
 unsigned pv_form_action(pv_ui *ui, pv_form *f, int action, bool *changed_text);
 /* A typed character. */
 unsigned pv_form_input(pv_ui *ui, pv_form *f, int key, bool *changed_text);
-/* Checks every field; on the first refusal focuses it, shows the reason and
- * returns false. */
+/* Checks every field; when some are refused, focuses the first, shows its
+ * reason and names the others on the status line, and returns false. */
 bool pv_form_check_all(pv_ui *ui, pv_form *f);
 
 /* ---- text editing (the form's fields; exposed for tests) ---------------- */

@@ -89,8 +89,10 @@ void pv_form_init(pv_form *f, const pv_form_ops *ops, void *user)
 
 void pv_form_free(pv_form *f)
 {
-    for (size_t i = 0; i < f->n; i++)
+    for (size_t i = 0; i < f->n; i++) {
         free(f->fields[i].value);
+        free(f->fields[i].error);
+    }
     free(f->fields);
     memset(f, 0, sizeof *f);
 }
@@ -155,15 +157,25 @@ int pv_form_rows(const pv_form *f)
 
 /* ---- checking -------------------------------------------------------------- */
 
+/* Marks field i refused with this reason (NULL: accepted). */
+static void set_error(pv_form_field *fl, const char *why)
+{
+    free(fl->error);
+    fl->error = why ? strdup(why) : NULL;
+    fl->invalid = why != NULL;
+}
+
 /* Checks field i; on refusal shows the reason (naming the field) and marks it. */
 static bool check_field(pv_ui *ui, pv_form *f, size_t i, bool for_save)
 {
     pv_form_field *fl = &f->fields[i];
-    fl->invalid = false;
+    set_error(fl, NULL);
     if (!fl->value[0]) {
         if (fl->required && for_save) {
-            fl->invalid = true;
-            pv_ui_status(ui, PV_MSG_ERROR, "%s: %s", _(fl->label), _("this field is required"));
+            char why[256];
+            snprintf(why, sizeof why, "%s: %s", _(fl->label), _("this field is required"));
+            set_error(fl, why);
+            pv_ui_status(ui, PV_MSG_ERROR, "%s", why);
             return false;
         }
         return true; /* an empty optional field keeps its default */
@@ -177,7 +189,7 @@ static bool check_field(pv_ui *ui, pv_form *f, size_t i, bool for_save)
     pv_error err = PV_ERROR_INIT;
     bool ok = f->ops->validate(f->user, fl->name, fl->value, norm, size, &err) == PV_OK;
     if (!ok) {
-        fl->invalid = true;
+        set_error(fl, err.message ? err.message : _("unknown error"));
         pv_ui_error(ui, &err);
     } else if (norm[0] && strcmp(norm, fl->value) != 0) {
         pv_form_set(f, i, norm);
@@ -189,12 +201,29 @@ static bool check_field(pv_ui *ui, pv_form *f, size_t i, bool for_save)
 
 bool pv_form_check_all(pv_ui *ui, pv_form *f)
 {
-    for (size_t i = 0; i < f->n; i++)
-        if (!check_field(ui, f, i, true)) {
-            f->focus = i;
-            return false;
+    long first = -1;
+    char others[512] = "";
+    size_t n_others = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        if (check_field(ui, f, i, true))
+            continue;
+        if (first < 0) {
+            first = (long)i;
+            continue;
         }
-    return true;
+        size_t len = strlen(others);
+        snprintf(others + len, sizeof others - len, "%s%s", n_others++ ? _(", ") : "",
+                 _(f->fields[i].label));
+    }
+    if (first < 0)
+        return true;
+    f->focus = (size_t)first;
+    const char *why = f->fields[first].error ? f->fields[first].error : "";
+    if (n_others)
+        pv_ui_status(ui, PV_MSG_ERROR, _("%s — also to correct: %s"), why, others);
+    else
+        pv_ui_status(ui, PV_MSG_ERROR, "%s", why);
+    return false;
 }
 
 static unsigned move_focus(pv_ui *ui, pv_form *f, int dir)
@@ -204,6 +233,8 @@ static unsigned move_focus(pv_ui *ui, pv_form *f, int dir)
     if (check_field(ui, f, f->focus, false) && ui->status_kind == PV_MSG_ERROR)
         ui->status[0] = '\0'; /* the refusal was about this field, now fixed */
     f->focus = (f->focus + f->n + (size_t)(dir > 0 ? 1 : f->n - 1)) % f->n;
+    if (f->fields[f->focus].error) /* back on a field still wrong: say why again */
+        pv_ui_status(ui, PV_MSG_ERROR, "%s", f->fields[f->focus].error);
     return PV_CH_DRAW;
 }
 
@@ -226,7 +257,7 @@ static unsigned cycle_choice(pv_form *f, pv_form_field *fl, int dir, bool *chang
                                                     sizeof next))
         return PV_CH_NONE;
     pv_form_set(f, f->focus, next);
-    fl->invalid = false;
+    set_error(fl, NULL); /* a value of the list is never wrong */
     f->changed = true;
     if (changed)
         *changed = true;
@@ -267,8 +298,10 @@ unsigned pv_form_action(pv_ui *ui, pv_form *f, int action, bool *changed)
         return insert_text(f, fl, " ", changed);
     case PV_A_LEFT:
     case PV_A_RIGHT:
-        if (fl->kind == PV_FK_CHOICE && fl->value[0] == '\0')
-            return cycle_choice(f, fl, action == PV_A_LEFT ? -1 : +1, changed);
+        /* a choice: the arrow towards the line's end is the next value */
+        if (fl->kind == PV_FK_CHOICE)
+            return cycle_choice(f, fl, (action == PV_A_RIGHT) != ui->draw.rtl ? +1 : -1,
+                                changed);
         /* In a right-to-left field Left goes forward in the text. */
         if ((action == PV_A_LEFT) == rtl)
             fl->cursor = pv_grapheme_next(fl->value, fl->cursor);
@@ -283,6 +316,14 @@ unsigned pv_form_action(pv_ui *ui, pv_form *f, int action, bool *changed)
         return PV_CH_DRAW;
     case PV_A_BACKSPACE:
     case PV_A_DELETE:
+        if (fl->kind == PV_FK_CHOICE) { /* a choice is one word: it goes whole */
+            pv_form_set(f, f->focus, "");
+            set_error(fl, NULL);
+            f->changed = true;
+            if (changed)
+                *changed = true;
+            return PV_CH_DRAW;
+        }
         pv_edit_delete(fl->value, &fl->cursor, action == PV_A_BACKSPACE);
         f->changed = true;
         if (changed)
@@ -303,19 +344,54 @@ unsigned pv_form_action(pv_ui *ui, pv_form *f, int action, bool *changed)
     }
 }
 
+/* A letter typed in a choice: the next value starting with it (the same
+ * letter again goes on to the one after). Nothing else can be typed. */
+static unsigned choose_by_letter(pv_form *f, pv_form_field *fl, uint32_t key, bool *changed)
+{
+    if (!f->ops || !f->ops->cycle)
+        return PV_CH_NONE;
+    char cur[256], next[256];
+    snprintf(cur, sizeof cur, "%s", fl->value);
+    for (int step = 0; step < 32; step++) {
+        if (!f->ops->cycle(f->user, fl->name, cur, +1, next, sizeof next))
+            return PV_CH_NONE;
+        uint32_t cp = 0;
+        pv_utf8_decode(next, strlen(next), &cp);
+        if (cp == key || (key < 128 && cp < 128 && (cp | 0x20) == (key | 0x20))) {
+            pv_form_set(f, f->focus, next);
+            set_error(fl, NULL);
+            f->changed = true;
+            if (changed)
+                *changed = true;
+            return PV_CH_DRAW;
+        }
+        if (strcmp(next, fl->value) == 0)
+            break; /* round the whole list */
+        snprintf(cur, sizeof cur, "%s", next);
+    }
+    return PV_CH_NONE;
+}
+
 unsigned pv_form_input(pv_ui *ui, pv_form *f, int key, bool *changed)
 {
-    (void)ui;
     if (changed)
         *changed = false;
     if (f->n == 0 || key < 32 || key >= PV_KEY_FN || key == 127)
         return PV_CH_NONE;
     if (key >= 0x80 && key < 0xa0)
         return PV_CH_NONE; /* C1 controls are never typed text */
+    pv_form_field *fl = &f->fields[f->focus];
+    if (fl->kind == PV_FK_CHOICE) {
+        unsigned ch = choose_by_letter(f, fl, (uint32_t)key, changed);
+        if (ch == PV_CH_NONE)
+            pv_ui_status(ui, PV_MSG_INFO, "%s: %s", _(fl->label),
+                         _("choose with Space or the arrows, or type a value's first letter"));
+        return PV_CH_DRAW;
+    }
     char utf8[5];
     size_t n = pv_utf8_encode((uint32_t)key, utf8);
     utf8[n] = '\0';
-    return insert_text(f, &f->fields[f->focus], utf8, changed);
+    return insert_text(f, fl, utf8, changed);
 }
 
 /* ---- drawing ------------------------------------------------------------- */
@@ -323,7 +399,9 @@ unsigned pv_form_input(pv_ui *ui, pv_form *f, int key, bool *changed)
 static void draw_label(pv_ui *ui, const pv_form_field *fl, int y, int label_w)
 {
     char label[160];
-    snprintf(label, sizeof label, "%s%s", _(fl->label), fl->required ? " *" : "");
+    /* ✗ marks a refused field without colour too (NO_COLOR, monochrome) */
+    snprintf(label, sizeof label, "%s%s%s", fl->invalid ? "✗ " : "", _(fl->label),
+             fl->required ? " *" : "");
     pv_draw_text(&ui->draw, y, 1, label_w, label, 0,
                  fl->invalid ? PV_ST_ERROR : PV_ST_LABEL);
 }
@@ -358,6 +436,8 @@ void pv_form_draw(pv_ui *ui, pv_form *f, int top, int rows, int label_w)
             break;
         f->top++;
     }
+    if (f->focus < f->n && f->fields[f->focus].error && !ui->status[0])
+        pv_ui_status(ui, PV_MSG_ERROR, "%s", f->fields[f->focus].error);
     int cols = ui->draw.cols;
     int x = label_w > 0 ? label_w + 2 : 1;
     int w = cols - x - 1;

@@ -59,14 +59,25 @@ static void scroll_to_sel(pv_list *l, int rows)
         l->top = l->n - (size_t)rows;
 }
 
+int pv_list_x(const pv_list *l)
+{
+    return l->w > 0 ? l->x : 0;
+}
+
+int pv_list_w(const pv_list *l, const pv_ui *ui)
+{
+    return l->w > 0 ? l->w : ui->draw.cols;
+}
+
 void pv_list_draw(pv_ui *ui, pv_list *l, int top, int rows, const char *empty)
 {
+    int x = pv_list_x(l), w = pv_list_w(l, ui);
     l->page = rows;
     for (int r = 0; r < rows; r++)
-        pv_draw_fill(&ui->draw, top + r, 0, ui->draw.cols, PV_ST_TEXT);
+        pv_draw_fill(&ui->draw, top + r, x, w, PV_ST_TEXT);
     if (l->n == 0) {
         if (empty && rows > 0)
-            pv_draw_text(&ui->draw, top, 1, ui->draw.cols - 2, empty, 0, PV_ST_DIM);
+            pv_draw_text(&ui->draw, top, x + 1, w - 2, empty, 0, PV_ST_DIM);
         return;
     }
     scroll_to_sel(l, rows);
@@ -122,4 +133,38 @@ static unsigned list_move(pv_list *l, int action)
     default:
         return PV_CH_NONE;
     }
+}
+
+/* The heading of row i's section: the nearest row at or above it that
+ * cannot be selected, or 0. */
+static size_t heading_of(const pv_list *l, size_t i)
+{
+    while (i > 0 && can_select(l, i))
+        i--;
+    return i;
+}
+
+unsigned pv_list_jump(pv_list *l, int dir)
+{
+    if (l->n == 0)
+        return PV_CH_NONE;
+    size_t h = heading_of(l, l->sel);
+    if (dir > 0) {
+        size_t i = l->sel + 1; /* the next heading below the selection */
+        while (i < l->n && can_select(l, i))
+            i++;
+        h = i;
+    } else {
+        if (h == 0)
+            return PV_CH_NONE;
+        h = heading_of(l, h - 1);
+    }
+    size_t first = h;
+    while (first < l->n && !can_select(l, first))
+        first++;
+    if (first >= l->n || first == l->sel)
+        return PV_CH_NONE;
+    l->sel = first;
+    l->top = first > 0 && !can_select(l, first - 1) ? first - 1 : first;
+    return PV_CH_DRAW;
 }

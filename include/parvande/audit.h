@@ -21,6 +21,7 @@
 #ifndef PARVANDE_AUDIT_H
 #define PARVANDE_AUDIT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -117,6 +118,12 @@ void pv_audit_bulk_end(pv_ctx *ctx);
  * it cannot be read. */
 pv_status pv_audit_file_sha256(const char *path, char out[65], pv_error *err);
 
+/* The same, giving up (PV_EFAIL) as soon as *stop is true: another thread
+ * that no longer needs the hash (an import refused at its first line) sets
+ * it instead of waiting for a large file to be read to its end. */
+pv_status pv_audit_file_sha256_until(const char *path, char out[65], const atomic_bool *stop,
+                                     pv_error *err);
+
 /* ---- reading ---- */
 
 typedef struct pv_audit_entry {
@@ -148,9 +155,10 @@ typedef enum pv_audit_problem {
     PV_AUDIT_CHANGED,     /* an entry's content no longer matches its hash */
     PV_AUDIT_REMOVED,     /* an entry is missing (a gap, or the end cut off) */
     PV_AUDIT_REORDERED,   /* an entry is not where it was written */
-    PV_AUDIT_BROKEN_LINK  /* an entry does not follow the one before it (that one
+    PV_AUDIT_BROKEN_LINK, /* an entry does not follow the one before it (that one
                            * was changed and re-hashed, or one was removed and the
                            * rest renumbered) */
+    PV_AUDIT_HEAD_MISSING /* the head expected (pv_audit_expect) is not in the trail */
 } pv_audit_problem;
 
 typedef struct pv_audit_report {
@@ -163,11 +171,77 @@ typedef struct pv_audit_report {
                                * the whole chain rewritten later */
 } pv_audit_report;
 
-/* Walks the whole chain in order and reports the first problem. Returns
+/* Walks the whole chain in order and reports the first problem: an entry
+ * changed, removed, moved, and the end cut off, which shows against the
+ * head the program keeps in audit_head (it never moves back, and new
+ * entries are numbered after it, so deleted tail entries leave a gap) and
+ * in a file beside the database (DB.audit-head, written when a program
+ * that appended closes, and by a verification that found the trail
+ * intact). Returns
  * PV_OK when the walk was done (whatever it found: see rep->problem),
  * PV_EDENIED when the actor may not read the trail, PV_EFAIL on a database
  * error. Reads in one read transaction, in constant memory. */
 pv_status pv_audit_verify(pv_ctx *ctx, pv_audit_report *rep, pv_error *err);
+
+/* Checks an intact report against a head written down elsewhere: `expect`
+ * an entry number (the trail must reach it) or a 64-hex-digit hash (an
+ * entry of the trail must have it). Sets rep->problem (PV_AUDIT_REMOVED,
+ * PV_AUDIT_CHANGED or PV_AUDIT_HEAD_MISSING) when it does not. PV_EINVAL
+ * naming the field "expect" when `expect` is neither. */
+pv_status pv_audit_expect(pv_ctx *ctx, const char *expect, pv_audit_report *rep, pv_error *err);
+
+/* Writes the trail's head to the file beside the database when this
+ * context appended entries (called by pv_ctx_close; best effort). */
+void pv_audit_keep_head(pv_ctx *ctx);
+
+/* ---- the records against the trail ---- */
+
+typedef enum pv_audit_finding_kind {
+    PV_FIND_CHANGED,         /* a record's values differ from what its last entry made them */
+    PV_FIND_NO_ENTRY,        /* a record no entry mentions (written behind the program) */
+    PV_FIND_VANISHED,        /* an entry's record is gone, and no entry deleted it */
+    PV_FIND_UNDELETED,       /* a record is there although its last entry deleted it */
+    PV_FIND_HISTORY_CHANGED, /* a version in the *_history table differs from the trail */
+    PV_FIND_HISTORY_MISSING, /* an update or delete whose old version the history lacks */
+    PV_FIND_HISTORY_EXTRA,   /* a version in the history that no entry replaced */
+    PV_FIND_DIGEST           /* an import batch's list of record hashes is missing or altered */
+} pv_audit_finding_kind;
+
+typedef struct pv_audit_finding {
+    pv_audit_finding_kind kind;
+    char table[48];
+    pv_id record_id;  /* 0 for PV_FIND_DIGEST */
+    int64_t seq;      /* the audit entry concerned, 0 when none */
+} pv_audit_finding;
+
+typedef struct pv_audit_records_report {
+    int64_t tables;       /* audited tables read */
+    int64_t records;      /* their records */
+    int64_t history_rows; /* versions in their *_history tables */
+    int64_t unchecked;    /* records whose last entry holds nothing to compare
+                           * (an import from before record hashes) */
+    int64_t findings;     /* what found was called for */
+} pv_audit_records_report;
+
+/* Compares every record of every audited table, and every version in the
+ * *_history tables, with the audit trail: a record must be what its last
+ * entry made it (a per-row entry's new values, or the hash an import batch
+ * kept of it), every record must have an entry, every record an entry
+ * inserted or updated must still be there unless an entry deleted it, and
+ * the k-th version of a record in its history must be what the record was
+ * before its k-th update or delete. Calls `found` (may be NULL) for each
+ * finding, in table and record order. Tables whose records have no key
+ * (WITHOUT ROWID and no id column) are not compared. One read
+ * transaction; memory about 24 bytes per entry about a record of the
+ * largest table, plus 8 bytes a record imported in bulk. Needs
+ * PV_ACT_AUDIT_READ; PV_OK when the comparison was done, whatever it
+ * found (rep->findings). */
+pv_status pv_audit_verify_records(pv_ctx *ctx,
+                                  void (*found)(void *arg, const pv_audit_finding *f), void *arg,
+                                  pv_audit_records_report *rep, pv_error *err);
+
+/* Translated sentence for a finding, naming the table, record and entry. */
+void pv_audit_finding_text(const pv_audit_finding *f, char *buf, size_t size);
 
 /* Translated sentence for a problem ("entry %lld was changed"...), written
  * into buf. */

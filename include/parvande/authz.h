@@ -5,8 +5,9 @@
  *
  * Roles: caseworker — read, create and edit files and request enrollments
  * in their own branch; supervisor — as a caseworker, plus approvals,
- * overrides and closing files; administrator — users, the catalog and its
- * rules, credits, the audit trail. Every role is confined to the user's
+ * overrides, closing files and imports; administrator — users, the catalog
+ * and its rules, credits, the audit trail, but no writing of beneficiaries'
+ * files, by import or otherwise (separation of duties). Every role is confined to the user's
  * branch. The system actor (the program itself, before anyone logs in:
  * init, migrations) may do everything. */
 #ifndef PARVANDE_AUTHZ_H
@@ -36,6 +37,14 @@ typedef enum pv_action {
  * translated message saying what was refused. */
 pv_status pv_authz_check(pv_ctx *ctx, pv_action act, int64_t branch_code, pv_error *err);
 
+/* True when a record of `branch_code` is another branch's, which the actor
+ * may not even know exists: the caller then answers exactly as for a record
+ * that is not there (the same status, PV_ENOTFOUND, and the same message),
+ * never "not permitted". The attempt goes to the audit trail as a refusal
+ * of `act`. False for the actor's own branch, for branch 0 and for the
+ * system actor. */
+bool pv_authz_hidden(pv_ctx *ctx, pv_action act, int64_t branch_code);
+
 /* True when the actor may see every branch (only the system actor);
  * otherwise lists, searches, counts and exports must filter on
  * pv_ctx_actor(ctx)->branch_code. */
@@ -43,5 +52,10 @@ bool pv_authz_all_branches(const pv_ctx *ctx);
 
 /* Translated name of an action, for messages and the audit trail. */
 const char *pv_action_label(pv_action act);
+
+/* Whether the context's actor's role may do `act` at all (its branch not
+ * considered). A question for showing only the keys a role can use: it
+ * records nothing, and the core still checks when the action is done. */
+bool pv_authz_role_may(const pv_ctx *ctx, pv_action act);
 
 #endif

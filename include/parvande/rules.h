@@ -30,6 +30,8 @@
  *                            live enrollments of the SAME service by the
  *                            person (all but rejected/withdrawn), ever or in
  *                            the Jalali year/season/month of the check date
+ *   open_referrals           the person's open referrals (sent or received,
+ *                            include/parvande/referrals.h)
  *   fact.KEY                 a recorded fact of the person (pv_fact_set), text
  *   doc.KEY                  a document the person presented (fact "doc.KEY")
  * Enumerations are checked at compile time: `gender = 'femal'` is refused.
@@ -70,6 +72,7 @@ typedef struct pv_rule_facts {
     bool covered;
     int assessments;
     int enrolled_ever, enrolled_year, enrolled_season, enrolled_month;
+    int open_referrals;     /* referrals sent or received, not closed or returned */
     const char *(*fact)(void *fact_user, const char *key);
     void *fact_user;
 } pv_rule_facts;
@@ -90,7 +93,8 @@ enum {
     PV_RULE_USES_ENROLLMENTS = 1u << 1,/* enrolled_* */
     PV_RULE_USES_HOUSEHOLD = 1u << 2,  /* household_size, is_*_head */
     PV_RULE_USES_ASSESSMENTS = 1u << 3,
-    PV_RULE_USES_AGE = 1u << 4         /* age (needs the date of the check) */
+    PV_RULE_USES_AGE = 1u << 4,        /* age (needs the date of the check) */
+    PV_RULE_USES_REFERRALS = 1u << 5   /* open_referrals */
 };
 unsigned pv_rule_uses(const pv_rule *r);
 

@@ -350,7 +350,8 @@ typedef struct pv_enroll_event {
     char date[PV_DATE_SZ];        /* the date it counts for */
     char user[PV_USER_SZ];
     char kind[16];               /* "request", "override", "approve", "step",
-                                    "complete", "reject", "withdraw", "document" */
+                                    "complete", "reject", "withdraw", "document",
+                                    "untick" (label: pv_enroll_event_label) */
     int step;                    /* for "step": the step number completed */
     char *note;                  /* owned; may be NULL */
 } pv_enroll_event;
@@ -403,6 +404,16 @@ pv_status pv_enroll_withdraw(pv_ctx *ctx, pv_id id, const char *note, pv_error *
  * twice is PV_OK. PV_EINVAL names "document" if the card has no such
  * document. */
 pv_status pv_enroll_tick(pv_ctx *ctx, pv_id id, const char *name, pv_error *err);
+
+/* Unticks a ticked document of a requested or in-progress enrollment
+ * (PV_ACT_ENROLL_ADVANCE), recorded in its history ("untick") and the
+ * audit trail. Unticking one that is not ticked is PV_OK. Errors as for
+ * pv_enroll_tick. */
+pv_status pv_enroll_untick(pv_ctx *ctx, pv_id id, const char *name, pv_error *err);
+
+/* The translated label of a history event's kind ("approved", "document
+ * unticked"); the kind itself when unknown. Static or catalog storage. */
+const char *pv_enroll_event_label(const char *kind);
 
 /* Lists enrollments, newest first: of one person (national_id non-NULL),
  * of one service (code non-NULL), or all (both NULL) — in the actor's

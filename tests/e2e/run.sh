@@ -13,7 +13,7 @@ export PARVANDE_DATADIR="$PWD/data"
 pass=0 fail=0 failed=()
 if [ "$#" -gt 0 ]; then scripts=("$@"); else scripts=(tests/e2e/test_*.sh); fi
 for t in "${scripts[@]}"; do
-  [ -e "$t" ] || continue
+  [ -e "$t" ] || { echo "no such test: $t"; exit 2; }
   scratch=$(mktemp -d)
   mkdir "$scratch/san"
   # A sanitized build writes any report to a file of its own, so a test fails

@@ -62,7 +62,9 @@ grep -q "پرونده فعال نیست" "$TMPDIR/out" || fail "Persian reason"
 grep -q "واجد شرایط نیست" "$TMPDIR/out" || fail "Persian verdict"
 expect_rc 0 P check "$C" 19041060106 --tsv
 grep -q "^19041060106	1	" "$TMPDIR/out" || fail "the orphan child is eligible for 002: $(cat "$TMPDIR/out")"
-expect_rc 5 P check 0000000001
+expect_rc 3 P check 0000000001            # a wrong check digit: said so, as the interface does
+grep -q "check digit is wrong" "$TMPDIR/err" || fail "the wrong check digit is not named"
+expect_rc 5 P check 0000000019            # a valid ID nobody has: not found
 expect_rc 2 P check
 
 # --- the batch list ---

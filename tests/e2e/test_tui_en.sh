@@ -40,27 +40,29 @@ tui_wait "press Esc again"
 tui_keys Escape
 tui_wait "Cancelled; nothing was saved."
 
-# Enroll in the future-provision insurance (002): F7 finds it, F7 enrolls.
+# Enroll in the future-provision insurance (002): F7 finds it and asks in
+# a box that says it will wait for a supervisor; F2 enrolls.
 tui_keys F7
-tui_wait "Press Enter or F7 again"
-tui_keys F7
-tui_wait "Enrolled in"
-tui_wait "requested"                   # 002 waits for a supervisor's approval
+tui_wait "F2: Enroll"
+tui_wait "wait for a supervisor's approval"
+tui_keys F2
+tui_wait "Done: enrolled (requested"  # 002 waits for a supervisor's approval
 i=0
 until pv_as sara sarapass11 enrollments 0045678911 --tsv 2>/dev/null | grep -q $'\t19041060106\t'; do
   i=$((i + 1)); [ "$i" -lt 200 ] || tui_fail "the enrollment never reached the database"
   sleep 0.05
 done
 
-# The enrollment's own screen: its steps and documents.
-tui_keys Up Enter
+# The enrollment's own screen: Enter on the service, now enrolled, opens it.
+tui_wait "[enrolled: requested]"
+tui_keys Enter
 tui_wait "Enrollment — Future-provision insurance for children"
 tui_wait "Steps"
 tui_wait "Documents"
 # Tick the last document: End is the last row of the history, Up the
 # document above its heading.
 tui_keys End Up Enter
-tui_wait "Document ticked."
+tui_wait "Done: the document is ticked."
 tui_keys Escape
 tui_wait "File — Aly Rezaei"
 

@@ -15,15 +15,15 @@ tui_login_ok sara sarapass11                # the home screen, the user in its t
 tui_type "۰۰۱۲۳۴۵۶۷۹"
 tui_wait "۱۳۶۰/۰۵/۱۲"                 # her birth date in the result row
 tui_keys Enter
-tui_wait "۰۹۱۲۳۴۵۶۷۸۹"                # the file shows her phone
+tui_wait "۰۰۲۳۴۵۶۷۸۷"                # the file's household shows her daughter's ID
 
 # The file lists her household with its relations: her daughter is there.
 tui_screen | grep -qF "ﻢﯾﺮﻣ" || tui_fail "the household member مریم is not shown"
 
-# Edit the phone: its row is the 7th field; Enter opens the form on it.
-for _ in 1 2 3 4 5 6; do tui_keys Down; done
-tui_keys Enter
+# Edit the phone: F4 opens every field; the phone is the 7th.
+tui_keys F4
 tui_wait "ﺩﺮﻓ ﺕﺎﺼﺨﺸﻣ ﺶﯾﺍﺮﯾﻭ"          # «ویرایش مشخصات فرد»
+tui_keys Tab Tab Tab Tab Tab Tab
 tui_keys C-u
 tui_type "۰۹۱۲۱۱۱۲۲۳۳"
 # Then the address, three fields on, with a half-space typed as Ctrl-N.
@@ -36,25 +36,35 @@ tui_type "فاصله"
 tmux -L "$TUI_SOCK" send-keys -H 1b 5b 33 32 3b 32 75
 tui_type "ها"
 tui_keys F2
-tui_wait "۰۹۱۲۱۱۱۲۲۳۳"                # back on the file, the new phone shown
+i=0
+until pv_as sara sarapass11 show 0012345679 --tsv 2>/dev/null | grep -q $'\t09121112233\t'; do
+  i=$((i + 1)); [ "$i" -lt 200 ] || tui_fail "the new phone never reached the database"
+  sleep 0.05
+done
 
-# Enroll: F7 goes to the first service she is eligible for and asks; F7 again enrolls.
+# Enroll: F7 goes to the first service she is eligible for and asks in a
+# box; Enter (a hand's habit) does nothing, F2 enrolls.
 tui_keys F7
-tui_wait "F7"                          # the question names the key
-tui_keys F7
+tui_wait "F2"                          # the box names the key that confirms
+tui_keys Enter
+tui_wait "F2"
+pv_as sara sarapass11 enrollments 0012345679 --tsv | grep -q $'\t19072703102\t' \
+  && tui_fail "Enter enrolled without the confirmation"
+tui_keys F2
 i=0
 until pv_as sara sarapass11 enrollments 0012345679 --tsv 2>/dev/null | grep -q $'\t19072703102\t'; do
   i=$((i + 1)); [ "$i" -lt 200 ] || tui_fail "the enrollment never reached the database"
   sleep 0.05
 done
 
-# Tab walks the file section by section; the fifth section is the
-# enrollments: open it and record its first step as done (F6 twice).
-tui_keys Home Tab Tab Tab Tab Enter
+# Tab walks the file section by section: from the top, the household, the
+# case file, the open enrollments: open it and record its first step as
+# done (F6 asks in a box, F2 confirms).
+tui_keys Home Tab Tab Tab Enter
 tui_wait "ﻞﺣﺍﺮﻣ"                        # «مراحل», the steps of the enrollment
 tui_keys F6
-tui_wait "F6"                          # asked to press it again
-tui_keys F6
+tui_wait "F2"                          # asked in a box
+tui_keys F2
 i=0
 until pv_as sara sarapass11 enrollments 0012345679 --tsv 2>/dev/null | grep -q $'\t19072703102\tin_progress\t2\t'; do
   i=$((i + 1)); [ "$i" -lt 200 ] || tui_fail "the step was not recorded: $(pv_as sara sarapass11 enrollments 0012345679 --tsv)"

@@ -55,7 +55,9 @@ tui_type "First visit: the family lives in one room."
 tui_keys Enter
 tui_type "Second line."
 tui_keys F2
-tui_wait "First visit: the family lives in one room."
+tui_wait "Saved."
+sqlite3 "$TUI_DB" "SELECT text FROM assessment" | grep -q "First visit: the family lives in one room." \
+  || tui_fail "the assessment was not saved"
 
 # The case file: covered.
 tui_keys F8

@@ -12,7 +12,7 @@ tui_login_ok sara sarapass11
 tui_type "0012345679"
 tui_wait "1 found"
 tui_keys Enter
-tui_wait "09123456789"
+tui_wait "0023456787"                  # the file: her daughter in the household
 tui_keys F6
 tui_wait "New assessment"
 tui_type "Half-typed note"
@@ -21,7 +21,7 @@ tui_wait "Half-typed note"
 # Idle: the lock comes and hides the form.
 tui_wait "Locked" 10
 tui_screen | grep -q "Half-typed" && tui_fail "the lock shows what is under it"
-tui_screen | grep -q "09123456789" && tui_fail "the lock shows the file"
+tui_screen | grep -q "0023456787" && tui_fail "the lock shows the file"
 tui_keys Escape F1                     # neither back nor help get past it
 tui_poll "Half-typed" 1 && tui_fail "Esc or F1 left the lock"
 
@@ -33,7 +33,9 @@ tui_wait "Half-typed note"
 tui_wait "New assessment"
 tui_type " and the rest."
 tui_keys F2
-tui_wait "Half-typed note and the rest."
+tui_wait "Saved."
+sqlite3 "$TUI_DB" "SELECT text FROM assessment" | grep -q "Half-typed note and the rest." \
+  || tui_fail "the assessment typed before the lock was not saved whole"
 
 # Locked again; five wrong passwords lock the account and log out.
 tui_wait "Locked" 10

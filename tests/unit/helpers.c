@@ -34,7 +34,7 @@ const char *pv_test_db_path(void)
 void pv_test_db_close(pv_ctx *ctx)
 {
     pv_ctx_close(ctx);
-    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+    const char *suffix[] = {"", "-wal", "-shm", "-journal", ".audit-head"};
     char p[640];
     for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
         snprintf(p, sizeof p, "%s%s", db_path, suffix[i]);

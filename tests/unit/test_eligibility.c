@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parvande/groups.h"
 #include "svc_helpers.h"
+#include "parvande/referrals.h"
 
 #define S000 "19072703102"
 #define S001 "19071059100"
@@ -228,12 +230,20 @@ Test(svc_eligibility, s003_each_reason)
     pv_eligibility_free(e);
     p.area = PV_AREA_URBAN;
     svc_save(ctx, &p);
-    svc_fact(ctx, p.national_id, "referral_open", NULL);
+    /* an open referral (a referral now, no longer the fact referral_open) */
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_centre_add(ctx, "مرکز مداخله در بحران ری", "ری", NULL, NULL, &err), PV_OK);
+    pv_referral_new rn = {.national_id = p.national_id, .centre = "مرکز مداخله در بحران ری",
+                          .urgency = PV_URG_URGENT, .reason = "acute", .date = DAY};
+    pv_id ref;
+    cr_assert_eq(pv_referral_create(ctx, &rn, &ref, &err), PV_OK, "%s", err.message);
     e = svc_check(ctx, p.national_id, S003, DAY);
     cr_assert(e->eligible, "open referral");
     pv_eligibility_free(e);
-    pv_error err = PV_ERROR_INIT;
-    cr_assert_eq(pv_fact_set(ctx, p.national_id, "referral_open", NULL, &err), PV_OK);
+    cr_assert_eq(pv_referral_close(ctx, ref, DAY, "seen", &err), PV_OK);
+    e = svc_check(ctx, p.national_id, S003, DAY);
+    cr_assert(!e->eligible, "a closed referral is not open");
+    pv_eligibility_free(e);
     svc_fact(ctx, p.national_id, "marginal_area", NULL);
     e = svc_check(ctx, p.national_id, S003, DAY);
     cr_assert(e->eligible, "marginal area");
@@ -257,7 +267,15 @@ Test(svc_eligibility, s004_each_reason)
     e = svc_check(ctx, p.national_id, S004, DAY);
     cr_assert(svc_failed(e, "agency_confirmation"));
     pv_eligibility_free(e);
-    svc_fact(ctx, p.national_id, "agency_confirmation", NULL);
+    /* the agency's confirmation is a confirmed inquiry (a record), not a fact */
+    pv_error ierr = PV_ERROR_INIT;
+    pv_inquiry_new iq = {p.national_id, NULL, S004, "village_admin", NULL, NULL, NULL, DAY, NULL};
+    pv_id inq;
+    cr_assert_eq(pv_inquiry_add(ctx, &iq, &inq, &ierr), PV_OK, "%s", ierr.message);
+    e = svc_check(ctx, p.national_id, S004, DAY);
+    cr_assert(svc_failed(e, "agency_confirmation"), "a pending inquiry is no confirmation");
+    pv_eligibility_free(e);
+    cr_assert_eq(pv_inquiry_answer(ctx, inq, true, DAY, "1", NULL, &ierr), PV_OK);
     pv_person q = svc_person(ctx, 0, 82, PV_REL_HEAD, PV_GENDER_MALE, "1985-01-01");
     svc_fact(ctx, q.national_id, "ngo_member", NULL);
     e = svc_check(ctx, q.national_id, S004, DAY);
@@ -290,13 +308,17 @@ Test(svc_eligibility, every_service_at_once)
     cr_assert_not(all[0].eligible); /* 002: an adult */
     cr_assert_not(all[4].eligible); /* 004 */
     pv_eligibility_free_all(all, n);
-    cr_assert_eq(pv_eligibility_check_all(ctx, "0000000001", DAY, &all, &n, &err), PV_ENOTFOUND);
+    /* a valid ID nobody has; a wrong check digit is a typo, said as such */
+    cr_assert_eq(pv_eligibility_check_all(ctx, "0000000019", DAY, &all, &n, &err), PV_ENOTFOUND);
+    pv_error_clear(&err);
+    cr_assert_eq(pv_eligibility_check_all(ctx, "0000000001", DAY, &all, &n, &err), PV_EINVAL);
+    cr_assert(strstr(err.message, "check digit") != NULL);
     pv_error_clear(&err);
     cr_assert_eq(pv_eligibility_check(ctx, p.national_id, S000, "1403/13/01", &all, &err), PV_EINVAL);
     pv_error_clear(&err);
-    /* A caseworker of another branch may not look. */
+    /* A caseworker of another branch may not look: not even that the person exists. */
     pv_test_actor(ctx, "other", PV_ROLE_CASEWORKER, 2);
-    cr_assert_eq(pv_eligibility_check(ctx, p.national_id, S000, DAY, &all, &err), PV_EDENIED);
+    cr_assert_eq(pv_eligibility_check(ctx, p.national_id, S000, DAY, &all, &err), PV_ENOTFOUND);
     pv_error_clear(&err);
     pv_test_db_close(ctx);
 }

@@ -1,0 +1,77 @@
+/* parvande — what the audit trail's files share (private to the core). */
+#ifndef PARVANDE_AUDIT_INTERNAL_H
+#define PARVANDE_AUDIT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "internal.h"
+#include "parvande/audit.h"
+
+/* Whether a table has no audit triggers: the trail and its head and
+ * digests, login bookkeeping, *_history, SQLite's own, virtual tables
+ * (their names in `virtuals`) and their shadow tables. */
+bool pv_audit_table_skipped(const char *name, const char *sql, char **virtuals, size_t n_virt);
+
+/* The head stored in the database (audit_head): its id, seq and hash. */
+pv_status pv_audit_db_head(pv_ctx *ctx, char db_id[40], int64_t *seq, char hash[65],
+                           pv_error *err);
+
+/* The copy of the head beside the database (core/audit_head.c): stores
+ * seq/hash unless the file holds a higher one; loads it when it is this
+ * database's (false when there is none). */
+void pv_audit_side_store(pv_ctx *ctx, int64_t seq, const char *hash);
+bool pv_audit_side_load(pv_ctx *ctx, const char *db_id, int64_t *seq, char hash[65]);
+
+/* Sets rep's problem when the walked chain does not reach entry `seq`
+ * with `hash` (NULL: any hash). No-op on a report already not intact. */
+void pv_audit_check_head(pv_ctx *ctx, int64_t seq, const char *hash, pv_audit_report *rep);
+
+#endif
+
+/* ---- what the trail vouches for of a record (core/audit_digest.c) ---- */
+
+/* How a table's records are compared with the trail. */
+typedef struct pv_rec_shape {
+    char table[48];
+    char key[8];    /* "id" or "rowid"; "" when records have no key to check by */
+    bool history;   /* the table has a *_history table keyed by id */
+    char *cols;     /* the compared columns, comma-separated (sqlite3_free) */
+    char *json;     /* json_object('c', "c", ...) over them */
+    char *proj;     /* json_object('c', json_extract(v, '$."c"'), ...): an entry's
+                     * values (a JSON text in column v) projected on them */
+} pv_rec_shape;
+
+/* The shape of `table`: its compared columns from the schema (cols NULL)
+ * or as stored with a digest. */
+pv_status pv_rec_shape_from(pv_ctx *ctx, const char *table, const char *cols, pv_rec_shape *sh,
+                            pv_error *err);
+void pv_rec_shape_free(pv_rec_shape *sh);
+bool pv_rec_column_compared(const char *col);
+
+/* The 8-byte hash of a record's values (the shape's JSON text). */
+uint64_t pv_rec_hash(const char *json, size_t len);
+
+/* One table's digest in a batch: a big-endian 8-byte hash per record
+ * listed (insert and update runs, in order), and their SHA-256. */
+typedef struct pv_digest {
+    char table[48];
+    char *cols;              /* sqlite3_free */
+    unsigned char *hashes;   /* n * 8 bytes, free */
+    size_t n, cap;
+    char sha[65];
+} pv_digest;
+
+struct pv_security;
+/* The digests of the batch noted in s (records as they are now, inside the
+ * batch's transaction). */
+pv_status pv_digests_make(pv_ctx *ctx, const struct pv_security *s, pv_digest **out, size_t *n,
+                          pv_error *err);
+/* Stores them under the batch entry's seq. */
+pv_status pv_digests_store(pv_ctx *ctx, int64_t seq, const pv_digest *d, size_t n, pv_error *err);
+void pv_digests_free(pv_digest *d, size_t n);
+
+/* Re-creates the migrations' own triggers (history keepers and the like)
+ * that are missing or differ from what the migrations made; *restored
+ * says how many (core/audit_guard.c). Inside the caller's transaction or
+ * savepoint. */
+pv_status pv_audit_restore_triggers(pv_ctx *ctx, int *restored, pv_error *err);

@@ -1,0 +1,553 @@
+/* parvande — exchange packages: export and import (see doc/exchange.md).
+ *
+ * A package is
+ *   "PVX1" | u32 header length | header | u32 sealed length | sealed | signature
+ * with big-endian lengths. The header is "key value" lines in clear (format,
+ * from, to, first, seq, ack, schema, changes, created) so that a package
+ * meant for another office, or replayed, is told without opening it. The
+ * sealed part is crypto_box_seal to the recipient's X25519 key of the
+ * sections: u64 sequence | u32 length | changeset, one per export not yet
+ * acknowledged. The signature is Ed25519 by the sender over everything
+ * before it, checked before anything else is believed.
+ *
+ * Order: each export is one section with the next sequence number, and a
+ * package carries every section the recipient has not acknowledged, so a
+ * lost package's changes come again in the next one. The recipient applies
+ * sections strictly in sequence, skips those it already applied, and
+ * refuses a package that would leave a hole (which cannot happen with
+ * packages made here, but a package edited by hand could be re-signed by
+ * nobody). Acknowledgements ride on the packages going the other way. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exchange_internal.h"
+#include "exchange_base.h"
+#include "parvande/audit.h"
+
+#define MAGIC "PVX1"
+#define FORMAT 1
+
+typedef struct header {
+    int format;
+    int64_t from, to, first, seq, ack;
+    int schema;
+    long changes;
+    char created[32];
+} header;
+
+typedef struct section {
+    int64_t seq;
+    const unsigned char *cs;
+    uint32_t n;
+} section;
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static pv_status no_memory(pv_error *err)
+{
+    return pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
+}
+
+static int schema_version(pv_ctx *ctx)
+{
+    sqlite3_stmt *st;
+    int v = 0;
+    if (sqlite3_prepare_v2(ctx->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+/* Which tables travel from `self` to `peer`: up to its parent, down to a
+ * child; 0 when the two are neither. */
+static unsigned direction(const pv_office *self, const pv_office *peer)
+{
+    if (self->parent != 0 && self->parent == peer->code)
+        return PV_XUP;
+    if (peer->parent == self->code)
+        return PV_XDOWN;
+    return 0;
+}
+
+static pv_status exec1(pv_ctx *ctx, const char *sql, int64_t a, int64_t b, pv_error *err)
+{
+    sqlite3_stmt *st;
+    pv_status rc = pv_stmt(ctx, sql, &st, err);
+    if (rc != PV_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    return s == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+}
+
+/* ---- export ---- */
+
+/* Records the new section and reads every unacknowledged one into a
+ * payload (malloc'ed). */
+static pv_status store_and_collect(pv_ctx *ctx, const pv_office *peer, const void *cs, int n,
+                                   long changes, unsigned char **payload, size_t *plen,
+                                   pv_exchange_report *rep, pv_error *err)
+{
+    sqlite3_stmt *st;
+    pv_status rc = pv_stmt(ctx, "INSERT INTO exchange_sent (peer, seq, changes, changeset)"
+                                " VALUES (?1, ?2, ?3, ?4)", &st, err);
+    if (rc != PV_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, peer->code);
+    sqlite3_bind_int64(st, 2, peer->out_seq + 1);
+    sqlite3_bind_int64(st, 3, changes);
+    sqlite3_bind_blob(st, 4, n ? cs : "", n, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (s != SQLITE_DONE)
+        return pv_db_error(ctx, err);
+    if ((rc = exec1(ctx, "UPDATE office SET out_seq = ?2 WHERE code = ?1", peer->code,
+                    peer->out_seq + 1, err)) != PV_OK)
+        return rc;
+    if ((rc = pv_stmt(ctx, "SELECT seq, changes, changeset FROM exchange_sent WHERE peer = ?1"
+                           " AND seq > ?2 ORDER BY seq", &st, err)) != PV_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, peer->code);
+    sqlite3_bind_int64(st, 2, peer->out_acked);
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    rep->first_seq = 0;
+    rep->changes = 0;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        int bytes = sqlite3_column_bytes(st, 2);
+        const void *blob = sqlite3_column_blob(st, 2);
+        unsigned char *m = realloc(buf, len + 12 + (size_t)bytes);
+        if (!m) {
+            rc = no_memory(err);
+            break;
+        }
+        buf = m;
+        put_u32(buf + len, (uint32_t)((uint64_t)seq >> 32));
+        put_u32(buf + len + 4, (uint32_t)seq);
+        put_u32(buf + len + 8, (uint32_t)bytes);
+        if (bytes)
+            memcpy(buf + len + 12, blob, (size_t)bytes);
+        len += 12 + (size_t)bytes;
+        if (!rep->first_seq)
+            rep->first_seq = seq;
+        rep->changes += sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (rc == PV_OK && s != SQLITE_DONE)
+        rc = pv_db_error(ctx, err);
+    if (rc != PV_OK) {
+        free(buf);
+        return rc;
+    }
+    *payload = buf;
+    *plen = len;
+    return PV_OK;
+}
+
+static pv_status seal_and_sign(const header *h, const unsigned char *payload, size_t plen,
+                               const unsigned char box_pk[32], const pv_office_keys *k,
+                               unsigned char **pkg, size_t *len, pv_error *err)
+{
+    char head[512];
+    int hl = snprintf(head, sizeof head,
+                      "format %d\nfrom %lld\nto %lld\nfirst %lld\nseq %lld\nack %lld\nschema %d\n"
+                      "changes %ld\ncreated %s\n",
+                      h->format, (long long)h->from, (long long)h->to, (long long)h->first,
+                      (long long)h->seq, (long long)h->ack, h->schema, h->changes, h->created);
+    size_t sealed = plen + crypto_box_SEALBYTES;
+    if (sealed > UINT32_MAX)
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("The package would exceed 4 GB."));
+    size_t total = 4 + 4 + (size_t)hl + 4 + sealed + crypto_sign_BYTES;
+    unsigned char *p = malloc(total);
+    if (!p)
+        return no_memory(err);
+    memcpy(p, MAGIC, 4);
+    put_u32(p + 4, (uint32_t)hl);
+    memcpy(p + 8, head, (size_t)hl);
+    put_u32(p + 8 + hl, (uint32_t)sealed);
+    unsigned char *c = p + 12 + hl;
+    if (crypto_box_seal(c, payload, plen, box_pk) != 0) {
+        free(p);
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("The package could not be encrypted."));
+    }
+    crypto_sign_detached(c + sealed, NULL, p, total - crypto_sign_BYTES, k->sign_sk);
+    *pkg = p;
+    *len = total;
+    return PV_OK;
+}
+
+/* Both offices, the direction between them and, optionally, the keys. */
+static pv_status endpoints(pv_ctx *ctx, int64_t other, pv_office *self, pv_office *peer,
+                           unsigned char sign_pk[32], unsigned char box_pk[32], unsigned *dir,
+                           pv_error *err)
+{
+    pv_status rc = pv_office_self(ctx, self, err);
+    if (rc == PV_OK)
+        rc = pv_office_get(ctx, other, peer, sign_pk, box_pk, err);
+    if (rc != PV_OK)
+        return rc;
+    *dir = peer->self ? 0 : direction(self, peer);
+    if (!*dir)
+        return pv_error_set(err, PV_EINVAL, NULL,
+                            _("Office %lld is neither this office's parent nor one of its "
+                              "children: packages go only between the two."),
+                            (long long)other);
+    return PV_OK;
+}
+
+static pv_status export_changes(pv_ctx *ctx, const pv_office *peer, unsigned dir,
+                                const char *base, unsigned char **payload, size_t *plen,
+                                void **cs, int *n, pv_exchange_report *rep, pv_error *err)
+{
+    sqlite3_stmt *st;
+    pv_status rc = pv_stmt(ctx, "ATTACH ?1 AS pv_base", &st, err);
+    if (rc != PV_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, base, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (s != SQLITE_DONE)
+        return pv_db_error(ctx, err);
+    if ((rc = pv_tx_begin(ctx, err)) == PV_OK &&
+        (rc = pv_xbase_diff(ctx, dir, cs, n, err)) == PV_OK) {
+        long changes = pv_changeset_count(*cs, *n);
+        rc = store_and_collect(ctx, peer, *cs, *n, changes, payload, plen, rep, err);
+        char detail[128];
+        snprintf(detail, sizeof detail, "{\"to\":%lld,\"seq\":%lld,\"changes\":%ld}",
+                 (long long)peer->code, (long long)peer->out_seq + 1, changes);
+        if (rc == PV_OK)
+            rc = pv_audit_append(ctx, "exchange-export", "office", peer->code, detail, NULL, err);
+        if (rc == PV_OK)
+            rc = pv_tx_commit(ctx, err);
+    }
+    if (rc != PV_OK) {
+        pv_tx_rollback(ctx);
+        if (*payload) {
+            free(*payload);
+            *payload = NULL;
+        }
+    }
+    pv_exec(ctx, "DETACH pv_base", NULL);
+    return rc;
+}
+
+pv_status pv_exchange_export(pv_ctx *ctx, int64_t to, const char *passphrase,
+                             unsigned char **pkg, size_t *len, pv_exchange_report *rep,
+                             pv_error *err)
+{
+    *pkg = NULL;
+    *len = 0;
+    memset(rep, 0, sizeof *rep);
+    pv_office self, peer;
+    unsigned char sign_pk[32], box_pk[32];
+    unsigned dir;
+    pv_status rc = pv_exchange_require(ctx, false, "exchange", err);
+    if (rc == PV_OK)
+        rc = endpoints(ctx, to, &self, &peer, sign_pk, box_pk, &dir, err);
+    if (rc != PV_OK)
+        return rc;
+    pv_office_keys k;
+    if ((rc = pv_office_unlock(ctx, passphrase, &k, err)) != PV_OK)
+        return rc;
+    char *base = pv_xbase_path(ctx, to);
+    unsigned char *payload = NULL;
+    size_t plen = 0;
+    void *cs = NULL;
+    int n = 0;
+    if (!base)
+        rc = pv_error_set(err, PV_EFAIL, NULL, "%s",
+                          _("Packages need a database file (not one in memory)."));
+    if (rc == PV_OK)
+        rc = pv_xbase_prepare(ctx, base, dir, err);
+    if (rc == PV_OK)
+        rc = export_changes(ctx, &peer, dir, base, &payload, &plen, &cs, &n, rep, err);
+    if (rc == PV_OK) /* the section is stored: a failure now only delays it */
+        rc = pv_xbase_advance(base, cs, n, err);
+    if (rc == PV_OK) {
+        header h = {.format = FORMAT, .from = self.code, .to = to, .first = rep->first_seq,
+                    .seq = peer.out_seq + 1, .ack = peer.in_seq, .schema = schema_version(ctx),
+                    .changes = rep->changes};
+        pv_now_stamp(h.created);
+        rc = seal_and_sign(&h, payload, plen, box_pk, &k, pkg, len, err);
+        rep->from = h.from;
+        rep->to = h.to;
+        rep->seq = h.seq;
+        rep->ack = h.ack;
+        rep->bytes = *len;
+    }
+    sodium_memzero(&k, sizeof k);
+    sqlite3_free(cs);
+    sqlite3_free(base);
+    free(payload);
+    return rc;
+}
+
+/* ---- import ---- */
+
+static pv_status not_a_package(pv_error *err)
+{
+    return pv_error_set(err, PV_EINVAL, NULL, "%s",
+                        _("This is not an exchange package, or it is incomplete (cut short "
+                          "or damaged)."));
+}
+
+static bool header_num(const char *h, size_t hl, const char *key, int64_t *out)
+{
+    size_t kl = strlen(key);
+    for (size_t i = 0; i + kl + 1 < hl;) {
+        if ((i == 0 || h[i - 1] == '\n') && strncmp(h + i, key, kl) == 0 && h[i + kl] == ' ') {
+            char *end;
+            long long v = strtoll(h + i + kl + 1, &end, 10);
+            if (end == h + i + kl + 1 || *end != '\n' || v < 0)
+                return false;
+            *out = v;
+            return true;
+        }
+        const char *nl = memchr(h + i, '\n', hl - i);
+        if (!nl)
+            break;
+        i = (size_t)(nl - h) + 1;
+    }
+    return false;
+}
+
+static pv_status parse_package(const unsigned char *pkg, size_t len, header *h,
+                               const unsigned char **sealed, size_t *slen, pv_error *err)
+{
+    if (len < 12 + crypto_sign_BYTES || memcmp(pkg, MAGIC, 4) != 0)
+        return not_a_package(err);
+    size_t hl = get_u32(pkg + 4);
+    if (hl > 4096 || 12 + hl > len)
+        return not_a_package(err);
+    size_t sl = get_u32(pkg + 8 + hl);
+    if (12 + hl + sl + crypto_sign_BYTES != len || sl < crypto_box_SEALBYTES)
+        return not_a_package(err);
+    const char *t = (const char *)pkg + 8;
+    int64_t v[8];
+    const char *keys[] = {"format", "from", "to", "first", "seq", "ack", "schema", "changes"};
+    for (int i = 0; i < 8; i++)
+        if (!header_num(t, hl, keys[i], &v[i]))
+            return not_a_package(err);
+    memset(h, 0, sizeof *h);
+    h->format = (int)v[0];
+    h->from = v[1];
+    h->to = v[2];
+    h->first = v[3];
+    h->seq = v[4];
+    h->ack = v[5];
+    h->schema = (int)v[6];
+    h->changes = (long)v[7];
+    *sealed = pkg + 12 + hl;
+    *slen = sl;
+    return PV_OK;
+}
+
+/* Who sent it, whether it is really theirs, and whether it is ours. */
+static pv_status check_envelope(pv_ctx *ctx, const unsigned char *pkg, size_t len,
+                                const header *h, pv_office *self, pv_office *peer,
+                                unsigned *dir, pv_error *err)
+{
+    unsigned char sign_pk[32];
+    pv_status rc = pv_office_self(ctx, self, err);
+    if (rc != PV_OK)
+        return rc;
+    if (h->format != FORMAT)
+        return pv_error_set(err, PV_EINVAL, NULL,
+                            _("This package is of format %d, which this version does not read."),
+                            h->format);
+    if (h->from == self->code || pv_office_get(ctx, h->from, peer, sign_pk, NULL, NULL) != PV_OK)
+        return pv_error_set(err, PV_EDENIED, NULL,
+                            _("Refused: the package says it comes from office %lld, which this "
+                              "office does not trust."), (long long)h->from);
+    if (crypto_sign_verify_detached(pkg + len - crypto_sign_BYTES, pkg, len - crypto_sign_BYTES,
+                                    sign_pk) != 0)
+        return pv_error_set(err, PV_EDENIED, NULL,
+                            _("Refused: the package was altered, or not signed by office %lld."),
+                            (long long)h->from);
+    if (h->to != self->code)
+        return pv_error_set(err, PV_EINVAL, NULL,
+                            _("Refused: the package is meant for office %lld, and this is office "
+                              "%lld."), (long long)h->to, (long long)self->code);
+    if (h->schema > schema_version(ctx))
+        return pv_error_set(err, PV_EINVAL, NULL, "%s",
+                            _("Refused: the package was made by a newer version of parvande; "
+                              "update this one first."));
+    /* what comes from `peer` is what `peer` sends to us */
+    *dir = direction(peer, self);
+    if (!*dir)
+        return pv_error_set(err, PV_EDENIED, NULL,
+                            _("Refused: office %lld is neither this office's parent nor one of "
+                              "its children."), (long long)h->from);
+    return PV_OK;
+}
+
+static pv_status open_sections(const unsigned char *sealed, size_t slen,
+                               const pv_office_keys *k, unsigned char **plain, section **secs,
+                               size_t *nsec, pv_error *err)
+{
+    size_t plen = slen - crypto_box_SEALBYTES;
+    unsigned char *p = malloc(plen ? plen : 1);
+    if (!p)
+        return no_memory(err);
+    if (crypto_box_seal_open(p, sealed, slen, k->box_pk, k->box_sk) != 0) {
+        free(p);
+        return pv_error_set(err, PV_EDENIED, NULL, "%s",
+                            _("Refused: the package cannot be opened with this office's key."));
+    }
+    section *s = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < plen;) {
+        if (plen - i < 12 || get_u32(p + i + 8) > plen - i - 12) {
+            free(s);
+            free(p);
+            return not_a_package(err);
+        }
+        section *m = realloc(s, (n + 1) * sizeof *s);
+        if (!m) {
+            free(s);
+            free(p);
+            return no_memory(err);
+        }
+        s = m;
+        s[n].seq = (int64_t)((uint64_t)get_u32(p + i) << 32 | get_u32(p + i + 4));
+        s[n].n = get_u32(p + i + 8);
+        s[n].cs = p + i + 12;
+        i += 12 + s[n].n;
+        n++;
+    }
+    *plain = p;
+    *secs = s;
+    *nsec = n;
+    return PV_OK;
+}
+
+static pv_status take_ack(pv_ctx *ctx, const pv_office *peer, int64_t ack, pv_error *err)
+{
+    if (ack > peer->out_seq)
+        return pv_error_set(err, PV_EINVAL, NULL,
+                            _("Refused: the package acknowledges package %lld, which this office "
+                              "never sent."), (long long)ack);
+    if (ack <= peer->out_acked)
+        return PV_OK;
+    pv_status rc = exec1(ctx, "UPDATE office SET out_acked = ?2 WHERE code = ?1", peer->code, ack,
+                         err);
+    if (rc == PV_OK)
+        rc = exec1(ctx, "DELETE FROM exchange_sent WHERE peer = ?1 AND seq <= ?2", peer->code, ack,
+                   err);
+    return rc;
+}
+
+static pv_status apply_sections(pv_ctx *ctx, const pv_office *peer, unsigned dir,
+                                const section *s, size_t n, pv_exchange_report *rep,
+                                pv_error *err)
+{
+    int64_t at = peer->in_seq;
+    pv_status rc = PV_OK;
+    for (size_t i = 0; rc == PV_OK && i < n; i++) {
+        if (s[i].seq <= at) {
+            rep->skipped_sections++;
+            continue;
+        }
+        if (s[i].seq > at + 1)
+            return pv_error_set(err, PV_ECONFLICT, NULL,
+                                _("Refused: package %lld of office %lld has not arrived yet; "
+                                  "import it first (this one is kept unapplied)."),
+                                (long long)(at + 1), (long long)peer->code);
+        rc = pv_exchange_apply(ctx, peer->code, dir, s[i].cs, (int)s[i].n, &rep->changes,
+                               &rep->merged, &rep->conflicts, err);
+        at = s[i].seq;
+        rep->applied_sections++;
+    }
+    if (rc == PV_OK && rep->applied_sections == 0)
+        return pv_error_set(err, PV_ECONFLICT, NULL,
+                            _("Refused: package %lld of office %lld was already applied here; "
+                              "nothing was changed."), (long long)rep->seq,
+                            (long long)peer->code);
+    if (rc == PV_OK)
+        rc = exec1(ctx, "UPDATE office SET in_seq = ?2 WHERE code = ?1", peer->code, at, err);
+    return rc;
+}
+
+static pv_status apply_package(pv_ctx *ctx, const pv_office *peer, unsigned dir, const header *h,
+                               const section *s, size_t n, pv_exchange_report *rep,
+                               pv_error *err)
+{
+    pv_status rc = pv_tx_begin(ctx, err);
+    if (rc != PV_OK)
+        return rc;
+    rc = take_ack(ctx, peer, h->ack, err);
+    if (rc == PV_OK)
+        rc = apply_sections(ctx, peer, dir, s, n, rep, err);
+    if (rc == PV_OK && dir == PV_XUP)
+        rc = pv_exchange_check_credits(ctx, peer->code, &rep->conflicts, err);
+    if (rc == PV_OK) {
+        char detail[200];
+        snprintf(detail, sizeof detail,
+                 "{\"from\":%lld,\"first\":%lld,\"seq\":%lld,\"changes\":%ld,\"merged\":%ld,"
+                 "\"conflicts\":%ld}", (long long)h->from, (long long)h->first, (long long)h->seq,
+                 rep->changes, rep->merged, rep->conflicts);
+        rc = pv_audit_append(ctx, "exchange-import", "office", h->from, detail, NULL, err);
+    }
+    if (rc == PV_OK)
+        return pv_tx_commit(ctx, err);
+    pv_tx_rollback(ctx);
+    return rc;
+}
+
+pv_status pv_exchange_import(pv_ctx *ctx, const unsigned char *pkg, size_t len,
+                             const char *passphrase, pv_exchange_report *rep, pv_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    rep->bytes = len;
+    header h;
+    const unsigned char *sealed = NULL;
+    size_t slen = 0;
+    pv_office self, peer;
+    unsigned dir;
+    pv_status rc = pv_exchange_require(ctx, false, "exchange", err);
+    if (rc == PV_OK)
+        rc = parse_package(pkg, len, &h, &sealed, &slen, err);
+    if (rc == PV_OK)
+        rc = check_envelope(ctx, pkg, len, &h, &self, &peer, &dir, err);
+    if (rc != PV_OK)
+        return rc;
+    rep->from = h.from;
+    rep->to = h.to;
+    rep->first_seq = h.first;
+    rep->seq = h.seq;
+    rep->ack = h.ack;
+    if (h.seq <= peer.in_seq) /* told before the passphrase is even needed */
+        return pv_error_set(err, PV_ECONFLICT, NULL,
+                            _("Refused: package %lld of office %lld was already applied here; "
+                              "nothing was changed."), (long long)h.seq, (long long)h.from);
+    pv_office_keys k;
+    if ((rc = pv_office_unlock(ctx, passphrase, &k, err)) != PV_OK)
+        return rc;
+    unsigned char *plain = NULL;
+    section *secs = NULL;
+    size_t nsec = 0;
+    rc = open_sections(sealed, slen, &k, &plain, &secs, &nsec, err);
+    sodium_memzero(&k, sizeof k);
+    if (rc == PV_OK)
+        rc = apply_package(ctx, &peer, dir, &h, secs, nsec, rep, err);
+    free(secs);
+    free(plain);
+    return rc;
+}

@@ -1,0 +1,78 @@
+/* parvande — what the exchange modules share (core/office.c,
+ * core/exchange*.c); nothing outside them sees this. */
+#ifndef PARVANDE_EXCHANGE_INTERNAL_H
+#define PARVANDE_EXCHANGE_INTERNAL_H
+
+/* The session extension's API is declared only with these. */
+#ifndef SQLITE_ENABLE_SESSION
+#define SQLITE_ENABLE_SESSION 1
+#endif
+#ifndef SQLITE_ENABLE_PREUPDATE_HOOK
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
+#endif
+#include <sodium.h>
+
+#include "internal.h"
+#include "parvande/exchange.h"
+
+/* ---- the exchanged tables (core/exchange_tables.c) ----
+ * Which way each table travels: up (a branch to its province, a province
+ * to the headquarters) or down. A module adds its table with one entry. */
+enum { PV_XUP = 1, PV_XDOWN = 2, PV_XBOTH = 3 };
+typedef struct pv_xtable {
+    const char *name;
+    unsigned dir;
+    const char *local_cols; /* space-separated columns each office keeps its own, or NULL */
+    const char *derived;    /* "column:source ..." search keys folded from a column, or NULL */
+} pv_xtable;
+extern const pv_xtable pv_exchange_tables[]; /* ends with a NULL name */
+const pv_xtable *pv_xtable_find(const char *name);
+/* Is `col` one of the table's local columns? */
+bool pv_xtable_local_col(const pv_xtable *t, const char *col);
+
+/* Is `col` derived from another column (never a conflict of its own)? */
+bool pv_xtable_derived_col(const pv_xtable *t, const char *col);
+/* Who-and-when columns ("updated_at", "loaded_by"...): never a conflict
+ * of their own either. */
+bool pv_xcol_bookkeeping(const char *col);
+/* " WHERE k1 = json_extract(?N, '$[0]') AND ..." for the table's primary
+ * key, given as a JSON array in parameter N (sqlite3_free). */
+char *pv_xkey_where(pv_ctx *ctx, const char *table, int param);
+/* Folds the derived columns of one row again from their sources, after
+ * a merge or a decision changed a source. */
+pv_status pv_xtable_refresh(pv_ctx *ctx, const pv_xtable *t, const char *key, pv_error *err);
+
+/* ---- this office's keys (core/office.c) ---- */
+typedef struct pv_office_keys {
+    unsigned char sign_sk[crypto_sign_SECRETKEYBYTES];
+    unsigned char sign_pk[crypto_sign_PUBLICKEYBYTES];
+    unsigned char box_sk[crypto_box_SECRETKEYBYTES];
+    unsigned char box_pk[crypto_box_PUBLICKEYBYTES];
+} pv_office_keys;
+
+/* Opens the sealed secret keys with the passphrase (PV_EDENIED when it is
+ * wrong). The caller wipes *keys with sodium_memzero when done. */
+pv_status pv_office_unlock(pv_ctx *ctx, const char *passphrase, pv_office_keys *keys,
+                           pv_error *err);
+/* A trusted office (or self) with its public keys; PV_ENOTFOUND if unknown. */
+pv_status pv_office_get(pv_ctx *ctx, int64_t code, pv_office *out,
+                        unsigned char sign_pk[32], unsigned char box_pk[32], pv_error *err);
+/* Only administrators (and the program itself) exchange packages and
+ * manage offices; supervisors (and the program) resolve conflicts. A
+ * refusal is audited. */
+pv_status pv_exchange_require(pv_ctx *ctx, bool supervisor, const char *action, pv_error *err);
+
+/* ---- conflicts (core/exchange_apply.c) ---- */
+/* Applies one changeset from `peer` inside the caller's transaction: what
+ * does not clash is applied, fields changed on one side only are merged,
+ * the rest goes to the review queue. Adds to *merged and *conflicts. */
+pv_status pv_exchange_apply(pv_ctx *ctx, int64_t peer, unsigned dir, const void *cs, int n,
+                            long *changes, long *merged, long *conflicts, pv_error *err);
+/* After applying a child's package: credits whose enrollments exceed them
+ * become conflicts (once each while open). */
+pv_status pv_exchange_check_credits(pv_ctx *ctx, int64_t peer, long *conflicts, pv_error *err);
+
+/* Counts the row changes of a changeset. */
+long pv_changeset_count(const void *cs, int n);
+
+#endif

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Three offices on the command line: branches 11 and 12 and their province
+# 100, each its own database. Keys are made and trusted with the
+# fingerprint, files go up, the catalog and the acknowledgements come down,
+# a package replayed, altered by one byte, cut short, taken to the wrong
+# office or signed by an office nobody trusts is refused with nothing
+# changed, a field changed on both sides waits in the review queue until a
+# decision that then travels to the branch, and the audit trail verifies at
+# every office. Passphrases only travel on file descriptors.
+set -u
+fail() { echo "FAIL: $*"; exit 1; }
+cd "$TMPDIR"
+P() { local db=$1; shift; "$PARVANDE" --lang en --db "$TMPDIR/$db.db" "$@"; }
+expect_rc() { # expect_rc WANT DESCRIPTION -- command...
+  local want=$1 what=$2; shift 3
+  "$@" >"$TMPDIR/out" 2>"$TMPDIR/err"; local rc=$?
+  [ "$rc" -eq "$want" ] || { cat "$TMPDIR/out" "$TMPDIR/err"; fail "$what: exit $rc, wanted $want"; }
+}
+pass_of() { echo "passphrase-of-$1"; }
+X() { local db=$1; shift; P "$db" "$@" --passphrase-fd 3 3<<<"$(pass_of "$db")"; }
+count() { sqlite3 "$TMPDIR/$1.db" "$2"; }
+
+expect_rc 0 "init a" -- P a init --branch 11
+expect_rc 0 "init b" -- P b init --branch 12
+expect_rc 0 "init p" -- P p init --branch 100
+expect_rc 0 "office a" -- X a office init --level branch --parent 100
+expect_rc 0 "office b" -- X b office init --level branch --parent 100
+expect_rc 0 "office p" -- X p office init --level province --parent 1000
+expect_rc 3 "a second office init" -- X a office init --level branch --parent 100
+expect_rc 0 "init c" -- P c init --branch 13
+P c office init --level branch --parent 100 --passphrase-fd 3 3<<<"short" >out 2>err
+[ $? -eq 3 ] && grep -q "passphrase" err || fail "a short passphrase is refused naming it"
+# the secret keys are not in the database in clear: only the sealed box
+count a "SELECT length(sealed) FROM office_secret" | grep -qx 112 || fail "sealed keys"
+
+for o in a b p; do P "$o" office key --out "$o.key" || fail "key $o"; done
+fp_p=$(P p office show --tsv | cut -f5)
+expect_rc 3 "a wrong fingerprint" -- P a office trust p.key --fingerprint "0000 0000 0000 0000 0000 0000 0000 0000"
+grep -qi "fingerprint" err || fail "the refusal names the fingerprint"
+expect_rc 0 "a trusts p" -- P a office trust p.key --fingerprint "$fp_p"
+grep -qF "$fp_p" out || fail "trust shows the fingerprint"
+expect_rc 0 "b trusts p" -- P b office trust p.key
+expect_rc 0 "p trusts a" -- P p office trust a.key
+expect_rc 0 "p trusts b" -- P p office trust b.key
+expect_rc 0 "office list" -- P p office list --tsv
+[ "$(wc -l <out)" -eq 3 ] || { cat out; fail "p knows three offices"; }
+
+# --- day 1: families at both branches go up ---
+printf 'national_id,first_name,last_name,gender,birth_date,household\n0499370899,Zahra,Ahmadi,F,1370/01/01,h1\n0012345679,Ali,Ahmadi,M,1365/05/05,h1\n' >a1.csv
+printf 'national_id,first_name,last_name,gender,birth_date,household\n1234567891,Sara,Karimi,F,1380/02/02,k1\n' >b1.csv
+expect_rc 0 "import at a" -- P a import a1.csv
+expect_rc 0 "import at b" -- P b import b1.csv
+expect_rc 0 "export a" -- X a exchange export --to 100 --out a1.pvx
+grep -q "changes: 4" out || { cat out; fail "a's first package: 1 household, 1 file, 2 persons"; }
+expect_rc 0 "export b" -- X b exchange export --to 100 --out b1.pvx
+expect_rc 0 "import a1 at p" -- X p exchange import a1.pvx
+expect_rc 0 "import b1 at p" -- X p exchange import b1.pvx
+[ "$(count p 'SELECT count(*) FROM person')" = 3 ] || fail "three persons at the province"
+expect_rc 0 "show at p" -- P p show 1234567891 --tsv
+grep -q $'^person\t1234567891\tSara\tKarimi' out || { cat out; fail "b's person at p"; }
+
+# --- refusals change nothing ---
+expect_rc 0 "p exports down to a" -- X p exchange export --to 11 --out p-a1.pvx
+before=$(count p "SELECT count(*) FROM audit")
+expect_rc 3 "replayed" -- X p exchange import a1.pvx
+grep -q "already applied" err || fail "replay message"
+cp a1.pvx bad.pvx
+printf '\x01' | dd of=bad.pvx bs=1 seek=200 conv=notrunc 2>/dev/null
+expect_rc 6 "altered by one byte" -- X p exchange import bad.pvx
+grep -q "altered" err || { cat err; fail "altered message"; }
+head -c 150 a1.pvx >cut.pvx
+expect_rc 3 "cut short" -- X p exchange import cut.pvx
+grep -q "incomplete" err || fail "truncated message"
+expect_rc 3 "taken to the wrong office" -- X b exchange import p-a1.pvx
+grep -q "meant for office 11" err || { cat err; fail "misaddressed message"; }
+expect_rc 0 "office c keys" -- X c office init --level branch --parent 100
+expect_rc 0 "c trusts p" -- P c office trust p.key
+printf 'national_id,first_name,last_name,gender,birth_date\n0067749828,Nima,Rahimi,M,1370/01/01\n' >c1.csv
+expect_rc 0 "import at c" -- P c import c1.csv
+expect_rc 0 "export c" -- X c exchange export --to 100 --out c1.pvx
+expect_rc 6 "an office p does not trust" -- X p exchange import c1.pvx
+grep -q "does not trust" err || fail "untrusted message"
+expect_rc 3 "the wrong passphrase" -- P a exchange export --to 100 --passphrase-fd 3 3<<<"not-the-passphrase"
+grep -q "wrong passphrase" err || fail "wrong passphrase message"
+[ "$(count a 'SELECT out_seq FROM office WHERE code = 100')" = 1 ] || fail "no package made"
+[ "$(count p 'SELECT count(*) FROM person')" = 3 ] || fail "refusals added nothing"
+[ "$(count p 'SELECT count(*) FROM audit')" = "$before" ] || fail "refusals wrote nothing"
+
+# --- down: the acknowledgement and the catalog ---
+expect_rc 0 "a imports p's package" -- X a exchange import p-a1.pvx
+expect_rc 0 "a exports again" -- X a exchange export --to 100 --out a2.pvx --tsv
+[ "$(cut -f4,5 out)" = $'2\t2' ] || { cat out; fail "acknowledged section 1 is not sent again"; }
+expect_rc 0 "import a2 at p" -- X p exchange import a2.pvx
+
+# --- day 2: the same field changed at the province and at the branch ---
+printf 'national_id,first_name,last_name,gender,birth_date\n0499370899,Zahra-Sadat,Ahmadi,F,1370/01/01\n' >p1.csv
+expect_rc 0 "the province corrects the name" -- P p import p1.csv
+printf 'national_id,first_name,last_name,gender,birth_date,phone\n0499370899,Zari,Ahmadi,F,1370/01/01,09121234567\n' >a2.csv
+expect_rc 0 "a changes the name and the phone" -- P a import a2.csv
+expect_rc 0 "export a3" -- X a exchange export --to 100 --out a3.pvx
+expect_rc 0 "import a3 at p" -- X p exchange import a3.pvx
+grep -q "new conflicts: 1" out || { cat out; fail "one conflict"; }
+expect_rc 0 "show at p" -- P p show 0499370899 --tsv
+grep -q $'^person\t0499370899\tZahra-Sadat\tAhmadi\t.*\t09121234567\t' out || { cat out; fail "the name kept, the phone merged"; }
+expect_rc 0 "conflicts list" -- P p conflicts list --tsv
+grep -q $'\tfield\t11\tperson\t.*\tfirst_name\tZahra-Sadat\tZari\tsystem\t' out || { cat out; fail "the conflict with both values"; }
+id=$(cut -f1 out)
+expect_rc 0 "conflicts list (human)" -- P p conflicts list
+grep -q "Zahra-Sadat" out && grep -q "Zari" out || fail "both values shown"
+expect_rc 2 "resolve needs a choice" -- P p conflicts resolve "$id"
+expect_rc 0 "resolve with a third value" -- P p conflicts resolve "$id" --value Zahra
+expect_rc 0 "list after" -- P p conflicts list
+grep -q "No conflicts" out || fail "the queue is empty"
+expect_rc 0 "search by the decided name at p" -- P p search Zahra --tsv
+grep -q "^0499370899" out || { cat out; fail "the search key follows the decided name"; }
+expect_rc 0 "p exports to a" -- X p exchange export --to 11 --out p-a2.pvx
+expect_rc 0 "a imports the decision" -- X a exchange import p-a2.pvx
+expect_rc 0 "show at a" -- P a show 0499370899 --tsv
+grep -q $'^person\t0499370899\tZahra\tAhmadi' out || { cat out; fail "the decision reached the branch"; }
+expect_rc 0 "search at a" -- P a search Zahra --tsv
+grep -q "^0499370899" out || { cat out; fail "the branch's search key follows"; }
+expect_rc 0 "a sends its next package" -- X a exchange export --to 100 --out a4.pvx
+expect_rc 0 "p applies it" -- X p exchange import a4.pvx
+grep -q "new conflicts: 0" out || { cat out; fail "the decision does not come back as a conflict"; }
+
+for o in a b p; do
+  expect_rc 0 "audit verify $o" -- P "$o" audit verify
+  grep -q "intact" out || fail "audit intact at $o"
+done
+grep -rq "passphrase-of" ./*.db 2>/dev/null && fail "a passphrase in a database"
+echo "exchange cli: ok"

@@ -1,0 +1,452 @@
+/* Exchange packages between three offices: two branches (11, 12) and
+ * their province (100), each in its own temporary database, driven
+ * through days of work with packages carried by hand between them. */
+#include <criterion/criterion.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "internal.h"
+#include "parvande/audit.h"
+#include "parvande/branch.h"
+#include "parvande/exchange.h"
+#include "parvande/i18n.h"
+#include "parvande/records.h"
+
+#define PASS "office passphrase"
+#define OK(call) cr_assert_eq((call), PV_OK, "%s: %s", #call, err.message ? err.message : "?")
+
+static pv_error err;
+static char dir[256];
+static pv_ctx *A, *B, *P;
+
+typedef struct pkg {
+    unsigned char *b;
+    size_t n;
+} pkg;
+
+static pv_ctx *office(const char *name, int64_t code, pv_office_level level, int64_t parent)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s.db", dir, name);
+    pv_ctx *c = NULL;
+    OK(pv_ctx_open(path, PV_LANG_EN, &c, &err));
+    pv_branch b = {.code = code};
+    OK(pv_branch_set(c, &b, &err));
+    OK(pv_office_init(c, level, parent, PASS, &err));
+    return c;
+}
+
+static void trust(pv_ctx *who, pv_ctx *whom)
+{
+    char *text = NULL;
+    OK(pv_office_public(whom, &text, &err));
+    pv_office o;
+    OK(pv_office_trust(who, text, NULL, &o, &err));
+    free(text);
+}
+
+static void init(void)
+{
+    pv_i18n_init();
+    setenv("PARVANDE_TODAY", "2025-03-21", 1);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/pv-exchange-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    cr_assert(mkdtemp(dir));
+    A = office("a", 11, PV_OFFICE_BRANCH, 100);
+    B = office("b", 12, PV_OFFICE_BRANCH, 100);
+    P = office("p", 100, PV_OFFICE_PROVINCE, 0 + 1000);
+    trust(A, P);
+    trust(B, P);
+    trust(P, A);
+    trust(P, B);
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void fini(void)
+{
+    pv_error_clear(&err);
+    pv_ctx_close(A);
+    pv_ctx_close(B);
+    pv_ctx_close(P);
+    nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+TestSuite(exchange, .init = init, .fini = fini, .timeout = 120);
+
+static int64_t sql_int(pv_ctx *c, const char *sql)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(c->db, sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void sql_text(pv_ctx *c, const char *sql, char *out, size_t size)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(c->db, sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
+    snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+}
+
+static void sql_exec(pv_ctx *c, const char *sql)
+{
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(c->db, sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql, msg);
+}
+
+static pkg export_to(pv_ctx *from, int64_t to)
+{
+    pkg p = {0};
+    pv_exchange_report rep;
+    OK(pv_exchange_export(from, to, PASS, &p.b, &p.n, &rep, &err));
+    return p;
+}
+
+static pv_status import(pv_ctx *to, pkg p, pv_exchange_report *rep)
+{
+    pv_exchange_report r;
+    pv_error_clear(&err);
+    return pv_exchange_import(to, p.b, p.n, PASS, rep ? rep : &r, &err);
+}
+
+static pv_person add_family(pv_ctx *c, unsigned long n, const char *first, const char *last)
+{
+    pv_id hh = 0;
+    OK(pv_household_create(c, NULL, &hh, &err));
+    pv_person p = pv_test_person(n, first, last, "حسن", PV_GENDER_FEMALE);
+    p.household_id = hh;
+    OK(pv_person_save(c, &p, &err));
+    return p;
+}
+
+static int64_t persons(pv_ctx *c)
+{
+    return sql_int(c, "SELECT count(*) FROM person");
+}
+
+static void audit_intact(pv_ctx *c)
+{
+    pv_audit_report rep;
+    OK(pv_audit_verify(c, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_INTACT, "audit problem at %lld", (long long)rep.seq);
+}
+
+Test(exchange, secret_keys_sealed_and_passphrase_checked)
+{
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM office_secret"), 1);
+    cr_assert_eq(sql_int(A, "SELECT length(sealed) FROM office_secret"), 64 + 32 + 16);
+    pv_exchange_report rep;
+    unsigned char *b = NULL;
+    size_t n = 0;
+    cr_assert_eq(pv_exchange_export(A, 100, "wrong passphrase", &b, &n, &rep, &err), PV_EINVAL);
+    cr_assert(strstr(err.message, "passphrase"));
+    cr_assert_null(b);
+    cr_assert_eq(pv_office_init(A, PV_OFFICE_BRANCH, 100, PASS, &err), PV_ECONFLICT);
+}
+
+Test(exchange, fingerprint_must_match)
+{
+    pv_office self;
+    OK(pv_office_self(P, &self, &err));
+    cr_assert_eq(strlen(self.fingerprint), 39);
+    /* a fourth office checks the fingerprint read on the phone */
+    pv_ctx *C = office("c", 13, PV_OFFICE_BRANCH, 100);
+    char *text = NULL;
+    OK(pv_office_public(P, &text, &err));
+    pv_office o;
+    cr_assert_eq(pv_office_trust(C, text, "0000 1111 2222 3333 4444 5555 6666 7777", &o, &err),
+                 PV_EINVAL);
+    cr_assert_eq(sql_int(C, "SELECT count(*) FROM office"), 1);
+    OK(pv_office_trust(C, text, self.fingerprint, &o, &err));
+    cr_assert_eq(o.code, 100);
+    free(text);
+    pv_ctx_close(C);
+}
+
+Test(exchange, files_go_up_once_and_replays_are_refused)
+{
+    add_family(A, 1, "مریم", "کریمی");
+    add_family(A, 2, "زهرا", "احمدی");
+    add_family(B, 3, "سارا", "رضایی");
+    pkg a1 = export_to(A, 100), b1 = export_to(B, 100);
+    pv_exchange_report rep;
+    OK(import(P, a1, &rep));
+    cr_assert_eq(rep.applied_sections, 1);
+    cr_assert_eq(rep.conflicts, 0);
+    OK(import(P, b1, NULL));
+    cr_assert_eq(persons(P), 3);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM person WHERE branch_code = 11"), 2);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM casefile"), 3);
+    /* the same package again changes nothing */
+    int64_t audit_before = sql_int(P, "SELECT count(*) FROM audit");
+    cr_assert_eq(import(P, a1, NULL), PV_ECONFLICT);
+    cr_assert(strstr(err.message, "already applied"), "%s", err.message);
+    cr_assert_eq(persons(P), 3);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM audit"), audit_before);
+    /* nothing new: a package with an empty section, still applied in order */
+    pkg a2 = export_to(A, 100);
+    OK(import(P, a2, &rep));
+    cr_assert_eq(rep.changes, 0);
+    cr_assert_eq(persons(P), 3);
+    audit_intact(A);
+    audit_intact(B);
+    audit_intact(P);
+    free(a1.b);
+    free(a2.b);
+    free(b1.b);
+}
+
+Test(exchange, lost_package_resent_and_late_one_refused)
+{
+    add_family(A, 1, "مریم", "کریمی");
+    pkg lost = export_to(A, 100);
+    add_family(A, 2, "زهرا", "احمدی");
+    pkg next = export_to(A, 100);
+    pv_exchange_report rep;
+    OK(import(P, next, &rep));
+    cr_assert_eq(rep.first_seq, 1);
+    cr_assert_eq(rep.seq, 2);
+    cr_assert_eq(rep.applied_sections, 2);
+    cr_assert_eq(persons(P), 2);
+    /* the "lost" one turns up after all: its changes came already */
+    cr_assert_eq(import(P, lost, NULL), PV_ECONFLICT);
+    cr_assert_eq(persons(P), 2);
+    /* the acknowledgement comes down: A stops re-sending */
+    pkg down = export_to(P, 11);
+    OK(import(A, down, &rep));
+    cr_assert_eq(rep.ack, 2);
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM exchange_sent"), 0);
+    add_family(A, 3, "سارا", "رضایی");
+    pkg third = export_to(A, 100);
+    OK(import(P, third, &rep));
+    cr_assert_eq(rep.first_seq, 3);
+    cr_assert_eq(rep.applied_sections, 1);
+    cr_assert_eq(rep.changes, 3); /* household, case file, person */
+    cr_assert_eq(persons(P), 3);
+    free(lost.b);
+    free(next.b);
+    free(down.b);
+    free(third.b);
+}
+
+Test(exchange, altered_truncated_misaddressed_foreign_refused)
+{
+    add_family(A, 1, "مریم", "کریمی");
+    pkg p = export_to(A, 100);
+    int64_t audit_before = sql_int(P, "SELECT count(*) FROM audit");
+    /* one byte changed, anywhere */
+    size_t where[] = {10, p.n / 2, p.n - 1};
+    for (size_t i = 0; i < 3; i++) {
+        p.b[where[i]] ^= 0x01;
+        pv_status rc = import(P, p, NULL);
+        cr_assert(rc == PV_EDENIED || rc == PV_EINVAL, "byte %zu: %d", where[i], rc);
+        p.b[where[i]] ^= 0x01;
+    }
+    /* cut short */
+    pkg cut = {p.b, p.n - 100};
+    cr_assert_eq(import(P, cut, NULL), PV_EINVAL);
+    cr_assert(strstr(err.message, "incomplete"), "%s", err.message);
+    cr_assert_eq(persons(P), 0);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM audit"), audit_before);
+    /* meant for another office: P's package to A, taken to B */
+    pkg down = export_to(P, 11);
+    cr_assert_eq(import(B, down, NULL), PV_EINVAL);
+    cr_assert(strstr(err.message, "meant for office 11"), "%s", err.message);
+    /* an office P does not trust, though it claims P as its parent */
+    pv_ctx *C = office("c", 13, PV_OFFICE_BRANCH, 100);
+    trust(C, P);
+    add_family(C, 5, "نرگس", "موسوی");
+    pkg foreign = export_to(C, 100);
+    cr_assert_eq(import(P, foreign, NULL), PV_EDENIED);
+    cr_assert(strstr(err.message, "does not trust"), "%s", err.message);
+    /* and one signed by C but claiming to be A: the header is A's, the key C's */
+    cr_assert_eq(persons(P), 0);
+    OK(import(P, p, NULL));
+    cr_assert_eq(persons(P), 1);
+    pv_ctx_close(C);
+    free(p.b);
+    free(down.b);
+    free(foreign.b);
+}
+
+Test(exchange, same_field_conflicts_other_fields_merge)
+{
+    pv_person x = add_family(A, 1, "مریم", "کریمی");
+    pkg p1 = export_to(A, 100);
+    OK(import(P, p1, NULL));
+    /* the province corrects the first name; the branch changes it too, and the phone */
+    sql_exec(P, "UPDATE person SET first_name = 'مریم‌السادات', updated_by = 'prov' WHERE national_id IN (SELECT national_id FROM person)");
+    pv_person here;
+    OK(pv_person_find(A, x.national_id, &here, &err));
+    strcpy(here.first_name, "ماریا");
+    strcpy(here.phone, "09121234567");
+    OK(pv_person_save(A, &here, &err));
+    pkg p2 = export_to(A, 100);
+    pv_exchange_report rep;
+    OK(import(P, p2, &rep));
+    cr_assert_eq(rep.conflicts, 1);
+    cr_assert_geq(rep.merged, 1);
+    char v[128];
+    sql_text(P, "SELECT phone FROM person", v, sizeof v);
+    cr_assert_str_eq(v, "09121234567");
+    sql_text(P, "SELECT first_name FROM person", v, sizeof v);
+    cr_assert_str_eq(v, "مریم‌السادات"); /* not overwritten */
+    pv_conflict *list;
+    size_t n;
+    OK(pv_conflict_list(P, true, &list, &n, &err));
+    cr_assert_eq(n, 1);
+    cr_assert_eq(list[0].kind, PV_CONFLICT_FIELD);
+    cr_assert_str_eq(list[0].column, "first_name");
+    cr_assert_str_eq(list[0].local_value, "مریم‌السادات");
+    cr_assert_str_eq(list[0].remote_value, "ماریا");
+    cr_assert_str_eq(list[0].local_by, "prov");
+    cr_assert_eq(list[0].peer, 11);
+    int64_t id = list[0].id;
+    pv_conflicts_free(list, n);
+    /* a third value; it travels down and the branch takes it */
+    OK(pv_conflict_resolve(P, id, PV_CHOOSE_VALUE, "مریم", &err));
+    cr_assert_eq(pv_conflict_resolve(P, id, PV_CHOOSE_LOCAL, NULL, &err), PV_ENOTFOUND);
+    sql_text(P, "SELECT first_name FROM person", v, sizeof v);
+    cr_assert_str_eq(v, "مریم");
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM audit WHERE action = 'conflict-resolve'"), 1);
+    pkg down = export_to(P, 11);
+    OK(import(A, down, NULL));
+    OK(pv_person_find(A, x.national_id, &here, &err));
+    cr_assert_str_eq(here.first_name, "مریم");
+    cr_assert_str_eq(here.phone, "09121234567");
+    /* and back up: no new conflict */
+    pkg p3 = export_to(A, 100);
+    OK(import(P, p3, &rep));
+    cr_assert_eq(rep.conflicts, 0);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM exchange_conflict WHERE status = 'open'"), 0);
+    audit_intact(A);
+    audit_intact(P);
+    free(p1.b);
+    free(p2.b);
+    free(p3.b);
+    free(down.b);
+}
+
+Test(exchange, duplicate_national_id_across_branches)
+{
+    add_family(A, 7, "مریم", "کریمی");
+    add_family(B, 7, "مرجان", "کریمی"); /* the same national ID, another person */
+    pkg a = export_to(A, 100), b = export_to(B, 100);
+    OK(import(P, a, NULL));
+    pv_exchange_report rep;
+    OK(import(P, b, &rep));
+    cr_assert_eq(rep.conflicts, 1);
+    cr_assert_eq(persons(P), 1);
+    char v[64];
+    sql_text(P, "SELECT kind FROM exchange_conflict", v, sizeof v);
+    cr_assert_str_eq(v, "duplicate");
+    sql_text(P, "SELECT json_extract(remote_value, '$.first_name') FROM exchange_conflict", v,
+             sizeof v);
+    cr_assert_str_eq(v, "مرجان");
+    int64_t id = sql_int(P, "SELECT id FROM exchange_conflict");
+    cr_assert_eq(pv_conflict_resolve(P, id, PV_CHOOSE_REMOTE, NULL, &err), PV_EINVAL);
+    OK(pv_conflict_resolve(P, id, PV_CHOOSE_LOCAL, NULL, &err));
+    free(a.b);
+    free(b.b);
+}
+
+Test(exchange, deleted_there_edited_here_is_kept)
+{
+    pv_person x = add_family(A, 1, "مریم", "کریمی");
+    (void)x;
+    int64_t file = sql_int(A, "SELECT id FROM casefile");
+    OK(pv_assessment_add(A, file, "2025-03-01", "first visit", &err));
+    pkg p1 = export_to(A, 100);
+    OK(import(P, p1, NULL));
+    sql_exec(P, "UPDATE assessment SET text = 'first visit, checked by the province'");
+    sql_exec(A, "DELETE FROM assessment");
+    pkg p2 = export_to(A, 100);
+    pv_exchange_report rep;
+    OK(import(P, p2, &rep));
+    cr_assert_eq(rep.conflicts, 1);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM assessment"), 1);
+    char v[64];
+    sql_text(P, "SELECT kind FROM exchange_conflict", v, sizeof v);
+    cr_assert_str_eq(v, "delete_edit");
+    int64_t id = sql_int(P, "SELECT id FROM exchange_conflict");
+    OK(pv_conflict_resolve(P, id, PV_CHOOSE_REMOTE, NULL, &err));
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM assessment"), 0);
+    free(p1.b);
+    free(p2.b);
+}
+
+Test(exchange, only_supervisors_resolve_only_admins_exchange)
+{
+    pv_test_actor(P, "reza", PV_ROLE_CASEWORKER, 100);
+    cr_assert_eq(pv_conflict_resolve(P, 1, PV_CHOOSE_LOCAL, NULL, &err), PV_EDENIED);
+    unsigned char *b = NULL;
+    size_t n = 0;
+    pv_exchange_report rep;
+    cr_assert_eq(pv_exchange_export(P, 11, PASS, &b, &n, &rep, &err), PV_EDENIED);
+    pv_test_actor(P, "sara", PV_ROLE_SUPERVISOR, 100);
+    cr_assert_eq(pv_conflict_resolve(P, 1, PV_CHOOSE_LOCAL, NULL, &err), PV_ENOTFOUND);
+}
+
+static void enroll_raw(pv_ctx *c, int64_t branch, int64_t person, long amount)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO enrollment (id, person_id, code, branch_code, status, date, jyear, "
+             "jseason, jmonth, province_key, amount, charged_credit, requested_by) VALUES "
+             "(%lld, %lld, 'S-1', %lld, 'requested', '2025-01-01', 1403, 4, 10, 'tehran', %ld, 1, "
+             "'x')", (long long)((branch << 40) + 1), (long long)person, (long long)branch,
+             amount);
+    sql_exec(c, sql);
+}
+
+Test(exchange, credit_overspent_by_two_offline_branches)
+{
+    sql_exec(P, "INSERT INTO service (code, title_fa, card, card_hash) VALUES ('S-1', 'خدمت', '', '')");
+    sql_exec(P, "INSERT INTO credit (code, province_key, province, year, amount) "
+                "VALUES ('S-1', 'tehran', 'تهران', 1403, 10000000)");
+    pkg da = export_to(P, 11), db = export_to(P, 12);
+    OK(import(A, da, NULL));
+    OK(import(B, db, NULL));
+    cr_assert_eq(sql_int(A, "SELECT amount FROM credit"), 10000000);
+    pv_person x = add_family(A, 1, "مریم", "کریمی");
+    pv_person y = add_family(B, 2, "زهرا", "احمدی");
+    enroll_raw(A, 11, x.id, 6000000); /* each within the credit on its own */
+    enroll_raw(B, 12, y.id, 6000000);
+    pkg a = export_to(A, 100), b = export_to(B, 100);
+    pv_exchange_report rep;
+    OK(import(P, a, &rep));
+    cr_assert_eq(rep.conflicts, 0);
+    OK(import(P, b, &rep));
+    cr_assert_eq(rep.conflicts, 1);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM enrollment"), 2); /* nothing rejected */
+    char v[64];
+    sql_text(P, "SELECT kind || ' ' || remote_value FROM exchange_conflict", v, sizeof v);
+    cr_assert_str_eq(v, "overspent 12000000");
+    int64_t id = sql_int(P, "SELECT id FROM exchange_conflict");
+    OK(pv_conflict_resolve(P, id, PV_CHOOSE_REMOTE, NULL, &err));
+    cr_assert_eq(sql_int(P, "SELECT amount FROM credit"), 12000000);
+    /* the raised credit comes down */
+    pkg d2 = export_to(P, 11);
+    OK(import(A, d2, NULL));
+    cr_assert_eq(sql_int(A, "SELECT amount FROM credit"), 12000000);
+    free(da.b);
+    free(db.b);
+    free(a.b);
+    free(b.b);
+    free(d2.b);
+}

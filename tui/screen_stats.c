@@ -1,0 +1,297 @@
+/* parvande — the statistics screen (home, F8): recipients of one service or
+ * of every service per period, with a breakdown chosen from the keyboard;
+ * the table with a bar of each row's started recipients (numbers always
+ * beside the bars) and a sparkline of the last 12 months. The bars and the
+ * sparkline are mirrored in Persian (tui/chart.c). Everything shown is
+ * counted by the core (parvande/stats.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "parvande/calendar.h"
+#include "parvande/i18n.h"
+#include "parvande/services.h"
+#include "parvande/stats.h"
+#include "parvande/text.h"
+#include "widget.h"
+
+enum { A_SERVICE = PV_A_SCREEN, A_PERIOD, A_BY };
+
+static const pv_binding stats_own[] = {
+    {PV_KEY(KEY_F(3)), A_SERVICE, N_("Service"), N_("Next service (or every service)")},
+    {PV_KEY(KEY_F(4)), A_PERIOD, N_("Period"), N_("Next period: day, month, season, year")},
+    {PV_KEY(KEY_F(5)), A_BY, N_("Breakdown"),
+     N_("Next breakdown: none, province, county, gender, age, area, disability, caseworker")},
+    {0, 0, NULL, NULL},
+};
+static pv_keymap stats_keys = {stats_own, pv_keys_list, NULL};
+
+/* The breakdowns offered, in the order F5 goes through them. */
+static const pv_stats_by bys[] = {PV_BY_NONE, PV_BY_PROVINCE, PV_BY_COUNTY, PV_BY_GENDER,
+                                  PV_BY_AGE, PV_BY_AREA, PV_BY_DISABILITY, PV_BY_CASEWORKER};
+#define N_BYS (sizeof bys / sizeof *bys)
+/* How many periods back the table goes, per period kind. */
+static const int periods_back[] = {[PV_STATS_DAY] = 31, [PV_STATS_MONTH] = 12,
+                                   [PV_STATS_SEASON] = 8, [PV_STATS_YEAR] = 3};
+static const char *const period_msgids[] = {N_("day"), N_("month"), N_("season"), N_("year")};
+
+typedef struct stats_screen {
+    pv_service_info *svc;
+    size_t n_svc;
+    int service;           /* index into svc, -1: every service */
+    pv_stats_period period;
+    size_t by;             /* index into bys */
+    pv_stats_table t;
+    int64_t months[12];
+    int64_t max_started;
+    pv_list list;
+} stats_screen;
+
+/* Width of the columns, logical (from the start side). */
+enum { W_PERIOD = 16, W_SERVICE = 14, W_GROUP = 10, W_NUM = 10 };
+
+/* The service column: wider on a wide terminal, the bars keep the rest. */
+static int service_w(const pv_draw *d)
+{
+    return d->cols >= 110 ? 34 : W_SERVICE;
+}
+
+static const char *service_title(const stats_screen *s, const char *code)
+{
+    for (size_t i = 0; i < s->n_svc; i++)
+        if (strcmp(s->svc[i].code, code) == 0)
+            return s->svc[i].title;
+    return code;
+}
+
+/* The first day `k - 1` periods before today's one. */
+static void range_start(pv_stats_period kind, int k, char from[11])
+{
+    char today[11];
+    pv_today(today);
+    pv_stats_span s;
+    pv_stats_span_of(kind, today, &s);
+    for (int i = 1; i < k; i++) {
+        pv_date g;
+        pv_iso_parse(s.first, &g);
+        char before[11];
+        pv_iso_format(pv_gregorian_from_days(pv_days_from_gregorian(g) - 1), before);
+        pv_stats_span_of(kind, before, &s);
+    }
+    memcpy(from, s.first, 11);
+}
+
+static void stats_load(pv_ui *ui, stats_screen *s)
+{
+    pv_stats_table_free(&s->t);
+    char from[11];
+    range_start(s->period, periods_back[s->period], from);
+    const char *code = s->service < 0 ? "all" : s->svc[s->service].code;
+    pv_stats_query q = {code, s->period, bys[s->by], from, NULL};
+    pv_error err = PV_ERROR_INIT;
+    if (pv_stats_recipients(ui->ctx, &q, &s->t, &err) != PV_OK)
+        pv_ui_error(ui, &err);
+    if (pv_stats_months(ui->ctx, s->service < 0 ? NULL : code, NULL, s->months, 12, &err) !=
+        PV_OK)
+        pv_ui_error(ui, &err);
+    s->max_started = 0;
+    for (size_t i = 0; i < s->t.n_rows; i++)
+        if (s->t.rows[i].started > s->max_started)
+            s->max_started = s->t.rows[i].started;
+    pv_list_set_count(&s->list, s->t.n_rows + s->t.n_totals);
+}
+
+/* Cells drawn as they are, at screen column sx (no bidi: see chart.h). */
+static void put_cells(const pv_draw *d, int y, int sx, const wchar_t *w, int n, pv_style st)
+{
+    unsigned long a = pv_draw_attr(d, st);
+    for (int i = 0; i < n; i++) {
+        if (sx + i < 0 || sx + i >= d->cols)
+            continue;
+        wchar_t one[2] = {w[i], L'\0'};
+        cchar_t cc;
+        if (setcchar(&cc, one, (attr_t)(a & ~A_COLOR), (short)PAIR_NUMBER(a), NULL) == OK)
+            mvadd_wch(y, sx + i, &cc);
+    }
+}
+
+static void stats_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
+{
+    stats_screen *s = user;
+    bool total = i >= s->t.n_rows;
+    const pv_stats_row *r = total ? &s->t.totals[i - s->t.n_rows] : &s->t.rows[i];
+    pv_style st = selected ? PV_ST_SELECTED : total ? PV_ST_LABEL : PV_ST_TEXT;
+    const pv_draw *d = &ui->draw;
+    pv_draw_fill(d, y, 0, d->cols, st);
+    char label[64], group[PV_STATS_GROUP_SZ], num[32];
+    if (total)
+        snprintf(label, sizeof label, "%s", _("total"));
+    else
+        pv_stats_span_label(pv_ctx_lang(ui->ctx), s->period, &r->span, label, sizeof label);
+    int x = 1;
+    pv_draw_text(d, y, x, W_PERIOD, label, 0, st);
+    x += W_PERIOD + 1;
+    if (s->service < 0) {
+        pv_draw_text(d, y, x, service_w(d), service_title(s, r->code), PV_T_DATA, st);
+        x += service_w(d) + 1;
+    }
+    if (bys[s->by] != PV_BY_NONE) {
+        pv_stats_group_label(bys[s->by], r->group, group, sizeof group);
+        pv_draw_text(d, y, x, W_GROUP, group, PV_T_DATA, st);
+        x += W_GROUP + 1;
+    }
+    const int64_t v[3] = {r->started, r->active, r->completed};
+    for (int k = 0; k < 3; k++) {
+        snprintf(num, sizeof num, "%lld", (long long)v[k]);
+        pv_draw_text(d, y, x, W_NUM, num, PV_T_LTR | PV_T_END, st);
+        x += W_NUM + 1;
+    }
+    int bar_w = d->cols - x - 1;
+    if (total || bar_w < 4)
+        return;
+    wchar_t cells[512];
+    if (bar_w > 512)
+        bar_w = 512;
+    pv_chart_bar(r->started, s->max_started, bar_w, d->rtl, cells);
+    put_cells(d, y, pv_draw_col(d, x, bar_w), cells, bar_w, st);
+}
+
+static void *stats_open(pv_ui *ui, const void *arg)
+{
+    (void)arg;
+    stats_screen *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    pv_error err = PV_ERROR_INIT;
+    if (pv_service_list(ui->ctx, &s->svc, &s->n_svc, &err) != PV_OK) {
+        pv_ui_error(ui, &err);
+        free(s);
+        return NULL;
+    }
+    s->service = -1;
+    s->period = PV_STATS_MONTH;
+    s->list.draw_row = stats_row;
+    s->list.user = s;
+    stats_load(ui, s);
+    return s;
+}
+
+static void stats_close(pv_ui *ui, void *st)
+{
+    (void)ui;
+    stats_screen *s = st;
+    pv_stats_table_free(&s->t);
+    free(s->svc);
+    free(s);
+}
+
+static void stats_title(pv_ui *ui, void *st, char *out, size_t size)
+{
+    (void)ui;
+    (void)st;
+    snprintf(out, size, "%s — %s", _("parvande"), _("Statistics"));
+}
+
+static void heads(pv_ui *ui, stats_screen *s, int y)
+{
+    const pv_draw *d = &ui->draw;
+    pv_draw_fill(d, y, 0, d->cols, PV_ST_HEADING);
+    int x = 1;
+    pv_draw_text(d, y, x, W_PERIOD, _(period_msgids[s->period]), 0, PV_ST_HEADING);
+    x += W_PERIOD + 1;
+    if (s->service < 0) {
+        pv_draw_text(d, y, x, service_w(d), _("service"), 0, PV_ST_HEADING);
+        x += service_w(d) + 1;
+    }
+    if (bys[s->by] != PV_BY_NONE) {
+        pv_draw_text(d, y, x, W_GROUP, pv_stats_by_label(bys[s->by]), 0, PV_ST_HEADING);
+        x += W_GROUP + 1;
+    }
+    const char *h[3] = {_("started"), _("active"), _("completed")};
+    for (int k = 0; k < 3; k++) {
+        pv_draw_text(d, y, x, W_NUM, h[k], PV_T_END, PV_ST_HEADING);
+        x += W_NUM + 1;
+    }
+}
+
+static void stats_draw(pv_ui *ui, void *st, int top, int rows)
+{
+    stats_screen *s = st;
+    const pv_draw *d = &ui->draw;
+    char line[1024];
+    snprintf(line, sizeof line, "%s: %s   %s: %s   %s: %s", _("Service"),
+             s->service < 0 ? _("every service") : s->svc[s->service].title, _("Period"),
+             _(period_msgids[s->period]), _("Breakdown"), pv_stats_by_label(bys[s->by]));
+    pv_draw_text(d, top, 1, d->cols - 2, line, PV_T_DATA, PV_ST_LABEL);
+    char from[16], to[16], range[128];
+    pv_draw_date(s->t.from, from, sizeof from);
+    pv_draw_date(s->t.to, to, sizeof to);
+    snprintf(range, sizeof range, _("from %s to %s"), from, to);
+    int used = pv_draw_text(d, top + 1, 1, d->cols / 2, range, 0, PV_ST_DIM);
+    /* the sparkline, after the range on the start side */
+    const char *spark_label = _("last 12 months (started):");
+    int x = used + 4;
+    int lw = pv_draw_text(d, top + 1, x, d->cols - x - 14, spark_label, 0, PV_ST_DIM);
+    x += lw + 1;
+    wchar_t cells[12];
+    pv_chart_spark(s->months, 12, d->rtl, cells);
+    if (x + 12 < d->cols)
+        put_cells(d, top + 1, pv_draw_col(d, x, 12), cells, 12, PV_ST_TEXT);
+    heads(ui, s, top + 2);
+    pv_list_draw(ui, &s->list, top + 3, rows - 3, _("No recipient in this range."));
+}
+
+static unsigned stats_action(pv_ui *ui, void *st, int action)
+{
+    stats_screen *s = st;
+    switch (action) {
+    case A_SERVICE:
+        s->service = s->service + 1 >= (int)s->n_svc ? -1 : s->service + 1;
+        break;
+    case A_PERIOD:
+        s->period = (pv_stats_period)((s->period + 1) % 4);
+        break;
+    case A_BY:
+        s->by = (s->by + 1) % N_BYS;
+        break;
+    default: {
+        unsigned ch = pv_list_action(&s->list, action);
+        return ch != PV_CH_NONE || action >= PV_A_UP ? ch : PV_CH_PASS;
+    }
+    }
+    s->list.sel = s->list.top = 0;
+    stats_load(ui, s);
+    return PV_CH_DRAW;
+}
+
+static unsigned stats_reload(pv_ui *ui, void *st)
+{
+    stats_screen *s = st;
+    /* the titles follow the language (F9); the catalog may have changed */
+    pv_service_info *svc;
+    size_t n;
+    pv_error err = PV_ERROR_INIT;
+    if (pv_service_list(ui->ctx, &svc, &n, &err) == PV_OK) {
+        free(s->svc);
+        s->svc = svc;
+        s->n_svc = n;
+        if (s->service >= (int)n)
+            s->service = -1;
+    } else {
+        pv_ui_error(ui, &err);
+    }
+    stats_load(ui, s);
+    return PV_CH_DRAW;
+}
+
+const pv_screen pv_screen_stats = {
+    .name = "stats",
+    .keys = stats_keys,
+    .open = stats_open,
+    .close = stats_close,
+    .title = stats_title,
+    .draw = stats_draw,
+    .action = stats_action,
+    .input = NULL,
+    .reload = stats_reload,
+};
