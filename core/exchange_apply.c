@@ -580,7 +580,7 @@ static pv_status apply_decision(pv_ctx *ctx, const apply_state *s, sqlite3_chang
     sqlite3_stmt *st;
     r = pv_stmt(ctx, "UPDATE exchange_conflict SET status = 'resolved', resolution = ?4,"
                                " resolved_by = ?5 || ' (' || ?6 || ')',"
-                               " resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+                               " resolved_at = " PV_NOW
                                " WHERE status = 'open' AND tbl = ?1 AND pk = ?2 AND col = ?3",
                           &st, err);
     if (r != PV_OK)

@@ -582,14 +582,14 @@ static pv_status refused_change(ref_change ch, pv_ref_status from, pv_error *err
 /* The UPDATE of each change: ?1 id, ?2 date, ?3 text. */
 static const char *const change_sql[] = {
     [CH_RECEIVE] = "UPDATE referral SET status = 'received', received_on = ?2, answer = ?3, "
-                   "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
+                   "updated_at = " PV_NOW " WHERE id = ?1",
     [CH_CLOSE] = "UPDATE referral SET status = 'closed', closed_on = ?2, outcome = ?3, "
-                 "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
+                 "updated_at = " PV_NOW " WHERE id = ?1",
     [CH_RETURN] = "UPDATE referral SET status = 'returned', closed_on = ?2, "
                   "answer = CASE WHEN ?3 = '' THEN answer ELSE ?3 END, "
-                  "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
+                  "updated_at = " PV_NOW " WHERE id = ?1",
     [CH_FOLLOW_UP] = "UPDATE referral SET follow_up = ?2, follow_up_reason = ?3, "
-                     "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
+                     "updated_at = " PV_NOW " WHERE id = ?1",
 };
 static const char *const change_kind[] = {"receive", "close", "return", "follow_up"};
 

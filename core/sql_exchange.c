@@ -12,7 +12,6 @@
  * the other office applies them too. */
 #include "internal.h"
 
-#define PV_NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 
 const char pv_sql_exchange[] =
     "CREATE TABLE office (\n"

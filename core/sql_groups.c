@@ -13,7 +13,6 @@
  * keys carry a dot, which pv_fact_set refuses, so they cannot be typed in. */
 #include "internal.h"
 
-#define PV_NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 #define PV_ISO_DATE(c) "CHECK (" c " GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]')"
 
 const char pv_sql_groups[] =

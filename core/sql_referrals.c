@@ -19,7 +19,6 @@
  * policy that came back and the claims noted. */
 #include "internal.h"
 
-#define PV_NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 #define PV_ISO_DATE(col) "(" col " GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]')"
 
 const char pv_sql_referrals[] =

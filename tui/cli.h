@@ -135,6 +135,35 @@ void pv_cli_put_time(const pv_cli *cli, FILE *f, const char *at);
 void pv_cli_tsv(FILE *f, const char *s, bool last);
 void pv_cli_tsv_num(FILE *f, long long v, bool last);
 
+/* ---- the rows of listings (tui/cli_table.c) ----
+ * A listing command describes each row once, as cells; pv_cli_row prints it
+ * for scripts (--tsv: the cells' values, tab-separated, ASCII digits, ISO
+ * dates, codes) or for people (two spaces between cells, each shown as its
+ * kind is: Persian digits and Jalali dates in Persian, the translated word
+ * when `shown` gives one). */
+
+typedef enum pv_cli_cell_kind {
+    PV_CELL_TEXT = 0, /* text, from the database or a message */
+    PV_CELL_DIGITS,   /* ASCII digits or a message with numbers (an ID) */
+    PV_CELL_NUM,      /* the number `num` */
+    PV_CELL_DATE,     /* an ISO date; "-" for people when empty */
+    PV_CELL_TIME      /* a UTC timestamp; "-" for people when empty */
+} pv_cli_cell_kind;
+
+typedef struct pv_cli_cell {
+    pv_cli_cell_kind kind;
+    const char *value; /* the TSV value (NULL: an empty cell), also for people */
+    long long num;     /* PV_CELL_NUM's value */
+    const char *shown; /* for people instead of the value (a translated word);
+                        * "" leaves the cell out for them. A text cell with no
+                        * value is left out too, with its label. */
+    const char *label; /* for people, before the value ("father:") */
+    bool tight;        /* for people, one space before it instead of two */
+    bool no_tsv;       /* for people only */
+} pv_cli_cell;
+
+void pv_cli_row(const pv_cli *cli, bool tsv, const pv_cli_cell *cells, size_t n);
+
 /* Runs the full-screen interface (tui/app.c). */
 int pv_tui_run(pv_cli *cli);
 

@@ -471,35 +471,23 @@ static int cmd_show(pv_cli *cli)
 
 /* ---- search ---- */
 
-/* TSV of search: NATIONAL_ID FIRST LAST FATHER BIRTH(ISO) GENDER FILE_STATUS
+/* A hit. TSV: NATIONAL_ID FIRST LAST FATHER BIRTH(ISO) GENDER FILE_STATUS
  * (FILE_STATUS "" when the person has no case file). */
-static void search_tsv(const pv_search_hit *h)
+static void search_row(const pv_cli *cli, bool tsv, const pv_search_hit *h)
 {
     const pv_person *p = &h->person;
-    const char *c[] = {p->national_id, p->first_name, p->last_name, p->father_name,
-                       p->birth_date, pv_gender_code(p->gender),
-                       h->has_file ? pv_file_status_code(h->file_status) : ""};
-    for (size_t k = 0; k < 7; k++)
-        pv_cli_tsv(stdout, c[k], k == 6);
-}
-
-static void search_line(pv_cli *cli, const pv_search_hit *h)
-{
-    const pv_person *p = &h->person;
-    pv_cli_put_digits(cli, stdout, p->national_id);
-    fputs("  ", stdout);
-    pv_cli_put(stdout, p->first_name);
-    fputc(' ', stdout);
-    pv_cli_put(stdout, p->last_name);
-    if (p->father_name[0]) {
-        printf("  %s ", _("father:"));
-        pv_cli_put(stdout, p->father_name);
-    }
-    fputs("  ", stdout);
-    pv_cli_put_date(cli, stdout, p->birth_date);
-    if (h->has_file)
-        printf("  %s", h->file_status == PV_FILE_ACTIVE ? _("active") : _("closed"));
-    fputc('\n', stdout);
+    const char *status = h->has_file ? pv_file_status_code(h->file_status) : "";
+    const pv_cli_cell row[] = {
+        {.kind = PV_CELL_DIGITS, .value = p->national_id},
+        {.value = p->first_name},
+        {.value = p->last_name, .tight = true},
+        {.value = p->father_name, .label = _("father:")},
+        {.kind = PV_CELL_DATE, .value = p->birth_date},
+        {.value = pv_gender_code(p->gender), .shown = ""},
+        {.value = status,
+         .shown = !h->has_file ? "" : h->file_status == PV_FILE_ACTIVE ? _("active") : _("closed")},
+    };
+    pv_cli_row(cli, tsv, row, sizeof row / sizeof *row);
 }
 
 static int cmd_search(pv_cli *cli)
@@ -515,12 +503,8 @@ static int cmd_search(pv_cli *cli)
     size_t n = 0;
     if (pv_search(cli->ctx, a.word, (size_t)a.limit, &hits, &n, &err) != PV_OK)
         return pv_cli_fail(&err);
-    for (size_t i = 0; i < n; i++) {
-        if (a.tsv)
-            search_tsv(&hits[i]);
-        else
-            search_line(cli, &hits[i]);
-    }
+    for (size_t i = 0; i < n; i++)
+        search_row(cli, a.tsv, &hits[i]);
     free(hits);
     if (n == 0) {
         fprintf(stderr, "parvande: %s\n", _("nothing found"));

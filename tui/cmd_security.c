@@ -109,31 +109,25 @@ static int user_switch(pv_cli *cli, bool disable)
     return PV_EXIT_OK;
 }
 
-static void user_line(pv_cli *cli, const pv_user *u)
+/* A user. TSV: NAME ROLE BRANCH STATE LOCKED_MINUTES LAST_LOGIN CREATED_AT. */
+static void user_row(const pv_cli *cli, bool tsv, const pv_user *u)
 {
-    pv_cli_put(stdout, u->name);
-    fputs("  ", stdout);
-    pv_cli_put(stdout, pv_role_label(u->role));
-    fputs("  ", stdout);
-    printf("%s ", _("branch"));
-    pv_cli_put_num(cli, stdout, (long long)u->branch_code);
-    fputs("  ", stdout);
-    if (u->disabled)
-        fputs(_("disabled"), stdout);
-    else if (u->locked_minutes > 0) {
-        char locked[128];
-        snprintf(locked, sizeof locked, _("locked for %d more minutes"), u->locked_minutes);
-        pv_cli_put_digits(cli, stdout, locked);
-    }
-    else
-        fputs(_("active"), stdout);
-    fputs("  ", stdout);
-    printf("%s ", _("last login:"));
-    if (u->last_login[0])
-        pv_cli_put_time(cli, stdout, u->last_login);
-    else
-        fputs(_("never"), stdout);
-    putchar('\n');
+    char locked[128];
+    snprintf(locked, sizeof locked, _("locked for %d more minutes"), u->locked_minutes);
+    const char *state = u->disabled ? "disabled" : u->locked_minutes > 0 ? "locked" : "active";
+    const char *state_shown = u->disabled ? _("disabled") : u->locked_minutes > 0 ? locked
+                                                                                : _("active");
+    const pv_cli_cell row[] = {
+        {.value = u->name},
+        {.value = pv_role_code(u->role), .shown = pv_role_label(u->role)},
+        {.kind = PV_CELL_NUM, .num = (long long)u->branch_code, .label = _("branch")},
+        {.kind = PV_CELL_DIGITS, .value = state, .shown = state_shown},
+        {.kind = PV_CELL_NUM, .num = u->locked_minutes, .shown = ""},
+        {.kind = PV_CELL_TIME, .value = u->last_login, .label = _("last login:"),
+         .shown = u->last_login[0] ? NULL : _("never")},
+        {.kind = PV_CELL_TIME, .value = u->created_at, .shown = ""},
+    };
+    pv_cli_row(cli, tsv, row, sizeof row / sizeof *row);
 }
 
 static int user_list(pv_cli *cli)
@@ -147,21 +141,8 @@ static int user_list(pv_cli *cli)
     pv_error err = PV_ERROR_INIT;
     if (pv_user_list(cli->ctx, &users, &n, &err) != PV_OK)
         return pv_cli_fail(&err);
-    for (size_t i = 0; i < n; i++) {
-        const pv_user *u = &users[i];
-        if (!as_tsv) {
-            user_line(cli, u);
-            continue;
-        }
-        pv_cli_tsv(stdout, u->name, false);
-        pv_cli_tsv(stdout, pv_role_code(u->role), false);
-        pv_cli_tsv_num(stdout, (long long)u->branch_code, false);
-        pv_cli_tsv(stdout, u->disabled ? "disabled" : u->locked_minutes > 0 ? "locked" : "active",
-                   false);
-        pv_cli_tsv_num(stdout, u->locked_minutes, false);
-        pv_cli_tsv(stdout, u->last_login, false);
-        pv_cli_tsv(stdout, u->created_at, true);
-    }
+    for (size_t i = 0; i < n; i++)
+        user_row(cli, as_tsv, &users[i]);
     free(users);
     return PV_EXIT_OK;
 }
@@ -312,16 +293,15 @@ static int audit_show(pv_cli *cli)
             entry_line(cli, &e[i]);
             continue;
         }
-        pv_cli_tsv_num(stdout, (long long)e[i].seq, false);
-        pv_cli_tsv(stdout, e[i].at, false);
-        pv_cli_tsv(stdout, e[i].actor, false);
-        pv_cli_tsv(stdout, e[i].action, false);
-        pv_cli_tsv(stdout, e[i].table, false);
-        pv_cli_tsv_num(stdout, (long long)e[i].record_id, false);
-        pv_cli_tsv(stdout, e[i].refused ? "refused" : "done", false);
-        pv_cli_tsv(stdout, e[i].reason, false);
-        pv_cli_tsv(stdout, e[i].old_values, false);
-        pv_cli_tsv(stdout, e[i].new_values, true);
+        /* SEQ AT ACTOR ACTION TABLE RECORD OUTCOME REASON OLD NEW */
+        const pv_cli_cell row[] = {
+            {.kind = PV_CELL_NUM, .num = (long long)e[i].seq}, {.value = e[i].at},
+            {.value = e[i].actor}, {.value = e[i].action}, {.value = e[i].table},
+            {.kind = PV_CELL_NUM, .num = (long long)e[i].record_id},
+            {.value = e[i].refused ? "refused" : "done"}, {.value = e[i].reason},
+            {.value = e[i].old_values}, {.value = e[i].new_values},
+        };
+        pv_cli_row(cli, true, row, sizeof row / sizeof *row);
     }
     pv_audit_entries_free(e, n);
     return PV_EXIT_OK;

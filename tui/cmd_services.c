@@ -94,24 +94,22 @@ static int cmd_services(pv_cli *cli)
         return pv_cli_fail(&err);
     for (size_t i = 0; i < n; i++) {
         const pv_service_info *s = &list[i];
-        char fb[32];
-        if (o.tsv) {
-            /* CODE TITLE LOCAL APPROVAL FREQUENCY PER_CAPITA GROUP_CAP EDITED */
-            pv_cli_tsv(stdout, s->code, false);
-            pv_cli_tsv(stdout, s->title, false);
-            printf("%d\t%d\t%s\t%lld\t%lld\t%d\n", s->local_code, s->approval,
-                   freq_text(s, fb, sizeof fb), (long long)s->per_capita,
-                   (long long)s->group_cap, s->edited);
-            continue;
-        }
-        pv_cli_put(stdout, s->code);
-        if (s->local_code)
-            printf(" (%s)", _("local code"));
-        fputs("  ", stdout);
-        pv_cli_put(stdout, s->title);
-        if (s->edited)
-            printf("  [%s]", _("edited by an administrator"));
-        putchar('\n');
+        char fb[32], local[64], edited[96];
+        snprintf(local, sizeof local, "(%s)", _("local code"));
+        snprintf(edited, sizeof edited, "[%s]", _("edited by an administrator"));
+        /* CODE TITLE LOCAL APPROVAL FREQUENCY PER_CAPITA GROUP_CAP EDITED */
+        const pv_cli_cell row[] = {
+            {.value = s->code},
+            {.shown = s->local_code ? local : "", .tight = true, .no_tsv = true},
+            {.value = s->title},
+            {.kind = PV_CELL_NUM, .num = s->local_code, .shown = ""},
+            {.kind = PV_CELL_NUM, .num = s->approval, .shown = ""},
+            {.value = freq_text(s, fb, sizeof fb), .shown = ""},
+            {.kind = PV_CELL_NUM, .num = (long long)s->per_capita, .shown = ""},
+            {.kind = PV_CELL_NUM, .num = (long long)s->group_cap, .shown = ""},
+            {.kind = PV_CELL_NUM, .num = s->edited, .shown = s->edited ? edited : ""},
+        };
+        pv_cli_row(cli, o.tsv, row, sizeof row / sizeof *row);
     }
     free(list);
     return PV_EXIT_OK;
