@@ -226,8 +226,8 @@ enum { SAME, DIFFERENT, UNKNOWN };
 
 /* Whether `json` (the shape's JSON of a row or a history version) is the
  * version entry `e` made: its new values, or its batch's hash. */
-static int same_as_made_by(checker *c, const ev *e, const char *json, size_t len, pv_error *err,
-                           pv_status *rc)
+static int same_as_made_by(checker *c, const ev *e, const char *json, uint64_t hash,
+                           pv_error *err, pv_status *rc)
 {
     if (e->kind == EV_BATCH) {
         const batch_hashes *b = batch_of(c, e->seq);
@@ -236,7 +236,7 @@ static int same_as_made_by(checker *c, const ev *e, const char *json, size_t len
         uint64_t want = 0;
         for (int i = 0; i < 8; i++)
             want = want << 8 | b->h[(size_t)e->idx * 8 + (size_t)i];
-        return want == pv_rec_hash(json, len) ? SAME : DIFFERENT;
+        return want == hash ? SAME : DIFFERENT;
     }
     if (e->kind != EV_ROW)
         return UNKNOWN;
@@ -277,8 +277,8 @@ static void check_gone(checker *c, size_t from, size_t to)
 
 static pv_status check_rows(checker *c, pv_error *err)
 {
-    char *q = sqlite3_mprintf("SELECT %s, %s FROM \"%w\" ORDER BY 1", c->sh.key, c->sh.json,
-                              c->sh.table);
+    char *q = sqlite3_mprintf("SELECT %s, %s, %s FROM \"%w\" ORDER BY 1", c->sh.key, c->sh.json,
+                              c->sh.list, c->sh.table);
     sqlite3_stmt *st = NULL;
     if (!q)
         return oom(err);
@@ -292,7 +292,7 @@ static pv_status check_rows(checker *c, pv_error *err)
     while (rc == PV_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
         const char *json = (const char *)sqlite3_column_text(st, 1);
-        size_t len = (size_t)sqlite3_column_bytes(st, 1);
+        uint64_t hash = pv_rec_hash(st, 2, c->sh.ncols);
         c->rep->records++;
         for (; i < c->evs.n && c->evs.v[i].id < id; i = group_end(&c->evs, i))
             check_gone(c, i, group_end(&c->evs, i));
@@ -307,7 +307,7 @@ static pv_status check_rows(checker *c, pv_error *err)
         if (last->kind == EV_ROW_DEL || last->kind == EV_BATCH_DEL)
             report(c, PV_FIND_UNDELETED, id, last->seq);
         else {
-            int r = same_as_made_by(c, last, json ? json : "", len, err, &rc);
+            int r = same_as_made_by(c, last, json ? json : "", hash, err, &rc);
             if (r == DIFFERENT)
                 report(c, PV_FIND_CHANGED, id, last->seq);
             else if (r == UNKNOWN)
@@ -326,7 +326,7 @@ static pv_status check_rows(checker *c, pv_error *err)
 /* The k-th version of a record in its history must be what the entry
  * before its k-th update or delete made it. */
 static void check_versions(checker *c, int64_t id, size_t i, size_t end, const char **json,
-                           const size_t *len, size_t n_hist, pv_error *err, pv_status *rc)
+                           const uint64_t *hash, size_t n_hist, pv_error *err, pv_status *rc)
 {
     size_t k = 0;
     for (size_t j = i; j < end && *rc == PV_OK; j++) {
@@ -337,7 +337,7 @@ static void check_versions(checker *c, int64_t id, size_t i, size_t end, const c
             report(c, PV_FIND_HISTORY_MISSING, id, e->seq);
             return;
         }
-        int r = same_as_made_by(c, &c->evs.v[j - 1], json[k], len[k], err, rc);
+        int r = same_as_made_by(c, &c->evs.v[j - 1], json[k], hash[k], err, rc);
         if (r == DIFFERENT)
             report(c, PV_FIND_HISTORY_CHANGED, id, e->seq);
         k++;
@@ -348,7 +348,7 @@ static void check_versions(checker *c, int64_t id, size_t i, size_t end, const c
 
 typedef struct hist_buf {
     char **json;
-    size_t *len;
+    uint64_t *hash;
     size_t n, cap;
 } hist_buf;
 
@@ -359,31 +359,31 @@ static void hist_clear(hist_buf *h)
     h->n = 0;
 }
 
-static int hist_push(hist_buf *h, const char *j, size_t len)
+static int hist_push(hist_buf *h, const char *j, size_t len, uint64_t hash)
 {
     if (h->n == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 8;
         char **v = realloc(h->json, cap * sizeof *v);
-        size_t *l = v ? realloc(h->len, cap * sizeof *l) : NULL;
         if (v)
             h->json = v;
-        if (!l)
+        uint64_t *x = v ? realloc(h->hash, cap * sizeof *x) : NULL;
+        if (!x)
             return -1;
-        h->len = l;
+        h->hash = x;
         h->cap = cap;
     }
     if (!(h->json[h->n] = malloc(len + 1)))
         return -1;
     memcpy(h->json[h->n], j, len);
     h->json[h->n][len] = '\0';
-    h->len[h->n++] = len;
+    h->hash[h->n++] = hash;
     return 0;
 }
 
 static pv_status check_history(checker *c, pv_error *err)
 {
-    char *q = sqlite3_mprintf("SELECT id, %s FROM \"%w_history\" ORDER BY id, hist_id", c->sh.json,
-                              c->sh.table);
+    char *q = sqlite3_mprintf("SELECT id, %s, %s FROM \"%w_history\" ORDER BY id, hist_id",
+                              c->sh.json, c->sh.list, c->sh.table);
     sqlite3_stmt *st = NULL;
     if (!q)
         return oom(err);
@@ -406,7 +406,7 @@ static pv_status check_history(checker *c, pv_error *err)
             for (; i < c->evs.n && c->evs.v[i].id < cur; i = group_end(&c->evs, i))
                 check_versions(c, c->evs.v[i].id, i, group_end(&c->evs, i), NULL, NULL, 0, err, &rc);
             size_t end = i < c->evs.n && c->evs.v[i].id == cur ? group_end(&c->evs, i) : i;
-            check_versions(c, cur, i, end, (const char **)h.json, h.len, h.n, err, &rc);
+            check_versions(c, cur, i, end, (const char **)h.json, h.hash, h.n, err, &rc);
             i = end;
             hist_clear(&h);
         }
@@ -415,14 +415,15 @@ static pv_status check_history(checker *c, pv_error *err)
         cur = id;
         c->rep->history_rows++;
         const char *j = (const char *)sqlite3_column_text(st, 1);
-        if (hist_push(&h, j ? j : "", (size_t)sqlite3_column_bytes(st, 1)) != 0)
+        if (hist_push(&h, j ? j : "", (size_t)sqlite3_column_bytes(st, 1),
+                      pv_rec_hash(st, 2, c->sh.ncols)) != 0)
             rc = oom(err);
     }
     for (; rc == PV_OK && i < c->evs.n; i = group_end(&c->evs, i))
         check_versions(c, c->evs.v[i].id, i, group_end(&c->evs, i), NULL, NULL, 0, err, &rc);
     hist_clear(&h);
     free(h.json);
-    free(h.len);
+    free(h.hash);
     sqlite3_finalize(st);
     return rc;
 }
