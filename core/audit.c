@@ -239,6 +239,9 @@ static pv_status append_locked(pv_ctx *ctx, const new_entry *n, pv_error *err)
  * the lock through the busy timeout instead of failing). */
 static pv_status append_entry(pv_ctx *ctx, const new_entry *n, pv_error *err)
 {
+    if (pv_ctx_readonly(ctx)) /* kept in the user's side file (core/storage.c) */
+        return pv_unrecorded_append(ctx, n->at, n->actor, n->action, n->table, n->record_id,
+                                    n->new_values, n->reason, err);
     if (!sqlite3_get_autocommit(ctx->db))
         return append_locked(ctx, n, err);
     pv_status rc = pv_exec(ctx, "BEGIN IMMEDIATE", err);
@@ -320,6 +323,16 @@ pv_status pv_audit_flush(pv_ctx *ctx, pv_error *err)
     struct pv_security *s = pv_sec(ctx);
     if (!s || s->n_pending == 0 || !sqlite3_get_autocommit(ctx->db))
         return PV_OK;
+    if (pv_ctx_readonly(ctx)) {
+        for (size_t i = 0; i < s->n_pending; i++) {
+            pv_sec_pending *p = &s->pending[i];
+            pv_unrecorded_append(ctx, p->at, p->actor, p->action, NULL, 0, p->detail, p->reason,
+                                 NULL);
+            pending_free_one(p);
+        }
+        s->n_pending = 0;
+        return PV_OK;
+    }
     pv_status rc = pv_exec(ctx, "BEGIN IMMEDIATE", err);
     size_t done = 0;
     for (; rc == PV_OK && done < s->n_pending; done++) {
@@ -944,8 +957,7 @@ static pv_status run_plan(pv_ctx *ctx, const str_list *plan, pv_error *err)
     for (size_t i = 0; i < plan->n; i++) {
         char *msg = NULL;
         if (sqlite3_exec(ctx->db, plan->v[i], NULL, NULL, &msg) != SQLITE_OK) {
-            pv_status st = pv_error_set(err, PV_EFAIL, NULL, _("Database error: %s"),
-                                        msg ? msg : sqlite3_errmsg(ctx->db));
+            pv_status st = pv_db_error(ctx, err);
             sqlite3_free(msg);
             return st;
         }
@@ -990,8 +1002,8 @@ static pv_status restore_schema_triggers(pv_ctx *ctx, pv_error *err)
 pv_status pv_audit_install(pv_ctx *ctx, pv_error *err)
 {
     pv_status rc = pv_audit_register(ctx, err);
-    if (rc != PV_OK)
-        return rc;
+    if (rc != PV_OK || pv_ctx_readonly(ctx))
+        return rc; /* read-only media: nothing can be written, nor changed behind us */
     str_list plan = {0};
     bool missing = false;
     rc = plan_triggers(ctx, &plan, err);

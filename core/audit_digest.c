@@ -24,6 +24,7 @@
 void pv_rec_shape_free(pv_rec_shape *sh)
 {
     sqlite3_free(sh->cols);
+    sqlite3_free(sh->list);
     sqlite3_free(sh->json);
     sqlite3_free(sh->proj);
     memset(sh, 0, sizeof *sh);
@@ -65,7 +66,8 @@ bool pv_rec_column_compared(const char *col)
 /* The SQL expressions of a shape from its comma-separated columns. */
 static pv_status shape_exprs(pv_rec_shape *sh, pv_error *err)
 {
-    sqlite3_str *j = sqlite3_str_new(NULL), *p = sqlite3_str_new(NULL);
+    sqlite3_str *j = sqlite3_str_new(NULL), *p = sqlite3_str_new(NULL), *l = sqlite3_str_new(NULL);
+    sh->ncols = 0;
     sqlite3_str_appendall(j, "json_object(");
     sqlite3_str_appendall(p, "json_object(");
     const char *c = sh->cols;
@@ -77,14 +79,19 @@ static pv_status shape_exprs(pv_rec_shape *sh, pv_error *err)
         sqlite3_str_appendf(j, "%s'%q', \"%w\"", first ? "" : ", ", name, name);
         sqlite3_str_appendf(p, "%s'%q', json_extract(v, '$.\"%w\"')", first ? "" : ", ", name,
                             name);
+        sqlite3_str_appendf(l, "%s\"%w\"", first ? "" : ", ", name);
+        sh->ncols++;
         first = false;
         c += n + (c[n] == ',');
     }
     sqlite3_str_appendall(j, ")");
     sqlite3_str_appendall(p, ")");
+    if (first)
+        sqlite3_str_appendall(l, "NULL");
     sh->json = sqlite3_str_finish(j);
     sh->proj = sqlite3_str_finish(p);
-    return sh->json && sh->proj ? PV_OK
+    sh->list = sqlite3_str_finish(l);
+    return sh->json && sh->proj && sh->list ? PV_OK
                                 : pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
 }
 
@@ -138,10 +145,37 @@ pv_status pv_rec_shape_from(pv_ctx *ctx, const char *table, const char *cols, pv
     return shape_exprs(sh, err);
 }
 
-uint64_t pv_rec_hash(const char *json, size_t len)
+/* Each value as its type, its length and its bytes: no JSON to build,
+ * which a bulk import would pay for on every row. */
+uint64_t pv_rec_hash(sqlite3_stmt *st, int first, int n)
 {
+    crypto_generichash_state g;
+    crypto_generichash_init(&g, NULL, 0, 16);
+    for (int i = first; i < first + n; i++) {
+        unsigned char head[5];
+        int type = sqlite3_column_type(st, i);
+        const unsigned char *v = NULL;
+        char num[32];
+        size_t len = 0;
+        if (type == SQLITE_INTEGER) {
+            len = (size_t)snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(st, i));
+            v = (const unsigned char *)num;
+        } else if (type == SQLITE_FLOAT) {
+            len = (size_t)snprintf(num, sizeof num, "%.17g", sqlite3_column_double(st, i));
+            v = (const unsigned char *)num;
+        } else if (type != SQLITE_NULL) {
+            v = type == SQLITE_BLOB ? sqlite3_column_blob(st, i) : sqlite3_column_text(st, i);
+            len = (size_t)sqlite3_column_bytes(st, i);
+        }
+        head[0] = (unsigned char)type;
+        for (int k = 0; k < 4; k++)
+            head[1 + k] = (unsigned char)(len >> (24 - 8 * k));
+        crypto_generichash_update(&g, head, sizeof head);
+        if (len)
+            crypto_generichash_update(&g, v, len);
+    }
     unsigned char out[16];
-    crypto_generichash(out, sizeof out, (const unsigned char *)json, len, NULL, 0);
+    crypto_generichash_final(&g, out, sizeof out);
     uint64_t h = 0;
     for (int i = 0; i < 8; i++)
         h = h << 8 | out[i];
@@ -190,9 +224,8 @@ static pv_status digest_run(pv_ctx *ctx, sqlite3_stmt *st, pv_digest *d, int64_t
         int64_t id = sqlite3_column_int64(st, 0);
         for (; rc == PV_OK && next < id; next++)
             rc = push_hash(d, 0, err);
-        const char *j = (const char *)sqlite3_column_text(st, 1);
         if (rc == PV_OK)
-            rc = push_hash(d, pv_rec_hash(j ? j : "", (size_t)sqlite3_column_bytes(st, 1)), err);
+            rc = push_hash(d, pv_rec_hash(st, 1, sqlite3_column_count(st) - 1), err);
         next = id + 1;
     }
     if (rc == PV_OK && s != SQLITE_DONE)
@@ -213,7 +246,7 @@ static pv_status digest_table(pv_ctx *ctx, const struct pv_security *s, const ch
     }
     snprintf(d->table, sizeof d->table, "%s", table);
     char *q = sqlite3_mprintf("SELECT %s, %s FROM \"%w\" WHERE %s BETWEEN ?1 AND ?2 ORDER BY %s",
-                              sh.key, sh.json, table, sh.key, sh.key);
+                              sh.key, sh.list, table, sh.key, sh.key);
     sqlite3_stmt *st = NULL;
     if (!q || sqlite3_prepare_v2(ctx->db, q, -1, &st, NULL) != SQLITE_OK)
         rc = q ? pv_db_error(ctx, err) : pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));

@@ -39,6 +39,8 @@ typedef struct pv_rec_shape {
     char *json;     /* json_object('c', "c", ...) over them */
     char *proj;     /* json_object('c', json_extract(v, '$."c"'), ...): an entry's
                      * values (a JSON text in column v) projected on them */
+    char *list;     /* "c1", "c2", ...: the columns to select for pv_rec_hash */
+    int ncols;
 } pv_rec_shape;
 
 /* The shape of `table`: its compared columns from the schema (cols NULL)
@@ -48,8 +50,9 @@ pv_status pv_rec_shape_from(pv_ctx *ctx, const char *table, const char *cols, pv
 void pv_rec_shape_free(pv_rec_shape *sh);
 bool pv_rec_column_compared(const char *col);
 
-/* The 8-byte hash of a record's values (the shape's JSON text). */
-uint64_t pv_rec_hash(const char *json, size_t len);
+/* The 8-byte hash of a record's values: columns first..first+n-1 of the
+ * statement's current row (the shape's `list`). */
+uint64_t pv_rec_hash(sqlite3_stmt *st, int first, int n);
 
 /* One table's digest in a batch: a big-endian 8-byte hash per record
  * listed (insert and update runs, in order), and their SHA-256. */

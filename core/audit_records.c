@@ -46,7 +46,9 @@ typedef struct checker {
     ev_list evs;
     batch_hashes *b;
     size_t nb;
-    sqlite3_stmt *entry;  /* new_values / old_values of an entry, projected */
+    sqlite3_stmt *entry;  /* an entry's new values, projected */
+    sqlite3_stmt *row;    /* a record's JSON by key (?1), read only when needed */
+    sqlite3_stmt *hrow;   /* a history version's JSON by hist_id (?1) */
     void (*found)(void *arg, const pv_audit_finding *f);
     void *arg;
     pv_audit_records_report *rep;
@@ -224,10 +226,12 @@ static const batch_hashes *batch_of(const checker *c, int64_t seq)
 
 enum { SAME, DIFFERENT, UNKNOWN };
 
-/* Whether `json` (the shape's JSON of a row or a history version) is the
- * version entry `e` made: its new values, or its batch's hash. */
-static int same_as_made_by(checker *c, const ev *e, const char *json, size_t len, pv_error *err,
-                           pv_status *rc)
+/* Whether a row or history version (`key` read by `look`, whose values
+ * hash to `hash`) is the version entry `e` made: its new values (the row's
+ * JSON is read only then, as few records have per-row entries after a bulk
+ * import), or its batch's hash. */
+static int same_as_made_by(checker *c, const ev *e, sqlite3_stmt *look, int64_t key,
+                           uint64_t hash, pv_error *err, pv_status *rc)
 {
     if (e->kind == EV_BATCH) {
         const batch_hashes *b = batch_of(c, e->seq);
@@ -236,7 +240,7 @@ static int same_as_made_by(checker *c, const ev *e, const char *json, size_t len
         uint64_t want = 0;
         for (int i = 0; i < 8; i++)
             want = want << 8 | b->h[(size_t)e->idx * 8 + (size_t)i];
-        return want == pv_rec_hash(json, len) ? SAME : DIFFERENT;
+        return want == hash ? SAME : DIFFERENT;
     }
     if (e->kind != EV_ROW)
         return UNKNOWN;
@@ -251,7 +255,14 @@ static int same_as_made_by(checker *c, const ev *e, const char *json, size_t len
         return UNKNOWN;
     }
     const char *want = (const char *)sqlite3_column_text(st, 0);
-    int r = want && strcmp(want, json) == 0 ? SAME : DIFFERENT;
+    sqlite3_reset(look);
+    sqlite3_bind_int64(look, 1, key);
+    int r = UNKNOWN;
+    if (sqlite3_step(look) == SQLITE_ROW) {
+        const char *have = (const char *)sqlite3_column_text(look, 0);
+        r = want && have && strcmp(want, have) == 0 ? SAME : DIFFERENT;
+    }
+    sqlite3_reset(look);
     sqlite3_reset(st);
     return r;
 }
@@ -277,7 +288,7 @@ static void check_gone(checker *c, size_t from, size_t to)
 
 static pv_status check_rows(checker *c, pv_error *err)
 {
-    char *q = sqlite3_mprintf("SELECT %s, %s FROM \"%w\" ORDER BY 1", c->sh.key, c->sh.json,
+    char *q = sqlite3_mprintf("SELECT %s, %s FROM \"%w\" ORDER BY 1", c->sh.key, c->sh.list,
                               c->sh.table);
     sqlite3_stmt *st = NULL;
     if (!q)
@@ -291,8 +302,7 @@ static pv_status check_rows(checker *c, pv_error *err)
     int s;
     while (rc == PV_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
-        const char *json = (const char *)sqlite3_column_text(st, 1);
-        size_t len = (size_t)sqlite3_column_bytes(st, 1);
+        uint64_t hash = pv_rec_hash(st, 1, c->sh.ncols);
         c->rep->records++;
         for (; i < c->evs.n && c->evs.v[i].id < id; i = group_end(&c->evs, i))
             check_gone(c, i, group_end(&c->evs, i));
@@ -307,7 +317,7 @@ static pv_status check_rows(checker *c, pv_error *err)
         if (last->kind == EV_ROW_DEL || last->kind == EV_BATCH_DEL)
             report(c, PV_FIND_UNDELETED, id, last->seq);
         else {
-            int r = same_as_made_by(c, last, json ? json : "", len, err, &rc);
+            int r = same_as_made_by(c, last, c->row, id, hash, err, &rc);
             if (r == DIFFERENT)
                 report(c, PV_FIND_CHANGED, id, last->seq);
             else if (r == UNKNOWN)
@@ -325,8 +335,8 @@ static pv_status check_rows(checker *c, pv_error *err)
 
 /* The k-th version of a record in its history must be what the entry
  * before its k-th update or delete made it. */
-static void check_versions(checker *c, int64_t id, size_t i, size_t end, const char **json,
-                           const size_t *len, size_t n_hist, pv_error *err, pv_status *rc)
+static void check_versions(checker *c, int64_t id, size_t i, size_t end, const int64_t *hist_id,
+                           const uint64_t *hash, size_t n_hist, pv_error *err, pv_status *rc)
 {
     size_t k = 0;
     for (size_t j = i; j < end && *rc == PV_OK; j++) {
@@ -337,7 +347,7 @@ static void check_versions(checker *c, int64_t id, size_t i, size_t end, const c
             report(c, PV_FIND_HISTORY_MISSING, id, e->seq);
             return;
         }
-        int r = same_as_made_by(c, &c->evs.v[j - 1], json[k], len[k], err, rc);
+        int r = same_as_made_by(c, &c->evs.v[j - 1], c->hrow, hist_id[k], hash[k], err, rc);
         if (r == DIFFERENT)
             report(c, PV_FIND_HISTORY_CHANGED, id, e->seq);
         k++;
@@ -346,44 +356,35 @@ static void check_versions(checker *c, int64_t id, size_t i, size_t end, const c
         report(c, PV_FIND_HISTORY_EXTRA, id, 0);
 }
 
+/* The versions of one record in its history, as read. */
 typedef struct hist_buf {
-    char **json;
-    size_t *len;
+    int64_t *hist_id;
+    uint64_t *hash;
     size_t n, cap;
 } hist_buf;
 
-static void hist_clear(hist_buf *h)
-{
-    for (size_t i = 0; i < h->n; i++)
-        free(h->json[i]);
-    h->n = 0;
-}
-
-static int hist_push(hist_buf *h, const char *j, size_t len)
+static int hist_push(hist_buf *h, int64_t hist_id, uint64_t hash)
 {
     if (h->n == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 8;
-        char **v = realloc(h->json, cap * sizeof *v);
-        size_t *l = v ? realloc(h->len, cap * sizeof *l) : NULL;
+        int64_t *v = realloc(h->hist_id, cap * sizeof *v);
         if (v)
-            h->json = v;
-        if (!l)
+            h->hist_id = v;
+        uint64_t *x = v ? realloc(h->hash, cap * sizeof *x) : NULL;
+        if (!x)
             return -1;
-        h->len = l;
+        h->hash = x;
         h->cap = cap;
     }
-    if (!(h->json[h->n] = malloc(len + 1)))
-        return -1;
-    memcpy(h->json[h->n], j, len);
-    h->json[h->n][len] = '\0';
-    h->len[h->n++] = len;
+    h->hist_id[h->n] = hist_id;
+    h->hash[h->n++] = hash;
     return 0;
 }
 
 static pv_status check_history(checker *c, pv_error *err)
 {
-    char *q = sqlite3_mprintf("SELECT id, %s FROM \"%w_history\" ORDER BY id, hist_id", c->sh.json,
-                              c->sh.table);
+    char *q = sqlite3_mprintf("SELECT id, hist_id, %s FROM \"%w_history\" ORDER BY id, hist_id",
+                              c->sh.list, c->sh.table);
     sqlite3_stmt *st = NULL;
     if (!q)
         return oom(err);
@@ -406,23 +407,21 @@ static pv_status check_history(checker *c, pv_error *err)
             for (; i < c->evs.n && c->evs.v[i].id < cur; i = group_end(&c->evs, i))
                 check_versions(c, c->evs.v[i].id, i, group_end(&c->evs, i), NULL, NULL, 0, err, &rc);
             size_t end = i < c->evs.n && c->evs.v[i].id == cur ? group_end(&c->evs, i) : i;
-            check_versions(c, cur, i, end, (const char **)h.json, h.len, h.n, err, &rc);
+            check_versions(c, cur, i, end, h.hist_id, h.hash, h.n, err, &rc);
             i = end;
-            hist_clear(&h);
+            h.n = 0;
         }
         if (!more)
             break;
         cur = id;
         c->rep->history_rows++;
-        const char *j = (const char *)sqlite3_column_text(st, 1);
-        if (hist_push(&h, j ? j : "", (size_t)sqlite3_column_bytes(st, 1)) != 0)
+        if (hist_push(&h, sqlite3_column_int64(st, 1), pv_rec_hash(st, 2, c->sh.ncols)) != 0)
             rc = oom(err);
     }
     for (; rc == PV_OK && i < c->evs.n; i = group_end(&c->evs, i))
         check_versions(c, c->evs.v[i].id, i, group_end(&c->evs, i), NULL, NULL, 0, err, &rc);
-    hist_clear(&h);
-    free(h.json);
-    free(h.len);
+    free(h.hist_id);
+    free(h.hash);
     sqlite3_finalize(st);
     return rc;
 }
@@ -440,6 +439,17 @@ static pv_status check_table(pv_ctx *ctx, const char *table, checker *c, pv_erro
         return oom(err);
     int prc = sqlite3_prepare_v2(ctx->db, sql, -1, &c->entry, NULL);
     sqlite3_free(sql);
+    if (prc != SQLITE_OK)
+        return pv_db_error(ctx, err);
+    sql = sqlite3_mprintf("SELECT %s FROM \"%w\" WHERE %s = ?1", c->sh.json, table, c->sh.key);
+    prc = sql ? sqlite3_prepare_v2(ctx->db, sql, -1, &c->row, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    if (prc == SQLITE_OK && c->sh.history) {
+        sql = sqlite3_mprintf("SELECT %s FROM \"%w_history\" WHERE hist_id = ?1", c->sh.json,
+                              table);
+        prc = sql ? sqlite3_prepare_v2(ctx->db, sql, -1, &c->hrow, NULL) : SQLITE_NOMEM;
+        sqlite3_free(sql);
+    }
     if (prc != SQLITE_OK)
         return pv_db_error(ctx, err);
     if ((rc = read_row_entries(c, err)) == PV_OK && (rc = read_batch_runs(c, err)) == PV_OK &&
@@ -463,7 +473,9 @@ static void checker_reset(checker *c)
     c->b = NULL;
     c->nb = 0;
     sqlite3_finalize(c->entry);
-    c->entry = NULL;
+    sqlite3_finalize(c->row);
+    sqlite3_finalize(c->hrow);
+    c->entry = c->row = c->hrow = NULL;
 }
 
 pv_status pv_audit_verify_records(pv_ctx *ctx,

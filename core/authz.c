@@ -28,6 +28,7 @@ static const struct {
     [PV_ACT_CREDIT_ADMIN] = {AD, N_("set a credit"), "credit-admin"},
     [PV_ACT_USER_ADMIN] = {AD, N_("manage users"), "user-admin"},
     [PV_ACT_AUDIT_READ] = {SV | AD, N_("read the audit trail"), "audit-read"},
+    [PV_ACT_BACKUP] = {AD, N_("back up the database"), "backup"},
 };
 
 /* Every refusal goes to the audit trail, even when the transaction it

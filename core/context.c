@@ -117,6 +117,8 @@ pv_status pv_db_error(pv_ctx *ctx, pv_error *err)
 {
     int code = ctx && ctx->db ? sqlite3_extended_errcode(ctx->db) : SQLITE_ERROR;
     const char *msg = ctx && ctx->db ? sqlite3_errmsg(ctx->db) : "no database";
+    if (pv_storage_error(ctx, code, err) != PV_OK)
+        return PV_EFAIL; /* a full disk, read-only media...: what to do about it */
     /* Busy after the busy timeout is a failure to retry later, not a
      * rejection of the input (exit 1, not 3). */
     if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
@@ -169,6 +171,8 @@ pv_status pv_exec(pv_ctx *ctx, const char *sql, pv_error *err)
 
 pv_status pv_tx_begin(pv_ctx *ctx, pv_error *err)
 {
+    if (ctx->readonly) /* refused before anything is done, whatever SQLite would allow */
+        return pv_storage_error(ctx, SQLITE_READONLY, err);
     return pv_exec(ctx, "BEGIN IMMEDIATE", err);
 }
 
@@ -277,6 +281,10 @@ static pv_status exec_script(pv_ctx *ctx, const char *sql, pv_error *err)
     char *msg = NULL;
     if (sqlite3_exec(ctx->db, sql, NULL, NULL, &msg) == SQLITE_OK)
         return PV_OK;
+    if (pv_storage_error(ctx, sqlite3_extended_errcode(ctx->db), err) != PV_OK) {
+        sqlite3_free(msg);
+        return PV_EFAIL;
+    }
     pv_status st = pv_error_set(err, PV_EFAIL, NULL, _("Database error: %s"),
                                 msg ? msg : sqlite3_errmsg(ctx->db));
     sqlite3_free(msg);
@@ -323,6 +331,10 @@ static pv_status migrate(pv_ctx *ctx, pv_error *err)
     if (rc != PV_OK)
         return rc;
     int newest = pv_migrations[pv_migrations_count - 1].version;
+    if (ctx->readonly && v < newest)
+        return pv_error_set(err, PV_EFAIL, NULL, "%s",
+                            _("The database is read-only and was written by an older parvande: "
+                              "open it once where it can be written, to bring it up to date."));
     if (v > newest)
         return pv_error_set(err, PV_EFAIL, NULL,
                             _("The database was written by a newer parvande (schema %d; this "
@@ -350,6 +362,12 @@ static pv_status load_branch(pv_ctx *ctx, pv_error *err)
 
 static pv_status configure(pv_ctx *ctx, pv_error *err)
 {
+    if (ctx->readonly) { /* nothing to set that would write */
+        sqlite3_busy_timeout(ctx->db, 5000);
+        sqlite3_extended_result_codes(ctx->db, 1);
+        return exec_script(ctx, "PRAGMA cache_size = " CACHE_KB "; PRAGMA temp_store = MEMORY;",
+                           err);
+    }
     sqlite3_busy_timeout(ctx->db, 5000);
     sqlite3_extended_result_codes(ctx->db, 1);
     sqlite3_commit_hook(ctx->db, on_commit, ctx);
@@ -496,9 +514,14 @@ pv_status pv_ctx_open(const char *path, pv_lang lang, pv_ctx **out, pv_error *er
     ctx->branch_code = 1;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     pv_status rc = PV_OK;
-    if (sqlite3_open_v2(path, &ctx->db, flags, NULL) != SQLITE_OK)
+    ctx->readonly = !pv_path_writable(path);
+    int orc = ctx->readonly ? pv_open_readonly(path, &ctx->db)
+                            : sqlite3_open_v2(path, &ctx->db, flags, NULL);
+    if (orc != SQLITE_OK && pv_storage_error(ctx, orc, err) == PV_OK)
         rc = pv_error_set(err, PV_EFAIL, NULL, _("Cannot open the database %s: %s"), path,
-                          ctx->db ? sqlite3_errmsg(ctx->db) : "?");
+                          sqlite3_errstr(orc));
+    else if (orc != SQLITE_OK)
+        rc = PV_EFAIL;
     free(owned);
     if (rc == PV_OK)
         rc = configure(ctx, err);
@@ -508,7 +531,7 @@ pv_status pv_ctx_open(const char *path, pv_lang lang, pv_ctx **out, pv_error *er
         rc = migrate(ctx, err);
     if (rc == PV_OK)
         rc = load_branch(ctx, err);
-    if (rc == PV_OK)
+    if (rc == PV_OK && !ctx->readonly)
         rc = pv_audit_install(ctx, err); /* audit triggers of every data table */
     if (rc != PV_OK) {
         pv_ctx_close(ctx);
@@ -517,7 +540,8 @@ pv_status pv_ctx_open(const char *path, pv_lang lang, pv_ctx **out, pv_error *er
     ctx->actor = (pv_actor){.user_id = 0, .role = PV_ROLE_SYSTEM, .branch_code = ctx->branch_code};
     snprintf(ctx->actor.name, sizeof ctx->actor.name, "%s", "system");
     pv_ctx_set_lang(ctx, lang);
-    heal_name_indexes(ctx); /* as the program itself */
+    if (!ctx->readonly)
+        heal_name_indexes(ctx); /* as the program itself */
     *out = ctx;
     return PV_OK;
 }

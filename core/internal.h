@@ -41,6 +41,8 @@ struct pv_ctx {
     int64_t hh_cache_branch; /* its branch code */
     struct pv_security *sec; /* users and audit state (core/security.h); owned by the
                               * connection, freed when it closes */
+    bool readonly;           /* opened read-only: the media or permissions allow no
+                              * writing (core/storage.c) */
 };
 
 /* A schema migration: applied in order, each in its own transaction, when
@@ -77,6 +79,25 @@ pv_status pv_name_indexes_build(pv_ctx *ctx, long pid, pv_error *err);
 
 extern const pv_migration pv_migrations[];
 extern const int pv_migrations_count;
+
+/* ---- read-only media and storage errors (core/storage.c) ---- */
+
+/* Whether the file and its directory (for the -wal and -shm files) can be
+ * written. */
+bool pv_path_writable(const char *path);
+/* Opens `path` read-only (mode=ro, else immutable when no WAL holds
+ * anything); an SQLite result code. */
+int pv_open_readonly(const char *path, sqlite3 **db);
+/* A storage failure (disk full, read-only, I/O, cannot open, not a
+ * database) as a message saying what to do, PV_EFAIL; PV_OK (nothing set)
+ * when `code` is not one. */
+pv_status pv_storage_error(pv_ctx *ctx, int code, pv_error *err);
+/* The side file of audit entries a read-only session could not append
+ * (malloc'd path, NULL without HOME), and appending one to it. */
+char *pv_unrecorded_path(void);
+pv_status pv_unrecorded_append(pv_ctx *ctx, const char *at, const char *actor, const char *action,
+                               const char *table, pv_id record_id, const char *detail,
+                               const char *reason, pv_error *err);
 
 /* Records a database error as PV_EFAIL with sqlite's message. */
 pv_status pv_db_error(pv_ctx *ctx, pv_error *err);

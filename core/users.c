@@ -370,6 +370,8 @@ static pv_status state_fail(pv_ctx *ctx, const char *name, int64_t now, bool *lo
                             pv_error *err)
 {
     *locked = false;
+    if (pv_ctx_readonly(ctx))
+        return PV_OK; /* nothing can be counted on read-only media; the entry says it */
     pv_status rc = tx_start(ctx, err);
     if (rc != PV_OK)
         return rc;
@@ -390,6 +392,8 @@ static pv_status state_fail(pv_ctx *ctx, const char *name, int64_t now, bool *lo
 
 static pv_status state_success(pv_ctx *ctx, const char *name, int64_t now, pv_error *err)
 {
+    if (pv_ctx_readonly(ctx))
+        return PV_OK;
     char at[32];
     pv_sec_format_time(now, at, sizeof at);
     return state_exec(ctx,

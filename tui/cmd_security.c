@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "session.h"
 #include "parvande/audit.h"
+#include "parvande/backup.h"
 #include "parvande/i18n.h"
 #include "parvande/text.h"
 #include "parvande/users.h"
@@ -321,6 +322,66 @@ static int cmd_audit(pv_cli *cli)
     return pv_cli_usage_self(cli);
 }
 
+/* ---- backup and check ---- */
+
+static int cmd_backup(pv_cli *cli)
+{
+    const char *file = NULL;
+    bool force = false;
+    const pv_cli_opt opts[] = {PV_CLI_FLAG("--force", &force), PV_CLI_END};
+    if (pv_cli_parse(cli, 1, opts, &file, 1) != 1 || (file[0] == '-' && file[1]))
+        return pv_cli_usage_self(cli);
+    int rc = pv_cli_open(cli);
+    if (rc)
+        return rc;
+    pv_error err = PV_ERROR_INIT;
+    int64_t pages = 0;
+    if (pv_backup(cli->ctx, file, force, &pages, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    printf("%s ", _("Backup written:"));
+    pv_cli_put(stdout, file);
+    putchar('\n');
+    return PV_EXIT_OK;
+}
+
+/* One report: SQLite's integrity and foreign keys, the audit chain, the
+ * records against it. 0 when everything holds. */
+int pv_cli_check_database(pv_cli *cli)
+{
+    int rc = pv_cli_open(cli);
+    if (rc)
+        return rc;
+    pv_error err = PV_ERROR_INIT;
+    pv_db_health h;
+    if (pv_db_health_check(cli->ctx, &h, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    int bad = 0;
+    char msg[400];
+    if (strcmp(h.integrity, "ok") == 0)
+        snprintf(msg, sizeof msg, "%s", _("Integrity: ok."));
+    else {
+        /* SQLite's own words here: they are the finding, for whoever repairs it */
+        snprintf(msg, sizeof msg, _("Integrity: damaged (%s)."), h.integrity);
+        bad = 1;
+    }
+    pv_cli_put(bad ? stderr : stdout, msg);
+    fputc('\n', bad ? stderr : stdout);
+    snprintf(msg, sizeof msg, _("Foreign keys: %lld broken."), (long long)h.fk_problems);
+    pv_cli_put_digits(cli, h.fk_problems ? stderr : stdout, msg);
+    fputc('\n', h.fk_problems ? stderr : stdout);
+    bad |= h.fk_problems != 0;
+    pv_audit_report rep;
+    if (pv_audit_verify(cli->ctx, &rep, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    pv_audit_problem_text(&rep, msg, sizeof msg);
+    FILE *f = rep.problem == PV_AUDIT_INTACT ? stdout : stderr;
+    pv_cli_put_digits(cli, f, msg);
+    fputc('\n', f);
+    bad |= rep.problem != PV_AUDIT_INTACT;
+    bad |= pv_cli_verify_records(cli) != PV_EXIT_OK;
+    return bad ? PV_EXIT_FAIL : PV_EXIT_OK;
+}
+
 const pv_command pv_cmds_security[] = {
     {"user",
      N_("add NAME --role caseworker|supervisor|admin [--branch CODE] [--password-fd N] | "
@@ -329,6 +390,10 @@ const pv_command pv_cmds_security[] = {
         "read from --password-fd"),
      cmd_user},
     {"audit", N_("verify [--expect SEQ|HASH] | show NATIONAL_ID [--tsv]"),
-     N_("check the audit trail's hash chain, or show the history of a file"), cmd_audit},
+     N_("check the audit trail's hash chain and the records against it, or show the history "
+        "of a file"), cmd_audit},
+    {"backup", N_("FILE [--force]"),
+     N_("a consistent copy of the database, even while others write (administrators)"),
+     cmd_backup},
     {NULL, NULL, NULL, NULL},
 };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_security.h"
 #include "parvande/i18n.h"
 #include "parvande/services.h"
 #include "parvande/text.h"
@@ -182,6 +183,8 @@ static void print_check(pv_cli *cli, const pv_eligibility *e, bool tsv)
 
 static int cmd_check(pv_cli *cli)
 {
+    if (cli->argc == 1) /* no person: the database's own check (cmd_security.c) */
+        return pv_cli_check_database(cli);
     opts o;
     int rc = parse_open(cli, &o, 1, 2);
     if (rc)
@@ -718,8 +721,9 @@ static int cmd_catalog_load(pv_cli *cli)
 const pv_command pv_cmds_services[] = {
     {"services", N_("[--tsv]"), N_("list the service catalog"), cmd_services},
     {"service", N_("CODE"), N_("print a service's whole card, section by section"), cmd_service},
-    {"check", N_("NATIONAL_ID [CODE] [--date D] [--tsv]"),
-     N_("what is this person eligible for, and if not, why"), cmd_check},
+    {"check", N_("[NATIONAL_ID [CODE] [--date D] [--tsv]]"),
+     N_("what is this person eligible for, and if not, why; without a person, the database's "
+        "integrity, foreign keys and audit trail in one report"), cmd_check},
     {"eligible", N_("CODE [--date D] [--tsv]"),
      N_("every eligible beneficiary of the database for a service"), cmd_eligible},
     {"enroll", N_("NATIONAL_ID CODE [--date D] [--note T] [--override JUSTIFICATION] "

@@ -115,10 +115,25 @@ int pv_cli_read_new_password(int fd, char *buf, size_t size)
 
 /* ---- authentication of every command ---- */
 
+/* Read-only media: say so once, before anything is read. */
+static void readonly_notice(pv_cli *cli)
+{
+    if (!pv_ctx_readonly(cli->ctx))
+        return;
+    char *side = pv_unrecorded_audit_path();
+    fputs("parvande: ", stderr);
+    fprintf(stderr, _("The database is read-only: it can be read, not changed. This session's "
+                      "audit entries are kept in %s until it can be written again."),
+            side ? side : "?");
+    fputc('\n', stderr);
+    free(side);
+}
+
 int pv_cli_authenticate(pv_cli *cli)
 {
     pv_error err = PV_ERROR_INIT;
     bool exist = true;
+    readonly_notice(cli);
     if (pv_users_exist(cli->ctx, &exist, &err) != PV_OK)
         return pv_cli_fail(&err);
     if (!exist)

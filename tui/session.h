@@ -47,4 +47,8 @@ int pv_cli_parse_fd(const char *s);
  * an exit status (PV_EXIT_FAIL when something differs). */
 int pv_cli_verify_records(pv_cli *cli);
 
+/* `check` without a person: integrity, foreign keys, the audit chain and
+ * the records against it, in one report; an exit status. */
+int pv_cli_check_database(pv_cli *cli);
+
 #endif

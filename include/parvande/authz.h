@@ -29,6 +29,7 @@ typedef enum pv_action {
     PV_ACT_CREDIT_ADMIN,
     PV_ACT_USER_ADMIN,
     PV_ACT_AUDIT_READ,
+    PV_ACT_BACKUP,
     PV_ACT__COUNT
 } pv_action;
 

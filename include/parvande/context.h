@@ -37,6 +37,17 @@ typedef struct pv_actor {
  * database's own branch. Returns PV_OK or PV_EFAIL with a message. */
 pv_status pv_ctx_open(const char *path, pv_lang lang, pv_ctx **out, pv_error *err);
 
+/* True when the database was opened read-only (read-only media, or no
+ * permission to write the file or its directory): reading works, every
+ * change fails with PV_EFAIL and a message saying why, and the audit
+ * entries of the session (its login) are kept in a side file of the user's
+ * (see core/storage.c). */
+bool pv_ctx_readonly(const pv_ctx *ctx);
+
+/* Where a read-only session's audit entries are kept (malloc'd; NULL when
+ * HOME is not set). */
+char *pv_unrecorded_audit_path(void);
+
 /* Closes the database and frees the context. NULL is allowed. */
 void pv_ctx_close(pv_ctx *ctx);
 

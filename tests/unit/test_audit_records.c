@@ -76,7 +76,7 @@ static void dump(const found *o)
     char msg[320];
     for (size_t i = 0; i < o->n; i++) {
         pv_audit_finding_text(&o->f[i], msg, sizeof msg);
-        fprintf(stderr, "%s\n", msg);
+        cr_log_info("%s", msg);
     }
 }
 

@@ -28,6 +28,7 @@ static const unsigned expected[PV_ACT__COUNT] = {
     [PV_ACT_ENROLL_APPROVE] = SV,         [PV_ACT_ENROLL_OVERRIDE] = SV,
     [PV_ACT_CATALOG_ADMIN] = AD,          [PV_ACT_CREDIT_ADMIN] = AD,
     [PV_ACT_USER_ADMIN] = AD,             [PV_ACT_AUDIT_READ] = SV | AD,
+    [PV_ACT_BACKUP] = AD,
 };
 
 static int64_t count_where(pv_ctx *ctx, const char *sql)
