@@ -39,6 +39,19 @@ static const char SQL_PERSON_UPDATE[] =
     " guardianship = ?16, judicial_order = ?17, branch_code = ?18, fold_first = ?19,"
     " fold_last = ?20, fold_father = ?21, updated_by = ?22, updated_at = ?23"
     " WHERE id = ?1";
+/* The same update when the row keeps every value an index of the person
+ * table is built on (national ID, household, branch, the folded names):
+ * only the other columns are set, so SQLite rewrites no index entry (an
+ * UPDATE maintains the indexes of the columns it sets, changed or not: an
+ * address change rewrote six index entries). The WHERE checks those values
+ * as stored; when one differs nothing is written and the full update runs. */
+static const char SQL_PERSON_UPDATE_DETAILS[] =
+    "UPDATE person SET relation = ?3, gender = ?8, birth_date = ?9, phone = ?10,"
+    " province = ?11, county = ?12, address = ?13, area = ?14, disability = ?15,"
+    " guardianship = ?16, judicial_order = ?17, updated_by = ?22, updated_at = ?23"
+    " WHERE id = ?1 AND household_id IS ?2 AND national_id = ?4 AND first_name = ?5"
+    " AND last_name = ?6 AND father_name = ?7 AND branch_code = ?18 AND fold_first = ?19"
+    " AND fold_last = ?20 AND fold_father = ?21";
 static const char SQL_PERSON_BY_ID[] = "SELECT " PERSON_COLS " FROM person WHERE id = ?1";
 static const char SQL_PERSON_BY_NATID[] =
     "SELECT " PERSON_COLS " FROM person WHERE national_id = ?1";
@@ -286,8 +299,10 @@ void pv_person_bind(sqlite3_stmt *st, int base, const pv_person *p, const pv_per
     bind_text(st, base + 23, stamp);
 }
 
-static pv_status person_write(pv_ctx *ctx, const char *sql, const pv_person *p, int64_t branch,
-                              pv_error *err)
+/* Runs one of the person statements; *changes (may be NULL) gets the rows
+ * it wrote. */
+static pv_status person_write_n(pv_ctx *ctx, const char *sql, const pv_person *p,
+                                int64_t branch, int *changes, pv_error *err)
 {
     sqlite3_stmt *st;
     if (pv_stmt(ctx, sql, &st, err) != PV_OK)
@@ -300,8 +315,27 @@ static pv_status person_write(pv_ctx *ctx, const char *sql, const pv_person *p, 
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         rc = sqlite3_extended_errcode(ctx->db);
+    else if (changes)
+        *changes = sqlite3_changes(ctx->db);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? PV_OK : pv_store_write_error(ctx, rc, err);
+}
+
+static pv_status person_write(pv_ctx *ctx, const char *sql, const pv_person *p, int64_t branch,
+                              pv_error *err)
+{
+    return person_write_n(ctx, sql, p, branch, NULL, err);
+}
+
+/* An update of a stored person: the columns outside every index when the
+ * indexed ones stay as they are, else the whole row. */
+static pv_status person_update(pv_ctx *ctx, const pv_person *p, int64_t branch, pv_error *err)
+{
+    int changes = 0;
+    pv_status rc = person_write_n(ctx, SQL_PERSON_UPDATE_DETAILS, p, branch, &changes, err);
+    if (rc != PV_OK || changes == 1)
+        return rc;
+    return person_write(ctx, SQL_PERSON_UPDATE, p, branch, err);
 }
 
 static pv_status person_load_by_id(pv_ctx *ctx, pv_id id, pv_person *out, int64_t *branch,
@@ -352,7 +386,7 @@ pv_status pv_person_save(pv_ctx *ctx, pv_person *p, pv_error *err)
         return rc;
     if (person_equal(&old, p) && old_branch == branch)
         return PV_OK; /* nothing changed: no new version */
-    return person_write(ctx, SQL_PERSON_UPDATE, p, branch, err);
+    return person_update(ctx, p, branch, err);
 }
 
 pv_status pv_person_find(pv_ctx *ctx, const char *national_id, pv_person *out, pv_error *err)
