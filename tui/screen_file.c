@@ -548,6 +548,7 @@ static void file_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
     pane *p = user;
     file *f = p->f;
     const pv_row *r = prow(p, i);
+    selected = selected && p == &f->panes[f->focus]; /* one selection on screen */
     pv_style st = selected ? PV_ST_SELECTED : PV_ST_TEXT;
     int x = pv_list_x(&p->list), w = pv_list_w(&p->list, ui);
     int label_w = w >= 100 ? 24 : w >= 60 ? 22 : 14;
