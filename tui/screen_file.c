@@ -468,7 +468,10 @@ static pv_status load(pv_ui *ui, file *f)
     unload(f);
     pv_today(f->today);
     if (pv_file_load(ui->ctx, f->natid, &f->v, &err) != PV_OK) {
+        f->v = NULL;
         pv_ui_error(ui, &err);
+        pv_rows_clear(&f->rows); /* no row may point into what was unloaded */
+        build_panes(f);
         return PV_ENOTFOUND;
     }
     if (pv_enroll_list(ui->ctx, f->natid, NULL, &f->enr, &f->n_enr, &err) != PV_OK) {
