@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cmd_security.h"
+#include "session.h"
 #include "parvande/i18n.h"
 #include "parvande/services.h"
 #include "parvande/text.h"
@@ -537,9 +537,14 @@ static int cmd_enrollment(pv_cli *cli)
             putchar(' ');
             pv_cli_put_num(cli, stdout, ev->step);
         }
-        if (ev->note) {
+        const char *note = ev->note;
+        bool doc = strcmp(ev->kind, "document") == 0 || strcmp(ev->kind, "untick") == 0;
+        for (size_t k = 0; doc && note && k < d->n_documents; k++)
+            if (strcmp(d->documents[k].key, note) == 0)
+                note = d->documents[k].label; /* the document by its label, not its key */
+        if (note) {
             fputs(" — ", stdout);
-            pv_cli_put(stdout, ev->note);
+            pv_cli_put(stdout, note);
         }
         putchar('\n');
     }

@@ -111,23 +111,36 @@ static const char *document_label(const enr *e, const char *key)
 }
 
 /* "1403/10/26  step 2 done: home visit  sara  note": the step or the
- * document by its title, the kind by its label, never a code. */
-static void event_line(const enr *e, const pv_enroll_event *ev, char *out, size_t size)
+ * document by its title, the kind by its label, never a code. Stored text
+ * goes in sanitised and isolated (pv_dialog_quote), so a name or a note in
+ * the other script keeps its place; the line reads in the interface's
+ * direction. Newly allocated, NULL when out of memory. */
+static char *event_line(const enr *e, const pv_enroll_event *ev)
 {
-    char date[16], what[PV_LABEL_SZ + 128];
+    char date[16], what[3 * PV_LABEL_SZ + 128];
     pv_draw_date(ev->date, date, sizeof date);
     const char *note = ev->note;
+    char *q = NULL;
     if (strcmp(ev->kind, "step") == 0) {
-        snprintf(what, sizeof what, _("step %d done: %s"), ev->step, step_title(e, ev->step));
+        q = pv_dialog_quote(step_title(e, ev->step));
+        snprintf(what, sizeof what, _("step %d done: %s"), ev->step, q ? q : "");
     } else if (strcmp(ev->kind, "document") == 0 || strcmp(ev->kind, "untick") == 0) {
-        snprintf(what, sizeof what, "%s: %s", pv_enroll_event_label(ev->kind),
-                 document_label(e, ev->note));
+        q = pv_dialog_quote(document_label(e, ev->note));
+        snprintf(what, sizeof what, "%s: %s", pv_enroll_event_label(ev->kind), q ? q : "");
         note = NULL; /* the note is the document's key */
     } else {
         snprintf(what, sizeof what, "%s", pv_enroll_event_label(ev->kind));
     }
-    snprintf(out, size, "%s  %s  %s%s%s", date, what, ev->user, note ? "  " : "",
-             note ? note : "");
+    free(q);
+    char *user = pv_dialog_quote(ev->user), *n = note ? pv_dialog_quote(note) : NULL;
+    size_t size = strlen(what) + (user ? strlen(user) : 0) + (n ? strlen(n) : 0) + 32;
+    char *line = malloc(size);
+    if (line)
+        snprintf(line, size, "%s  %s  %s%s%s", date, what, user ? user : "", n ? "  " : "",
+                 n ? n : "");
+    free(user);
+    free(n);
+    return line;
 }
 
 static void build_rows(pv_ui *ui, enr *e)
@@ -160,9 +173,10 @@ static void build_rows(pv_ui *ui, enr *e)
     }
     pv_rows_add(&e->rows, E_HEAD, _("History"), NULL);
     for (size_t i = 0; i < e->d->n_events; i++) {
-        char line[PV_USER_SZ + 3 * PV_LABEL_SZ];
-        event_line(e, &e->d->events[i], line, sizeof line);
-        pv_rows_add_wrapped(&e->rows, E_EVENT, line, ui->draw.cols - 4, PV_T_DATA);
+        char *line = event_line(e, &e->d->events[i]);
+        if (line) /* each line in the interface's direction */
+            pv_rows_add_wrapped(&e->rows, E_EVENT, line, ui->draw.cols - 4, PV_T_UI);
+        free(line);
     }
     e->built_cols = ui->draw.cols;
     pv_list_set_count(&e->list, e->rows.n);
@@ -208,8 +222,9 @@ static void enr_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
         pv_draw_text(&ui->draw, y, 6, 4, r->label ? r->label : "", PV_T_UI, st);
         pv_draw_text(&ui->draw, y, 10, cols - 11, r->value, r->flags, st);
         break;
-    case E_EVENT:
-        pv_draw_text(&ui->draw, y, 3, cols - 4, r->value, r->flags, st);
+    case E_EVENT: /* the interface's direction, not the line's own */
+        pv_draw_text(&ui->draw, y, 3, cols - 4, r->value,
+                     PV_T_UI | (r->flags & ~(unsigned)(PV_T_LTR | PV_T_RTL)), st);
         break;
     }
 }

@@ -71,7 +71,7 @@ static const int section_pane[S__COUNT] = {
 
 typedef enum row_kind {
     R_HEAD, R_WHO, R_LINE, R_NOTICE, R_FIELD, R_CASE, R_MEMBER, R_TEXT, R_ENROLL, R_FACT,
-    R_ELIG, R_WHY_HEAD, R_REASON, R_NOTE
+    R_ELIG, R_WHY_HEAD, R_WHY_TITLE, R_REASON, R_NOTE
 } row_kind;
 
 /* Marks of R_ELIG / R_WHY_HEAD / R_FACT rows. */
@@ -310,10 +310,14 @@ static void build_reasons(file *f, int width)
         if (!any)
             add(f, S_REASONS, R_HEAD, _("Why not eligible"), NULL);
         any = true;
-        pv_row *r = add(f, S_REASONS, R_WHY_HEAD, e->code, e->title);
-        if (r) {
-            r->idx = i;
-            r->flags = PV_T_DATA;
+        /* the service's title whole too: its first line beside the code */
+        int cw = strlen(e->code) > 6 ? 12 : 6;
+        size_t first = f->rows.n;
+        add_wrapped(f, S_REASONS, R_WHY_TITLE, e->title, width + 6 - cw - 4, i);
+        if (first < f->rows.n) {
+            pv_row *r = &f->rows.v[first];
+            r->kind = R_WHY_HEAD;
+            r->label = strdup(e->code);
             r->mark = M_NO;
         }
         for (size_t c = 0; c < e->n_criteria; c++) {
@@ -471,7 +475,10 @@ static pv_status load(pv_ui *ui, file *f)
     unload(f);
     pv_today(f->today);
     if (pv_file_load(ui->ctx, f->natid, &f->v, &err) != PV_OK) {
+        f->v = NULL;
         pv_ui_error(ui, &err);
+        pv_rows_clear(&f->rows); /* no row may point into what was unloaded */
+        build_panes(f);
         return PV_ENOTFOUND;
     }
     if (pv_enroll_list(ui->ctx, f->natid, NULL, &f->enr, &f->n_enr, &err) != PV_OK) {
@@ -551,6 +558,7 @@ static void file_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
     pane *p = user;
     file *f = p->f;
     const pv_row *r = prow(p, i);
+    selected = selected && p == &f->panes[f->focus]; /* one selection on screen */
     pv_style st = selected ? PV_ST_SELECTED : PV_ST_TEXT;
     int x = pv_list_x(&p->list), w = pv_list_w(&p->list, ui);
     int label_w = w >= 100 ? 24 : w >= 60 ? 22 : 14;
@@ -597,13 +605,19 @@ static void file_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
         int cw = (int)strlen(r->label) > 6 ? 12 : 6;
         draw_mark(ui, y, x + 1, r, selected);
         pv_draw_text(&ui->draw, y, x + 3, cw, r->label, PV_T_DATA | PV_T_LTR, st);
-        pv_draw_text(&ui->draw, y, x + 4 + cw, w - cw - 5, r->value, PV_T_DATA,
+        pv_draw_text(&ui->draw, y, x + 4 + cw, w - cw - 5, r->value, r->flags | PV_T_DATA,
                      r->kind == R_WHY_HEAD && !selected ? PV_ST_LABEL : st);
         break;
     }
     case R_REASON:
         pv_draw_text(&ui->draw, y, x + 6, w - 7, r->value, r->flags, st);
         break;
+    case R_WHY_TITLE: { /* under the title's first line */
+        int cw = f->elig && strlen(f->elig[r->idx].code) > 6 ? 12 : 6;
+        pv_draw_text(&ui->draw, y, x + 4 + cw, w - cw - 5, r->value, r->flags,
+                     selected ? st : PV_ST_LABEL);
+        break;
+    }
     case R_TEXT:
         pv_draw_text(&ui->draw, y, x + 3, w - 4, r->value, r->flags, st);
         break;
@@ -901,6 +915,7 @@ static unsigned enter_row(pv_ui *ui, file *f)
         }
         return ask_enroll(ui, f, r->idx);
     case R_WHY_HEAD:
+    case R_WHY_TITLE:
     case R_REASON:
         return ask_enroll(ui, f, r->idx);
     default:
@@ -950,7 +965,8 @@ static unsigned file_action(pv_ui *ui, void *st, int action)
         return switch_pane(ui, f, action == A_PANE_LEFT);
     case A_ENROLL: {
         const pv_row *r = selected_row(f);
-        if (r && (r->kind == R_ELIG || r->kind == R_WHY_HEAD || r->kind == R_REASON))
+        if (r && (r->kind == R_ELIG || r->kind == R_WHY_HEAD || r->kind == R_WHY_TITLE ||
+                  r->kind == R_REASON))
             return ask_enroll(ui, f, r->idx);
         return enroll_first(ui, f);
     }

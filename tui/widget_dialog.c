@@ -107,7 +107,7 @@ static void dialog_draw(pv_ui *ui, void *st, int top, int rows)
             pv_ui_cursor(ui, cy, cx);
         fy += 3;
     }
-    pv_draw_text(&ui->draw, y + h - 2, x + 2, inner, hint, 0, PV_ST_DIM);
+    pv_draw_text(&ui->draw, y + h - 2, x + 2, inner, hint, PV_T_UI, PV_ST_DIM);
 }
 
 static unsigned confirm(pv_ui *ui, dialog *d)

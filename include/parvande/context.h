@@ -7,6 +7,7 @@
 #ifndef PARVANDE_CONTEXT_H
 #define PARVANDE_CONTEXT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "parvande/error.h"
 

@@ -67,4 +67,8 @@ run 3 --lang en "${S[@]}" assess 0071000012 "x"
 enr=$(pv_as sara sarapass11 enrollments 0071000011 --tsv | grep $'\t19071053115\t' | cut -f1)
 run 0 --lang en "${S[@]}" enrollment "$enr"
 grep -q "overridden by a supervisor" "$TMPDIR/out" || fail "the history's override label is not the core's"
+run 0 --lang en "${S[@]}" document "$enr" identity
+run 0 --lang en "${S[@]}" enrollment "$enr"
+grep -q "document ticked — identity documents$" "$TMPDIR/out" \
+  || fail "the history names the document by its key: $(grep "document ticked" "$TMPDIR/out")"
 echo "ok: the command line's messages"

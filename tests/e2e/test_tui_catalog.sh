@@ -12,7 +12,8 @@ tui_wait "(۵)"                          # five services
 tui_wait "L-۰۰۴"                        # the local code of card 004
 tui_golden tui_catalog_fa
 tui_keys Down Down Down Enter           # the fourth: 000, Justice Shares
-tui_wait "۱۹۰۷۲۷۰۳۱۰۲"
+tui_wait "ﺖﻣﺪﺧ ﻥﺍﻮﻨﻋ -۱"                 # the card's first heading («۱- عنوان خدمت»): the
+tui_wait "۱۹۰۷۲۷۰۳۱۰۲"                  # code alone is in the catalog's list too
 # The section headings come from the services module's catalog, so the
 # test follows them by position: Tab puts the next section's heading on
 # top, a heading the first screen showed lower down; a second Tab the one
