@@ -10,17 +10,17 @@
 #include "parvande/validate.h"
 #include "svc_internal.h"
 
+/* A mutual-aid group and an agency's confirmation are records now
+ * (include/parvande/groups.h), no longer facts to tick. */
 static const pv_fact_key fact_keys[] = {
     {"request", N_("asked for the service")},
     {"group_willing", N_("willing to join a mutual-aid group")},
-    {"group", N_("mutual-aid group (its name or number)")},
     {"marginal_area", N_("lives in a marginal area or an area of common social harm")},
     {"referral_open", N_("has an open referral from a social worker")},
     {"local_facilitator", N_("local facilitator")},
     {"self_help_member", N_("member of a self-help group")},
     {"ngo_member", N_("member of a non-governmental organisation")},
     {"named_by_agency", N_("facilitator named by another agency")},
-    {"agency_confirmation", N_("that agency's confirmation")},
     {"doc.identity", N_("identity documents presented")},
     {"doc.ngo_membership", N_("proof of NGO membership presented")},
 };

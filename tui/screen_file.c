@@ -205,6 +205,14 @@ static void build_enrollments(file *f)
         if (r)
             r->idx = i;
     }
+    /* what the records say of the person: her group, its steps, dated events, inquiries */
+    for (size_t i = 0; i < f->n_facts; i++) {
+        char line[PV_LABEL_SZ];
+        row *r;
+        if (pv_groups_fact_line(&f->facts[i], line, sizeof line)
+            && (r = add_row(f, R_TEXT, NULL, line)))
+            r->flags = PV_T_DATA;
+    }
 }
 
 static bool fact_recorded(const file *f, const char *key)

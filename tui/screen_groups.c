@@ -9,6 +9,7 @@
 
 #include "parvande/groups.h"
 #include "parvande/i18n.h"
+#include "parvande/services.h"
 #include "parvande/text.h"
 #include "widget.h"
 
@@ -364,6 +365,38 @@ static unsigned hub_reload(pv_ui *ui, void *st)
     h->list.sel = sel;
     pv_list_set_count(&h->list, view_count(h));
     return PV_CH_DRAW;
+}
+
+bool pv_groups_fact_line(const pv_fact *f, char *out, size_t size)
+{
+    static const struct { const char *key, *label; } labels[] = {
+        {"group.member", N_("Mutual-aid group")},
+        {"group.registered", N_("Group's legal ID")},
+        {"group.step", N_("Group's steps done")},
+        {"event.exit_direct_support", N_("Exit from direct support")},
+        {"course.admitted", N_("Courses admitted to")},
+    };
+    const char *dot = strchr(f->key, '.');
+    if (!dot || strncmp(f->key, "doc.", 4) == 0)
+        return false;
+    const char *label = NULL;
+    for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
+        if (strcmp(labels[i].key, f->key) == 0)
+            label = _(labels[i].label);
+    char value[PV_FACT_VALUE_SZ + 16];
+    if (strncmp(f->key, "event.", 6) == 0)
+        pv_draw_date(f->value, value, sizeof value);
+    else if (strncmp(f->key, "inquiry.", 8) == 0)
+        snprintf(value, sizeof value, "%s", _(f->value)); /* pending, confirmed, refused */
+    else
+        snprintf(value, sizeof value, "%s", f->value);
+    if (label)
+        snprintf(out, size, "%s: %s", label, value);
+    else if (strncmp(f->key, "inquiry.", 8) == 0)
+        snprintf(out, size, _("Inquiry to %s: %s"), dot + 1, value);
+    else
+        snprintf(out, size, "%s: %s", f->key, value);
+    return true;
 }
 
 const pv_screen pv_screen_groups = {

@@ -138,5 +138,10 @@ extern const pv_screen pv_screen_login;
 extern const pv_screen pv_screen_groups;
 extern const pv_screen pv_screen_group;
 extern const pv_screen pv_screen_course;
+/* A fact implied by the records (group.*, event.*, inquiry.*, course.*) as
+ * one translated line for a file ("Mutual-aid group: …"); false for a
+ * recorded fact, which the file lists otherwise (tui/screen_groups.c). */
+struct pv_fact;
+bool pv_groups_fact_line(const struct pv_fact *f, char *out, size_t size);
 
 #endif

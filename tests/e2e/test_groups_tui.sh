@@ -122,6 +122,16 @@ pv_as sara sarapass11 group show Sunrise --tsv | grep -q "	10380284790	2025-01-1
   || tui_fail "the legal ID is not recorded"
 tui_keys Escape
 tui_wait "Groups (2)"
+# a member's file shows her group and the steps it has done
+tui_keys Escape
+tui_wait "Find a file"
+tui_type "0023456787"
+tui_wait "1 found"
+tui_keys Enter
+tui_wait "File — "
+for _ in 1 2 3 4; do tui_keys Tab; done         # down to the enrollments section
+tui_wait "Mutual-aid group: "
+tui_wait "Group's steps done: 1"
 tui_keys F10
 tui_wait_exit
 echo "ok: groups in the interface (Persian and English)"
