@@ -86,6 +86,13 @@ tui_wait "Groups, courses and inquiries — Courses"
 tui_keys Tab
 tui_wait "1 overdue"
 tui_wait "55 days"
+tui_keys F6                                   # the agency answered: confirmed
+tui_wait "Press F6 again"
+tui_keys F6
+tui_wait "Answer recorded."
+tui_wait_gone "1 overdue"
+pv_as sara sarapass11 inquiry list --tsv | grep -q "	village_admin	confirmed	2024-11-21	2025-01-15	" \
+  || tui_fail "the answer is not in the database"
 tui_keys Tab                                  # back to the groups
 tui_wait "Groups, courses and inquiries — Groups"
 tui_keys F3
