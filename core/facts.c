@@ -10,6 +10,8 @@
 #include "parvande/validate.h"
 #include "svc_internal.h"
 
+/* A mutual-aid group and an agency's confirmation are records now
+ * (include/parvande/groups.h), no longer facts to tick. */
 static const pv_fact_key fact_keys[] = {
     {"request", N_("asked for the service")},
     {"group_willing", N_("willing to join a mutual-aid group")},

@@ -112,6 +112,7 @@ const char pv_sql_groups[] =
     "  added_by TEXT NOT NULL DEFAULT '',\n"
     "  PRIMARY KEY (course_id, person_id)\n"
     ") WITHOUT ROWID;\n"
+    "CREATE INDEX course_trainee_person ON course_trainee (person_id, status);\n"
     "CREATE TABLE course_attendance (\n"
     "  course_id INTEGER NOT NULL,\n"
     "  person_id INTEGER NOT NULL,\n"

@@ -11,7 +11,8 @@
 #include "parvande/text.h"
 #include "widget.h"
 
-enum { A_TOGGLE = PV_A_SCREEN, G_UP, G_DOWN, G_LEFT, G_RIGHT, G_FIRST, G_LAST };
+enum { A_TOGGLE = PV_A_SCREEN, G_UP, G_DOWN, G_LEFT, G_RIGHT, G_FIRST, G_LAST, A_ADMIT,
+       A_WITHDRAW };
 
 static const pv_binding grid_own[] = {
     {' ', A_TOGGLE, NULL, N_("Mark the day present or absent")},
@@ -22,9 +23,11 @@ static const pv_binding grid_own[] = {
     {PV_KEY(KEY_RIGHT), G_RIGHT, NULL, N_("The day to the right")},
     {PV_KEY(KEY_HOME), G_FIRST, NULL, N_("The first day")},
     {PV_KEY(KEY_END), G_LAST, NULL, N_("The last day")},
+    {PV_KEY(KEY_F(3)), A_ADMIT, N_("Admit"), N_("Admit a trainee by national ID (the credit is charged)")},
+    {PV_KEY(KEY_F(8)), A_WITHDRAW, N_("Withdraw"), N_("The selected trainee withdraws (press twice)")},
     {0, 0, NULL, NULL},
 };
-static pv_keymap grid_keys = {grid_own, NULL};
+static pv_keymap grid_keys = {grid_own, pv_keys_edit, NULL};
 
 #define NAME_W 22
 #define CELL_W 3
@@ -35,6 +38,9 @@ typedef struct grid {
     size_t row;  /* selected trainee */
     int day;     /* selected day, 1..days */
     size_t top;  /* first trainee shown */
+    bool prompt; /* the national ID of a trainee to admit is being typed */
+    pv_form input;
+    int pending; /* a withdrawal waiting for its second press */
 } grid;
 
 static bool load(pv_ui *ui, grid *g)
@@ -61,6 +67,7 @@ static void *grid_open(pv_ui *ui, const void *arg)
         return NULL;
     g->id = *(const pv_id *)arg;
     g->day = 1;
+    pv_form_init(&g->input, NULL, g);
     if (!load(ui, g)) {
         free(g);
         return NULL;
@@ -73,6 +80,7 @@ static void grid_close(pv_ui *ui, void *st)
     (void)ui;
     grid *g = st;
     pv_course_detail_free(g->d);
+    pv_form_free(&g->input);
     free(g);
 }
 
@@ -131,6 +139,10 @@ static void grid_draw(pv_ui *ui, void *st, int top, int rows)
 {
     grid *g = st;
     draw_head(ui, &g->d->c, top);
+    if (g->prompt) {
+        pv_form_draw(ui, &g->input, top + rows - 1, 1, 18);
+        rows -= 2;
+    }
     int body = rows - 3;
     if (g->d->n_trainees == 0) {
         pv_draw_text(&ui->draw, top + 3, 1, ui->draw.cols - 2,
@@ -145,6 +157,8 @@ static void grid_draw(pv_ui *ui, void *st, int top, int rows)
         g->top = g->row - (size_t)body + 1;
     for (int r = 0; r < body && g->top + (size_t)r < g->d->n_trainees; r++)
         draw_trainee(ui, g, g->top + (size_t)r, top + 2 + r);
+    if (g->prompt)
+        return; /* the cursor stays in the prompt */
     /* the cursor on the selected cell, so a screen reader follows it */
     int x = pv_draw_col(&ui->draw, NAME_W + 2 + (g->day - 1) * CELL_W + 1, 1);
     pv_ui_cursor(ui, top + 2 + (int)(g->row - g->top), x);
@@ -168,14 +182,70 @@ static unsigned toggle(pv_ui *ui, grid *g)
     return PV_CH_DRAW;
 }
 
+static unsigned prompt_action(pv_ui *ui, grid *g, int action)
+{
+    pv_error err = PV_ERROR_INIT;
+    switch (action) {
+    case A_TOGGLE: { /* Enter (and Space) record the typed national ID */
+        char nid[64];
+        snprintf(nid, sizeof nid, "%s", g->input.fields[0].value);
+        g->prompt = false;
+        if (pv_course_admit(ui->ctx, g->id, nid, NULL, &err) != PV_OK)
+            pv_ui_error(ui, &err);
+        else
+            pv_ui_status(ui, PV_MSG_OK, "%s", _("Trainee admitted."));
+        load(ui, g);
+        return PV_CH_DRAW;
+    }
+    case PV_A_BACK: g->prompt = false; return PV_CH_DRAW;
+    case G_LEFT: action = PV_A_LEFT; break;
+    case G_RIGHT: action = PV_A_RIGHT; break;
+    default: break;
+    }
+    unsigned ch = pv_form_action(ui, &g->input, action, NULL);
+    return ch == PV_CH_NONE && action < PV_A_UP ? PV_CH_PASS : ch | PV_CH_DRAW;
+}
+
+static unsigned withdraw(pv_ui *ui, grid *g)
+{
+    if (g->d->n_trainees == 0 || g->d->trainees[g->row].withdrawn)
+        return PV_CH_NONE;
+    if (g->pending != A_WITHDRAW) {
+        g->pending = A_WITHDRAW;
+        pv_ui_status(ui, PV_MSG_INFO, "%s", _("Record this trainee's withdrawal? Press F8 again."));
+        return PV_CH_DRAW;
+    }
+    g->pending = 0;
+    char nid[PV_NATID_SZ];
+    snprintf(nid, sizeof nid, "%s", g->d->trainees[g->row].national_id);
+    pv_error err = PV_ERROR_INIT;
+    if (pv_course_withdraw(ui->ctx, g->id, nid, NULL, &err) != PV_OK)
+        pv_ui_error(ui, &err);
+    else
+        pv_ui_status(ui, PV_MSG_OK, "%s", _("Trainee withdrawn."));
+    load(ui, g);
+    return PV_CH_DRAW;
+}
+
 static unsigned grid_action(pv_ui *ui, void *st, int action)
 {
     grid *g = st;
+    if (g->prompt)
+        return prompt_action(ui, g, action);
+    if (action != g->pending)
+        g->pending = 0;
     /* Left and Right are seen on the screen: in Persian day 1 is on the right. */
     bool rtl = ui->draw.rtl;
     int days = g->d->c.days;
     switch (action) {
     case A_TOGGLE: return toggle(ui, g);
+    case A_ADMIT:
+        pv_form_free(&g->input);
+        pv_form_init(&g->input, NULL, g);
+        pv_form_add(&g->input, "national_id", N_("National ID"), true, true, PV_FK_TEXT, "");
+        g->prompt = true;
+        return PV_CH_DRAW;
+    case A_WITHDRAW: return withdraw(ui, g);
     case G_UP:
         if (g->row > 0)
             g->row--;
@@ -198,8 +268,14 @@ static unsigned grid_action(pv_ui *ui, void *st, int action)
             g->day = day;
         return PV_CH_DRAW;
     }
-    default: return PV_CH_PASS;
+    default: return action < PV_A_UP ? PV_CH_PASS : PV_CH_NONE;
     }
+}
+
+static unsigned grid_input(pv_ui *ui, void *st, int key)
+{
+    grid *g = st;
+    return g->prompt ? pv_form_input(ui, &g->input, key, NULL) : PV_CH_NONE;
 }
 
 static unsigned grid_reload(pv_ui *ui, void *st)
@@ -216,6 +292,6 @@ const pv_screen pv_screen_course = {
     .title = grid_title,
     .draw = grid_draw,
     .action = grid_action,
-    .input = NULL,
+    .input = grid_input,
     .reload = grid_reload,
 };

@@ -9,10 +9,11 @@
 
 #include "parvande/groups.h"
 #include "parvande/i18n.h"
+#include "parvande/services.h"
 #include "parvande/text.h"
 #include "widget.h"
 
-enum { A_OPEN = PV_A_SCREEN, A_TAB, A_BTAB, A_NEW, A_SAVE };
+enum { A_OPEN = PV_A_SCREEN, A_TAB, A_BTAB, A_NEW, A_SAVE, A_CONFIRM, A_REFUSE };
 enum { V_GROUPS = 0, V_COURSES, V_INQUIRIES, V__COUNT };
 
 static const pv_binding hub_own[] = {
@@ -22,6 +23,8 @@ static const pv_binding hub_own[] = {
     {PV_KEY(KEY_BTAB), A_BTAB, NULL, N_("Previous list (in a form: previous field)")},
     {PV_KEY(KEY_F(2)), A_SAVE, N_("Save"), N_("Save the new group")},
     {PV_KEY(KEY_F(3)), A_NEW, N_("New"), N_("Write a new mutual-aid group")},
+    {PV_KEY(KEY_F(6)), A_CONFIRM, N_("Confirmed"), N_("The selected inquiry was answered: confirmed (press twice)")},
+    {PV_KEY(KEY_F(8)), A_REFUSE, N_("Refused"), N_("The selected inquiry was answered: refused (press twice)")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap hub_keys = {hub_own, pv_keys_list, pv_keys_edit, NULL};
@@ -40,6 +43,7 @@ typedef struct hub {
     size_t n_inq;
     size_t n_overdue;     /* the first n_overdue of inq are overdue */
     pv_list list;
+    int pending;          /* an answer waiting for its second press, 0 none */
 } hub;
 
 static const char *view_name(int v)
@@ -180,6 +184,8 @@ static void hub_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
 
 /* ---- the screen ---- */
 
+static unsigned hub_reload(pv_ui *ui, void *st);
+
 static void *hub_open(pv_ui *ui, const void *arg)
 {
     hub *h = calloc(1, sizeof *h);
@@ -314,12 +320,43 @@ static unsigned open_selected(pv_ui *ui, hub *h)
     return PV_CH_NONE;
 }
 
+/* F6 / F8 on a pending inquiry: the agency's answer, today (the command
+ * line records a reference number and another date). */
+static unsigned answer(pv_ui *ui, hub *h, int action)
+{
+    if (h->view != V_INQUIRIES || !pv_list_has_sel(&h->list))
+        return PV_CH_NONE;
+    const pv_inquiry *q = &h->inq[h->list.sel];
+    if (q->status != PV_INQ_PENDING) {
+        pv_ui_status(ui, PV_MSG_INFO, "%s", _("This inquiry is answered already."));
+        return PV_CH_DRAW;
+    }
+    if (h->pending != action) {
+        h->pending = action;
+        pv_ui_status(ui, PV_MSG_INFO, "%s",
+                     action == A_CONFIRM ? _("Record the answer: confirmed? Press F6 again.")
+                                         : _("Record the answer: refused? Press F8 again."));
+        return PV_CH_DRAW;
+    }
+    h->pending = 0;
+    pv_error err = PV_ERROR_INIT;
+    if (pv_inquiry_answer(ui->ctx, q->id, action == A_CONFIRM, NULL, NULL, NULL, &err) != PV_OK)
+        pv_ui_error(ui, &err);
+    else
+        pv_ui_status(ui, PV_MSG_OK, "%s", _("Answer recorded."));
+    return hub_reload(ui, h);
+}
+
 static unsigned hub_action(pv_ui *ui, void *st, int action)
 {
     hub *h = st;
     if (h->creating)
         return form_action(ui, h, action);
+    if (action != h->pending)
+        h->pending = 0;
     switch (action) {
+    case A_CONFIRM:
+    case A_REFUSE: return answer(ui, h, action);
     case A_OPEN: return open_selected(ui, h);
     case A_TAB:
     case A_BTAB:
@@ -364,6 +401,38 @@ static unsigned hub_reload(pv_ui *ui, void *st)
     h->list.sel = sel;
     pv_list_set_count(&h->list, view_count(h));
     return PV_CH_DRAW;
+}
+
+bool pv_groups_fact_line(const pv_fact *f, char *out, size_t size)
+{
+    static const struct { const char *key, *label; } labels[] = {
+        {"group.member", N_("Mutual-aid group")},
+        {"group.registered", N_("Group's legal ID")},
+        {"group.step", N_("Group's steps done")},
+        {"event.exit_direct_support", N_("Exit from direct support")},
+        {"course.admitted", N_("Courses admitted to")},
+    };
+    const char *dot = strchr(f->key, '.');
+    if (!dot || strncmp(f->key, "doc.", 4) == 0)
+        return false;
+    const char *label = NULL;
+    for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
+        if (strcmp(labels[i].key, f->key) == 0)
+            label = _(labels[i].label);
+    char value[PV_FACT_VALUE_SZ + 16];
+    if (strncmp(f->key, "event.", 6) == 0)
+        pv_draw_date(f->value, value, sizeof value);
+    else if (strncmp(f->key, "inquiry.", 8) == 0)
+        snprintf(value, sizeof value, "%s", _(f->value)); /* pending, confirmed, refused */
+    else
+        snprintf(value, sizeof value, "%s", f->value);
+    if (label)
+        snprintf(out, size, "%s: %s", label, value);
+    else if (strncmp(f->key, "inquiry.", 8) == 0)
+        snprintf(out, size, _("Inquiry to %s: %s"), dot + 1, value);
+    else
+        snprintf(out, size, "%s: %s", f->key, value);
+    return true;
 }
 
 const pv_screen pv_screen_groups = {

@@ -140,5 +140,10 @@ extern const pv_screen pv_screen_group;
 extern const pv_screen pv_screen_course;
 extern const pv_screen pv_screen_stats;   /* tui/screen_stats.c, home F8 */
 extern const pv_screen pv_screen_conflicts; /* tui/screen_conflicts.c */
+/* A fact implied by the records (group.*, event.*, inquiry.*, course.*) as
+ * one translated line for a file ("Mutual-aid group: …"); false for a
+ * recorded fact, which the file lists otherwise (tui/screen_groups.c). */
+struct pv_fact;
+bool pv_groups_fact_line(const struct pv_fact *f, char *out, size_t size);
 
 #endif

@@ -34,6 +34,11 @@
  *                            include/parvande/referrals.h)
  *   fact.KEY                 a recorded fact of the person (pv_fact_set), text
  *   doc.KEY                  a document the person presented (fact "doc.KEY")
+ *   group.KEY, event.KEY, inquiry.KEY, course.KEY
+ *                            facts the records imply (include/parvande/groups.h):
+ *                            her active mutual-aid group, a dated event on her
+ *                            file, the best answer of an agency's inquiries,
+ *                            courses she is admitted to; read like fact.KEY
  * Enumerations are checked at compile time: `gender = 'femal'` is refused.
  *
  * Rules are compiled once (pv_rule_compile) into a small tree and then

@@ -79,6 +79,27 @@ wait_days 0034567895 111111111111
 tui_wait "12 ✓"
 pv_as sara sarapass11 course show "$C" --tsv | grep -q "^trainee	0034567895	.*	12	1	111111111111$" \
   || tui_fail "the second trainee did not complete"
+# F3: the course is full; F8 twice: the second trainee withdraws before the
+# first day (her money goes back to the credit); F3 admits another in her place
+pv_as sara sarapass11 fact 0045678911 local_facilitator >/dev/null || tui_fail "fact"
+tui_keys F3
+tui_type "0045678911"
+tui_keys Enter
+tui_wait "Refused by the capacity rule"
+tui_keys F8
+tui_wait "Press F8 again"
+tui_keys F8
+tui_wait "Trainee withdrawn."
+tui_wait "withdrawn"
+pv_as sara sarapass11 course show "$C" --tsv | grep -q "^trainee	0034567895	.*	withdrawn	.*	0	" \
+  || tui_fail "the withdrawal is not recorded with its money released"
+tui_keys F3
+tui_type "۰۰۴۵۶۷۸۹۱۱"
+tui_keys Enter
+tui_wait "Trainee admitted."
+tui_wait "Ali Rezaei"
+pv_as sara sarapass11 credits L-004 --tsv | grep -q "^L-004	اصفهان	1403	100000000	6000000$" \
+  || tui_fail "Esfahan's credit: $(pv_as sara sarapass11 credits L-004 --tsv)"
 tui_keys F10
 tui_wait_exit
 echo "ok: the attendance grid (Persian and English)"

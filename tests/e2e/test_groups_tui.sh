@@ -86,6 +86,13 @@ tui_wait "Groups, courses and inquiries — Courses"
 tui_keys Tab
 tui_wait "1 overdue"
 tui_wait "55 days"
+tui_keys F6                                   # the agency answered: confirmed
+tui_wait "Press F6 again"
+tui_keys F6
+tui_wait "Answer recorded."
+tui_wait_gone "1 overdue"
+pv_as sara sarapass11 inquiry list --tsv | grep -q "	village_admin	confirmed	2024-11-21	2025-01-15	" \
+  || tui_fail "the answer is not in the database"
 tui_keys Tab                                  # back to the groups
 tui_wait "Groups, courses and inquiries — Groups"
 tui_keys F3
@@ -122,6 +129,16 @@ pv_as sara sarapass11 group show Sunrise --tsv | grep -q "	10380284790	2025-01-1
   || tui_fail "the legal ID is not recorded"
 tui_keys Escape
 tui_wait "Groups (2)"
+# a member's file shows her group and the steps it has done
+tui_keys Escape
+tui_wait "Find a file"
+tui_type "0023456787"
+tui_wait "1 found"
+tui_keys Enter
+tui_wait "File — "
+for _ in 1 2 3 4; do tui_keys Tab; done         # down to the enrollments section
+tui_wait "Mutual-aid group: "
+tui_wait "Group's steps done: 1"
 tui_keys F10
 tui_wait_exit
 echo "ok: groups in the interface (Persian and English)"

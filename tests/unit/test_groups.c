@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "parvande/groups.h"
+#include "parvande/rules.h"
 #include "svc_helpers.h"
 
 #define S001 "19071059100"
@@ -502,6 +503,45 @@ Test(inquiries, the_overdue_list_on_a_date)
     pv_inquiry_new bad = {a.national_id, NULL, S004, "police", NULL, NULL, NULL, NULL, NULL};
     cr_assert_eq(pv_inquiry_add(ctx, &bad, NULL, &err), PV_EINVAL);
     cr_assert_str_eq(err.field, "agency");
+    pv_error_clear(&err);
+    pv_test_db_close(ctx);
+}
+
+/* ---- the rule names of the records ---- */
+
+Test(groups, record_facts_in_rules_cannot_be_typed_in)
+{
+    pv_ctx *ctx = svc_test_db();
+    pv_error err = PV_ERROR_INIT;
+    const char *good[] = {"group.member", "not event.exit_direct_support",
+                          "inquiry.village_admin = 'confirmed'", "course.admitted >= 1",
+                          "group.step > 4 and group.registered"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        pv_rule *r = NULL;
+        cr_assert_eq(pv_rule_compile(good[i], &r, &err), PV_OK, "%s: %s", good[i], msg(&err));
+        cr_assert(pv_rule_uses(r) & PV_RULE_USES_FACTS);
+        pv_rule_free(r);
+    }
+    pv_rule *r = NULL;
+    cr_assert_eq(pv_rule_compile("inquiry.Village", &r, &err), PV_EINVAL);
+    pv_error_clear(&err);
+    cr_assert_eq(pv_rule_compile("groups.member", &r, &err), PV_EINVAL);
+    pv_error_clear(&err);
+    /* a record's fact is not a fact one records */
+    pv_person w = woman(ctx, 10);
+    cr_assert_eq(pv_fact_set(ctx, w.national_id, "group.member", "همیار نور", &err), PV_EINVAL);
+    pv_error_clear(&err);
+    cr_assert_eq(pv_fact_set(ctx, w.national_id, "event.exit_direct_support", NULL, &err),
+                 PV_EINVAL);
+    pv_error_clear(&err);
+    /* a card naming an unknown agency key or a gate past its steps is refused */
+    const char *bad_gate = "code: X-G\ntitle.fa: آزمون\n[step]\nfa: یک\n"
+                           "[gate g]\nstep: 2\nrule: true\nreason.fa: نه\n";
+    cr_assert_eq(pv_catalog_load_card(ctx, bad_gate, "test", &err), PV_EINVAL);
+    cr_assert_not_null(strstr(msg(&err), "gate's step"), "%s", msg(&err));
+    pv_error_clear(&err);
+    const char *bad_days = "code: X-D\ntitle.fa: آزمون\ncourse_days: 0\n[step]\nfa: یک\n";
+    cr_assert_eq(pv_catalog_load_card(ctx, bad_days, "test", &err), PV_EINVAL);
     pv_error_clear(&err);
     pv_test_db_close(ctx);
 }
