@@ -46,8 +46,8 @@ static bool build(iform *f)
     return pv_form_add(&f->form, "insurer", N_("Insurer"), true, false, PV_FK_TEXT, "") >= 0
            && pv_form_add(&f->form, "contract", N_("Contract number"), true, true, PV_FK_TEXT,
                           "") >= 0
-           && pv_form_add(&f->form, "start", N_("Start"), true, true, PV_FK_TEXT, "") >= 0
-           && pv_form_add(&f->form, "end", N_("End"), true, true, PV_FK_TEXT, "") >= 0
+           && pv_form_add(&f->form, "start", N_("Start date"), true, true, PV_FK_TEXT, "") >= 0
+           && pv_form_add(&f->form, "end", N_("End date"), true, true, PV_FK_TEXT, "") >= 0
            && pv_form_add(&f->form, "premium", N_("Premium per child (rials)"), false, true,
                           PV_FK_TEXT, "") >= 0;
 }
