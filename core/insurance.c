@@ -11,6 +11,7 @@
 #include "parvande/insurance.h"
 #include "parvande/text.h"
 #include "parvande/validate.h"
+#include "insurance_internal.h"
 #include "svc_internal.h"
 
 static const char *col(sqlite3_stmt *q, int i)
@@ -28,6 +29,19 @@ static int64_t actor_branch(pv_ctx *ctx)
 {
     const pv_actor *a = pv_ctx_actor(ctx);
     return a->branch_code ? a->branch_code : pv_ctx_branch(ctx);
+}
+
+bool ins_date(const char *in, const char *field, const char *label, char out[11],
+              pv_error *err)
+{
+    pv_error e = PV_ERROR_INIT;
+    if (pv_date_parse(in, field, out, &e) == PV_OK)
+        return true;
+    const char *msg = e.message ? e.message : "";
+    const char *reason = strstr(msg, ": ");
+    pv_error_set(err, PV_EINVAL, field, _("%s: %s"), label, reason ? reason + 2 : msg);
+    pv_error_clear(&e);
+    return false;
 }
 
 pv_status pv_ins_parse_year(const char *text, int *out, pv_error *err)
@@ -359,8 +373,8 @@ pv_status pv_ins_contract(pv_ctx *ctx, const char *code, int year, const char *p
     if (!number[0])
         return pv_error_set(err, PV_EINVAL, "contract", _("%s: %s"), _("Contract number"),
                             _("it is required"));
-    if (pv_date_parse(start_in, "start", start, err) != PV_OK
-        || pv_date_parse(end_in, "end", end, err) != PV_OK)
+    if (!ins_date(start_in, "start", _("Contract start"), start, err)
+        || !ins_date(end_in, "end", _("Contract end"), end, err))
         return PV_EINVAL;
     if (strcmp(end, start) < 0)
         return pv_error_set(err, PV_EINVAL, "end", _("%s: %s"), _("Contract end"),

@@ -15,6 +15,7 @@
 #include "parvande/insurance.h"
 #include "parvande/text.h"
 #include "parvande/validate.h"
+#include "insurance_internal.h"
 #include "svc_internal.h"
 
 enum { C_NID, C_POLICY, C_START, C_END, C__COUNT };
@@ -250,21 +251,6 @@ static pv_status read_header(reply *r, pv_csv *csv, int idx[C__COUNT], pv_error 
     return PV_OK;
 }
 
-/* A date of the reply, its error naming the column as the user knows it
- * ("Policy start: ...") rather than by its machine name. */
-static bool reply_date(const char *in, const char *field, const char *label, char out[PV_DATE_SZ],
-                       pv_error *e)
-{
-    if (pv_date_parse(in, field, out, e) == PV_OK)
-        return true;
-    const char *msg = e->message ? e->message : "";
-    const char *reason = strstr(msg, ": ");
-    char *copy = strdup(reason ? reason + 2 : msg);
-    pv_error_set(e, PV_EINVAL, field, _("%s: %s"), label, copy ? copy : "");
-    free(copy);
-    return false;
-}
-
 /* Checks one data row; a good one is queued to apply, a bad one reported. */
 static void check_row(reply *r, const pv_csv *csv, const int idx[C__COUNT])
 {
@@ -286,9 +272,9 @@ static void check_row(reply *r, const pv_csv *csv, const int idx[C__COUNT])
                      _("it is required"));
         ok = false;
     }
-    ok = ok && reply_date(pv_csv_field(csv, (size_t)idx[C_START]), "start", _("Policy start"),
+    ok = ok && ins_date(pv_csv_field(csv, (size_t)idx[C_START]), "start", _("Policy start"),
                           start, &e);
-    ok = ok && reply_date(pv_csv_field(csv, (size_t)idx[C_END]), "end", _("Policy end"), end, &e);
+    ok = ok && ins_date(pv_csv_field(csv, (size_t)idx[C_END]), "end", _("Policy end"), end, &e);
     if (ok && strcmp(end, start) < 0) {
         pv_error_set(&e, PV_EINVAL, "end", _("%s: %s"), _("Policy end"),
                      _("it is before the start"));

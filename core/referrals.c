@@ -291,7 +291,8 @@ pv_status pv_referral_parse_id(const char *text, pv_id *out, pv_error *err)
     "coalesce(r.centre_id, 0), coalesce(c.name, ''), coalesce(c.county, ''), "           \
     "coalesce(c.phone, ''), r.code, r.urgency, r.status, r.reason, r.referred_by, "       \
     "r.sent_on, r.received_on, r.follow_up, r.closed_on, r.answer, r.outcome, "          \
-    "r.follow_up_reason, r.migrated, r.branch_code "                                      \
+    "r.follow_up_reason, r.migrated, r.branch_code, coalesce(r.assessment_id, 0), "      \
+    "coalesce((SELECT date FROM assessment WHERE id = r.assessment_id), '') "             \
     "FROM referral r JOIN person p ON p.id = r.person_id "                                \
     "LEFT JOIN referral_centre c ON c.id = r.centre_id "
 
@@ -321,6 +322,8 @@ static int64_t ref_from_row(sqlite3_stmt *q, pv_referral *r)
     svc_copy(r->outcome, sizeof r->outcome, col(q, 20));
     svc_copy(r->follow_up_reason, sizeof r->follow_up_reason, col(q, 21));
     r->migrated = sqlite3_column_int(q, 22) != 0;
+    r->assessment_id = sqlite3_column_int64(q, 24);
+    svc_copy(r->assessment_date, sizeof r->assessment_date, col(q, 25));
     return sqlite3_column_int64(q, 23);
 }
 
@@ -450,10 +453,36 @@ typedef struct ref_input {
     pv_id person, household;
     int64_t branch;
     pv_centre centre;
+    pv_id assessment;
     char code[PV_CODE_SZ];
     char reason[PV_REF_TEXT_SZ], follow_reason[PV_REF_TEXT_SZ];
     char sent[PV_DATE_SZ], follow[PV_DATE_SZ];
 } ref_input;
+
+/* The assessment of the household's case file on the date typed (the
+ * latest written that day). */
+static pv_status find_assessment(pv_ctx *ctx, pv_id household, const char *date_in, pv_id *out,
+                                 pv_error *err)
+{
+    char date[PV_DATE_SZ];
+    if (pv_date_parse(date_in, "assessment", date, err) != PV_OK)
+        return PV_EINVAL;
+    sqlite3_stmt *q;
+    if (pv_stmt(ctx,
+                "SELECT a.id FROM assessment a JOIN casefile c ON c.id = a.file_id "
+                "WHERE c.household_id = ?1 AND a.date = ?2 ORDER BY a.id DESC LIMIT 1",
+                &q, err) != PV_OK)
+        return PV_EFAIL;
+    sqlite3_bind_int64(q, 1, household);
+    sqlite3_bind_text(q, 2, date, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(q);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    if (rc == SQLITE_DONE)
+        return refuse(err, "assessment", _("Assessment"),
+                      _("the person's case file has no assessment of that date"));
+    return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
+}
 
 static pv_status check_new(pv_ctx *ctx, const pv_referral_new *r, ref_input *in, pv_error *err)
 {
@@ -482,6 +511,10 @@ static pv_status check_new(pv_ctx *ctx, const pv_referral_new *r, ref_input *in,
                           _("this service's card refers nobody (it has no [referral] block)"));
     }
     if ((st = date_or_today(r->date, "date", in->sent, err)) != PV_OK)
+        return st;
+    if (r->assessment && *r->assessment
+        && (st = find_assessment(ctx, in->household, r->assessment, &in->assessment, err))
+               != PV_OK)
         return st;
     int days[PV_URG__COUNT];
     if ((st = pv_referral_days(ctx, days, err)) != PV_OK)
@@ -514,8 +547,8 @@ pv_status pv_referral_create(pv_ctx *ctx, const pv_referral_new *r, pv_id *out, 
         && (st = pv_stmt(ctx,
                          "INSERT INTO referral (id, branch_code, person_id, household_id, code, "
                          "centre_id, urgency, reason, referred_by, sent_on, follow_up, "
-                         "follow_up_reason) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, "
-                         "?9, ?10, ?11, ?12)",
+                         "follow_up_reason, assessment_id) VALUES (?1, ?2, ?3, nullif(?4, 0), "
+                         "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, nullif(?13, 0))",
                          &q, err)) == PV_OK) {
         sqlite3_bind_int64(q, 1, id);
         sqlite3_bind_int64(q, 2, in.branch);
@@ -529,6 +562,7 @@ pv_status pv_referral_create(pv_ctx *ctx, const pv_referral_new *r, pv_id *out, 
         sqlite3_bind_text(q, 10, in.sent, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(q, 11, in.follow, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(q, 12, in.follow_reason, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(q, 13, in.assessment);
         int rc = sqlite3_step(q);
         sqlite3_reset(q);
         if (rc != SQLITE_DONE)

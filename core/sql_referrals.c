@@ -44,6 +44,7 @@ const char pv_sql_referrals[] =
     "  person_id INTEGER NOT NULL REFERENCES person(id),\n"
     "  household_id INTEGER,\n"
     "  code TEXT NOT NULL DEFAULT '',\n"
+    "  assessment_id INTEGER REFERENCES assessment(id),\n"
     "  centre_id INTEGER REFERENCES referral_centre(id),\n"
     "  urgency TEXT NOT NULL CHECK (urgency IN ('routine','urgent','emergency')),\n"
     "  reason TEXT NOT NULL DEFAULT '',\n"

@@ -18,7 +18,7 @@ typedef struct ropts {
     int n_pos;
     bool tsv, open, overdue;
     const char *date, *centre, *urgency, *reason, *service, *follow_up, *answer, *outcome,
-        *by, *county, *phone, *group, *follow_up_reason;
+        *by, *county, *phone, *group, *follow_up_reason, *assessment;
 } ropts;
 
 /* Options from argv[from]; between min_pos and max_pos other words. */
@@ -42,6 +42,7 @@ static int ref_parse(pv_cli *cli, int from, ropts *o, int min_pos, int max_pos)
         PV_CLI_VALUE("--phone", &o->phone),
         PV_CLI_VALUE("--group", &o->group),
         PV_CLI_VALUE("--follow-up-reason", &o->follow_up_reason),
+        PV_CLI_VALUE("--assessment", &o->assessment),
         PV_CLI_END,
     };
     o->n_pos = pv_cli_parse(cli, from, table, o->pos, 4);
@@ -104,6 +105,11 @@ static void print_referral(const pv_cli *cli, const pv_referral *r)
         }
         printf("\n  ");
     }
+    if (r->assessment_id) {
+        put_label(_("From the assessment of"));
+        pv_cli_put_date(cli, stdout, r->assessment_date);
+        printf("\n  ");
+    }
     put_label(_("Urgency"));
     printf("%s\n  ", pv_urgency_label(r->urgency));
     put_label(_("Reason"));
@@ -150,7 +156,8 @@ static void print_referral(const pv_cli *cli, const pv_referral *r)
 
 static void tsv_referral(const pv_referral *r)
 {
-    /* ID NATIONAL_ID FIRST LAST CENTRE URGENCY STATUS SENT FOLLOW_UP REFERRED_BY REASON SERVICE */
+    /* ID NATIONAL_ID FIRST LAST CENTRE URGENCY STATUS SENT FOLLOW_UP REFERRED_BY REASON SERVICE
+     * ASSESSMENT_DATE */
     pv_cli_tsv_num(stdout, r->id, false);
     pv_cli_tsv(stdout, r->national_id, false);
     pv_cli_tsv(stdout, r->first_name, false);
@@ -162,7 +169,8 @@ static void tsv_referral(const pv_referral *r)
     pv_cli_tsv(stdout, r->follow_up, false);
     pv_cli_tsv(stdout, r->referred_by, false);
     pv_cli_tsv(stdout, r->reason, false);
-    pv_cli_tsv(stdout, r->service, true);
+    pv_cli_tsv(stdout, r->service, false);
+    pv_cli_tsv(stdout, r->assessment_date, true);
 }
 
 static int get_referral(pv_cli *cli, const char *text, pv_referral *r)
@@ -190,7 +198,8 @@ static int sub_new(pv_cli *cli)
     }
     pv_referral_new n = {.national_id = o.pos[0], .centre = o.centre, .service = o.service,
                          .urgency = u, .reason = o.reason, .date = o.date,
-                         .follow_up = o.follow_up, .follow_up_reason = o.follow_up_reason};
+                         .follow_up = o.follow_up, .follow_up_reason = o.follow_up_reason,
+                         .assessment = o.assessment};
     pv_id id;
     if (pv_referral_create(cli->ctx, &n, &id, &err) != PV_OK)
         return pv_cli_fail(&err);
@@ -663,7 +672,7 @@ static int cmd_referral_days(pv_cli *cli)
 const pv_command pv_cmds_referrals[] = {
     {"referral",
      N_("new NATIONAL_ID --centre C --reason T [--urgency routine|urgent|emergency] "
-        "[--service CODE] [--date D] [--follow-up D --follow-up-reason T] [--tsv] | show ID [--tsv] | "
+        "[--service CODE | --assessment DATE] [--date D] [--follow-up D --follow-up-reason T] [--tsv] | show ID [--tsv] | "
         "receive ID [--date D] [--answer T] | close ID --outcome T [--date D] | "
         "return ID [--date D] [--answer T] | follow-up ID DATE --reason T | slip ID"),
      N_("make a referral to a centre, follow it through, print its slip"), cmd_referral},

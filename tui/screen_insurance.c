@@ -15,9 +15,12 @@
 #include "screen_referral.h"
 #include "widget.h"
 
-enum { A_FREEZE = PV_A_SCREEN, A_EXPORT_CSV, A_EXPORT_TSV, A_POLICIES, A_MATCHING };
+enum { A_FREEZE = PV_A_SCREEN, A_EXPORT_CSV, A_EXPORT_TSV, A_POLICIES, A_MATCHING, A_CONTRACT,
+       A_CHILD };
 
 static const pv_binding ins_own[] = {
+    {PV_KEY(KEY_F(2)), A_CONTRACT, N_("Insurer"),
+     N_("Record the contract: insurer, number, start, end, premium (administrators)")},
     {PV_KEY(KEY_F(3)), A_FREEZE, N_("Freeze"),
      N_("Freeze the year's list of eligible children (supervisors; press twice)")},
     {PV_KEY(KEY_F(4)), A_EXPORT_CSV, N_("CSV"),
@@ -25,6 +28,8 @@ static const pv_binding ins_own[] = {
     {PV_KEY(KEY_F(5)), A_EXPORT_TSV, N_("TSV"), N_("Export the list as TSV to the file named")},
     {PV_KEY(KEY_F(6)), A_POLICIES, N_("Reply"),
      N_("Take the insurer's reply from the file named: all of it or nothing")},
+    {PV_KEY(KEY_F(7)), A_CHILD, N_("Child"),
+     N_("One child of the frozen list: add, take off (with a reason), note a claim")},
     {PV_KEY(KEY_F(8)), A_MATCHING, N_("Match"),
      N_("Take only the reply's matching rows; the others go to FILE.rejects.csv")},
     {0, 0, NULL, NULL},
@@ -341,6 +346,20 @@ static unsigned ins_action(pv_ui *ui, void *st, int action)
     case A_MATCHING:
         return year_of(ui, s, &year) ? do_policies(ui, s, year, action == A_MATCHING)
                                      : PV_CH_DRAW;
+    case A_CONTRACT:
+    case A_CHILD: {
+        const char *prov = pv_form_value(&s->form, "province");
+        if (!year_of(ui, s, &year))
+            return PV_CH_DRAW;
+        if (!prov[0]) {
+            pv_ui_status(ui, PV_MSG_ERROR, "%s: %s", _("Province"), _("it is required"));
+            return PV_CH_DRAW;
+        }
+        pv_ins_form_request req = {action == A_CHILD ? PV_INS_FORM_CHILD : PV_INS_FORM_CONTRACT,
+                                   s->code, prov, year};
+        return pv_ui_push(ui, action == A_CHILD ? &pv_screen_ins_child : &pv_screen_ins_contract,
+                          &req);
+    }
     default:
         if (action < PV_A_UP)
             return PV_CH_PASS;

@@ -264,6 +264,9 @@ static void one_rows(rone *o)
     pair(o, _("County"), r->centre_county, PV_T_DATA);
     pair(o, _("Phone"), r->centre_phone, PV_T_DATA | PV_T_LTR);
     pair(o, _("Service"), r->target, PV_T_DATA);
+    char adate[16];
+    pv_draw_date(r->assessment_date, adate, sizeof adate);
+    pair(o, _("From the assessment of"), adate, PV_T_LTR);
     pair(o, _("Urgency"), pv_urgency_label(r->urgency), 0);
     pair(o, _("Status"), pv_ref_status_label(r->status), 0);
     pair(o, _("Reason"), r->reason, PV_T_DATA);

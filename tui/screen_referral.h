@@ -28,6 +28,17 @@ extern const pv_screen pv_screen_referral_form;
 /* The insurance year of a province (home F7); no argument. */
 extern const pv_screen pv_screen_insurance;
 
+/* Its two forms (screen_insurance_form.c): the contract, and one child of
+ * the frozen list (add, take off, note a claim). arg: a request. */
+typedef enum pv_ins_form_kind { PV_INS_FORM_CONTRACT = 0, PV_INS_FORM_CHILD } pv_ins_form_kind;
+typedef struct pv_ins_form_request {
+    pv_ins_form_kind kind;
+    const char *code, *province; /* copied by the form */
+    int year;
+} pv_ins_form_request;
+extern const pv_screen pv_screen_ins_contract;
+extern const pv_screen pv_screen_ins_child;
+
 /* The logged-in user's overdue referrals today; -1 when it cannot be read. */
 int pv_ui_overdue_count(pv_ui *ui);
 

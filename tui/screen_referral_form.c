@@ -78,6 +78,8 @@ static bool build(pv_ui *ui, rform *f)
                       pv_urgency_label(PV_URG_ROUTINE))
                && add(f, "reason", N_("Reason"), true, false, PV_FK_TEXT, "")
                && add(f, "service", N_("From the service (code)"), false, true, PV_FK_TEXT, "")
+               && add(f, "assessment", N_("Or the assessment of (date)"), false, true,
+                      PV_FK_TEXT, "")
                && add(f, "date", N_("Date sent"), false, true, PV_FK_TEXT, "");
     }
     case PV_REF_FORM_RECEIVE:
@@ -155,6 +157,7 @@ static pv_status save(pv_ui *ui, rform *f, pv_error *err)
         const char *svc = pv_form_value(fm, "service");
         pv_referral_new n = {.national_id = f->natid, .centre = pv_form_value(fm, "centre"),
                              .service = svc && *svc ? svc : NULL, .urgency = u,
+                             .assessment = pv_form_value(fm, "assessment"),
                              .reason = pv_form_value(fm, "reason"), .date = date};
         pv_id id;
         return pv_referral_create(ui->ctx, &n, &id, err);

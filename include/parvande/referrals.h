@@ -76,6 +76,7 @@ typedef struct pv_referral_new {
     const char *national_id;
     const char *centre;   /* a centre's id or name (pv_centre_find); required */
     const char *service;  /* the service it comes from (must have a [referral] block), or NULL */
+    const char *assessment; /* or the file's assessment of this date (NULL/"": none) */
     pv_urgency urgency;
     const char *reason;   /* required */
     const char *date;     /* sent on; NULL = today */
@@ -92,6 +93,8 @@ typedef struct pv_referral {
     char centre[PV_NAME_SZ], centre_county[PV_NAME_SZ], centre_phone[PV_PHONE_SZ];
     char service[PV_CODE_SZ];    /* "" when none */
     char target[PV_LABEL_SZ];    /* the service card's [referral] "to", in the language */
+    pv_id assessment_id;         /* the assessment it comes from, 0 when none */
+    char assessment_date[PV_DATE_SZ];
     pv_urgency urgency;
     pv_ref_status status;
     char reason[PV_REF_TEXT_SZ];
@@ -103,7 +106,8 @@ typedef struct pv_referral {
 } pv_referral;
 
 /* Makes a referral (status sent). PV_EINVAL naming the field (urgency,
- * reason, date, follow_up, service without a [referral] block),
+ * reason, date, follow_up, service without a [referral] block, assessment:
+ * no assessment of the person's case file on that date),
  * PV_ENOTFOUND for the person or the centre. */
 pv_status pv_referral_create(pv_ctx *ctx, const pv_referral_new *r, pv_id *out, pv_error *err);
 

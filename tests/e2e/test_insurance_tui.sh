@@ -60,8 +60,82 @@ tui_wait "1 of 1 insured"
 [ "$(ins list 1403 اصفهان --tsv | cut -f8)" = P-1 ] || tui_fail "policy not stored"
 tui_keys F6                            # the same reply again changes nothing
 tui_wait "Policies applied 0, unchanged 1, rows rejected 0."
+# one child of the list (F7): taken off and back with a reason, a claim
+tui_keys F7
+tui_wait "A child of the list"
+tui_type 0045678911
+tui_keys F3                            # no reason: refused, nothing changed
+tui_wait "required"                    # and the cursor is on the reason
+tui_type "moved away"
+tui_keys F3
+tui_wait "Taken off the list."
+tui_wait "0 listed (0 added, 1 taken off)"
+[ "$(ins list 1403 اصفهان --tsv | cut -f6,12)" = "0	moved away" ] || tui_fail "not taken off"
+tui_keys F7
+tui_wait "A child of the list"
+tui_type 0045678911
+tui_keys Tab
+tui_type "came back"
+tui_keys F2
+tui_wait "Added to the list."
+tui_wait "1 listed (0 added, 0 taken off)"
+tui_keys F7
+tui_wait "A child of the list"
+tui_type 0045678911
+tui_keys Tab
+tui_type "hospital, two days"
+tui_keys F4
+tui_wait "Claim noted."
+tui_wait "6. Follow-up: 1 claims noted"
+# the contract is an administrator's: refused to a supervisor
+tui_keys F2
+tui_wait "The contract"
+tui_type "Asia"
+tui_keys Tab
+tui_type C-8
+tui_keys Tab
+tui_type 1403/01/01
+tui_keys Tab
+tui_type 1403/12/30
+tui_keys F2
+tui_wait "Not permitted"
+tui_keys Escape
+tui_wait "Iran Insurance, contract C-7"
 tui_keys Escape
 tui_wait "Find a file"
+tui_keys F10
+tui_wait_exit
+
+# --- the administrator records a new contract from the screen ---
+tui_start en 80 24
+tui_wait "1403/10/26"
+tui_login boss bosspass11
+tui_wait "Find a file"
+tui_keys F7
+tui_wait "The insurance year"
+tui_keys Tab
+tui_type "اصفهان"
+tui_wait "Iran Insurance, contract C-7"
+tui_keys F2
+tui_wait "The contract"
+tui_type "Asia Insurance"
+tui_keys Tab
+tui_type C-8
+tui_keys Tab
+tui_type 1403/01/01
+tui_keys Tab
+tui_type 1402/12/29                    # the end before the start: refused
+tui_keys Tab
+tui_type 3700000
+tui_keys F2
+tui_wait "Contract end: it is before the start"
+tui_keys C-u                           # the cursor is on the end date
+tui_type 1403/12/30
+tui_keys F2
+tui_wait "Contract saved."
+tui_wait "Asia Insurance, contract C-8, 1403/01/01 – 1403/12/30, 3,700,0"
+[ "$(ins status 1403 اصفهان --tsv | cut -f12)" = C-8 ] || tui_fail "contract not stored"
+tui_keys Escape
 tui_keys F10
 tui_wait_exit
 
@@ -76,7 +150,7 @@ tui_keys Tab
 tui_type "اصفهان"
 tui_wait "۲٬۶۰۰٬۰۰۰"                   # the shortfall, Arabic thousands separator
 tui_wait "۱۴۰۳/۱۰/۲۶"
-tui_wait "C-۷"
+tui_wait "C-۸"
 # visual order (tmux does no bidi): «… به دست sup — ۱ در فهرست» reads right to left
 tui_screen | grep -q "۱ — sup ﺖﺳﺩ ﻪﺑ" || tui_fail "the supervisor's name out of its place"
 tui_keys Escape

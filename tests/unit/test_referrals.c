@@ -112,6 +112,17 @@ Test(referrals, refuses_bad_input_naming_the_field)
     pv_referral r = get(ctx, id);
     cr_assert_str_eq(r.service, S003);
     cr_assert_str_eq(r.target, "the county crisis-intervention centre", "%s", r.target);
+    /* from an assessment of the case file, by its date */
+    rn.service = NULL;
+    rn.assessment = "1403/02/12"; /* 2024-05-01: none yet */
+    cr_assert_eq(pv_referral_create(ctx, &rn, NULL, &err), PV_EINVAL);
+    cr_assert_str_eq(err.field, "assessment");
+    pv_error_clear(&err);
+    svc_assess(ctx, p.household_id);
+    cr_assert_eq(pv_referral_create(ctx, &rn, &id, &err), PV_OK, "%s", err.message);
+    r = get(ctx, id);
+    cr_assert_neq(r.assessment_id, 0);
+    cr_assert_str_eq(r.assessment_date, "2024-05-01");
     pv_test_db_close(ctx);
 }
 
