@@ -387,6 +387,34 @@ static void page_counts(const pv_cli *cli, const char *label, const pv_stats_row
     putchar('\n');
 }
 
+/* The card's own §5 (its stated yearly figure, duration, frequency, cost),
+ * as the card screen shows it, above the counted figures. */
+static void print_card_details(const pv_cli *cli, const char *code)
+{
+    pv_card *card;
+    pv_error err = PV_ERROR_INIT;
+    if (pv_service_card(cli->ctx, code, &card, &err) != PV_OK) {
+        pv_error_clear(&err);
+        return;
+    }
+    for (size_t i = 0; i < card->n_sections; i++) {
+        const char *t = card->sections[i].title;
+        if (strcmp(t, _("§5 Details")) != 0) /* the card module's own title of §5 */
+            continue;
+        putchar('\n');
+        pv_cli_put(stdout, t);
+        putchar('\n');
+        for (size_t r = 0; r < card->sections[i].n_rows; r++) {
+            fputs("  ", stdout);
+            pv_cli_put(stdout, card->sections[i].rows[r].label);
+            fputs(": ", stdout);
+            pv_cli_put(stdout, card->sections[i].rows[r].value);
+            putchar('\n');
+        }
+    }
+    pv_card_free(card);
+}
+
 static void report_page(const pv_cli *cli, const report *r, const pv_service_info *s,
                         const char *period)
 {
@@ -397,6 +425,7 @@ static void report_page(const pv_cli *cli, const report *r, const pv_service_inf
     fputs("  ", stdout);
     pv_cli_put(stdout, s->title);
     putchar('\n');
+    print_card_details(cli, s->code);
     printf("\n%s\n", _("Recipients (§5)"));
     pv_stats_row m = total_of(&r->month[0], s->code, "");
     pv_stats_row y = total_of(&r->year, s->code, "");
