@@ -24,16 +24,20 @@ static void csv_cell(const char *s, bool last)
     s = s ? s : "";
     bool quote = strpbrk(s, ",\"\r\n") != NULL;
     if (quote) {
-        putchar('"');
+        size_t len = strlen(s), o = 0;
+        char *q = malloc(len * 2 + 3); /* every byte a doubled quote, at worst */
+        if (!q)
+            return;
+        q[o++] = '"';
         for (const char *c = s; *c; c++) {
-            char one[2] = {*c, '\0'};
             if (*c == '"')
-                putchar('"');
-            if (*c == '\r' || *c == '\n')
-                one[0] = ' ';
-            pv_cli_put(stdout, one[0] == '"' ? "\"" : one);
+                q[o++] = '"';
+            q[o++] = *c == '\r' || *c == '\n' ? ' ' : *c;
         }
-        putchar('"');
+        q[o++] = '"';
+        q[o] = '\0';
+        pv_cli_put(stdout, q); /* whole, so a character is never cut */
+        free(q);
     } else {
         pv_cli_put(stdout, s);
     }
