@@ -13,8 +13,12 @@
  * random lookup into 300 MB per enrollment, seconds for a year's figures.
  * The copies always equal the person's current values.
  *
- * enrollment_stats covers every column the recipients' queries read, in
- * date order: a period's figures are one range scan of it. */
+ * enrollment_stats and enrollment_stats_end cover every column the
+ * recipients' queries read, in the order of the start and of the end date:
+ * the enrollments that touch a range are those started in it (a range of
+ * the first) and those started before it that end in or after it, or run
+ * still (ranges of the second), so a month's figures read that month's
+ * enrollments, not every earlier one. */
 #include "internal.h"
 
 #define STATS_PERSON_COLS "gender, birth_date, area, disability, county"
@@ -51,6 +55,8 @@ const char pv_sql_stats[] =
     "END;\n"
     "CREATE INDEX enrollment_stats ON enrollment (date, ended_on, status, code, branch_code,\n"
     "  person_id, province, requested_by, " STATS_PERSON_COLS ");\n"
+    "CREATE INDEX enrollment_stats_end ON enrollment (ended_on, date, status, code,\n"
+    "  branch_code, person_id, province, requested_by, " STATS_PERSON_COLS ");\n"
     "CREATE INDEX enrollment_stats_year ON enrollment (jyear, code, province_key,\n"
     "  charged_credit, status, amount, branch_code, province);\n"
     "CREATE INDEX enrollment_event_kind ON enrollment_event (kind, date, enrollment_id);\n"

@@ -32,13 +32,22 @@ static const char *const by_sql[PV_BY__COUNT] = {
 };
 
 /* The enrollments that count (in progress or completed) and touch the range
- * [?1, ?2], of service ?3 ('' any) and branch ?4 (0 any). */
-#define X_CTE                                                                                \
-    "WITH x AS MATERIALIZED (SELECT e.person_id AS pid, e.code AS code, e.date AS d, "       \
-    "e.ended_on AS ended, e.status AS status, %s AS grp FROM enrollment e "               \
-    "WHERE e.status IN ('in_progress', 'completed') AND (?3 = '' OR e.code = ?3) "          \
-    "AND (?4 = 0 OR e.branch_code = ?4) AND e.date <= ?2 "                                  \
-    "AND (e.ended_on = '' OR e.ended_on >= ?1)) "
+ * [?1, ?2], of service ?3 ('' any) and branch ?4 (0 any): started in it, or
+ * started before it and ended in or after it or still running. Each part is
+ * a range of a covering index (core/sql_stats.c). */
+#define X_COLS                                                                              \
+    "SELECT e.person_id AS pid, e.code AS code, e.date AS d, e.ended_on AS ended, "          \
+    "e.status AS status, %1$s AS grp FROM enrollment e "
+#define X_SCOPE                                                                             \
+    "e.status IN ('in_progress', 'completed') AND (?3 = '' OR e.code = ?3) "                \
+    "AND (?4 = 0 OR e.branch_code = ?4) "
+#define X_CTE                                                                               \
+    "WITH x AS MATERIALIZED ("                                                              \
+    X_COLS "INDEXED BY enrollment_stats WHERE " X_SCOPE "AND e.date BETWEEN ?1 AND ?2 "      \
+    "UNION ALL " X_COLS "INDEXED BY enrollment_stats_end WHERE " X_SCOPE                    \
+    "AND e.ended_on >= ?1 AND e.date < ?1 "                                                  \
+    "UNION ALL " X_COLS "INDEXED BY enrollment_stats_end WHERE " X_SCOPE                    \
+    "AND e.ended_on = '' AND e.date < ?1) "
 
 static const char rows_sql[] =
     X_CTE
@@ -137,8 +146,8 @@ static pv_status run(pv_ctx *ctx, const char *fmt, const pv_stats_query *q, cons
                      const char *from, const char *to, bool totals, pv_stats_row **out,
                      size_t *n, pv_error *err)
 {
-    char sql[4096];
-    snprintf(sql, sizeof sql, fmt, by_sql[q->by]);
+    char sql[8192];
+    snprintf(sql, sizeof sql, fmt, by_sql[q->by]); /* %1$s: the breakdown, in each part */
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
         return pv_db_error(ctx, err);

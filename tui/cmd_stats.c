@@ -24,16 +24,20 @@ static void csv_cell(const char *s, bool last)
     s = s ? s : "";
     bool quote = strpbrk(s, ",\"\r\n") != NULL;
     if (quote) {
-        putchar('"');
+        size_t len = strlen(s), o = 0;
+        char *q = malloc(len * 2 + 3); /* every byte a doubled quote, at worst */
+        if (!q)
+            return;
+        q[o++] = '"';
         for (const char *c = s; *c; c++) {
-            char one[2] = {*c, '\0'};
             if (*c == '"')
-                putchar('"');
-            if (*c == '\r' || *c == '\n')
-                one[0] = ' ';
-            pv_cli_put(stdout, one[0] == '"' ? "\"" : one);
+                q[o++] = '"';
+            q[o++] = *c == '\r' || *c == '\n' ? ' ' : *c;
         }
-        putchar('"');
+        q[o++] = '"';
+        q[o] = '\0';
+        pv_cli_put(stdout, q); /* whole, so a character is never cut */
+        free(q);
     } else {
         pv_cli_put(stdout, s);
     }
@@ -177,6 +181,7 @@ static void print_head(const pv_stats_query *q)
 
 static int stats_money(pv_cli *cli, out_kind k, const char *code, const char *year_s);
 static int stats_work(pv_cli *cli, out_kind k, const char *from, const char *to);
+static int stats_groups(pv_cli *cli, out_kind k, const char *code);
 
 static int cmd_stats(pv_cli *cli)
 {
@@ -198,6 +203,8 @@ static int cmd_stats(pv_cli *cli)
         return rc;
     if (strcmp(pos[0], "money") == 0)
         return stats_money(cli, k, pos[1], year);
+    if (strcmp(pos[0], "groups") == 0)
+        return stats_groups(cli, k, pos[1]);
     if (strcmp(pos[0], "work") == 0)
         return n == 1 ? stats_work(cli, k, from, to) : pv_cli_usage_self(cli);
     if (n != 1)
@@ -283,6 +290,45 @@ static int stats_money(pv_cli *cli, out_kind k, const char *code, const char *ye
     if (k == OUT_TEXT && n == 0)
         printf("%s\n", _("No credit or charged enrollment in this year."));
     free(m);
+    return PV_EXIT_OK;
+}
+
+static int stats_groups(pv_cli *cli, out_kind k, const char *code)
+{
+    pv_error err = PV_ERROR_INIT;
+    pv_stats_group *g;
+    size_t n;
+    if (pv_stats_group_list(cli->ctx, code, &g, &n, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    if (k == OUT_CSV)
+        printf("service,group,enrollments,used,cap,left\n");
+    for (size_t i = 0; i < n; i++) {
+        if (k != OUT_TEXT) {
+            /* CODE GROUP ENROLLMENTS USED CAP LEFT */
+            cell(k, g[i].code, false);
+            cell(k, g[i].group, false);
+            cell_num(k, g[i].enrollments, false);
+            cell_num(k, g[i].used, false);
+            cell_num(k, g[i].cap, false);
+            cell_num(k, g[i].left, true);
+            continue;
+        }
+        pv_cli_put(stdout, g[i].code);
+        fputs("  ", stdout);
+        pv_cli_put(stdout, g[i].group);
+        printf("  %s ", _("enrollments"));
+        pv_cli_put_num(cli, stdout, g[i].enrollments);
+        const char *labels[] = {_("used"), _("cap"), _("left")};
+        const int64_t v[] = {g[i].used, g[i].cap, g[i].left};
+        for (int j = 0; j < 3; j++) {
+            printf("  %s ", labels[j]);
+            put_money(cli, v[j]);
+        }
+        putchar('\n');
+    }
+    if (k == OUT_TEXT && n == 0)
+        printf("%s\n", _("No group has money charged against a cap."));
+    free(g);
     return PV_EXIT_OK;
 }
 
@@ -387,6 +433,34 @@ static void page_counts(const pv_cli *cli, const char *label, const pv_stats_row
     putchar('\n');
 }
 
+/* The card's own §5 (its stated yearly figure, duration, frequency, cost),
+ * as the card screen shows it, above the counted figures. */
+static void print_card_details(const pv_cli *cli, const char *code)
+{
+    pv_card *card;
+    pv_error err = PV_ERROR_INIT;
+    if (pv_service_card(cli->ctx, code, &card, &err) != PV_OK) {
+        pv_error_clear(&err);
+        return;
+    }
+    for (size_t i = 0; i < card->n_sections; i++) {
+        const char *t = card->sections[i].title;
+        if (strcmp(t, _("§5 Details")) != 0) /* the card module's own title of §5 */
+            continue;
+        putchar('\n');
+        pv_cli_put(stdout, t);
+        putchar('\n');
+        for (size_t r = 0; r < card->sections[i].n_rows; r++) {
+            fputs("  ", stdout);
+            pv_cli_put(stdout, card->sections[i].rows[r].label);
+            fputs(": ", stdout);
+            pv_cli_put(stdout, card->sections[i].rows[r].value);
+            putchar('\n');
+        }
+    }
+    pv_card_free(card);
+}
+
 static void report_page(const pv_cli *cli, const report *r, const pv_service_info *s,
                         const char *period)
 {
@@ -397,6 +471,7 @@ static void report_page(const pv_cli *cli, const report *r, const pv_service_inf
     fputs("  ", stdout);
     pv_cli_put(stdout, s->title);
     putchar('\n');
+    print_card_details(cli, s->code);
     printf("\n%s\n", _("Recipients (§5)"));
     pv_stats_row m = total_of(&r->month[0], s->code, "");
     pv_stats_row y = total_of(&r->year, s->code, "");
@@ -576,6 +651,8 @@ const pv_command pv_cmds_stats[] = {
      N_("recipients per service and period, with totals"), cmd_stats},
     {"stats money", N_("[SERVICE] [--year YEAR] [--tsv|--csv]"),
      N_("credit, committed, paid and left per service and province"), cmd_stats_sub},
+    {"stats groups", N_("[SERVICE] [--tsv|--csv]"),
+     N_("money per group against the service's cap per group"), cmd_stats_sub},
     {"stats work", N_("[--from DATE] [--to DATE] [--tsv|--csv]"),
      N_("work per caseworker: files, assessments, enrollments"), cmd_stats_sub},
     {"report", N_("month YYYY/MM [--csv]"),

@@ -141,6 +141,20 @@ typedef struct pv_stats_money {
 pv_status pv_stats_money_list(pv_ctx *ctx, const char *code, int jyear, pv_stats_money **out,
                               size_t *n, pv_error *err);
 
+/* Per service and group (the enrollments' group key, as the group cap rule
+ * counts it: every enrollment not rejected or withdrawn): the money used
+ * against the service's cap per group, and what is left of it. Services
+ * without a cap have no rows. Ordered by service then group; code NULL/"":
+ * every service. The caller frees *out with free(). */
+typedef struct pv_stats_group {
+    char code[32];
+    char group[PV_STATS_GROUP_SZ];
+    int64_t enrollments, used, cap, left;
+} pv_stats_group;
+
+pv_status pv_stats_group_list(pv_ctx *ctx, const char *code, pv_stats_group **out, size_t *n,
+                              pv_error *err);
+
 /* ---- work per caseworker ----
  * Each figure is one entry of a table of queries (core/stats_work.c); a
  * figure over a new table is one more entry there. */

@@ -56,6 +56,11 @@ sara stats money $S002 --year 1403 --tsv | grep -qx "$S002	تهران	1403	36000
 sara stats work --from 1403/09/01 --to 1403/10/30 --tsv | grep -qx "sup	0	0	0	3	2	1" \
   || tui_fail "work: $(sara stats work --from 1403/09/01 --to 1403/10/30 --tsv)"
 
+# --- a CSV cell with a comma and a quote is quoted whole (the Persian kept)
+pv_as boss bosspass11 credit $S002 'تهران، "ری", شمال' 1404 1000 >/dev/null || tui_fail "credit 1404"
+sara stats money $S002 --year 1404 --csv | grep -qx "$S002,\"تهران، \"\"ری\"\", شمال\",1404,1000,0,0,1000" \
+  || tui_fail "csv quoting: $(sara stats money $S002 --year 1404 --csv)"
+
 # --- the monthly report, a page per service, in Persian; and as CSV
 rep=$(sara --lang fa report month ۱۴۰۳/۱۰) || tui_fail "report: $rep"
 echo "$rep" | grep -q "گزارش ماهانه — دی ۱۴۰۳" || tui_fail "report title: $rep"

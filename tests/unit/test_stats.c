@@ -418,3 +418,39 @@ Test(stats, a_corrected_person_moves_to_their_new_group)
     pv_stats_table_free(&t);
     pv_test_db_close(ctx);
 }
+
+Test(stats, money_per_group_against_its_cap)
+{
+    pv_ctx *ctx = data_set();
+    /* two enrollments of 001 (cap 300,000,000 a group) in group g1, a
+     * rejected one that does not count, and one in g2 */
+    pv_person p = svc_person(ctx, svc_household(ctx, true, true), 21, PV_REL_HEAD,
+                             PV_GENDER_FEMALE, "1980-01-01");
+    int64_t br = pv_ctx_branch(ctx);
+    pv_id a = enr(ctx, p.id, "19071059100", "2025-01-01", "in_progress", "", br, "sara", 100000000);
+    pv_id b = enr(ctx, p.id, "19071059100", "2025-02-01", "completed", "2025-02-20", br, "sara",
+                  50000000);
+    pv_id c = enr(ctx, p.id, "19071059100", "2025-02-02", "rejected", "2025-02-03", br, "sara",
+                  70000000);
+    pv_id d = enr(ctx, p.id, "19071059100", "2025-02-03", "in_progress", "", br, "sara", 1000);
+    char q[256];
+    snprintf(q, sizeof q,
+             "UPDATE enrollment SET group_key = CASE WHEN id = %lld THEN 'g2' ELSE 'g1' END "
+             "WHERE id IN (%lld, %lld, %lld, %lld)",
+             (long long)d, (long long)a, (long long)b, (long long)c, (long long)d);
+    sql(ctx, q);
+    pv_stats_group *g;
+    size_t n;
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_stats_group_list(ctx, NULL, &g, &n, &err), PV_OK);
+    cr_assert_eq(n, 2);
+    cr_expect_str_eq(g[0].group, "g1");
+    cr_expect_eq(g[0].enrollments, 2);
+    cr_expect_eq(g[0].used, 150000000);
+    cr_expect_eq(g[0].cap, 300000000);
+    cr_expect_eq(g[0].left, 150000000);
+    cr_expect_str_eq(g[1].group, "g2");
+    cr_expect_eq(g[1].used, 1000);
+    free(g);
+    pv_test_db_close(ctx);
+}
