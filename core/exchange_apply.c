@@ -350,11 +350,14 @@ static int on_conflict(void *arg, int why, sqlite3_changeset_iter *it)
     return SQLITE_CHANGESET_ABORT;
 }
 
+/* From a child, only what goes up; from the parent, any exchanged table
+ * (the files of a family that moved to this branch come down). */
 static int table_filter(void *arg, const char *table)
 {
     const apply_state *s = arg;
     const pv_xtable *xt = pv_xtable_find(table);
-    return xt && (xt->dir & s->dir) && find_cols(s, table) && find_cols(s, table)->ncol > 0;
+    return xt && (s->dir == PV_XDOWN || (xt->dir & s->dir)) && find_cols(s, table) &&
+           find_cols(s, table)->ncol > 0;
 }
 
 static void pending_keys(const pending *p, bool keys[PV_XMAXCOL])
@@ -642,6 +645,8 @@ pv_status pv_exchange_apply(pv_ctx *ctx, int64_t peer, unsigned dir, const void 
     }
     if (rc == PV_OK)
         rc = apply_decisions(ctx, &s, cs, n, err);
+    if (rc == PV_OK)
+        rc = pv_exchange_apply_transfers(ctx, cs, n, err);
     free_pending(&s);
     free_cols(s.tabs, s.ntabs);
     return rc;
