@@ -548,7 +548,8 @@ static pv_status apply_decision(pv_ctx *ctx, const apply_state *s, sqlite3_chang
     const char *table = (const char *)sqlite3_value_text(vt);
     const char *col = (const char *)sqlite3_value_text(vc);
     const xcols *t = table ? find_cols(s, table) : NULL;
-    if (!t || !col)
+    /* a child's decisions reach only what children send up */
+    if (!t || !col || t->xt->dir == PV_XBOTH || (s->dir != PV_XDOWN && !(t->xt->dir & PV_XUP)))
         return PV_OK;
     int rc = SQLITE_DONE;
     if (*col && col_index(t, col) >= 0) {
@@ -645,7 +646,7 @@ pv_status pv_exchange_apply(pv_ctx *ctx, int64_t peer, unsigned dir, const void 
     }
     if (rc == PV_OK)
         rc = apply_decisions(ctx, &s, cs, n, err);
-    if (rc == PV_OK)
+    if (rc == PV_OK && dir == PV_XDOWN) /* only the parent moves files */
         rc = pv_exchange_apply_transfers(ctx, cs, n, err);
     free_pending(&s);
     free_cols(s.tabs, s.ntabs);
