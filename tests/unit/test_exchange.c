@@ -508,3 +508,19 @@ Test(exchange, a_family_moves_through_the_province)
     free(b_up.b);
     free(a_up.b);
 }
+
+Test(exchange, a_branch_cannot_decide_for_the_province_catalog)
+{
+    sql_exec(P, "INSERT INTO service (code, title_fa, card, card_hash) VALUES ('S-1', 'خدمت', '', '')");
+    sql_exec(A, "INSERT INTO exchange_decision (id, tbl, pk, col, value, decided_by, decided_at,"
+                " office) VALUES ((11 << 40) + 1, 'service', '[\"S-1\"]', 'title_fa', 'changed',"
+                " 'x', '2025-01-01', 11)");
+    sql_exec(A, "INSERT INTO file_transfer (id, household_id, national_id, from_branch, to_branch,"
+                " moved_at, moved_by) VALUES ((11 << 40) + 1, 1, '0000000000', 100, 11, '', 'x')");
+    pkg a = export_to(A, 100);
+    OK(import(P, a, NULL));
+    char v[64];
+    sql_text(P, "SELECT title_fa FROM service WHERE code = 'S-1'", v, sizeof v);
+    cr_assert_str_eq(v, "خدمت");
+    free(a.b);
+}
