@@ -627,8 +627,12 @@ pv_status pv_exchange_apply(pv_ctx *ctx, int64_t peer, unsigned dir, const void 
     if (rc != PV_OK)
         return rc;
     *changes += pv_changeset_count(cs, n);
+    /* No savepoint of its own: the caller's transaction is rolled back
+     * whole on any failure, and a savepoint held open over the whole
+     * apply makes every statement's journal grow with everything written
+     * before it (10,000 updates: 25 s of CPU instead of about 1). */
     int r = sqlite3changeset_apply_v2(ctx->db, n, (void *)cs, table_filter, on_conflict, &s,
-                                      NULL, NULL, 0);
+                                      NULL, NULL, SQLITE_CHANGESETAPPLY_NOSAVEPOINT);
     if (r != SQLITE_OK || s.oom)
         rc = s.oom ? pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"))
                    : pv_db_error(ctx, err);
