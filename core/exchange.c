@@ -485,6 +485,22 @@ static pv_status apply_sections(pv_ctx *ctx, const pv_office *peer, unsigned dir
     return rc;
 }
 
+/* What came from the parent is what the parent has: rows of the up-going
+ * tables in it (a file moved here, the decisions) go into the baseline
+ * toward the parent, so they are not sent back as this office's own.
+ * Done after the commit (the baseline is another file); lost, those rows
+ * would travel up again and meet themselves there, which is a no-op. */
+static void note_parent_rows(pv_ctx *ctx, const pv_office *peer, const section *s, size_t n,
+                             int64_t applied_after)
+{
+    char *base = pv_xbase_path(ctx, peer->code);
+    if (base && pv_xbase_prepare(ctx, base, PV_XUP, NULL) == PV_OK)
+        for (size_t i = 0; i < n; i++)
+            if (s[i].seq > applied_after)
+                pv_xbase_advance(base, s[i].cs, (int)s[i].n, NULL);
+    sqlite3_free(base);
+}
+
 static pv_status apply_package(pv_ctx *ctx, const pv_office *peer, unsigned dir, const header *h,
                                const section *s, size_t n, pv_exchange_report *rep,
                                pv_error *err)
@@ -505,9 +521,10 @@ static pv_status apply_package(pv_ctx *ctx, const pv_office *peer, unsigned dir,
                  rep->changes, rep->merged, rep->conflicts);
         rc = pv_audit_append(ctx, "exchange-import", "office", h->from, detail, NULL, err);
     }
-    if (rc == PV_OK)
-        return pv_tx_commit(ctx, err);
-    pv_tx_rollback(ctx);
+    if (rc == PV_OK && (rc = pv_tx_commit(ctx, err)) == PV_OK && dir == PV_XDOWN)
+        note_parent_rows(ctx, peer, s, n, peer->in_seq);
+    if (rc != PV_OK)
+        pv_tx_rollback(ctx);
     return rc;
 }
 

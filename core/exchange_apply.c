@@ -350,11 +350,14 @@ static int on_conflict(void *arg, int why, sqlite3_changeset_iter *it)
     return SQLITE_CHANGESET_ABORT;
 }
 
+/* From a child, only what goes up; from the parent, any exchanged table
+ * (the files of a family that moved to this branch come down). */
 static int table_filter(void *arg, const char *table)
 {
     const apply_state *s = arg;
     const pv_xtable *xt = pv_xtable_find(table);
-    return xt && (xt->dir & s->dir) && find_cols(s, table) && find_cols(s, table)->ncol > 0;
+    return xt && (s->dir == PV_XDOWN || (xt->dir & s->dir)) && find_cols(s, table) &&
+           find_cols(s, table)->ncol > 0;
 }
 
 static void pending_keys(const pending *p, bool keys[PV_XMAXCOL])
@@ -545,7 +548,8 @@ static pv_status apply_decision(pv_ctx *ctx, const apply_state *s, sqlite3_chang
     const char *table = (const char *)sqlite3_value_text(vt);
     const char *col = (const char *)sqlite3_value_text(vc);
     const xcols *t = table ? find_cols(s, table) : NULL;
-    if (!t || !col)
+    /* a child's decisions reach only what children send up */
+    if (!t || !col || t->xt->dir == PV_XBOTH || (s->dir != PV_XDOWN && !(t->xt->dir & PV_XUP)))
         return PV_OK;
     int rc = SQLITE_DONE;
     if (*col && col_index(t, col) >= 0) {
@@ -623,8 +627,12 @@ pv_status pv_exchange_apply(pv_ctx *ctx, int64_t peer, unsigned dir, const void 
     if (rc != PV_OK)
         return rc;
     *changes += pv_changeset_count(cs, n);
+    /* No savepoint of its own: the caller's transaction is rolled back
+     * whole on any failure, and a savepoint held open over the whole
+     * apply makes every statement's journal grow with everything written
+     * before it (10,000 updates: 25 s of CPU instead of about 1). */
     int r = sqlite3changeset_apply_v2(ctx->db, n, (void *)cs, table_filter, on_conflict, &s,
-                                      NULL, NULL, 0);
+                                      NULL, NULL, SQLITE_CHANGESETAPPLY_NOSAVEPOINT);
     if (r != SQLITE_OK || s.oom)
         rc = s.oom ? pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"))
                    : pv_db_error(ctx, err);
@@ -642,6 +650,8 @@ pv_status pv_exchange_apply(pv_ctx *ctx, int64_t peer, unsigned dir, const void 
     }
     if (rc == PV_OK)
         rc = apply_decisions(ctx, &s, cs, n, err);
+    if (rc == PV_OK && dir == PV_XDOWN) /* only the parent moves files */
+        rc = pv_exchange_apply_transfers(ctx, cs, n, err);
     free_pending(&s);
     free_cols(s.tabs, s.ntabs);
     return rc;

@@ -35,9 +35,7 @@ static pv_status base_error(sqlite3 *base, pv_error *err)
                           "(the file beside the database)."));
 }
 
-/* Columns of `table` in `db` (schema `schema`): their CREATE TABLE text in
- * *create (sqlite3_free), or NULL when the table is missing or has no key. */
-static char *create_sql(sqlite3 *db, const char *table)
+char *pv_xbase_create_sql(sqlite3 *db, const char *schema, const char *table)
 {
     sqlite3_stmt *st;
     char *q = sqlite3_mprintf("SELECT name, type, pk FROM pragma_table_info(%Q) ORDER BY cid",
@@ -50,7 +48,10 @@ static char *create_sql(sqlite3 *db, const char *table)
     sqlite3_str *s = sqlite3_str_new(db);
     char *pkcols[16] = {0};
     int ncol = 0, npk = 0;
-    sqlite3_str_appendf(s, "CREATE TABLE \"%w\" (", table);
+    if (schema)
+        sqlite3_str_appendf(s, "CREATE TABLE \"%w\".\"%w\" (", schema, table);
+    else
+        sqlite3_str_appendf(s, "CREATE TABLE \"%w\" (", table);
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
         sqlite3_str_appendf(s, "%s\"%w\" %s", ncol++ ? ", " : "", name,
@@ -133,7 +134,7 @@ pv_status pv_xbase_prepare(pv_ctx *ctx, const char *path, unsigned dir, pv_error
             rc = add_missing_cols(ctx->db, base, t->name);
             continue;
         }
-        char *sql = create_sql(ctx->db, t->name);
+        char *sql = pv_xbase_create_sql(ctx->db, NULL, t->name);
         if (sql)
             rc = sqlite3_exec(base, sql, NULL, NULL, NULL);
         sqlite3_free(sql);

@@ -8,6 +8,10 @@
 /* The baseline file for `peer` (sqlite3_free), NULL for a database
  * without a file (in memory). */
 char *pv_xbase_path(pv_ctx *ctx, int64_t peer);
+/* The CREATE TABLE statement of a copy of main's `table` (columns, types,
+ * primary key; no constraints), in `schema` (NULL: unqualified), or NULL
+ * when the table is missing or has no primary key. sqlite3_free it. */
+char *pv_xbase_create_sql(sqlite3 *db, const char *schema, const char *table);
 /* Creates the baseline file and the tables of direction `dir` that it
  * lacks, or adds the columns a table gained. */
 pv_status pv_xbase_prepare(pv_ctx *ctx, const char *path, unsigned dir, pv_error *err);

@@ -105,37 +105,35 @@ pv_status pv_conflict_list(pv_ctx *ctx, bool open_only, pv_conflict **out, size_
     return PV_OK;
 }
 
-/* The row's column gets the value (NULL: SQL NULL); its CHECKs decide. */
-static pv_status set_value(pv_ctx *ctx, const pv_conflict *c, const char *value, pv_error *err)
+/* Runs `head` followed by the WHERE of the conflict's row (its key in
+ * parameter `key_param`); `value`, when not NULL, is bound to ?1. */
+static int run_on_row(pv_ctx *ctx, const pv_conflict *c, const char *head, int key_param,
+                      const char *value)
 {
-    const pv_xtable *xt = pv_xtable_find(c->table);
-    if (!xt)
-        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("The conflict names an unknown table."));
-    sqlite3_str *q = sqlite3_str_new(ctx->db);
-    sqlite3_str_appendf(q, "UPDATE \"%w\" SET \"%w\" = ?1", c->table, c->column);
-    sqlite3_stmt *pi = NULL;
-    char *pks = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q) WHERE pk > 0 ORDER BY cid",
-                                c->table);
-    int k = 0;
-    if (pks && sqlite3_prepare_v2(ctx->db, pks, -1, &pi, NULL) == SQLITE_OK)
-        while (sqlite3_step(pi) == SQLITE_ROW) {
-            sqlite3_str_appendf(q, "%s\"%w\" = json_extract(?2, '$[%d]')", k ? " AND " : " WHERE ",
-                                (const char *)sqlite3_column_text(pi, 0), k);
-            k++;
-        }
-    sqlite3_finalize(pi);
-    sqlite3_free(pks);
-    char *sql = sqlite3_str_finish(q);
+    char *where = pv_xkey_where(ctx, c->table, key_param);
+    char *sql = where && head ? sqlite3_mprintf("%s%s", head, where) : NULL;
+    sqlite3_free(where);
     sqlite3_stmt *st = NULL;
-    int rc = sql && k ? sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) : SQLITE_ERROR;
+    int rc = sql ? sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) : SQLITE_ERROR;
     sqlite3_free(sql);
     if (rc == SQLITE_OK) {
         if (value)
             sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, c->key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, key_param, c->key, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
+    return rc;
+}
+
+/* The row's column gets the value (NULL: SQL NULL); its CHECKs decide. */
+static pv_status set_value(pv_ctx *ctx, const pv_conflict *c, const char *value, pv_error *err)
+{
+    if (!pv_xtable_find(c->table))
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("The conflict names an unknown table."));
+    char *head = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = ?1", c->table, c->column);
+    int rc = run_on_row(ctx, c, head, 2, value);
+    sqlite3_free(head);
     if (rc == SQLITE_DONE)
         return PV_OK;
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -146,29 +144,11 @@ static pv_status set_value(pv_ctx *ctx, const pv_conflict *c, const char *value,
 
 static pv_status delete_row(pv_ctx *ctx, const pv_conflict *c, pv_error *err)
 {
-    sqlite3_str *q = sqlite3_str_new(ctx->db);
-    sqlite3_str_appendf(q, "DELETE FROM \"%w\"", c->table);
-    sqlite3_stmt *pi = NULL;
-    char *pks = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q) WHERE pk > 0 ORDER BY cid",
-                                c->table);
-    int k = 0;
-    if (pks && sqlite3_prepare_v2(ctx->db, pks, -1, &pi, NULL) == SQLITE_OK)
-        while (sqlite3_step(pi) == SQLITE_ROW) {
-            sqlite3_str_appendf(q, "%s\"%w\" = json_extract(?1, '$[%d]')", k ? " AND " : " WHERE ",
-                                (const char *)sqlite3_column_text(pi, 0), k);
-            k++;
-        }
-    sqlite3_finalize(pi);
-    sqlite3_free(pks);
-    char *sql = sqlite3_str_finish(q);
-    sqlite3_stmt *st = NULL;
-    int rc = sql && k ? sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) : SQLITE_ERROR;
-    sqlite3_free(sql);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, c->key, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-    }
-    sqlite3_finalize(st);
+    if (!pv_xtable_find(c->table))
+        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("The conflict names an unknown table."));
+    char *head = sqlite3_mprintf("DELETE FROM \"%w\"", c->table);
+    int rc = run_on_row(ctx, c, head, 1, NULL);
+    sqlite3_free(head);
     if (rc == SQLITE_DONE)
         return PV_OK;
     if ((rc & 0xff) == SQLITE_CONSTRAINT)

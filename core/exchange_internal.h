@@ -72,6 +72,10 @@ pv_status pv_exchange_apply(pv_ctx *ctx, int64_t peer, unsigned dir, const void 
  * become conflicts (once each while open). */
 pv_status pv_exchange_check_credits(pv_ctx *ctx, int64_t peer, long *conflicts, pv_error *err);
 
+/* At the branch a file moved from: the transfers in the changeset move
+ * the file here too (core/exchange_transfer.c). */
+pv_status pv_exchange_apply_transfers(pv_ctx *ctx, const void *cs, int n, pv_error *err);
+
 /* Counts the row changes of a changeset. */
 long pv_changeset_count(const void *cs, int n);
 

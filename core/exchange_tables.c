@@ -35,6 +35,7 @@ const pv_xtable pv_exchange_tables[] = {
     /* a password changed at the branch stays the branch's */
     {"user", PV_XDOWN, "pwhash", NULL},
     {"exchange_decision", PV_XBOTH, NULL, NULL},
+    {"file_transfer", PV_XBOTH, NULL, NULL},
     {NULL, 0, NULL, NULL},
 };
 

@@ -71,4 +71,16 @@ const char pv_sql_exchange[] =
     "  decided_by TEXT NOT NULL,\n"
     "  decided_at TEXT NOT NULL,\n"
     "  office INTEGER NOT NULL\n"
-    ");\n";
+    ");\n"
+    /* A file moved from one branch to another (through their province):
+     * kept at every office, so the old branch knows where and when. */
+    "CREATE TABLE file_transfer (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  household_id INTEGER NOT NULL,\n"
+    "  national_id TEXT NOT NULL,\n"
+    "  from_branch INTEGER NOT NULL,\n"
+    "  to_branch INTEGER NOT NULL,\n"
+    "  moved_at TEXT NOT NULL,\n"
+    "  moved_by TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX file_transfer_household ON file_transfer (household_id);\n";

@@ -587,6 +587,29 @@ static int cmd_conflicts(pv_cli *cli)
     return pv_cli_usage_self(cli);
 }
 
+/* ---- file transfer ---- */
+
+static int cmd_file(pv_cli *cli)
+{
+    const char *sub = cli->argc > 1 ? cli->argv[1] : "";
+    if (strcmp(sub, "transfer") != 0)
+        return pv_cli_usage_self(cli);
+    xopts o;
+    int rc = parse(cli, &o, 1, 1);
+    if (rc)
+        return rc;
+    int64_t to;
+    if (!parse_code(o.to, &to))
+        return bad_office("--to");
+    pv_error err = PV_ERROR_INIT;
+    if (pv_file_transfer(cli->ctx, o.pos[0], to, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    printf("%s ", _("The file moves to branch"));
+    pv_cli_put_num(cli, stdout, to);
+    printf("%s\n", _("; it travels with the next package to each branch."));
+    return PV_EXIT_OK;
+}
+
 const pv_command pv_cmds_exchange[] = {
     {"office",
      N_("init --level branch|province|hq [--parent CODE] [--passphrase-fd N] | show | "
@@ -600,5 +623,8 @@ const pv_command pv_cmds_exchange[] = {
     {"conflicts", N_("list [--all] [--tsv] | resolve ID local|remote | resolve ID --value TEXT"),
      N_("the changes that met different values here, and a supervisor's decision"),
      cmd_conflicts},
+    {"file", N_("transfer NATIONAL_ID --to BRANCH"),
+     N_("at a province: a family's file becomes another of its branches' (administrators)"),
+     cmd_file},
     {NULL, NULL, NULL, NULL},
 };

@@ -153,4 +153,16 @@ typedef enum pv_conflict_choice {
 pv_status pv_conflict_resolve(pv_ctx *ctx, int64_t id, pv_conflict_choice choice,
                               const char *value, pv_error *err);
 
+/* ---- a family that moves ---- */
+
+/* At a province: the file (case file, household, members and everything
+ * that belongs to them) of `national_id` becomes branch `to`'s, a child
+ * of this office. The next package to `to` carries the whole file; the
+ * next one to the old branch carries the move, after which the old
+ * branch keeps the records read-only (they are another branch's) and a
+ * file_transfer row saying where and when they went. Administrators
+ * only. PV_ENOTFOUND for no such file, PV_EINVAL for a `to` that is not
+ * a branch of this office or already the file's. */
+pv_status pv_file_transfer(pv_ctx *ctx, const char *national_id, int64_t to, pv_error *err);
+
 #endif

@@ -123,6 +123,21 @@ expect_rc 0 "a sends its next package" -- X a exchange export --to 100 --out a4.
 expect_rc 0 "p applies it" -- X p exchange import a4.pvx
 grep -q "new conflicts: 0" out || { cat out; fail "the decision does not come back as a conflict"; }
 
+# --- a family moves from branch 11 to branch 12, through the province ---
+expect_rc 5 "transfer of an unknown file" -- P p file transfer 1111111111 --to 12
+expect_rc 3 "transfer to an office that is not p's branch" -- P p file transfer 0499370899 --to 13
+expect_rc 0 "transfer" -- P p file transfer 0499370899 --to 12
+expect_rc 0 "p exports to b" -- X p exchange export --to 12 --out p-b1.pvx
+expect_rc 0 "b imports the file" -- X b exchange import p-b1.pvx
+expect_rc 0 "show at b" -- P b show 0012345679 --tsv
+grep -q $'^member\t0499370899\tZahra' out || { cat out; fail "the whole household at b"; }
+[ "$(count b "SELECT count(*) FROM person WHERE branch_code = 12")" = 3 ] || fail "b's three persons"
+expect_rc 0 "p exports to a" -- X p exchange export --to 11 --out p-a3.pvx
+expect_rc 0 "a imports the move" -- X a exchange import p-a3.pvx
+[ "$(count a "SELECT to_branch || ' ' || national_id FROM file_transfer")" = "12 0499370899" ] ||
+  fail "a knows where the file went"
+[ "$(count a "SELECT count(*) FROM person WHERE branch_code = 11")" = 0 ] || fail "a's records are b's now"
+
 for o in a b p; do
   expect_rc 0 "audit verify $o" -- P "$o" audit verify
   grep -q "intact" out || fail "audit intact at $o"

@@ -450,3 +450,77 @@ Test(exchange, credit_overspent_by_two_offline_branches)
     free(b.b);
     free(d2.b);
 }
+
+Test(exchange, a_family_moves_through_the_province)
+{
+    pv_person x = add_family(A, 1, "مریم", "کریمی");
+    pv_person kid = pv_test_person(2, "سارا", "کریمی", "علی", PV_GENDER_FEMALE);
+    kid.household_id = x.household_id;
+    kid.relation = PV_REL_CHILD;
+    OK(pv_person_save(A, &kid, &err));
+    int64_t file = sql_int(A, "SELECT id FROM casefile");
+    OK(pv_assessment_add(A, file, "2025-03-01", "first visit", &err));
+    pkg up = export_to(A, 100);
+    OK(import(P, up, NULL));
+    cr_assert_eq(pv_file_transfer(P, x.national_id, 13, &err), PV_EINVAL); /* not its branch */
+    OK(pv_file_transfer(P, x.national_id, 12, &err));
+    cr_assert_eq(pv_file_transfer(P, x.national_id, 12, &err), PV_EINVAL); /* already there */
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM person WHERE branch_code = 12"), 2);
+    /* the new branch gets the whole file */
+    pkg to_b = export_to(P, 12);
+    pv_exchange_report rep;
+    OK(import(B, to_b, &rep));
+    cr_assert_eq(sql_int(B, "SELECT count(*) FROM person WHERE branch_code = 12"), 2);
+    cr_assert_eq(sql_int(B, "SELECT count(*) FROM casefile WHERE branch_code = 12"), 1);
+    cr_assert_eq(sql_int(B, "SELECT count(*) FROM assessment"), 1);
+    pv_person found;
+    OK(pv_person_find(B, kid.national_id, &found, &err));
+    /* the old branch learns where it went, and keeps the records */
+    pkg to_a = export_to(P, 11);
+    OK(import(A, to_a, NULL));
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM person WHERE branch_code = 12"), 2);
+    cr_assert_eq(sql_int(A, "SELECT to_branch FROM file_transfer"), 12);
+    /* read-only there now: the old branch's caseworker may not change it */
+    pv_test_actor(A, "reza", PV_ROLE_CASEWORKER, 11);
+    pv_person edit = kid;
+    strcpy(edit.phone, "09120000000");
+    cr_assert_eq(pv_person_save(A, &edit, &err), PV_EDENIED);
+    pv_test_actor(A, "system", PV_ROLE_SYSTEM, 11);
+    /* the new branch works on it; the province takes it without conflicts */
+    OK(pv_person_find(B, kid.national_id, &edit, &err));
+    strcpy(edit.phone, "09121111111");
+    OK(pv_person_save(B, &edit, &err));
+    pkg b_up = export_to(B, 100);
+    OK(import(P, b_up, &rep));
+    cr_assert_eq(rep.conflicts, 0);
+    char v[32];
+    sql_text(P, "SELECT phone FROM person WHERE relation = 'child'", v, sizeof v);
+    cr_assert_str_eq(v, "09121111111");
+    pkg a_up = export_to(A, 100);
+    OK(import(P, a_up, &rep));
+    cr_assert_eq(rep.conflicts, 0);
+    audit_intact(A);
+    audit_intact(B);
+    audit_intact(P);
+    free(up.b);
+    free(to_b.b);
+    free(to_a.b);
+    free(b_up.b);
+    free(a_up.b);
+}
+
+Test(exchange, a_branch_cannot_decide_for_the_province_catalog)
+{
+    sql_exec(P, "INSERT INTO service (code, title_fa, card, card_hash) VALUES ('S-1', 'خدمت', '', '')");
+    sql_exec(A, "INSERT INTO exchange_decision (id, tbl, pk, col, value, decided_by, decided_at,"
+                " office) VALUES ((11 << 40) + 1, 'service', '[\"S-1\"]', 'title_fa', 'changed',"
+                " 'x', '2025-01-01', 11)");
+    sql_exec(A, "INSERT INTO file_transfer (id, household_id, national_id, from_branch, to_branch,"
+                " moved_at, moved_by) VALUES ((11 << 40) + 1, 1, '0000000000', 100, 11, '', 'x')");
+    pkg a = export_to(A, 100);
+    OK(import(P, a, NULL));
+    char v[64];
+    sql_text(P, "SELECT title_fa FROM service WHERE code = 'S-1'", v, sizeof v);
+    cr_assert_str_eq(v, "خدمت");
+    free(a.b);
+}
