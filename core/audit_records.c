@@ -454,7 +454,7 @@ static pv_status check_table(pv_ctx *ctx, const char *table, checker *c, pv_erro
         return pv_db_error(ctx, err);
     if ((rc = read_row_entries(c, err)) == PV_OK && (rc = read_batch_runs(c, err)) == PV_OK &&
         (rc = read_digests(c, err)) == PV_OK) {
-        if (c->evs.n > 1)
+        if (c->evs.n) /* qsort wants an array, even of nothing */
             qsort(c->evs.v, c->evs.n, sizeof *c->evs.v, ev_cmp);
         rc = check_rows(c, err);
         if (rc == PV_OK && c->sh.history)
