@@ -4,7 +4,7 @@
 # The library is built again with clang and the fuzzer's coverage hooks in
 # $(FUZZ_BUILD); a finding (crash-*, leak-*, timeout-*) goes into
 # tests/fuzz/regress/TARGET/ so that fuzz-replay keeps it fixed.
-FUZZ_TARGETS := csv ids text bidi card
+FUZZ_TARGETS := csv ids text bidi card package
 FUZZ_BUILD   := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
