@@ -127,7 +127,8 @@ static pv_status load_list(reply *r, pv_error *err)
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)
         return rc == SQLITE_NOMEM ? oom(err) : pv_db_error(r->ctx, err);
-    qsort(r->list, r->n_list, sizeof *r->list, entry_cmp);
+    if (r->n_list > 1)
+        qsort(r->list, r->n_list, sizeof *r->list, entry_cmp);
     return PV_OK;
 }
 

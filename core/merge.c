@@ -61,9 +61,8 @@ static pv_status conflict_error(const merge_state *m, pv_error *err)
                                  i ? "، " : "", pv_field_label(m->conf[i].field),
                                  m->conf[i].theirs);
     return pv_error_set(err, PV_ECONFLICT, m->conf[0].field,
-                        _("Someone else saved this file while you were editing it, and changed "
-                          "the same fields differently (theirs: %s). Nothing was saved; "
-                          "saving again puts your values over theirs."),
+                        _("Changed meanwhile by someone else: %s. Nothing was saved; saving "
+                          "again keeps your values."),
                         names);
 }
 

@@ -9,6 +9,7 @@
 
 #include "parvande/calendar.h"
 #include "parvande/i18n.h"
+#include "parvande/merge.h"
 #include "parvande/records.h"
 #include "parvande/text.h"
 #include "widget.h"
@@ -410,6 +411,44 @@ static unsigned saved(pv_ui *ui, const char *open_natid)
     return ch | PV_CH_DRAW;
 }
 
+/* After another terminal saved the same person under this form: every
+ * field shows the merged record (theirs, with this user's changes on it),
+ * and each field both changed keeps this user's value, marked with what
+ * the other saved, so nothing typed is lost and the next F2 is a conscious
+ * overwrite of those fields only. */
+static void show_conflicts(fscreen *s, const pv_person *merged, const pv_field_conflict *c,
+                           size_t n)
+{
+    for (size_t i = 0; i < s->form.n; i++) {
+        pv_form_field *fl = &s->form.fields[i];
+        char value[PV_ADDR_SZ];
+        pv_person_get_field(merged, fl->name, value, sizeof value);
+        pv_form_set(&s->form, i, value);
+        for (size_t k = 0; k < n; k++) {
+            if (strcmp(c[k].field, fl->name) != 0)
+                continue;
+            char why[PV_ADDR_SZ + 128];
+            snprintf(why, sizeof why, _("changed meanwhile by someone else to «%s»"), c[k].theirs);
+            free(fl->error);
+            fl->error = strdup(why);
+            fl->invalid = true;
+        }
+    }
+}
+
+/* An edit saved field by field over what the database holds now
+ * (pv_person_save_merged): fields someone else changed meanwhile are kept. */
+static pv_status save_edit(fscreen *s, pv_ui *ui, pv_person *p, pv_error *err)
+{
+    pv_field_conflict *conf = NULL;
+    size_t n = 0;
+    pv_status rc = pv_person_save_merged(ui->ctx, &s->person, p, &conf, &n, err);
+    if (rc == PV_ECONFLICT)
+        show_conflicts(s, p, conf, n);
+    free(conf);
+    return rc;
+}
+
 /* A new household, its case file and its head are one change: if any part
  * fails, none of it is left in the database. */
 static pv_status save_person_atomically(pv_ui *ui, fscreen *s, pv_person *p, pv_error *err)
@@ -420,7 +459,9 @@ static pv_status save_person_atomically(pv_ui *ui, fscreen *s, pv_person *p, pv_
         rc = pv_household_create(ui->ctx, NULL, &p->household_id, err);
     else if (s->req.kind == PV_FORM_NEW_MEMBER)
         p->household_id = s->household_id;
-    if (rc == PV_OK)
+    if (rc == PV_OK && s->req.kind == PV_FORM_EDIT_PERSON)
+        rc = save_edit(s, ui, p, err);
+    else if (rc == PV_OK)
         rc = pv_person_save(ui->ctx, p, err);
     if (rc == PV_OK)
         rc = pv_ctx_commit(ui->ctx, err);

@@ -58,13 +58,15 @@ size_t pv_ui_open_referral_lines(pv_ui *ui, const char *national_id, char **line
 
 /* ---- the list ---- */
 
-enum { A_OPEN = PV_A_SCREEN, A_MINE };
+enum { A_OPEN = PV_A_SCREEN, A_MINE, A_ORDER };
 
 static const pv_binding list_own[] = {
     {'\r', A_OPEN, NULL, N_("Open the selected referral")},
     {PV_KEY(KEY_ENTER), A_OPEN, NULL, NULL},
     {PV_KEY(KEY_F(3)), A_MINE, N_("Mine"),
      N_("Show only my referrals, or every open referral of the branch")},
+    {PV_KEY(KEY_F(4)), A_ORDER, N_("Order"),
+     N_("Order by follow-up date, by centre, or by caseworker")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap list_keys = {list_own, pv_keys_list, NULL};
@@ -73,6 +75,7 @@ typedef struct rlist {
     pv_referral *refs;
     size_t n;
     bool mine;
+    int order; /* 0 follow-up date (the core's order), 1 centre, 2 caseworker */
     int overdue;
     pv_list list;
 } rlist;
@@ -105,6 +108,24 @@ static void ref_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
     pv_draw_text(&ui->draw, y, x, w_late, late ? _("OVERDUE") : "", 0, st);
 }
 
+/* Per centre or per caseworker, each group by follow-up date (the sort is
+ * stable over the core's order by follow-up date, then id). */
+static int by_centre(const void *a, const void *b)
+{
+    const pv_referral *x = a, *y = b;
+    int c = strcmp(x->centre, y->centre);
+    return c ? c : strcmp(x->follow_up, y->follow_up) ? strcmp(x->follow_up, y->follow_up)
+                                                      : (x->id > y->id) - (x->id < y->id);
+}
+
+static int by_caseworker(const void *a, const void *b)
+{
+    const pv_referral *x = a, *y = b;
+    int c = strcmp(x->referred_by, y->referred_by);
+    return c ? c : strcmp(x->follow_up, y->follow_up) ? strcmp(x->follow_up, y->follow_up)
+                                                      : (x->id > y->id) - (x->id < y->id);
+}
+
 static void list_load(pv_ui *ui, rlist *l)
 {
     free(l->refs);
@@ -116,6 +137,8 @@ static void list_load(pv_ui *ui, rlist *l)
     if (pv_referral_list(ui->ctx, &f, &l->refs, &l->n, &err) != PV_OK)
         pv_ui_error(ui, &err);
     l->overdue = pv_ui_overdue_count(ui);
+    if (l->order && l->n)
+        qsort(l->refs, l->n, sizeof *l->refs, l->order == 1 ? by_centre : by_caseworker);
     pv_list_set_count(&l->list, l->n);
 }
 
@@ -143,8 +166,10 @@ static void list_title(pv_ui *ui, void *st, char *out, size_t size)
 {
     (void)ui;
     rlist *l = st;
-    snprintf(out, size, "%s — %s", _("Referrals"),
-             l->mine ? _("mine, open") : _("the branch's open referrals"));
+    static const char *const orders[] = {N_("by follow-up date"), N_("by centre"),
+                                         N_("by caseworker")};
+    snprintf(out, size, "%s — %s, %s", _("Referrals"),
+             l->mine ? _("mine, open") : _("all open"), _(orders[l->order]));
 }
 
 static void list_draw(pv_ui *ui, void *st, int top, int rows)
@@ -182,6 +207,11 @@ static unsigned list_action(pv_ui *ui, void *st, int action)
         if (!pv_list_has_sel(&l->list))
             return PV_CH_NONE;
         return pv_ui_push(ui, &pv_screen_referral, &l->refs[l->list.sel].id);
+    case A_ORDER:
+        l->order = (l->order + 1) % 3;
+        l->list.sel = l->list.top = 0;
+        list_load(ui, l);
+        return PV_CH_DRAW;
     case A_MINE:
         l->mine = !l->mine;
         l->list.sel = l->list.top = 0;

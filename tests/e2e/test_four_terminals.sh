@@ -100,5 +100,5 @@ i=$(cat "$TMPDIR/last_import" 2>/dev/null || echo 0)
 [ "$(q "SELECT phone FROM person WHERE national_id = '${adults[0]}'")" = "$(printf '0912%07d' "$i")" ] \
   || fail "the last successful import is not what the database holds"
 [ "$(q 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
-U chief chiefpass11 audit verify >/dev/null 2>&1 || fail "audit verify"
+U chief chiefpass11 audit verify >"$TMPDIR/verify" 2>&1 || fail "audit verify: $(tail -5 "$TMPDIR/verify")"
 echo "four terminals: ${duration}s, $n_ins of 10 insured, $(q "SELECT count(*) FROM enrollment_event") events, no failure"

@@ -52,6 +52,12 @@ tui_wait "Overdue referrals: 1 (F6)"
 tui_keys F6
 tui_wait "Your overdue referrals: 1"
 tui_wait "OVERDUE"
+tui_wait "by follow-up date"
+tui_keys F4                            # per centre, then per caseworker
+tui_wait "by centre"
+tui_keys F4
+tui_wait "by caseworker"
+tui_wait "OVERDUE"
 tui_keys Enter
 tui_wait "Referral —"
 tui_wait "1403/10/29 — OVERDUE"
