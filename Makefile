@@ -148,12 +148,8 @@ layer-check:
 check: layer-check po-check unit e2e asan fuzz-replay
 	@echo "make check: all passed"
 
-# The run's log, and its figures as one table for doc/figures.md.
 bench: all $(patsubst bench/%.c,$(BUILD)/bench-%,$(BENCH_SRC))
-	{ BUILD=$(BUILD) bench/run.sh; echo $$? >$(BUILD)/bench.rc; } | tee $(BUILD)/bench.log; \
-	  exit "$$(cat $(BUILD)/bench.rc)"
-	bench/figures.sh $(BUILD)/bench.log >$(BUILD)/figures.md
-	@echo "figures: $(BUILD)/figures.md"
+	BUILD=$(BUILD) bench/run.sh
 
 # --- install ---------------------------------------------------------------
 install: all

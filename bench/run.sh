@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench — a benchmark, not a test: figures for the README.
+# make bench — a benchmark, not a test: the figures of doc/figures.md.
 #
 # Each module adds its own step below, in its own clearly marked block, and
 # prints its figures as "name: value" lines. Environment:
@@ -289,7 +289,7 @@ BUILD=$BUILD BENCH_DIR=$DIR bench/exchange.sh
 # --- end exchange step ---
 
 # ---------------------------------------------------------------------------
-# the figures, as one table (the README's is a copy of a full run's)
+# the figures, as one table (doc/figures.md is a copy of a full run's)
 fig "peak RSS of every command on the $ROWS-row database, no login (the largest: $RSS_WHAT)" \
   "$(mb $((RSS_MAX * 1024)))" "≤ 64 MB" "—" "—"
 if [ "$LOGIN_MAX" -gt 0 ]; then

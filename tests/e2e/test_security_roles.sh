@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Who may import: a supervisor, not a caseworker, not an administrator
-# (separation of duties), and the README's role table, the man page and
+# (separation of duties), and the role table (doc/security.md), the man page and
 # --help say the same as the core does.
 set -u
 fail() { echo "FAIL: $*"; exit 1; }
@@ -21,8 +21,8 @@ done
 as reza import "$TMPDIR/in.csv" >"$TMPDIR/out" 2>&1 || fail "the supervisor could not import"
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM person')" -eq 1 ] || fail "the supervisor's import missing"
 # The documents agree with what was just seen.
-row=$(grep '^| import a CSV |' README.md) || fail "README has no import row"
-[ "$row" = "| import a CSV | | ✓ | |" ] || fail "README's role table says: $row"
+row=$(grep '^| import a CSV |' doc/security.md) || fail "doc/security.md has no import row"
+[ "$row" = "| import a CSV | | ✓ | |" ] || fail "the role table (doc/security.md) says: $row"
 "$PARVANDE" --lang en --help | grep -A1 '^  import ' | grep -q '(supervisors)' \
   || fail "--help does not say who imports"
 grep -q 'as a supervisor: not a caseworker' doc/parvande.1 || fail "the man page does not say who imports"
