@@ -182,6 +182,8 @@ static void print_head(const pv_stats_query *q)
 static int stats_money(pv_cli *cli, out_kind k, const char *code, const char *year_s);
 static int stats_work(pv_cli *cli, out_kind k, const char *from, const char *to);
 static int stats_groups(pv_cli *cli, out_kind k, const char *code);
+static int stats_courses(pv_cli *cli, out_kind k, const char *code, const char *year_s);
+static int stats_insurance(pv_cli *cli, out_kind k, const char *code, const char *year_s);
 
 static int cmd_stats(pv_cli *cli)
 {
@@ -205,6 +207,10 @@ static int cmd_stats(pv_cli *cli)
         return stats_money(cli, k, pos[1], year);
     if (strcmp(pos[0], "groups") == 0)
         return stats_groups(cli, k, pos[1]);
+    if (strcmp(pos[0], "courses") == 0)
+        return stats_courses(cli, k, pos[1], year);
+    if (strcmp(pos[0], "insurance") == 0)
+        return stats_insurance(cli, k, pos[1], year);
     if (strcmp(pos[0], "work") == 0)
         return n == 1 ? stats_work(cli, k, from, to) : pv_cli_usage_self(cli);
     if (n != 1)
@@ -245,16 +251,23 @@ static int current_jyear(void)
     return pv_iso_parse(today, &g) ? pv_gregorian_to_jalali(g).y : 0;
 }
 
-static int stats_money(pv_cli *cli, out_kind k, const char *code, const char *year_s)
+/* The --year typed (any digits); the current Jalali year when absent, 0
+ * (which the core refuses, naming the field) when malformed. */
+static int typed_year(const char *year_s)
 {
     char ascii[16] = "";
-    int year = current_jyear();
-    if (year_s) {
-        if (!pv_digits_ascii(year_s, true, ascii, sizeof ascii) || !ascii[0])
-            year = 0;
-        else
-            year = atoi(ascii);
-    }
+    if (!year_s)
+        return current_jyear();
+    if (!pv_digits_ascii(year_s, true, ascii, sizeof ascii) || !ascii[0])
+        return -1;
+    return atoi(ascii);
+}
+
+static int stats_money(pv_cli *cli, out_kind k, const char *code, const char *year_s)
+{
+    int year = typed_year(year_s);
+    if (year < 0)
+        year = 0;
     pv_error err = PV_ERROR_INIT;
     pv_stats_money *m;
     size_t n;
@@ -301,13 +314,13 @@ static int stats_groups(pv_cli *cli, out_kind k, const char *code)
     if (pv_stats_group_list(cli->ctx, code, &g, &n, &err) != PV_OK)
         return pv_cli_fail(&err);
     if (k == OUT_CSV)
-        printf("service,group,enrollments,used,cap,left\n");
+        printf("service,group,members,paid,cap,left\n");
     for (size_t i = 0; i < n; i++) {
         if (k != OUT_TEXT) {
-            /* CODE GROUP ENROLLMENTS USED CAP LEFT */
+            /* CODE GROUP MEMBERS PAID CAP LEFT */
             cell(k, g[i].code, false);
             cell(k, g[i].group, false);
-            cell_num(k, g[i].enrollments, false);
+            cell_num(k, g[i].members, false);
             cell_num(k, g[i].used, false);
             cell_num(k, g[i].cap, false);
             cell_num(k, g[i].left, true);
@@ -316,19 +329,102 @@ static int stats_groups(pv_cli *cli, out_kind k, const char *code)
         pv_cli_put(stdout, g[i].code);
         fputs("  ", stdout);
         pv_cli_put(stdout, g[i].group);
-        printf("  %s ", _("enrollments"));
-        pv_cli_put_num(cli, stdout, g[i].enrollments);
-        const char *labels[] = {_("used"), _("cap"), _("left")};
+        printf("  %s ", _("members"));
+        pv_cli_put_num(cli, stdout, g[i].members);
+        const char *labels[] = {_("paid"), _("cap"), _("left")};
         const int64_t v[] = {g[i].used, g[i].cap, g[i].left};
-        for (int j = 0; j < 3; j++) {
+        for (int j = 0; j < (g[i].cap > 0 ? 3 : 1); j++) {
             printf("  %s ", labels[j]);
             put_money(cli, v[j]);
         }
         putchar('\n');
     }
     if (k == OUT_TEXT && n == 0)
-        printf("%s\n", _("No group has money charged against a cap."));
+        printf("%s\n", _("No mutual-aid group is recorded."));
     free(g);
+    return PV_EXIT_OK;
+}
+
+static int stats_courses(pv_cli *cli, out_kind k, const char *code, const char *year_s)
+{
+    int year = typed_year(year_s);
+    pv_error err = PV_ERROR_INIT;
+    pv_stats_course *c;
+    size_t n;
+    if (pv_stats_course_list(cli->ctx, code, year, &c, &n, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    if (k == OUT_CSV)
+        printf("service,course,start,trainees,withdrawn,capacity,money\n");
+    for (size_t i = 0; i < n; i++) {
+        if (k != OUT_TEXT) {
+            /* CODE TITLE START TRAINEES WITHDRAWN CAPACITY MONEY */
+            cell(k, c[i].code, false);
+            cell(k, c[i].title, false);
+            cell(k, c[i].start, false);
+            cell_num(k, c[i].trainees, false);
+            cell_num(k, c[i].withdrawn, false);
+            cell_num(k, c[i].capacity, false);
+            cell_num(k, c[i].money, true);
+            continue;
+        }
+        pv_cli_put(stdout, c[i].code);
+        fputs("  ", stdout);
+        pv_cli_put(stdout, c[i].title);
+        fputs("  ", stdout);
+        pv_cli_put_date(cli, stdout, c[i].start);
+        const char *labels[] = {_("trainees"), _("withdrawn"), _("capacity")};
+        const int64_t v[] = {c[i].trainees, c[i].withdrawn, c[i].capacity};
+        for (int j = 0; j < 3; j++) {
+            printf("  %s ", labels[j]);
+            pv_cli_put_num(cli, stdout, v[j]);
+        }
+        printf("  %s ", _("money"));
+        put_money(cli, c[i].money);
+        putchar('\n');
+    }
+    if (k == OUT_TEXT && n == 0)
+        printf("%s\n", _("No course in this year."));
+    free(c);
+    return PV_EXIT_OK;
+}
+
+static int stats_insurance(pv_cli *cli, out_kind k, const char *code, const char *year_s)
+{
+    int year = typed_year(year_s);
+    pv_error err = PV_ERROR_INIT;
+    pv_stats_insurance *s;
+    size_t n;
+    if (pv_stats_insurance_list(cli->ctx, code, year, &s, &n, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    if (k == OUT_CSV)
+        printf("service,year,province,listed,insured,claims\n");
+    for (size_t i = 0; i < n; i++) {
+        if (k != OUT_TEXT) {
+            /* CODE YEAR PROVINCE LISTED INSURED CLAIMS */
+            cell(k, s[i].code, false);
+            cell_num(k, s[i].year, false);
+            cell(k, s[i].province, false);
+            cell_num(k, s[i].listed, false);
+            cell_num(k, s[i].insured, false);
+            cell_num(k, s[i].claims, true);
+            continue;
+        }
+        pv_cli_put(stdout, s[i].code);
+        fputs("  ", stdout);
+        pv_cli_put_num(cli, stdout, s[i].year);
+        fputs("  ", stdout);
+        pv_cli_put(stdout, s[i].province);
+        const char *labels[] = {_("listed"), _("insured"), _("claims")};
+        const int64_t v[] = {s[i].listed, s[i].insured, s[i].claims};
+        for (int j = 0; j < 3; j++) {
+            printf("  %s ", labels[j]);
+            pv_cli_put_num(cli, stdout, v[j]);
+        }
+        putchar('\n');
+    }
+    if (k == OUT_TEXT && n == 0)
+        printf("%s\n", _("No insurance list in this year."));
+    free(s);
     return PV_EXIT_OK;
 }
 
@@ -353,7 +449,7 @@ static int stats_work(pv_cli *cli, out_kind k, const char *from, const char *to)
     }
     for (size_t i = 0; i < n; i++) {
         if (k != OUT_TEXT) {
-            /* USER NEW_FILES CLOSED_FILES ASSESSMENTS REQUESTED APPROVED REJECTED */
+            /* USER, then every figure in pv_work_figure order */
             cell(k, w[i].user, false);
             for (int f = 0; f < PV_WORK__COUNT; f++)
                 cell_num(k, w[i].n[f], f == PV_WORK__COUNT - 1);
@@ -652,9 +748,14 @@ const pv_command pv_cmds_stats[] = {
     {"stats money", N_("[SERVICE] [--year YEAR] [--tsv|--csv]"),
      N_("credit, committed, paid and left per service and province"), cmd_stats_sub},
     {"stats groups", N_("[SERVICE] [--tsv|--csv]"),
-     N_("money per group against the service's cap per group"), cmd_stats_sub},
+     N_("money paid per mutual-aid group against the service's cap per group"), cmd_stats_sub},
+    {"stats courses", N_("[SERVICE] [--year YEAR] [--tsv|--csv]"),
+     N_("trainees and money per course started in the year"), cmd_stats_sub},
+    {"stats insurance", N_("[SERVICE] [--year YEAR] [--tsv|--csv]"),
+     N_("insurance: listed, insured and claims per province and year"), cmd_stats_sub},
     {"stats work", N_("[--from DATE] [--to DATE] [--tsv|--csv]"),
-     N_("work per caseworker: files, assessments, enrollments"), cmd_stats_sub},
+     N_("work per caseworker: files, assessments, enrollments, referrals, inquiries"),
+     cmd_stats_sub},
     {"report", N_("month YYYY/MM [--csv]"),
      N_("the monthly report: one page per service with its figures"), cmd_report},
     {NULL, NULL, NULL, NULL},
