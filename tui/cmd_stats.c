@@ -479,6 +479,12 @@ typedef struct report {
     pv_stats_table year;         /* from 1 Farvardin to the month's end, no breakdown */
     pv_stats_money *money;
     size_t n_money;
+    pv_stats_group *groups;         /* every group, its payments to date */
+    size_t n_groups;
+    pv_stats_course *courses;       /* the courses started in the year */
+    size_t n_courses;
+    pv_stats_insurance *insurance;  /* the year's insurance lists */
+    size_t n_insurance;
     pv_stats_span span;
     int jyear;
 } report;
@@ -489,6 +495,9 @@ static void report_free(report *r)
         pv_stats_table_free(&r->month[i]);
     pv_stats_table_free(&r->year);
     free(r->money);
+    free(r->groups);
+    free(r->courses);
+    free(r->insurance);
 }
 
 static pv_status report_load(pv_cli *cli, report *r, pv_error *err)
@@ -503,7 +512,110 @@ static pv_status report_load(pv_cli *cli, report *r, pv_error *err)
     pv_stats_query q = {"all", PV_STATS_YEAR, PV_BY_NONE, y.first, r->span.last};
     if (pv_stats_recipients(cli->ctx, &q, &r->year, err) != PV_OK)
         return err->status;
-    return pv_stats_money_list(cli->ctx, NULL, r->jyear, &r->money, &r->n_money, err);
+    if (pv_stats_money_list(cli->ctx, NULL, r->jyear, &r->money, &r->n_money, err) != PV_OK ||
+        pv_stats_group_list(cli->ctx, NULL, &r->groups, &r->n_groups, err) != PV_OK ||
+        pv_stats_course_list(cli->ctx, NULL, r->jyear, &r->courses, &r->n_courses, err) != PV_OK)
+        return err->status;
+    return pv_stats_insurance_list(cli->ctx, NULL, r->jyear, &r->insurance, &r->n_insurance,
+                                   err);
+}
+
+/* One line of a page: a name, then labelled figures (money or counts). */
+static void page_line(const pv_cli *cli, const char *name, const char *const *labels,
+                      const int64_t *v, int n, int n_money)
+{
+    printf("  ");
+    pv_cli_put(stdout, name[0] ? name : "-");
+    for (int j = 0; j < n; j++) {
+        printf("  %s ", labels[j]);
+        if (j < n_money)
+            put_money(cli, v[j]);
+        else
+            pv_cli_put_num(cli, stdout, v[j]);
+    }
+    putchar('\n');
+}
+
+/* The service's groups, courses and insurance lists, where it has any. */
+static void page_records(const pv_cli *cli, const report *r, const char *code)
+{
+    bool any = false;
+    for (size_t i = 0; i < r->n_groups; i++) {
+        const pv_stats_group *g = &r->groups[i];
+        if (strcmp(g->code, code) != 0)
+            continue;
+        if (!any)
+            printf("\n%s (%s)\n", _("Mutual-aid groups"), _("rials"));
+        any = true;
+        const char *labels[] = {_("paid"), _("cap"), _("left"), _("members")};
+        const int64_t v[] = {g->used, g->cap, g->left, g->members};
+        page_line(cli, g->group, labels, v, 4, 3);
+    }
+    any = false;
+    for (size_t i = 0; i < r->n_courses; i++) {
+        const pv_stats_course *c = &r->courses[i];
+        if (strcmp(c->code, code) != 0)
+            continue;
+        if (!any)
+            printf("\n%s\n", _("Courses of the year"));
+        any = true;
+        const char *labels[] = {_("money"), _("trainees"), _("withdrawn"), _("capacity")};
+        const int64_t v[] = {c->money, c->trainees, c->withdrawn, c->capacity};
+        page_line(cli, c->title, labels, v, 4, 1);
+    }
+    any = false;
+    for (size_t i = 0; i < r->n_insurance; i++) {
+        const pv_stats_insurance *in = &r->insurance[i];
+        if (strcmp(in->code, code) != 0)
+            continue;
+        if (!any)
+            printf("\n%s\n", _("Insurance of the year"));
+        any = true;
+        const char *labels[] = {_("listed"), _("insured"), _("claims")};
+        const int64_t v[] = {in->listed, in->insured, in->claims};
+        page_line(cli, in->province, labels, v, 3, 0);
+    }
+}
+
+/* CSV rows: code, period, figure, breakdown, group, value. */
+static void csv_figure(const char *code, const char *period, const char *figure,
+                       const char *by, const char *group, int64_t v)
+{
+    csv_cell(code, false);
+    csv_cell(period, false);
+    csv_cell(figure, false);
+    csv_cell(by, false);
+    csv_cell(group, false);
+    csv_num(v, true);
+}
+
+static void csv_records(const report *r, const char *code, const char *period)
+{
+    for (size_t i = 0; i < r->n_groups; i++) {
+        const pv_stats_group *g = &r->groups[i];
+        if (strcmp(g->code, code) != 0)
+            continue;
+        csv_figure(code, period, "group_paid", "group", g->group, g->used);
+        csv_figure(code, period, "group_cap", "group", g->group, g->cap);
+        csv_figure(code, period, "group_left", "group", g->group, g->left);
+        csv_figure(code, period, "group_members", "group", g->group, g->members);
+    }
+    for (size_t i = 0; i < r->n_courses; i++) {
+        const pv_stats_course *c = &r->courses[i];
+        if (strcmp(c->code, code) != 0)
+            continue;
+        csv_figure(code, period, "course_money", "course", c->title, c->money);
+        csv_figure(code, period, "course_trainees", "course", c->title, c->trainees);
+        csv_figure(code, period, "course_withdrawn", "course", c->title, c->withdrawn);
+    }
+    for (size_t i = 0; i < r->n_insurance; i++) {
+        const pv_stats_insurance *in = &r->insurance[i];
+        if (strcmp(in->code, code) != 0)
+            continue;
+        csv_figure(code, period, "insurance_listed", "province", in->province, in->listed);
+        csv_figure(code, period, "insurance_insured", "province", in->province, in->insured);
+        csv_figure(code, period, "insurance_claims", "province", in->province, in->claims);
+    }
 }
 
 /* The service's totals in a table (zeros when it has none). */
@@ -613,6 +725,7 @@ static void report_page(const pv_cli *cli, const report *r, const pv_service_inf
     }
     if (!any)
         printf("  %s\n", _("no credit and no money charged"));
+    page_records(cli, r, s->code);
 }
 
 static void report_csv(const report *r, const pv_service_info *s, const char *period)
@@ -662,6 +775,7 @@ static void report_csv(const report *r, const pv_service_info *s, const char *pe
             csv_num(v[j], true);
         }
     }
+    csv_records(r, s->code, period);
 }
 
 /* "1404/01" (any digits) -> the month's span. */
