@@ -365,6 +365,28 @@ int main(int argc, char **argv)
         return 1;
     free(w);
     printf("stats work 1403: %.1f ms (%zu caseworkers)\n", now_ms() - t0, nw);
+    /* the lists over the services' own records (as many as the bench has) */
+    t0 = now_ms();
+    pv_stats_group *g;
+    size_t ng;
+    if (pv_stats_group_list(ctx, NULL, &g, &ng, &err) != PV_OK)
+        return 1;
+    free(g);
+    printf("stats groups: %.1f ms (%zu groups)\n", now_ms() - t0, ng);
+    t0 = now_ms();
+    pv_stats_course *c;
+    size_t nc;
+    if (pv_stats_course_list(ctx, NULL, 1403, &c, &nc, &err) != PV_OK)
+        return 1;
+    free(c);
+    printf("stats courses 1403: %.1f ms (%zu courses)\n", now_ms() - t0, nc);
+    t0 = now_ms();
+    pv_stats_insurance *ins;
+    size_t ni;
+    if (pv_stats_insurance_list(ctx, NULL, 1403, &ins, &ni, &err) != PV_OK)
+        return 1;
+    free(ins);
+    printf("stats insurance 1403: %.1f ms (%zu lists)\n", now_ms() - t0, ni);
     int64_t months[12];
     t0 = now_ms();
     if (pv_stats_months(ctx, NULL, "2025-03-20", months, 12, &err) != PV_OK)

@@ -1,7 +1,7 @@
 /* parvande — money per service and province for a Jalali year: the credit
  * (table credit), what enrollments still running have committed and what
- * completed ones were paid (table enrollment), in one aggregation; and the
- * money per group against the service's cap per group. */
+ * completed ones were paid (table enrollment), in one aggregation. Groups,
+ * courses and insurance are in core/stats_records.c. */
 #include <string.h>
 
 #include "parvande/authz.h"
@@ -59,59 +59,6 @@ pv_status pv_stats_money_list(pv_ctx *ctx, const char *code_in, int jyear, pv_st
         m->committed = sqlite3_column_int64(st, 3);
         m->paid = sqlite3_column_int64(st, 4);
         m->left = sqlite3_column_int64(st, 5);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-        return pv_db_error(ctx, err);
-    }
-    return PV_OK;
-}
-
-/* ?1 service ('' any), ?2 branch (0 any). */
-static const char group_sql[] =
-    "SELECT e.code, e.group_key, count(*), sum(e.amount), s.group_cap FROM enrollment e "
-    "JOIN service s ON s.code = e.code WHERE s.group_cap > 0 AND e.group_key <> '' "
-    "AND e.status NOT IN ('rejected', 'withdrawn') AND (?1 = '' OR e.code = ?1) "
-    "AND (?2 = 0 OR e.branch_code = ?2) GROUP BY e.code, e.group_key ORDER BY 1, 2";
-
-pv_status pv_stats_group_list(pv_ctx *ctx, const char *code_in, pv_stats_group **out, size_t *n,
-                              pv_error *err)
-{
-    *out = NULL;
-    *n = 0;
-    if (pv_authz_check(ctx, PV_ACT_FILE_READ, 0, err) != PV_OK)
-        return PV_EDENIED;
-    char code[32];
-    if (stats_code(code_in, code, err) != PV_OK)
-        return PV_EINVAL;
-    sqlite3_stmt *st;
-    if (pv_stmt(ctx, group_sql, &st, err) != PV_OK)
-        return PV_EFAIL;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, stats_branch(ctx));
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pv_stats_group *g = svc_grow(*out, *n, &cap, sizeof *g, 16);
-        if (!g) {
-            sqlite3_reset(st);
-            free(*out);
-            *out = NULL;
-            *n = 0;
-            return pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
-        }
-        *out = g;
-        pv_stats_group *r = &g[(*n)++];
-        memset(r, 0, sizeof *r);
-        stats_copy_col(st, 0, r->code, sizeof r->code);
-        stats_copy_col(st, 1, r->group, sizeof r->group);
-        r->enrollments = sqlite3_column_int64(st, 2);
-        r->used = sqlite3_column_int64(st, 3);
-        r->cap = sqlite3_column_int64(st, 4);
-        r->left = r->cap - r->used;
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {

@@ -1,16 +1,19 @@
 /* parvande — work per caseworker: a table of figures, each one query that
- * counts, per login name, what was done between two dates. A figure over a
- * new table (groups, courses, referrals sent / closed / overdue) is one
- * more entry in `figures` and in pv_work_figure. */
+ * counts, per login name, what was done between two dates: files,
+ * assessments, enrollments, referrals sent / closed / overdue and inquiries
+ * pending / overdue. A new figure is one more entry in `figures` and in
+ * pv_work_figure. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "parvande/authz.h"
+#include "parvande/groups.h"
 #include "stats_internal.h"
 #include "svc_internal.h"
 
-/* Every query: ?1 first day, ?2 last day, ?3 branch (0 any); returns
- * (user, count) rows. */
+/* Every query: ?1 first day, ?2 last day, ?3 branch (0 any), ?4 the day
+ * overdue is judged on (the last day, or today if earlier), ?5 the days an
+ * inquiry may wait; returns (user, count) rows. */
 static const struct {
     const char *name;
     const char *label; /* msgid */
@@ -36,6 +39,22 @@ static const struct {
         "SELECT e.requested_by, count(DISTINCT e.id) FROM enrollment_event v "
         "JOIN enrollment e ON e.id = v.enrollment_id WHERE v.kind = 'reject' "
         "AND v.date BETWEEN ?1 AND ?2 AND (?3 = 0 OR e.branch_code = ?3) GROUP BY 1"},
+    [PV_WORK_REF_SENT] = {"referrals_sent", N_("Referrals sent"),
+        "SELECT referred_by, count(*) FROM referral WHERE sent_on BETWEEN ?1 AND ?2 "
+        "AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
+    [PV_WORK_REF_CLOSED] = {"referrals_closed", N_("Referrals closed"),
+        "SELECT referred_by, count(*) FROM referral WHERE closed_on <> '' "
+        "AND closed_on BETWEEN ?1 AND ?2 AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
+    [PV_WORK_REF_OVERDUE] = {"referrals_overdue", N_("Referrals overdue"),
+        "SELECT referred_by, count(*) FROM referral WHERE status IN ('sent', 'received') "
+        "AND follow_up < ?4 AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
+    [PV_WORK_INQ_PENDING] = {"inquiries_pending", N_("Inquiries pending"),
+        "SELECT caseworker, count(*) FROM inquiry WHERE status = 'pending' "
+        "AND sent_on BETWEEN ?1 AND ?2 AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
+    [PV_WORK_INQ_OVERDUE] = {"inquiries_overdue", N_("Inquiries overdue"),
+        "SELECT caseworker, count(*) FROM inquiry WHERE status = 'pending' "
+        "AND sent_on BETWEEN ?1 AND ?2 AND julianday(?4) - julianday(sent_on) > ?5 "
+        "AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
 };
 
 const char *pv_work_figure_name(pv_work_figure f)
@@ -68,7 +87,7 @@ static pv_stats_work *row_of(pv_stats_work **list, size_t *n, size_t *cap, const
 }
 
 static pv_status one_figure(pv_ctx *ctx, pv_work_figure f, const char *from, const char *to,
-                            pv_stats_work **out, size_t *n, size_t *cap, pv_error *err)
+                            const char *on, pv_stats_work **out, size_t *n, size_t *cap, pv_error *err)
 {
     sqlite3_stmt *st;
     if (pv_stmt(ctx, figures[f].sql, &st, err) != PV_OK)
@@ -76,6 +95,9 @@ static pv_status one_figure(pv_ctx *ctx, pv_work_figure f, const char *from, con
     sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 3, stats_branch(ctx));
+    /* not every figure reads ?4 and ?5: SQLITE_RANGE there is expected */
+    sqlite3_bind_text(st, 4, on, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 5, PV_INQUIRY_OVERDUE_DAYS);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char user[64];
@@ -104,10 +126,14 @@ pv_status pv_stats_work_list(pv_ctx *ctx, const char *from_in, const char *to_in
         return PV_EINVAL;
     if (pv_exec(ctx, "SAVEPOINT stats_work", err) != PV_OK)
         return PV_EFAIL;
+    char on[11];
+    pv_today(on);
+    if (strcmp(to, on) < 0)
+        memcpy(on, to, sizeof on);
     size_t cap = 0;
     pv_status s = PV_OK;
     for (int f = 0; f < PV_WORK__COUNT && s == PV_OK; f++)
-        s = one_figure(ctx, (pv_work_figure)f, from, to, out, n, &cap, err);
+        s = one_figure(ctx, (pv_work_figure)f, from, to, on, out, n, &cap, err);
     pv_exec(ctx, "RELEASE stats_work", NULL);
     if (s != PV_OK) {
         free(*out);

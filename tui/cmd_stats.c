@@ -182,6 +182,8 @@ static void print_head(const pv_stats_query *q)
 static int stats_money(pv_cli *cli, out_kind k, const char *code, const char *year_s);
 static int stats_work(pv_cli *cli, out_kind k, const char *from, const char *to);
 static int stats_groups(pv_cli *cli, out_kind k, const char *code);
+static int stats_courses(pv_cli *cli, out_kind k, const char *code, const char *year_s);
+static int stats_insurance(pv_cli *cli, out_kind k, const char *code, const char *year_s);
 
 static int cmd_stats(pv_cli *cli)
 {
@@ -205,6 +207,10 @@ static int cmd_stats(pv_cli *cli)
         return stats_money(cli, k, pos[1], year);
     if (strcmp(pos[0], "groups") == 0)
         return stats_groups(cli, k, pos[1]);
+    if (strcmp(pos[0], "courses") == 0)
+        return stats_courses(cli, k, pos[1], year);
+    if (strcmp(pos[0], "insurance") == 0)
+        return stats_insurance(cli, k, pos[1], year);
     if (strcmp(pos[0], "work") == 0)
         return n == 1 ? stats_work(cli, k, from, to) : pv_cli_usage_self(cli);
     if (n != 1)
@@ -245,16 +251,23 @@ static int current_jyear(void)
     return pv_iso_parse(today, &g) ? pv_gregorian_to_jalali(g).y : 0;
 }
 
-static int stats_money(pv_cli *cli, out_kind k, const char *code, const char *year_s)
+/* The --year typed (any digits); the current Jalali year when absent, 0
+ * (which the core refuses, naming the field) when malformed. */
+static int typed_year(const char *year_s)
 {
     char ascii[16] = "";
-    int year = current_jyear();
-    if (year_s) {
-        if (!pv_digits_ascii(year_s, true, ascii, sizeof ascii) || !ascii[0])
-            year = 0;
-        else
-            year = atoi(ascii);
-    }
+    if (!year_s)
+        return current_jyear();
+    if (!pv_digits_ascii(year_s, true, ascii, sizeof ascii) || !ascii[0])
+        return -1;
+    return atoi(ascii);
+}
+
+static int stats_money(pv_cli *cli, out_kind k, const char *code, const char *year_s)
+{
+    int year = typed_year(year_s);
+    if (year < 0)
+        year = 0;
     pv_error err = PV_ERROR_INIT;
     pv_stats_money *m;
     size_t n;
@@ -301,13 +314,13 @@ static int stats_groups(pv_cli *cli, out_kind k, const char *code)
     if (pv_stats_group_list(cli->ctx, code, &g, &n, &err) != PV_OK)
         return pv_cli_fail(&err);
     if (k == OUT_CSV)
-        printf("service,group,enrollments,used,cap,left\n");
+        printf("service,group,members,paid,cap,left\n");
     for (size_t i = 0; i < n; i++) {
         if (k != OUT_TEXT) {
-            /* CODE GROUP ENROLLMENTS USED CAP LEFT */
+            /* CODE GROUP MEMBERS PAID CAP LEFT */
             cell(k, g[i].code, false);
             cell(k, g[i].group, false);
-            cell_num(k, g[i].enrollments, false);
+            cell_num(k, g[i].members, false);
             cell_num(k, g[i].used, false);
             cell_num(k, g[i].cap, false);
             cell_num(k, g[i].left, true);
@@ -316,19 +329,102 @@ static int stats_groups(pv_cli *cli, out_kind k, const char *code)
         pv_cli_put(stdout, g[i].code);
         fputs("  ", stdout);
         pv_cli_put(stdout, g[i].group);
-        printf("  %s ", _("enrollments"));
-        pv_cli_put_num(cli, stdout, g[i].enrollments);
-        const char *labels[] = {_("used"), _("cap"), _("left")};
+        printf("  %s ", _("members"));
+        pv_cli_put_num(cli, stdout, g[i].members);
+        const char *labels[] = {_("paid"), _("cap"), _("left")};
         const int64_t v[] = {g[i].used, g[i].cap, g[i].left};
-        for (int j = 0; j < 3; j++) {
+        for (int j = 0; j < (g[i].cap > 0 ? 3 : 1); j++) {
             printf("  %s ", labels[j]);
             put_money(cli, v[j]);
         }
         putchar('\n');
     }
     if (k == OUT_TEXT && n == 0)
-        printf("%s\n", _("No group has money charged against a cap."));
+        printf("%s\n", _("No mutual-aid group is recorded."));
     free(g);
+    return PV_EXIT_OK;
+}
+
+static int stats_courses(pv_cli *cli, out_kind k, const char *code, const char *year_s)
+{
+    int year = typed_year(year_s);
+    pv_error err = PV_ERROR_INIT;
+    pv_stats_course *c;
+    size_t n;
+    if (pv_stats_course_list(cli->ctx, code, year, &c, &n, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    if (k == OUT_CSV)
+        printf("service,course,start,trainees,withdrawn,capacity,money\n");
+    for (size_t i = 0; i < n; i++) {
+        if (k != OUT_TEXT) {
+            /* CODE TITLE START TRAINEES WITHDRAWN CAPACITY MONEY */
+            cell(k, c[i].code, false);
+            cell(k, c[i].title, false);
+            cell(k, c[i].start, false);
+            cell_num(k, c[i].trainees, false);
+            cell_num(k, c[i].withdrawn, false);
+            cell_num(k, c[i].capacity, false);
+            cell_num(k, c[i].money, true);
+            continue;
+        }
+        pv_cli_put(stdout, c[i].code);
+        fputs("  ", stdout);
+        pv_cli_put(stdout, c[i].title);
+        fputs("  ", stdout);
+        pv_cli_put_date(cli, stdout, c[i].start);
+        const char *labels[] = {_("trainees"), _("withdrawn"), _("capacity")};
+        const int64_t v[] = {c[i].trainees, c[i].withdrawn, c[i].capacity};
+        for (int j = 0; j < 3; j++) {
+            printf("  %s ", labels[j]);
+            pv_cli_put_num(cli, stdout, v[j]);
+        }
+        printf("  %s ", _("money"));
+        put_money(cli, c[i].money);
+        putchar('\n');
+    }
+    if (k == OUT_TEXT && n == 0)
+        printf("%s\n", _("No course in this year."));
+    free(c);
+    return PV_EXIT_OK;
+}
+
+static int stats_insurance(pv_cli *cli, out_kind k, const char *code, const char *year_s)
+{
+    int year = typed_year(year_s);
+    pv_error err = PV_ERROR_INIT;
+    pv_stats_insurance *s;
+    size_t n;
+    if (pv_stats_insurance_list(cli->ctx, code, year, &s, &n, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    if (k == OUT_CSV)
+        printf("service,year,province,listed,insured,claims\n");
+    for (size_t i = 0; i < n; i++) {
+        if (k != OUT_TEXT) {
+            /* CODE YEAR PROVINCE LISTED INSURED CLAIMS */
+            cell(k, s[i].code, false);
+            cell_num(k, s[i].year, false);
+            cell(k, s[i].province, false);
+            cell_num(k, s[i].listed, false);
+            cell_num(k, s[i].insured, false);
+            cell_num(k, s[i].claims, true);
+            continue;
+        }
+        pv_cli_put(stdout, s[i].code);
+        fputs("  ", stdout);
+        pv_cli_put_num(cli, stdout, s[i].year);
+        fputs("  ", stdout);
+        pv_cli_put(stdout, s[i].province);
+        const char *labels[] = {_("listed"), _("insured"), _("claims")};
+        const int64_t v[] = {s[i].listed, s[i].insured, s[i].claims};
+        for (int j = 0; j < 3; j++) {
+            printf("  %s ", labels[j]);
+            pv_cli_put_num(cli, stdout, v[j]);
+        }
+        putchar('\n');
+    }
+    if (k == OUT_TEXT && n == 0)
+        printf("%s\n", _("No insurance list in this year."));
+    free(s);
     return PV_EXIT_OK;
 }
 
@@ -353,7 +449,7 @@ static int stats_work(pv_cli *cli, out_kind k, const char *from, const char *to)
     }
     for (size_t i = 0; i < n; i++) {
         if (k != OUT_TEXT) {
-            /* USER NEW_FILES CLOSED_FILES ASSESSMENTS REQUESTED APPROVED REJECTED */
+            /* USER, then every figure in pv_work_figure order */
             cell(k, w[i].user, false);
             for (int f = 0; f < PV_WORK__COUNT; f++)
                 cell_num(k, w[i].n[f], f == PV_WORK__COUNT - 1);
@@ -383,6 +479,12 @@ typedef struct report {
     pv_stats_table year;         /* from 1 Farvardin to the month's end, no breakdown */
     pv_stats_money *money;
     size_t n_money;
+    pv_stats_group *groups;         /* every group, its payments to date */
+    size_t n_groups;
+    pv_stats_course *courses;       /* the courses started in the year */
+    size_t n_courses;
+    pv_stats_insurance *insurance;  /* the year's insurance lists */
+    size_t n_insurance;
     pv_stats_span span;
     int jyear;
 } report;
@@ -393,6 +495,9 @@ static void report_free(report *r)
         pv_stats_table_free(&r->month[i]);
     pv_stats_table_free(&r->year);
     free(r->money);
+    free(r->groups);
+    free(r->courses);
+    free(r->insurance);
 }
 
 static pv_status report_load(pv_cli *cli, report *r, pv_error *err)
@@ -407,7 +512,110 @@ static pv_status report_load(pv_cli *cli, report *r, pv_error *err)
     pv_stats_query q = {"all", PV_STATS_YEAR, PV_BY_NONE, y.first, r->span.last};
     if (pv_stats_recipients(cli->ctx, &q, &r->year, err) != PV_OK)
         return err->status;
-    return pv_stats_money_list(cli->ctx, NULL, r->jyear, &r->money, &r->n_money, err);
+    if (pv_stats_money_list(cli->ctx, NULL, r->jyear, &r->money, &r->n_money, err) != PV_OK ||
+        pv_stats_group_list(cli->ctx, NULL, &r->groups, &r->n_groups, err) != PV_OK ||
+        pv_stats_course_list(cli->ctx, NULL, r->jyear, &r->courses, &r->n_courses, err) != PV_OK)
+        return err->status;
+    return pv_stats_insurance_list(cli->ctx, NULL, r->jyear, &r->insurance, &r->n_insurance,
+                                   err);
+}
+
+/* One line of a page: a name, then labelled figures (money or counts). */
+static void page_line(const pv_cli *cli, const char *name, const char *const *labels,
+                      const int64_t *v, int n, int n_money)
+{
+    printf("  ");
+    pv_cli_put(stdout, name[0] ? name : "-");
+    for (int j = 0; j < n; j++) {
+        printf("  %s ", labels[j]);
+        if (j < n_money)
+            put_money(cli, v[j]);
+        else
+            pv_cli_put_num(cli, stdout, v[j]);
+    }
+    putchar('\n');
+}
+
+/* The service's groups, courses and insurance lists, where it has any. */
+static void page_records(const pv_cli *cli, const report *r, const char *code)
+{
+    bool any = false;
+    for (size_t i = 0; i < r->n_groups; i++) {
+        const pv_stats_group *g = &r->groups[i];
+        if (strcmp(g->code, code) != 0)
+            continue;
+        if (!any)
+            printf("\n%s (%s)\n", _("Mutual-aid groups"), _("rials"));
+        any = true;
+        const char *labels[] = {_("paid"), _("cap"), _("left"), _("members")};
+        const int64_t v[] = {g->used, g->cap, g->left, g->members};
+        page_line(cli, g->group, labels, v, 4, 3);
+    }
+    any = false;
+    for (size_t i = 0; i < r->n_courses; i++) {
+        const pv_stats_course *c = &r->courses[i];
+        if (strcmp(c->code, code) != 0)
+            continue;
+        if (!any)
+            printf("\n%s\n", _("Courses of the year"));
+        any = true;
+        const char *labels[] = {_("money"), _("trainees"), _("withdrawn"), _("capacity")};
+        const int64_t v[] = {c->money, c->trainees, c->withdrawn, c->capacity};
+        page_line(cli, c->title, labels, v, 4, 1);
+    }
+    any = false;
+    for (size_t i = 0; i < r->n_insurance; i++) {
+        const pv_stats_insurance *in = &r->insurance[i];
+        if (strcmp(in->code, code) != 0)
+            continue;
+        if (!any)
+            printf("\n%s\n", _("Insurance of the year"));
+        any = true;
+        const char *labels[] = {_("listed"), _("insured"), _("claims")};
+        const int64_t v[] = {in->listed, in->insured, in->claims};
+        page_line(cli, in->province, labels, v, 3, 0);
+    }
+}
+
+/* CSV rows: code, period, figure, breakdown, group, value. */
+static void csv_figure(const char *code, const char *period, const char *figure,
+                       const char *by, const char *group, int64_t v)
+{
+    csv_cell(code, false);
+    csv_cell(period, false);
+    csv_cell(figure, false);
+    csv_cell(by, false);
+    csv_cell(group, false);
+    csv_num(v, true);
+}
+
+static void csv_records(const report *r, const char *code, const char *period)
+{
+    for (size_t i = 0; i < r->n_groups; i++) {
+        const pv_stats_group *g = &r->groups[i];
+        if (strcmp(g->code, code) != 0)
+            continue;
+        csv_figure(code, period, "group_paid", "group", g->group, g->used);
+        csv_figure(code, period, "group_cap", "group", g->group, g->cap);
+        csv_figure(code, period, "group_left", "group", g->group, g->left);
+        csv_figure(code, period, "group_members", "group", g->group, g->members);
+    }
+    for (size_t i = 0; i < r->n_courses; i++) {
+        const pv_stats_course *c = &r->courses[i];
+        if (strcmp(c->code, code) != 0)
+            continue;
+        csv_figure(code, period, "course_money", "course", c->title, c->money);
+        csv_figure(code, period, "course_trainees", "course", c->title, c->trainees);
+        csv_figure(code, period, "course_withdrawn", "course", c->title, c->withdrawn);
+    }
+    for (size_t i = 0; i < r->n_insurance; i++) {
+        const pv_stats_insurance *in = &r->insurance[i];
+        if (strcmp(in->code, code) != 0)
+            continue;
+        csv_figure(code, period, "insurance_listed", "province", in->province, in->listed);
+        csv_figure(code, period, "insurance_insured", "province", in->province, in->insured);
+        csv_figure(code, period, "insurance_claims", "province", in->province, in->claims);
+    }
 }
 
 /* The service's totals in a table (zeros when it has none). */
@@ -517,6 +725,7 @@ static void report_page(const pv_cli *cli, const report *r, const pv_service_inf
     }
     if (!any)
         printf("  %s\n", _("no credit and no money charged"));
+    page_records(cli, r, s->code);
 }
 
 static void report_csv(const report *r, const pv_service_info *s, const char *period)
@@ -566,6 +775,7 @@ static void report_csv(const report *r, const pv_service_info *s, const char *pe
             csv_num(v[j], true);
         }
     }
+    csv_records(r, s->code, period);
 }
 
 /* "1404/01" (any digits) -> the month's span. */
@@ -652,9 +862,14 @@ const pv_command pv_cmds_stats[] = {
     {"stats money", N_("[SERVICE] [--year YEAR] [--tsv|--csv]"),
      N_("credit, committed, paid and left per service and province"), cmd_stats_sub},
     {"stats groups", N_("[SERVICE] [--tsv|--csv]"),
-     N_("money per group against the service's cap per group"), cmd_stats_sub},
+     N_("money paid per mutual-aid group against the service's cap per group"), cmd_stats_sub},
+    {"stats courses", N_("[SERVICE] [--year YEAR] [--tsv|--csv]"),
+     N_("trainees and money per course started in the year"), cmd_stats_sub},
+    {"stats insurance", N_("[SERVICE] [--year YEAR] [--tsv|--csv]"),
+     N_("insurance: listed, insured and claims per province and year"), cmd_stats_sub},
     {"stats work", N_("[--from DATE] [--to DATE] [--tsv|--csv]"),
-     N_("work per caseworker: files, assessments, enrollments"), cmd_stats_sub},
+     N_("work per caseworker: files, assessments, enrollments, referrals, inquiries"),
+     cmd_stats_sub},
     {"report", N_("month YYYY/MM [--csv]"),
      N_("the monthly report: one page per service with its figures"), cmd_report},
     {NULL, NULL, NULL, NULL},

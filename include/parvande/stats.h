@@ -141,19 +141,49 @@ typedef struct pv_stats_money {
 pv_status pv_stats_money_list(pv_ctx *ctx, const char *code, int jyear, pv_stats_money **out,
                               size_t *n, pv_error *err);
 
-/* Per service and group (the enrollments' group key, as the group cap rule
- * counts it: every enrollment not rejected or withdrawn): the money used
- * against the service's cap per group, and what is left of it. Services
- * without a cap have no rows. Ordered by service then group; code NULL/"":
- * every service. The caller frees *out with free(). */
+/* Per mutual-aid group (table aid_group) of a service with a cap per group
+ * (the card's group_cap): its active members, the money paid to it (the sum
+ * of its group_payment rows), the cap and what is left of it. Groups of
+ * services without a cap have cap 0 and left 0. Ordered by service then
+ * group name; code NULL/"": every service. The caller frees *out with free(). */
 typedef struct pv_stats_group {
     char code[32];
-    char group[PV_STATS_GROUP_SZ];
-    int64_t enrollments, used, cap, left;
+    char group[PV_STATS_GROUP_SZ];  /* the group's name */
+    int64_t members, used, cap, left;
 } pv_stats_group;
 
 pv_status pv_stats_group_list(pv_ctx *ctx, const char *code, pv_stats_group **out, size_t *n,
                               pv_error *err);
+
+/* ---- courses (004) ----
+ * Per course started in a Jalali year (0: every year): the trainees admitted
+ * and still in it, those withdrawn, the capacity, and the money of its
+ * admitted trainees (course_trainee.amount). Ordered by service, start date,
+ * title. The caller frees *out with free(). */
+typedef struct pv_stats_course {
+    char code[32];
+    char title[PV_STATS_GROUP_SZ];
+    char start[11];                 /* ISO */
+    int64_t trainees, withdrawn, capacity, money;
+} pv_stats_course;
+
+pv_status pv_stats_course_list(pv_ctx *ctx, const char *code, int jyear, pv_stats_course **out,
+                               size_t *n, pv_error *err);
+
+/* ---- insurance (003) ----
+ * Per service, Jalali year (0: every year) and province: the persons on the
+ * insurance list (listed = 1), those with a policy number (insured), and the
+ * claims noted against the year's members. Ordered by service, year,
+ * province. The caller frees *out with free(). */
+typedef struct pv_stats_insurance {
+    char code[32];
+    int year;
+    char province[PV_STATS_GROUP_SZ];
+    int64_t listed, insured, claims;
+} pv_stats_insurance;
+
+pv_status pv_stats_insurance_list(pv_ctx *ctx, const char *code, int jyear,
+                                  pv_stats_insurance **out, size_t *n, pv_error *err);
 
 /* ---- work per caseworker ----
  * Each figure is one entry of a table of queries (core/stats_work.c); a
@@ -165,6 +195,13 @@ typedef enum pv_work_figure {
     PV_WORK_REQUESTED,      /* enrollments requested, by the requester */
     PV_WORK_APPROVED,       /* enrollments approved, by the requester */
     PV_WORK_REJECTED,       /* enrollments rejected, by the requester */
+    PV_WORK_REF_SENT,       /* referrals sent in the range, by the sender */
+    PV_WORK_REF_CLOSED,     /* referrals closed in the range, by the sender */
+    PV_WORK_REF_OVERDUE,    /* referrals still open whose follow-up date is before
+                             * the range's last day (or today, if earlier) */
+    PV_WORK_INQ_PENDING,    /* inquiries sent in the range still unanswered */
+    PV_WORK_INQ_OVERDUE,    /* of those, sent more than 30 days before the range's
+                             * last day (or today, if earlier) */
     PV_WORK__COUNT
 } pv_work_figure;
 

@@ -419,38 +419,191 @@ Test(stats, a_corrected_person_moves_to_their_new_group)
     pv_test_db_close(ctx);
 }
 
+/* Referrals and inquiries per caseworker, in Farvardin 1404 (2025-03-21 to
+ * 2025-04-20; overdue is judged on 2025-04-20, earlier than today). */
+Test(stats, referrals_and_inquiries_per_caseworker)
+{
+    pv_ctx *ctx = data_set();
+    int64_t br = pv_ctx_branch(ctx);
+    pv_person p = svc_person(ctx, svc_household(ctx, true, true), 31, PV_REL_HEAD,
+                             PV_GENDER_FEMALE, "1980-01-01");
+    char q[2048];
+    snprintf(q, sizeof q,
+             "INSERT INTO referral (branch_code, person_id, urgency, referred_by, sent_on, "
+             "status, follow_up, closed_on) VALUES "
+             /* sent in the range and overdue */
+             "(%lld, %lld, 'routine', 'sara', '2025-03-25', 'sent', '2025-04-01', ''),"
+             /* sent in the range, its follow-up after it */
+             "(%lld, %lld, 'routine', 'sara', '2025-04-02', 'received', '2025-04-30', ''),"
+             /* sent before, closed in the range */
+             "(%lld, %lld, 'routine', 'sara', '2025-03-01', 'closed', '2025-03-10', '2025-04-05'),"
+             /* another branch's: sara the caseworker does not see it */
+             "(%lld, %lld, 'routine', 'sara', '2025-03-26', 'sent', '2025-03-27', '');"
+             "INSERT INTO inquiry (branch_code, person_id, code, agency_key, sent_on, status, "
+             "caseworker) VALUES "
+             "(%lld, %lld, '" S002 "', 'x', '2025-03-22', 'pending', 'reza'),"   /* 29 days */
+             "(%lld, %lld, '" S002 "', 'x', '2025-04-15', 'pending', 'reza'),"   /* 5 days */
+             "(%lld, %lld, '" S002 "', 'x', '2025-03-23', 'confirmed', 'reza'),"
+             "(%lld, %lld, '" S002 "', 'x', '2025-02-01', 'pending', 'reza');",  /* before */
+             (long long)br, (long long)p.id, (long long)br, (long long)p.id, (long long)br,
+             (long long)p.id, (long long)br + 1, (long long)p.id, (long long)br, (long long)p.id,
+             (long long)br, (long long)p.id, (long long)br, (long long)p.id, (long long)br,
+             (long long)p.id);
+    sql(ctx, q);
+    pv_test_actor(ctx, "sara", PV_ROLE_CASEWORKER, br);
+    pv_stats_work *w;
+    size_t n;
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_stats_work_list(ctx, "1404/01/01", "1404/01/31", &w, &n, &err), PV_OK);
+    cr_assert_eq(n, 2);
+    cr_expect_str_eq(w[0].user, "reza");
+    cr_expect_eq(w[0].n[PV_WORK_INQ_PENDING], 2);
+    cr_expect_eq(w[0].n[PV_WORK_INQ_OVERDUE], 1);
+    cr_expect_eq(w[0].n[PV_WORK_REF_SENT], 0);
+    cr_expect_str_eq(w[1].user, "sara");
+    cr_expect_eq(w[1].n[PV_WORK_REF_SENT], 2);
+    cr_expect_eq(w[1].n[PV_WORK_REF_CLOSED], 1);
+    cr_expect_eq(w[1].n[PV_WORK_REF_OVERDUE], 1);
+    cr_expect_eq(w[1].n[PV_WORK_INQ_PENDING], 0);
+    free(w);
+    cr_expect_str_eq(pv_work_figure_name(PV_WORK_REF_OVERDUE), "referrals_overdue");
+    pv_test_db_close(ctx);
+}
+
+/* Money per mutual-aid group from its payments, against 001's cap of
+ * 300,000,000 a group; members are those who have not left. */
 Test(stats, money_per_group_against_its_cap)
 {
     pv_ctx *ctx = data_set();
-    /* two enrollments of 001 (cap 300,000,000 a group) in group g1, a
-     * rejected one that does not count, and one in g2 */
-    pv_person p = svc_person(ctx, svc_household(ctx, true, true), 21, PV_REL_HEAD,
-                             PV_GENDER_FEMALE, "1980-01-01");
     int64_t br = pv_ctx_branch(ctx);
-    pv_id a = enr(ctx, p.id, "19071059100", "2025-01-01", "in_progress", "", br, "sara", 100000000);
-    pv_id b = enr(ctx, p.id, "19071059100", "2025-02-01", "completed", "2025-02-20", br, "sara",
-                  50000000);
-    pv_id c = enr(ctx, p.id, "19071059100", "2025-02-02", "rejected", "2025-02-03", br, "sara",
-                  70000000);
-    pv_id d = enr(ctx, p.id, "19071059100", "2025-02-03", "in_progress", "", br, "sara", 1000);
-    char q[256];
+    pv_id h = svc_household(ctx, true, true);
+    pv_person m1 = svc_person(ctx, h, 41, PV_REL_HEAD, PV_GENDER_FEMALE, "1980-01-01");
+    pv_person m2 = svc_person(ctx, h, 42, PV_REL_SPOUSE, PV_GENDER_FEMALE, "1981-01-01");
+    pv_person m3 = svc_person(ctx, h, 43, PV_REL_CHILD, PV_GENDER_FEMALE, "2000-01-01");
+    char q[2048];
     snprintf(q, sizeof q,
-             "UPDATE enrollment SET group_key = CASE WHEN id = %lld THEN 'g2' ELSE 'g1' END "
-             "WHERE id IN (%lld, %lld, %lld, %lld)",
-             (long long)d, (long long)a, (long long)b, (long long)c, (long long)d);
+             "INSERT INTO aid_group (id, branch_code, name, name_key, code) VALUES "
+             "(1, %lld, 'Sahar', 'sahar', '19071059100'), (2, %lld, 'Baran', 'baran', "
+             "'19071059100'), (3, %lld, 'Other', 'other', '19071059100');"
+             "INSERT INTO group_member (group_id, person_id, joined_on, left_on) VALUES "
+             "(1, %lld, '2025-01-01', NULL), (1, %lld, '2025-01-01', NULL),"
+             "(1, %lld, '2025-01-01', '2025-02-01');"
+             "INSERT INTO group_payment (group_id, date, amount, user) VALUES "
+             "(1, '2025-02-01', 100000000, 'sara'), (1, '2025-03-01', 50000000, 'sara'),"
+             "(3, '2025-03-01', 7, 'nima');",
+             (long long)br, (long long)br, (long long)br + 1, (long long)m1.id,
+             (long long)m2.id, (long long)m3.id);
     sql(ctx, q);
+    pv_test_actor(ctx, "sara", PV_ROLE_CASEWORKER, br);
     pv_stats_group *g;
     size_t n;
     pv_error err = PV_ERROR_INIT;
     cr_assert_eq(pv_stats_group_list(ctx, NULL, &g, &n, &err), PV_OK);
-    cr_assert_eq(n, 2);
-    cr_expect_str_eq(g[0].group, "g1");
-    cr_expect_eq(g[0].enrollments, 2);
-    cr_expect_eq(g[0].used, 150000000);
-    cr_expect_eq(g[0].cap, 300000000);
-    cr_expect_eq(g[0].left, 150000000);
-    cr_expect_str_eq(g[1].group, "g2");
-    cr_expect_eq(g[1].used, 1000);
+    cr_assert_eq(n, 2); /* the other branch's group is not seen */
+    cr_expect_str_eq(g[0].group, "Baran");
+    cr_expect_eq(g[0].members, 0);
+    cr_expect_eq(g[0].used, 0);
+    cr_expect_eq(g[0].left, 300000000);
+    cr_expect_str_eq(g[1].group, "Sahar");
+    cr_expect_eq(g[1].members, 2);
+    cr_expect_eq(g[1].used, 150000000);
+    cr_expect_eq(g[1].cap, 300000000);
+    cr_expect_eq(g[1].left, 150000000);
     free(g);
+    pv_test_db_close(ctx);
+}
+
+/* Trainees and money per course of 1404; a course of 1403 is left out. */
+Test(stats, trainees_and_money_per_course)
+{
+    pv_ctx *ctx = data_set();
+    int64_t br = pv_ctx_branch(ctx);
+    pv_id h = svc_household(ctx, true, true);
+    pv_person a = svc_person(ctx, h, 51, PV_REL_HEAD, PV_GENDER_FEMALE, "1980-01-01");
+    pv_person b = svc_person(ctx, h, 52, PV_REL_SPOUSE, PV_GENDER_FEMALE, "1981-01-01");
+    pv_person c = svc_person(ctx, h, 53, PV_REL_CHILD, PV_GENDER_FEMALE, "2000-01-01");
+    char q[2048];
+    snprintf(q, sizeof q,
+             "INSERT INTO course (id, branch_code, code, title, start_date, jyear, days, "
+             "capacity) VALUES (1, %lld, 'L-004', 'Carpet', '2025-04-10', 1404, 10, 20),"
+             "(2, %lld, 'L-004', 'Old', '2025-01-10', 1403, 10, 20),"
+             "(3, %lld, 'L-004', 'Empty', '2025-05-01', 1404, 5, 8);"
+             "INSERT INTO course_trainee (course_id, person_id, status, admitted_on, amount) "
+             "VALUES (1, %lld, 'admitted', '2025-04-01', 5000000),"
+             "(1, %lld, 'admitted', '2025-04-01', 5000000),"
+             "(1, %lld, 'withdrawn', '2025-04-01', 5000000),"
+             "(2, %lld, 'admitted', '2025-01-01', 9);",
+             (long long)br, (long long)br, (long long)br, (long long)a.id, (long long)b.id,
+             (long long)c.id, (long long)a.id);
+    sql(ctx, q);
+    pv_stats_course *s;
+    size_t n;
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_stats_course_list(ctx, NULL, 1404, &s, &n, &err), PV_OK);
+    cr_assert_eq(n, 2);
+    cr_expect_str_eq(s[0].title, "Carpet");
+    cr_expect_str_eq(s[0].start, "2025-04-10");
+    cr_expect_eq(s[0].trainees, 2);
+    cr_expect_eq(s[0].withdrawn, 1);
+    cr_expect_eq(s[0].capacity, 20);
+    cr_expect_eq(s[0].money, 10000000);
+    cr_expect_str_eq(s[1].title, "Empty");
+    cr_expect_eq(s[1].trainees, 0);
+    cr_expect_eq(s[1].money, 0);
+    free(s);
+    cr_expect_eq(pv_stats_course_list(ctx, NULL, 99, &s, &n, &err), PV_EINVAL);
+    cr_expect_str_eq(err.field, "year");
+    pv_error_clear(&err);
+    pv_test_db_close(ctx);
+}
+
+/* Listed, insured and claims per province and year. */
+Test(stats, insurance_per_province_and_year)
+{
+    pv_ctx *ctx = data_set();
+    int64_t br = pv_ctx_branch(ctx);
+    pv_id h = svc_household(ctx, true, true);
+    pv_person a = svc_person(ctx, h, 61, PV_REL_HEAD, PV_GENDER_FEMALE, "1980-01-01");
+    pv_person b = svc_person(ctx, h, 62, PV_REL_SPOUSE, PV_GENDER_FEMALE, "1981-01-01");
+    pv_person c = svc_person(ctx, h, 63, PV_REL_CHILD, PV_GENDER_FEMALE, "2000-01-01");
+    char q[3072];
+#define MEMBER(id, prov, person, listed, policy)                                          \
+    "(" id ", '" S002 "', 1404, '" prov "', " person ", '0000000000', 'f', 'l', 'x', "      \
+    "'1980-01-01', 'female', 'self', '" prov "', 'c', " listed ", '" policy "')"
+    snprintf(q, sizeof q,
+             "INSERT INTO insurance_year (code, year, province_key, province, branch_code) "
+             "VALUES ('" S002 "', 1404, 'tehran', 'Tehran', %lld),"
+             "('" S002 "', 1404, 'qom', 'Qom', %lld);"
+             "INSERT INTO insurance_member (id, code, year, province_key, person_id, "
+             "national_id, first_name, last_name, father_name, birth_date, gender, "
+             "guardianship, province, county, listed, policy_no) VALUES "
+             MEMBER("1", "tehran", "%lld", "1", "P1") ", " MEMBER("2", "tehran", "%lld", "1", "")
+             ", " MEMBER("3", "tehran", "%lld", "0", "") ", " MEMBER("4", "qom", "%lld", "1", "P4")
+             ";"
+             "INSERT INTO insurance_claim (member_id, date, note, noted_by) VALUES "
+             "(1, '2025-05-01', 'a', 'sara'), (1, '2025-06-01', 'b', 'sara'),"
+             "(4, '2025-06-01', 'c', 'sara');",
+             (long long)br, (long long)br, (long long)a.id, (long long)b.id, (long long)c.id,
+             (long long)a.id);
+#undef MEMBER
+    sql(ctx, q);
+    pv_stats_insurance *s;
+    size_t n;
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_stats_insurance_list(ctx, S002, 1404, &s, &n, &err), PV_OK);
+    cr_assert_eq(n, 2);
+    cr_expect_str_eq(s[0].province, "Qom");
+    cr_expect_eq(s[0].listed, 1);
+    cr_expect_eq(s[0].insured, 1);
+    cr_expect_eq(s[0].claims, 1);
+    cr_expect_str_eq(s[1].province, "Tehran");
+    cr_expect_eq(s[1].year, 1404);
+    cr_expect_eq(s[1].listed, 2);
+    cr_expect_eq(s[1].insured, 1);
+    cr_expect_eq(s[1].claims, 2);
+    free(s);
+    cr_assert_eq(pv_stats_insurance_list(ctx, NULL, 1403, &s, &n, &err), PV_OK);
+    cr_expect_eq(n, 0);
+    free(s);
     pv_test_db_close(ctx);
 }

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Statistics over the services' own records: a course of 004 made through
+# the commands shows its trainees and money in `stats courses` and in the
+# monthly report (text in Persian, and CSV); `stats groups` lists a group;
+# `stats work` carries the referral and inquiry columns.
+. "$(dirname "$0")/tui_lib.sh"
+
+tui_make_db
+pv_as boss bosspass11 credit L-004 تهران 1403 100000000 >/dev/null || tui_fail "credit"
+pv_as boss bosspass11 credit L-004 اصفهان 1403 100000000 >/dev/null || tui_fail "credit"
+pv_as sara sarapass11 fact 0012345679 local_facilitator >/dev/null || tui_fail "fact"
+pv_as sara sarapass11 fact 0034567895 self_help_member >/dev/null || tui_fail "fact"
+C=$(pv_as sara sarapass11 course add L-004 "Rehab workshop" --capacity 5 --date 1403/11/01 --tsv) \
+  || tui_fail "course add"
+pv_as sara sarapass11 course admit "$C" 0012345679 >/dev/null || tui_fail "admit"
+pv_as sara sarapass11 course admit "$C" 0034567895 >/dev/null || tui_fail "admit"
+pv_as sara sarapass11 course withdraw "$C" 0034567895 >/dev/null || tui_fail "withdraw"
+
+sara() { pv_as sara sarapass11 "$@"; }
+tsv=$(sara stats courses L-004 --year 1403 --tsv) || tui_fail "stats courses: $tsv"
+echo "$tsv" | grep -q "^L-004	Rehab workshop	2025-01-20	1	1	5	[0-9]*$" || tui_fail "courses tsv: $tsv"
+csv=$(sara stats courses --year 1403 --csv)
+[ "$(echo "$csv" | head -1)" = "service,course,start,trainees,withdrawn,capacity,money" ] \
+  || tui_fail "courses csv header: $csv"
+sara stats courses --year 1402 | grep -q "No course in this year." || tui_fail "no course 1402"
+fa=$("$PARVANDE" --db "$TUI_DB" --lang fa --user sara --password-fd 3 stats courses --year ۱۴۰۳ 3<<<"sarapass11")
+echo "$fa" | grep -q "Rehab workshop" && echo "$fa" | grep -q "۱۴۰۳/۱۱/۰۱ .* ظرفیت ۵" || tui_fail "courses fa: $fa"
+
+rep=$(sara report month 1403/11 --csv) || tui_fail "report csv: $rep"
+echo "$rep" | grep -q "^L-004,.*,course_trainees,course,Rehab workshop,1$" || tui_fail "report course: $rep"
+echo "$rep" | grep -q "^L-004,.*,course_withdrawn,course,Rehab workshop,1$" || tui_fail "report withdrawn"
+page=$("$PARVANDE" --db "$TUI_DB" --lang fa --user sara --password-fd 3 report month 1403/11 3<<<"sarapass11")
+echo "$page" | grep -q "دوره‌های سال" || tui_fail "report page lacks the courses: $page"
+
+sara group add "Sunrise" --tsv >/dev/null || tui_fail "group add"
+sara group member Sunrise 0012345679 --date 1403/02/01 >/dev/null || tui_fail "member"
+sara group register Sunrise 10380284790 --date 1403/03/01 >/dev/null || tui_fail "register"
+sara group enroll Sunrise 19071059100 --date 1403/03/02 >/dev/null || tui_fail "group enroll"
+sara group pay Sunrise 250000000 --date 1403/04/01 >/dev/null || tui_fail "pay"
+sara stats groups --tsv | grep -qx "19071059100	Sunrise	1	250000000	300000000	50000000" \
+  || tui_fail "groups: $(sara stats groups --tsv)"
+[ "$(sara stats work --csv | head -1)" = \
+  "user,new_files,closed_files,assessments,requested,approved,rejected,referrals_sent,referrals_closed,referrals_overdue,inquiries_pending,inquiries_overdue" ] \
+  || tui_fail "work csv header: $(sara stats work --csv | head -1)"
+echo "stats records: ok"
