@@ -139,6 +139,27 @@ static void fn_fold(sqlite3_context *c, int argc, sqlite3_value **argv)
     sqlite3_result_text(c, out, -1, free);
 }
 
+void pv_xtable_derived_sets(pv_ctx *ctx, const pv_xtable *t, const char *col, int param,
+                            sqlite3_str *q)
+{
+    if (!t || !t->derived)
+        return;
+    sqlite3_create_function_v2(ctx->db, "pv_xfold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                               fn_fold, NULL, NULL, NULL);
+    size_t n = strlen(col);
+    for (const char *p = t->derived; *p;) {
+        const char *colon = strchr(p, ':'), *end = strchr(p, ' ');
+        if (!colon)
+            break;
+        size_t sl = end ? (size_t)(end - colon - 1) : strlen(colon + 1);
+        if (sl == n && strncmp(colon + 1, col, n) == 0)
+            sqlite3_str_appendf(q, ", \"%.*w\" = pv_xfold(?%d)", (int)(colon - p), p, param);
+        if (!end)
+            break;
+        p = end + 1;
+    }
+}
+
 pv_status pv_xtable_refresh(pv_ctx *ctx, const pv_xtable *t, const char *key, pv_error *err)
 {
     if (!t || !t->derived)
