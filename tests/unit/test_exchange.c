@@ -117,11 +117,41 @@ static pkg export_to(pv_ctx *from, int64_t to)
     return p;
 }
 
+static void print_finding(void *arg, const pv_audit_finding *f)
+{
+    char msg[320];
+    pv_audit_finding_text(f, msg, sizeof msg);
+    cr_log_error("%s: %s", (const char *)arg, msg);
+}
+
+/* The trail's chain, and every record and history version against it. */
+static int64_t audit_findings(pv_ctx *c)
+{
+    pv_audit_records_report rr;
+    char where[32];
+    snprintf(where, sizeof where, "office %lld", (long long)c->branch_code);
+    OK(pv_audit_verify_records(c, print_finding, where, &rr, &err));
+    return rr.findings;
+}
+
+static void audit_intact(pv_ctx *c)
+{
+    pv_audit_report rep;
+    OK(pv_audit_verify(c, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_INTACT, "audit problem at %lld", (long long)rep.seq);
+    cr_assert_eq(audit_findings(c), 0, "records differ from the audit trail at office %lld",
+                 (long long)c->branch_code);
+}
+
+/* Every package applied leaves the receiving office's trail verifying. */
 static pv_status import(pv_ctx *to, pkg p, pv_exchange_report *rep)
 {
     pv_exchange_report r;
     pv_error_clear(&err);
-    return pv_exchange_import(to, p.b, p.n, PASS, rep ? rep : &r, &err);
+    pv_status rc = pv_exchange_import(to, p.b, p.n, PASS, rep ? rep : &r, &err);
+    if (rc == PV_OK)
+        audit_intact(to);
+    return rc;
 }
 
 static pv_person add_family(pv_ctx *c, unsigned long n, const char *first, const char *last)
@@ -139,12 +169,6 @@ static int64_t persons(pv_ctx *c)
     return sql_int(c, "SELECT count(*) FROM person");
 }
 
-static void audit_intact(pv_ctx *c)
-{
-    pv_audit_report rep;
-    OK(pv_audit_verify(c, &rep, &err));
-    cr_assert_eq(rep.problem, PV_AUDIT_INTACT, "audit problem at %lld", (long long)rep.seq);
-}
 
 Test(exchange, secret_keys_sealed_and_passphrase_checked)
 {
@@ -209,6 +233,25 @@ Test(exchange, files_go_up_once_and_replays_are_refused)
     free(a1.b);
     free(a2.b);
     free(b1.b);
+}
+
+/* Records that came in a package are vouched for by the trail like any
+ * other: one changed afterwards behind the program's back is caught. */
+Test(exchange, a_record_changed_after_an_import_is_caught)
+{
+    add_family(A, 1, "مریم", "کریمی");
+    pkg a1 = export_to(A, 100);
+    OK(import(P, a1, NULL));
+    cr_assert_eq(audit_findings(P), 0);
+    sql_exec(P, "DROP TRIGGER pv_audit_person_update; DROP TRIGGER person_keep_update;"
+                "UPDATE person SET first_name = 'Forged' WHERE branch_code = 11");
+    char name[32];
+    sql_text(P, "SELECT first_name FROM person WHERE branch_code = 11", name, sizeof name);
+    cr_assert_str_eq(name, "Forged");
+    pv_audit_records_report rr;
+    OK(pv_audit_verify_records(P, NULL, NULL, &rr, &err));
+    cr_assert_eq(rr.findings, 1, "a forged record after an import goes unnoticed");
+    free(a1.b);
 }
 
 Test(exchange, lost_package_resent_and_late_one_refused)
