@@ -13,8 +13,10 @@
 #include "parvande/audit.h"
 #include "parvande/branch.h"
 #include "parvande/exchange.h"
+#include "parvande/groups.h"
 #include "parvande/i18n.h"
 #include "parvande/records.h"
+#include "parvande/referrals.h"
 
 #define PASS "office passphrase"
 #define OK(call) cr_assert_eq((call), PV_OK, "%s: %s", #call, err.message ? err.message : "?")
@@ -566,4 +568,67 @@ Test(exchange, a_branch_cannot_decide_for_the_province_catalog)
     sql_text(P, "SELECT title_fa FROM service WHERE code = 'S-1'", v, sizeof v);
     cr_assert_str_eq(v, "خدمت");
     free(a.b);
+}
+
+/* The tables added after the first exchange go up too: a group with its
+ * member and a payment, a referral to a centre of the branch, and the
+ * insurance list the branch made for its province's year. */
+Test(exchange, groups_referrals_and_insurance_lists_go_up)
+{
+    pv_person m = add_family(A, 1, "مریم", "کریمی");
+    pv_group_new gn = {.name = "گروه مهر", .activity = "خیاطی", .founded_on = "2025-03-01"};
+    pv_id group = 0, centre = 0, referral = 0;
+    OK(pv_group_add(A, &gn, &group, &err));
+    OK(pv_group_member_add(A, group, m.national_id, "2025-03-02", &err));
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO group_payment (id, group_id, date, amount, note, user)"
+             " VALUES (%lld, %lld, '2025-03-10', 5000000, 'first', 'system')",
+             (long long)((11LL << 40) + 1), (long long)group);
+    sql_exec(A, sql);
+    OK(pv_centre_add(A, "مرکز مشاوره امید", "ری", "02133334444", &centre, &err));
+    pv_referral_new rn = {.national_id = m.national_id, .centre = "مرکز مشاوره امید",
+                          .urgency = PV_URG_URGENT, .reason = "بحران خانوادگی",
+                          .date = "2025-03-15"};
+    OK(pv_referral_create(A, &rn, &referral, &err));
+    sql_exec(A, "INSERT INTO insurance_year (code, year, province_key, province, branch_code)"
+                " VALUES ('19071053115', 1404, 'tehran', 'تهران', 11)");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO insurance_member (id, code, year, province_key, person_id, national_id,"
+             " first_name, last_name, father_name, birth_date, gender, guardianship, province,"
+             " county) SELECT %lld, '19071053115', 1404, 'tehran', id, national_id, first_name,"
+             " last_name, father_name, birth_date, gender, guardianship, 'تهران', 'ری'"
+             " FROM person WHERE id = %lld",
+             (long long)((11LL << 40) + 1), (long long)m.id);
+    sql_exec(A, sql);
+    audit_intact(A);
+
+    pkg a1 = export_to(A, 100);
+    OK(import(P, a1, NULL)); /* and P's trail verifies */
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM aid_group WHERE id = %lld AND branch_code = 11",
+             (long long)group);
+    cr_assert_eq(sql_int(P, sql), 1, "the group reached the province");
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM group_member WHERE group_id = %lld"
+             " AND person_id = %lld", (long long)group, (long long)m.id);
+    cr_assert_eq(sql_int(P, sql), 1, "its member");
+    cr_assert_eq(sql_int(P, "SELECT sum(amount) FROM group_payment"), 5000000, "its payment");
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM referral WHERE id = %lld AND centre_id = %lld"
+             " AND person_id = %lld", (long long)referral, (long long)centre, (long long)m.id);
+    cr_assert_eq(sql_int(P, sql), 1, "the referral and its centre");
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM insurance_year WHERE year = 1404"
+                            " AND branch_code = 11"), 1, "the insurance year");
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM insurance_member WHERE person_id = %lld",
+             (long long)m.id);
+    cr_assert_eq(sql_int(P, sql), 1, "the insurance list");
+    /* a second payment travels as a change of its own */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO group_payment (id, group_id, date, amount, note, user)"
+             " VALUES (%lld, %lld, '2025-04-10', 2000000, 'second', 'system')",
+             (long long)((11LL << 40) + 2), (long long)group);
+    sql_exec(A, sql);
+    pkg a2 = export_to(A, 100);
+    OK(import(P, a2, NULL));
+    cr_assert_eq(sql_int(P, "SELECT sum(amount) FROM group_payment"), 7000000);
+    free(a1.b);
+    free(a2.b);
 }
