@@ -454,7 +454,8 @@ static pv_status check_table(pv_ctx *ctx, const char *table, checker *c, pv_erro
         return pv_db_error(ctx, err);
     if ((rc = read_row_entries(c, err)) == PV_OK && (rc = read_batch_runs(c, err)) == PV_OK &&
         (rc = read_digests(c, err)) == PV_OK) {
-        qsort(c->evs.v, c->evs.n, sizeof *c->evs.v, ev_cmp);
+        if (c->evs.n) /* qsort wants a non-null array even for none */
+            qsort(c->evs.v, c->evs.n, sizeof *c->evs.v, ev_cmp);
         rc = check_rows(c, err);
         if (rc == PV_OK && c->sh.history)
             rc = check_history(c, err);
