@@ -405,25 +405,55 @@ static char *key_json(pv_ctx *ctx, const xcols *t, sqlite3_value **pk)
     return out;
 }
 
-static pv_status run_merge(pv_ctx *ctx, const pending *p, const char *key, pv_error *err)
+/* The merges p[0..n-1], all of one row, in ONE update: each statement on
+ * a row puts a version into its history, and the audit trail vouches
+ * for a version only where an update changed a compared column. A row
+ * where only who-and-when columns would change is left as it is. */
+static pv_status run_merges(pv_ctx *ctx, const pending *p, size_t n, const char *key,
+                            pv_error *err)
 {
+    bool real = false;
+    for (size_t i = 0; i < n; i++)
+        real = real || !pv_xcol_bookkeeping(p[i].tab->names[p[i].col]);
+    if (!real)
+        return PV_OK;
     sqlite3_str *q = sqlite3_str_new(ctx->db);
-    sqlite3_str_appendf(q, "UPDATE \"%w\" SET \"%w\" = ?1", p->tab->xt->name,
-                        p->tab->names[p->col]);
+    sqlite3_str_appendf(q, "UPDATE \"%w\" SET ", p->tab->xt->name);
+    for (size_t i = 0; i < n; i++) {
+        const char *col = p[i].tab->names[p[i].col];
+        sqlite3_str_appendf(q, "%s\"%w\" = ?%d", i ? ", " : "", col, (int)i + 1);
+        pv_xtable_derived_sets(ctx, p->tab->xt, col, (int)i + 1, q);
+    }
     bool keys[PV_XMAXCOL];
     pending_keys(p, keys);
-    where_key(q, p->tab, keys, 2);
+    where_key(q, p->tab, keys, (int)n + 1);
     char *sql = sqlite3_str_finish(q);
     sqlite3_stmt *st = NULL;
     int rc = sql ? sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) : SQLITE_NOMEM;
     sqlite3_free(sql);
     if (rc == SQLITE_OK) {
-        sqlite3_bind_value(st, 1, p->remote);
-        sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+        for (size_t i = 0; i < n; i++)
+            sqlite3_bind_value(st, (int)i + 1, p[i].remote);
+        sqlite3_bind_text(st, (int)n + 1, key, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+}
+
+/* How many merges from p[0] on are of the same row (its key `key`). */
+static size_t same_row_merges(pv_ctx *ctx, const pending *p, size_t left, const char *key)
+{
+    size_t n = 1;
+    while (n < left && p[n].act == ACT_MERGE && p[n].tab == p->tab) {
+        char *k = key_json(ctx, p[n].tab, p[n].pk);
+        bool same = k && strcmp(k, key) == 0;
+        free(k);
+        if (!same)
+            break;
+        n++;
+    }
+    return n;
 }
 
 /* Who last changed the row here, and when. */
@@ -555,6 +585,7 @@ static pv_status apply_decision(pv_ctx *ctx, const apply_state *s, sqlite3_chang
     if (*col && col_index(t, col) >= 0) {
         sqlite3_str *q = sqlite3_str_new(ctx->db);
         sqlite3_str_appendf(q, "UPDATE \"%w\" SET \"%w\" = ?1", table, col);
+        pv_xtable_derived_sets(ctx, t->xt, col, 1, q);
         bool is_pk[PV_XMAXCOL] = {0};
         sqlite3_stmt *pi = NULL;
         char *pks = sqlite3_mprintf("SELECT pk FROM pragma_table_info(%Q) ORDER BY cid", table);
@@ -564,6 +595,9 @@ static pv_status apply_decision(pv_ctx *ctx, const apply_state *s, sqlite3_chang
         sqlite3_finalize(pi);
         sqlite3_free(pks);
         where_key(q, t, is_pk, 2);
+        /* a row that already holds the value is left alone: an update
+         * that changes nothing would still put a version in its history */
+        sqlite3_str_appendf(q, " AND \"%w\" IS NOT ?1", col);
         char *sql = sqlite3_str_finish(q);
         sqlite3_stmt *st = NULL;
         rc = sql ? sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) : SQLITE_NOMEM;
@@ -577,12 +611,8 @@ static pv_status apply_decision(pv_ctx *ctx, const apply_state *s, sqlite3_chang
     }
     if (rc != SQLITE_DONE)
         return pv_db_error(ctx, err);
-    const char *key = (const char *)sqlite3_value_text(vk);
-    pv_status r = key ? pv_xtable_refresh(ctx, t->xt, key, err) : PV_OK;
-    if (r != PV_OK)
-        return r;
     sqlite3_stmt *st;
-    r = pv_stmt(ctx, "UPDATE exchange_conflict SET status = 'resolved', resolution = ?4,"
+    pv_status r = pv_stmt(ctx, "UPDATE exchange_conflict SET status = 'resolved', resolution = ?4,"
                                " resolved_by = ?5 || ' (' || ?6 || ')',"
                                " resolved_at = " PV_NOW
                                " WHERE status = 'open' AND tbl = ?1 AND pk = ?2 AND col = ?3",
@@ -636,17 +666,21 @@ pv_status pv_exchange_apply(pv_ctx *ctx, int64_t peer, unsigned dir, const void 
     if (r != SQLITE_OK || s.oom)
         rc = s.oom ? pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"))
                    : pv_db_error(ctx, err);
-    for (size_t i = 0; rc == PV_OK && i < s.n; i++) {
+    for (size_t i = 0; rc == PV_OK && i < s.n;) {
         const pending *p = &s.p[i];
         char *key = key_json(ctx, p->tab, p->pk);
+        size_t step = 1;
         if (!key)
             rc = pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
-        else if (p->act == ACT_MERGE && (rc = run_merge(ctx, p, key, err)) == PV_OK &&
-                 (rc = pv_xtable_refresh(ctx, p->tab->xt, key, err)) == PV_OK)
-            (*merged) += !pv_xcol_bookkeeping(p->tab->names[p->col]);
-        else if (p->act == ACT_CONFLICT)
+        else if (p->act == ACT_MERGE) {
+            step = same_row_merges(ctx, p, s.n - i, key);
+            rc = run_merges(ctx, p, step, key, err);
+            for (size_t k = 0; rc == PV_OK && k < step; k++)
+                (*merged) += !pv_xcol_bookkeeping(p[k].tab->names[p[k].col]);
+        } else
             rc = queue_conflict(ctx, peer, p, key, conflicts, err);
         free(key);
+        i += step;
     }
     if (rc == PV_OK)
         rc = apply_decisions(ctx, &s, cs, n, err);

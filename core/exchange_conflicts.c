@@ -108,10 +108,10 @@ pv_status pv_conflict_list(pv_ctx *ctx, bool open_only, pv_conflict **out, size_
 /* Runs `head` followed by the WHERE of the conflict's row (its key in
  * parameter `key_param`); `value`, when not NULL, is bound to ?1. */
 static int run_on_row(pv_ctx *ctx, const pv_conflict *c, const char *head, int key_param,
-                      const char *value)
+                      const char *value, const char *tail)
 {
     char *where = pv_xkey_where(ctx, c->table, key_param);
-    char *sql = where && head ? sqlite3_mprintf("%s%s", head, where) : NULL;
+    char *sql = where && head ? sqlite3_mprintf("%s%s%s", head, where, tail ? tail : "") : NULL;
     sqlite3_free(where);
     sqlite3_stmt *st = NULL;
     int rc = sql ? sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) : SQLITE_ERROR;
@@ -131,8 +131,15 @@ static pv_status set_value(pv_ctx *ctx, const pv_conflict *c, const char *value,
 {
     if (!pv_xtable_find(c->table))
         return pv_error_set(err, PV_EFAIL, NULL, "%s", _("The conflict names an unknown table."));
-    char *head = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = ?1", c->table, c->column);
-    int rc = run_on_row(ctx, c, head, 2, value);
+    sqlite3_str *q = sqlite3_str_new(ctx->db);
+    sqlite3_str_appendf(q, "UPDATE \"%w\" SET \"%w\" = ?1", c->table, c->column);
+    pv_xtable_derived_sets(ctx, pv_xtable_find(c->table), c->column, 1, q);
+    char *head = sqlite3_str_finish(q);
+    /* a row that already holds the value is left alone: an update that
+     * changes nothing would still put a version in its history */
+    char *tail = sqlite3_mprintf(" AND \"%w\" IS NOT ?1", c->column);
+    int rc = head && tail ? run_on_row(ctx, c, head, 2, value, tail) : SQLITE_NOMEM;
+    sqlite3_free(tail);
     sqlite3_free(head);
     if (rc == SQLITE_DONE)
         return PV_OK;
@@ -147,7 +154,7 @@ static pv_status delete_row(pv_ctx *ctx, const pv_conflict *c, pv_error *err)
     if (!pv_xtable_find(c->table))
         return pv_error_set(err, PV_EFAIL, NULL, "%s", _("The conflict names an unknown table."));
     char *head = sqlite3_mprintf("DELETE FROM \"%w\"", c->table);
-    int rc = run_on_row(ctx, c, head, 1, NULL);
+    int rc = run_on_row(ctx, c, head, 1, NULL, NULL);
     sqlite3_free(head);
     if (rc == SQLITE_DONE)
         return PV_OK;
@@ -181,15 +188,13 @@ static pv_status load_open(pv_ctx *ctx, int64_t id, pv_conflict *c, pv_error *er
 static pv_status carry_out(pv_ctx *ctx, const pv_conflict *c, pv_conflict_choice choice,
                            const char *value, const char **resolution, pv_error *err)
 {
-    pv_status rc;
     switch (c->kind) {
     case PV_CONFLICT_FIELD:
     case PV_CONFLICT_OVERSPENT:
         *resolution = choice == PV_CHOOSE_LOCAL    ? c->local_value
                       : choice == PV_CHOOSE_REMOTE ? c->remote_value
                                                    : value;
-        rc = set_value(ctx, c, *resolution, err);
-        return rc == PV_OK ? pv_xtable_refresh(ctx, pv_xtable_find(c->table), c->key, err) : rc;
+        return set_value(ctx, c, *resolution, err);
     case PV_CONFLICT_DELETE_EDIT:
         if (choice == PV_CHOOSE_VALUE)
             break;

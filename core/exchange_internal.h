@@ -41,6 +41,12 @@ char *pv_xkey_where(pv_ctx *ctx, const char *table, int param);
 /* Folds the derived columns of one row again from their sources, after
  * a merge or a decision changed a source. */
 pv_status pv_xtable_refresh(pv_ctx *ctx, const pv_xtable *t, const char *key, pv_error *err);
+/* Appends ", "fold_x" = pv_xfold(?param)" to an UPDATE's SET list for
+ * each derived column whose source is `col` (set from parameter `param`):
+ * the source and its search key change in ONE statement, so that the
+ * history and the audit trail see one update, not two. */
+void pv_xtable_derived_sets(pv_ctx *ctx, const pv_xtable *t, const char *col, int param,
+                            sqlite3_str *q);
 
 /* ---- this office's keys (core/office.c) ---- */
 typedef struct pv_office_keys {

@@ -9,8 +9,10 @@
  * a PRIMARY KEY whose values are unique across branches (ids made by
  * pv_next_id are).
  *
- * enrollment_event is not listed: its ids are a plain per-database
- * sequence, so two branches' events would clash at the province. */
+ * enrollment_event, person_event, referral_event and insurance_claim are
+ * not listed: their ids are a plain per-database sequence, so two
+ * branches' events would clash at the province. referral_setting (a
+ * branch's own deadlines, keyed by its code) stays in its office. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +28,23 @@ const pv_xtable pv_exchange_tables[] = {
     {"person_fact", PV_XUP, NULL, NULL},
     {"enrollment", PV_XUP, NULL, NULL},
     {"enrollment_document", PV_XUP, NULL, NULL},
+    /* groups, courses, inquiries: the branch's work (ids by pv_next_id,
+     * or keys made of such ids) */
+    {"aid_group", PV_XUP, NULL, NULL},
+    {"group_member", PV_XUP, NULL, NULL},
+    {"group_step", PV_XUP, NULL, NULL},
+    {"group_payment", PV_XUP, NULL, NULL},
+    {"course", PV_XUP, NULL, NULL},
+    {"course_trainee", PV_XUP, NULL, NULL},
+    {"course_attendance", PV_XUP, NULL, NULL},
+    {"course_evaluation", PV_XUP, NULL, NULL},
+    {"inquiry", PV_XUP, NULL, NULL},
+    /* a branch's centres go up before the referrals that name them */
+    {"referral_centre", PV_XUP, NULL, NULL},
+    {"referral", PV_XUP, NULL, NULL},
+    /* the insurance list a branch made for its province's year */
+    {"insurance_year", PV_XUP, NULL, NULL},
+    {"insurance_member", PV_XUP, NULL, NULL},
     {"service", PV_XDOWN, NULL, NULL},
     {"service_criterion", PV_XDOWN, NULL, NULL},
     {"service_step", PV_XDOWN, NULL, NULL},
@@ -137,6 +156,27 @@ static void fn_fold(sqlite3_context *c, int argc, sqlite3_value **argv)
     }
     pv_text_fold(in ? in : "", out, size);
     sqlite3_result_text(c, out, -1, free);
+}
+
+void pv_xtable_derived_sets(pv_ctx *ctx, const pv_xtable *t, const char *col, int param,
+                            sqlite3_str *q)
+{
+    if (!t || !t->derived)
+        return;
+    sqlite3_create_function_v2(ctx->db, "pv_xfold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                               fn_fold, NULL, NULL, NULL);
+    size_t n = strlen(col);
+    for (const char *p = t->derived; *p;) {
+        const char *colon = strchr(p, ':'), *end = strchr(p, ' ');
+        if (!colon)
+            break;
+        size_t sl = end ? (size_t)(end - colon - 1) : strlen(colon + 1);
+        if (sl == n && strncmp(colon + 1, col, n) == 0)
+            sqlite3_str_appendf(q, ", \"%.*w\" = pv_xfold(?%d)", (int)(colon - p), p, param);
+        if (!end)
+            break;
+        p = end + 1;
+    }
 }
 
 pv_status pv_xtable_refresh(pv_ctx *ctx, const pv_xtable *t, const char *key, pv_error *err)

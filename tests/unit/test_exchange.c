@@ -13,8 +13,10 @@
 #include "parvande/audit.h"
 #include "parvande/branch.h"
 #include "parvande/exchange.h"
+#include "parvande/groups.h"
 #include "parvande/i18n.h"
 #include "parvande/records.h"
+#include "parvande/referrals.h"
 
 #define PASS "office passphrase"
 #define OK(call) cr_assert_eq((call), PV_OK, "%s: %s", #call, err.message ? err.message : "?")
@@ -117,11 +119,41 @@ static pkg export_to(pv_ctx *from, int64_t to)
     return p;
 }
 
+static void print_finding(void *arg, const pv_audit_finding *f)
+{
+    char msg[320];
+    pv_audit_finding_text(f, msg, sizeof msg);
+    cr_log_error("%s: %s", (const char *)arg, msg);
+}
+
+/* The trail's chain, and every record and history version against it. */
+static int64_t audit_findings(pv_ctx *c)
+{
+    pv_audit_records_report rr;
+    char where[32];
+    snprintf(where, sizeof where, "office %lld", (long long)c->branch_code);
+    OK(pv_audit_verify_records(c, print_finding, where, &rr, &err));
+    return rr.findings;
+}
+
+static void audit_intact(pv_ctx *c)
+{
+    pv_audit_report rep;
+    OK(pv_audit_verify(c, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_INTACT, "audit problem at %lld", (long long)rep.seq);
+    cr_assert_eq(audit_findings(c), 0, "records differ from the audit trail at office %lld",
+                 (long long)c->branch_code);
+}
+
+/* Every package applied leaves the receiving office's trail verifying. */
 static pv_status import(pv_ctx *to, pkg p, pv_exchange_report *rep)
 {
     pv_exchange_report r;
     pv_error_clear(&err);
-    return pv_exchange_import(to, p.b, p.n, PASS, rep ? rep : &r, &err);
+    pv_status rc = pv_exchange_import(to, p.b, p.n, PASS, rep ? rep : &r, &err);
+    if (rc == PV_OK)
+        audit_intact(to);
+    return rc;
 }
 
 static pv_person add_family(pv_ctx *c, unsigned long n, const char *first, const char *last)
@@ -139,12 +171,6 @@ static int64_t persons(pv_ctx *c)
     return sql_int(c, "SELECT count(*) FROM person");
 }
 
-static void audit_intact(pv_ctx *c)
-{
-    pv_audit_report rep;
-    OK(pv_audit_verify(c, &rep, &err));
-    cr_assert_eq(rep.problem, PV_AUDIT_INTACT, "audit problem at %lld", (long long)rep.seq);
-}
 
 Test(exchange, secret_keys_sealed_and_passphrase_checked)
 {
@@ -209,6 +235,25 @@ Test(exchange, files_go_up_once_and_replays_are_refused)
     free(a1.b);
     free(a2.b);
     free(b1.b);
+}
+
+/* Records that came in a package are vouched for by the trail like any
+ * other: one changed afterwards behind the program's back is caught. */
+Test(exchange, a_record_changed_after_an_import_is_caught)
+{
+    add_family(A, 1, "مریم", "کریمی");
+    pkg a1 = export_to(A, 100);
+    OK(import(P, a1, NULL));
+    cr_assert_eq(audit_findings(P), 0);
+    sql_exec(P, "DROP TRIGGER pv_audit_person_update; DROP TRIGGER person_keep_update;"
+                "UPDATE person SET first_name = 'Forged' WHERE branch_code = 11");
+    char name[32];
+    sql_text(P, "SELECT first_name FROM person WHERE branch_code = 11", name, sizeof name);
+    cr_assert_str_eq(name, "Forged");
+    pv_audit_records_report rr;
+    OK(pv_audit_verify_records(P, NULL, NULL, &rr, &err));
+    cr_assert_eq(rr.findings, 1, "a forged record after an import goes unnoticed");
+    free(a1.b);
 }
 
 Test(exchange, lost_package_resent_and_late_one_refused)
@@ -523,4 +568,67 @@ Test(exchange, a_branch_cannot_decide_for_the_province_catalog)
     sql_text(P, "SELECT title_fa FROM service WHERE code = 'S-1'", v, sizeof v);
     cr_assert_str_eq(v, "خدمت");
     free(a.b);
+}
+
+/* The tables added after the first exchange go up too: a group with its
+ * member and a payment, a referral to a centre of the branch, and the
+ * insurance list the branch made for its province's year. */
+Test(exchange, groups_referrals_and_insurance_lists_go_up)
+{
+    pv_person m = add_family(A, 1, "مریم", "کریمی");
+    pv_group_new gn = {.name = "گروه مهر", .activity = "خیاطی", .founded_on = "2025-03-01"};
+    pv_id group = 0, centre = 0, referral = 0;
+    OK(pv_group_add(A, &gn, &group, &err));
+    OK(pv_group_member_add(A, group, m.national_id, "2025-03-02", &err));
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO group_payment (id, group_id, date, amount, note, user)"
+             " VALUES (%lld, %lld, '2025-03-10', 5000000, 'first', 'system')",
+             (long long)((11LL << 40) + 1), (long long)group);
+    sql_exec(A, sql);
+    OK(pv_centre_add(A, "مرکز مشاوره امید", "ری", "02133334444", &centre, &err));
+    pv_referral_new rn = {.national_id = m.national_id, .centre = "مرکز مشاوره امید",
+                          .urgency = PV_URG_URGENT, .reason = "بحران خانوادگی",
+                          .date = "2025-03-15"};
+    OK(pv_referral_create(A, &rn, &referral, &err));
+    sql_exec(A, "INSERT INTO insurance_year (code, year, province_key, province, branch_code)"
+                " VALUES ('19071053115', 1404, 'tehran', 'تهران', 11)");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO insurance_member (id, code, year, province_key, person_id, national_id,"
+             " first_name, last_name, father_name, birth_date, gender, guardianship, province,"
+             " county) SELECT %lld, '19071053115', 1404, 'tehran', id, national_id, first_name,"
+             " last_name, father_name, birth_date, gender, guardianship, 'تهران', 'ری'"
+             " FROM person WHERE id = %lld",
+             (long long)((11LL << 40) + 1), (long long)m.id);
+    sql_exec(A, sql);
+    audit_intact(A);
+
+    pkg a1 = export_to(A, 100);
+    OK(import(P, a1, NULL)); /* and P's trail verifies */
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM aid_group WHERE id = %lld AND branch_code = 11",
+             (long long)group);
+    cr_assert_eq(sql_int(P, sql), 1, "the group reached the province");
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM group_member WHERE group_id = %lld"
+             " AND person_id = %lld", (long long)group, (long long)m.id);
+    cr_assert_eq(sql_int(P, sql), 1, "its member");
+    cr_assert_eq(sql_int(P, "SELECT sum(amount) FROM group_payment"), 5000000, "its payment");
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM referral WHERE id = %lld AND centre_id = %lld"
+             " AND person_id = %lld", (long long)referral, (long long)centre, (long long)m.id);
+    cr_assert_eq(sql_int(P, sql), 1, "the referral and its centre");
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM insurance_year WHERE year = 1404"
+                            " AND branch_code = 11"), 1, "the insurance year");
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM insurance_member WHERE person_id = %lld",
+             (long long)m.id);
+    cr_assert_eq(sql_int(P, sql), 1, "the insurance list");
+    /* a second payment travels as a change of its own */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO group_payment (id, group_id, date, amount, note, user)"
+             " VALUES (%lld, %lld, '2025-04-10', 2000000, 'second', 'system')",
+             (long long)((11LL << 40) + 2), (long long)group);
+    sql_exec(A, sql);
+    pkg a2 = export_to(A, 100);
+    OK(import(P, a2, NULL));
+    cr_assert_eq(sql_int(P, "SELECT sum(amount) FROM group_payment"), 7000000);
+    free(a1.b);
+    free(a2.b);
 }
