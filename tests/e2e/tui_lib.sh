@@ -172,9 +172,9 @@ tui_golden() {
 
 # tui_selected: the text of the selected line(s) of a list (drawn with the
 # selection's colours: bold white on blue, or reversed under NO_COLOR), the
-# title line left out.
+# title line and the key bar left out.
 tui_selected() {
-  tmux -L "$TUI_SOCK" capture-pane -e -p | tail -n +2 |
+  tmux -L "$TUI_SOCK" capture-pane -e -p | sed '1d;$d' |
     grep -a $'\e\\[[0-9;]*\\(44\\|7\\)m' | sed 's/\x1b\[[0-9;]*m//g'
 }
 
