@@ -410,6 +410,7 @@ static pv_status run_merge(pv_ctx *ctx, const pending *p, const char *key, pv_er
     sqlite3_str *q = sqlite3_str_new(ctx->db);
     sqlite3_str_appendf(q, "UPDATE \"%w\" SET \"%w\" = ?1", p->tab->xt->name,
                         p->tab->names[p->col]);
+    pv_xtable_derived_sets(ctx, p->tab->xt, p->tab->names[p->col], q, 1);
     bool keys[PV_XMAXCOL];
     pending_keys(p, keys);
     where_key(q, p->tab, keys, 2);
@@ -555,6 +556,7 @@ static pv_status apply_decision(pv_ctx *ctx, const apply_state *s, sqlite3_chang
     if (*col && col_index(t, col) >= 0) {
         sqlite3_str *q = sqlite3_str_new(ctx->db);
         sqlite3_str_appendf(q, "UPDATE \"%w\" SET \"%w\" = ?1", table, col);
+        pv_xtable_derived_sets(ctx, t->xt, col, q, 1);
         bool is_pk[PV_XMAXCOL] = {0};
         sqlite3_stmt *pi = NULL;
         char *pks = sqlite3_mprintf("SELECT pk FROM pragma_table_info(%Q) ORDER BY cid", table);

@@ -40,6 +40,10 @@ bool pv_xcol_bookkeeping(const char *col);
 char *pv_xkey_where(pv_ctx *ctx, const char *table, int param);
 /* Folds the derived columns of one row again from their sources, after
  * a merge or a decision changed a source. */
+/* Appends to an UPDATE that sets `col` to ?param the derived columns
+ * (search keys) made from it, so that both change in one write. */
+void pv_xtable_derived_sets(pv_ctx *ctx, const pv_xtable *t, const char *col, sqlite3_str *q,
+                            int param);
 pv_status pv_xtable_refresh(pv_ctx *ctx, const pv_xtable *t, const char *key, pv_error *err);
 
 /* ---- this office's keys (core/office.c) ---- */

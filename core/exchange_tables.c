@@ -139,6 +139,26 @@ static void fn_fold(sqlite3_context *c, int argc, sqlite3_value **argv)
     sqlite3_result_text(c, out, -1, free);
 }
 
+void pv_xtable_derived_sets(pv_ctx *ctx, const pv_xtable *t, const char *col, sqlite3_str *q,
+                            int param)
+{
+    if (!t || !t->derived)
+        return;
+    sqlite3_create_function_v2(ctx->db, "pv_xfold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                               fn_fold, NULL, NULL, NULL);
+    for (const char *p = t->derived; *p;) {
+        const char *colon = strchr(p, ':'), *end = strchr(p, ' ');
+        if (!colon)
+            break;
+        size_t sl = end ? (size_t)(end - colon - 1) : strlen(colon + 1);
+        if (strlen(col) == sl && strncmp(col, colon + 1, sl) == 0)
+            sqlite3_str_appendf(q, ", \"%.*w\" = pv_xfold(?%d)", (int)(colon - p), p, param);
+        if (!end)
+            break;
+        p = end + 1;
+    }
+}
+
 pv_status pv_xtable_refresh(pv_ctx *ctx, const pv_xtable *t, const char *key, pv_error *err)
 {
     if (!t || !t->derived)
@@ -146,6 +166,7 @@ pv_status pv_xtable_refresh(pv_ctx *ctx, const pv_xtable *t, const char *key, pv
     sqlite3_create_function_v2(ctx->db, "pv_xfold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                fn_fold, NULL, NULL, NULL);
     sqlite3_str *q = sqlite3_str_new(ctx->db);
+    sqlite3_str *differs = sqlite3_str_new(ctx->db);
     sqlite3_str_appendf(q, "UPDATE \"%w\" SET ", t->name);
     int k = 0;
     for (const char *p = t->derived; *p;) {
@@ -153,16 +174,23 @@ pv_status pv_xtable_refresh(pv_ctx *ctx, const pv_xtable *t, const char *key, pv
         if (!colon)
             break;
         size_t sl = end ? (size_t)(end - colon - 1) : strlen(colon + 1);
-        sqlite3_str_appendf(q, "%s\"%.*w\" = pv_xfold(\"%.*w\")", k++ ? ", " : "",
+        sqlite3_str_appendf(q, "%s\"%.*w\" = pv_xfold(\"%.*w\")", k ? ", " : "",
                             (int)(colon - p), p, (int)sl, colon + 1);
+        sqlite3_str_appendf(differs, "%s\"%.*w\" IS NOT pv_xfold(\"%.*w\")", k ? " OR " : "",
+                            (int)(colon - p), p, (int)sl, colon + 1);
+        k++;
         if (!end)
             break;
         p = end + 1;
     }
     char *where = pv_xkey_where(ctx, t->name, 1);
+    char *cond = sqlite3_str_finish(differs);
+    /* only a row whose keys are stale: a write that changes nothing would
+     * still leave a version in the row's history */
     if (where)
-        sqlite3_str_appendall(q, where);
+        sqlite3_str_appendf(q, "%s AND (%s)", where, cond ? cond : "1");
     sqlite3_free(where);
+    sqlite3_free(cond);
     char *sql = sqlite3_str_finish(q);
     sqlite3_stmt *st = NULL;
     int rc = sql && where ? sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) : SQLITE_ERROR;
