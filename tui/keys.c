@@ -1,8 +1,10 @@
 /* parvande — key tables, the function-key bar and key names. */
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "bidi.h"
 #include "keys.h"
 #include "parvande/i18n.h"
 #include "term.h"
@@ -120,11 +122,50 @@ void pv_keys_hide(pv_draw *d, const pv_binding *const *map, unsigned fkeys)
     d->hide_fkeys = fkeys;
 }
 
+/* The columns a bar label takes on screen (shaped, digits as shown). */
+static int label_width(const pv_draw *d, const char *label)
+{
+    char *t = pv_draw_prepare(d, label, 0);
+    pv_layout *l = t ? pv_layout_fit(t, PV_DIR_AUTO, 0) : NULL;
+    free(t);
+    int w = l ? l->width : (int)strlen(label);
+    pv_layout_free(l);
+    return w;
+}
+
+/* The label widths lw[] (each one's own at first) cut to fit n keys of
+ * widths kw[] in cols: first the blank between keys goes (the labels'
+ * reversed colours still part them), then the widest labels lose a column
+ * each in turn, so that every label keeps as much of itself as it can.
+ * Returns the blank to leave after each key: 1 or 0. */
+static int fit_labels(int n, const int *kw, int *lw, int cols)
+{
+    int total = n - 1;
+    for (int i = 0; i < n; i++)
+        total += kw[i] + lw[i];
+    if (total <= cols)
+        return 1;
+    total -= n - 1;
+    while (total > cols) {
+        int widest = 0;
+        for (int i = 1; i < n; i++)
+            if (lw[i] > lw[widest])
+                widest = i;
+        if (lw[widest] <= 2)
+            break; /* a window this narrow shows what it can */
+        lw[widest]--;
+        total--;
+    }
+    return 0;
+}
+
 void pv_keys_draw_bar(const pv_draw *d, int y, const pv_binding *const *map)
 {
-    /* Only the keys that do something here, each in an equal slot with a
-     * blank at its end, so labels never run into each other; when they do
-     * not all fit, the first ones and F10 are shown (F1 lists them all). */
+    /* Only the keys that do something here. When every label fits an
+     * equal slot (with a blank at its end), equal slots; else each key
+     * takes its own label's width, the room left shared out, and labels
+     * are cut only when even that does not fit. When there are more keys
+     * than could ever fit, the first ones and F10 (F1 lists them all). */
     const pv_binding *shown[12];
     int keys[12], n = 0;
     for (int i = 1; i <= 12; i++) {
@@ -151,13 +192,31 @@ void pv_keys_draw_bar(const pv_draw *d, int y, const pv_binding *const *map)
     int slot = d->cols / n;
     if (slot > 14)
         slot = 14;
+    int kw[12], lw[12];
+    bool equal = true;
     for (int i = 0; i < n; i++) {
-        int x = i * slot;
+        kw[i] = keys[i] >= 10 ? 3 : 2;
+        lw[i] = label_width(d, _(shown[i]->bar));
+        if (kw[i] + lw[i] + 1 > slot)
+            equal = false;
+    }
+    int gap = 1, extra = 0;
+    if (equal) {
+        for (int i = 0; i < n; i++)
+            lw[i] = slot - kw[i] - 1;
+    } else {
+        gap = fit_labels(n, kw, lw, d->cols);
+        int used = 0;
+        for (int i = 0; i < n; i++)
+            used += kw[i] + lw[i] + gap;
+        extra = used < d->cols ? (d->cols - used) / n : 0;
+    }
+    for (int i = 0, x = 0; i < n; i++) {
         char num[16];
         snprintf(num, sizeof num, "F%d", keys[i]);
-        int kw = (int)strlen(num);
-        pv_draw_text(d, y, x, kw, num, PV_T_ASCII | PV_T_LTR, PV_ST_BARKEY);
-        pv_draw_text(d, y, x + kw, slot - kw - 1, _(shown[i]->bar), 0, PV_ST_BARLABEL);
+        pv_draw_text(d, y, x, kw[i], num, PV_T_ASCII | PV_T_LTR, PV_ST_BARKEY);
+        pv_draw_text(d, y, x + kw[i], lw[i], _(shown[i]->bar), 0, PV_ST_BARLABEL);
+        x += kw[i] + lw[i] + gap + (equal ? 0 : extra);
     }
 }
 

@@ -18,13 +18,14 @@ pv_as sara sarapass11 advance "$E" >/dev/null || tui_fail "step 1"
 step() { pv_as sara sarapass11 enrollments 0034567895 --tsv | awk -F'\t' -v e="$E" '$1 == e { print $5 }'; }
 [ "$(step)" = 2 ] || tui_fail "not at step 2"
 
-open_enrollment() { # from the home screen: the file, its enrollments section, the enrollment
-  tui_type "$1"
+open_enrollment() { # NATID HOUSEHOLD STEP: from the home screen the file, then its open
+  tui_type "$1"          # enrollment of L-004 (the line showing STEP), then Enter
+  tui_wait "$1"
+  tui_keys Enter
   tui_wait "$2"
+  tui_tab_to "$3"
   tui_keys Enter
-  tui_wait "$3"
-  for _ in 1 2 3 4; do tui_keys Tab; done
-  tui_keys Enter
+  tui_wait_gone "$2"     # the enrollment's screen, not the file's
 }
 
 # ---- Persian, 80x24: refused, naming the missing inquiry ----
@@ -32,11 +33,11 @@ tui_start fa 80 24
 tui_wait "۱۴۰۳/۱۰/۲۶"
 tui_login sara sarapass11
 tui_wait "sara"
-open_enrollment "۰۰۳۴۵۶۷۸۹۵" "۱۳۵۵/۱۱/۳۰" "۰۲۱۵۵۶۶۷۷۸۸"
+open_enrollment "۰۰۳۴۵۶۷۸۹۵" "ﺭﺍﻮﻧﺎﺧ" "۵ ﺯﺍ ۲ ﻪٔﻠﺣﺮﻣ"
 tui_wait "۵ ﺯﺍ ۲ ﻪٔﻠﺣﺮﻣ"                      # «در جریان، مرحلهٔ ۲ از ۵»
-tui_keys F6
-tui_wait "F6"
-tui_keys F6
+tui_keys F6                                   # asks in a box, F2 confirms
+tui_wait "ﻮﻐﻟ :Esc"                           # «Esc: لغو»
+tui_keys F2
 tui_wait "ﺎﻫﯼﺭﺎﯿﻫﺩ ﻥﺎﻣﺯﺎﺳ ﻡﺎﻠﻌﺘﺳﺍ"             # «… استعلام سازمان دهیاری‌ها …»
 [ "$(step)" = 2 ] || tui_fail "the step passed without the inquiry"
 tui_keys F10
@@ -64,12 +65,12 @@ tui_start en 100 30
 tui_wait "Log in"
 tui_login sara sarapass11
 tui_wait "Find a file"
-open_enrollment "0034567895" "1355/11/30" "02155667788"
+open_enrollment "0034567895" "Household (" "step 2 of 5"
 tui_wait "in progress, step 2 of 5"
 tui_keys F6
-tui_wait "Press F6 again"
-tui_keys F6
-tui_wait "Step recorded."
+tui_wait "Esc: cancel"
+tui_keys F2
+tui_wait "Done: the step is recorded."
 tui_wait "in progress, step 3 of 5"
 [ "$(step)" = 3 ] || tui_fail "the database is not at step 3"
 tui_keys F10
@@ -86,10 +87,10 @@ tui_start en 100 30
 tui_wait "Log in"
 tui_login sara sarapass11
 tui_wait "Find a file"
-open_enrollment "0012345679" "1360/05/12" "09123456789"
+open_enrollment "0012345679" "Household (" "step 2 of"
 tui_keys F6
-tui_wait "Press F6 again"
-tui_keys F6
+tui_wait "Esc: cancel"
+tui_keys F2
 tui_wait "Refused by the gate of step 2: a rural health worker (behvarz) needs the confirmed"
 tui_keys F10
 tui_wait_exit

@@ -136,8 +136,8 @@ tui_type "0023456787"
 tui_wait "1 found"
 tui_keys Enter
 tui_wait "File — "
-for _ in 1 2 3 4; do tui_keys Tab; done         # down to the enrollments section
-tui_wait "Mutual-aid group: "
+tui_keys Home                                   # the notices, at the top of the file
+tui_wait "Mutual-aid group: ﺭﻮﻧ ﺭﺎﯿﻤﻫ"            # «همیار نور», in visual order
 tui_wait "Group's steps done: 1"
 tui_keys F10
 tui_wait_exit

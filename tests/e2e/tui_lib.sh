@@ -169,3 +169,33 @@ tui_golden() {
     tui_fail "screen differs from golden $1"
   fi
 }
+
+# tui_selected: the text of the selected line(s) of a list (drawn with the
+# selection's colours: bold white on blue, or reversed under NO_COLOR), the
+# title line and the key bar left out.
+tui_selected() {
+  tmux -L "$TUI_SOCK" capture-pane -e -p | sed '1d;$d' |
+    grep -a $'\e\\[[0-9;]*\\(44\\|7\\)m' | sed 's/\x1b\[[0-9;]*m//g'
+}
+
+# tui_tab_to FIXED-STRING: on the file screen, Tab from section to section
+# (round and round) until the selected line shows it, else fail: sections
+# come and go with what the file holds, so no fixed count of Tabs.
+tui_tab_to() {
+  local want=$1 n=0 before
+  tui_poll_selected_changed ""
+  while ! tui_selected | grep -qF -- "$want"; do
+    n=$((n + 1)); [ "$n" -le 12 ] || tui_fail "no section's first line shows: $want"
+    before=$(tui_selected)
+    tui_keys Tab
+    tui_poll_selected_changed "$before"
+  done
+}
+
+# Waits (up to 5 s) for the selected line to differ from BEFORE.
+tui_poll_selected_changed() {
+  local i=0
+  while [ "$i" -lt 100 ] && [ "$(tui_selected)" = "$1" ]; do
+    sleep 0.05; i=$((i + 1))
+  done
+}
