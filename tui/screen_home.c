@@ -28,8 +28,8 @@ static const pv_binding home_own[] = {
     {PV_KEY(KEY_F(5)), A_GROUPS, N_("Groups"), N_("Mutual-aid groups, courses and inquiries")},
     {PV_KEY(KEY_F(6)), A_REFERRALS, N_("Refs"), N_("Open referrals; the overdue ones marked")},
     {PV_KEY(KEY_F(7)), A_INSURANCE, N_("Insure"), N_("The insurance year of a province")},
-    {PV_KEY(KEY_F(8)), A_STATS, N_("Statistics"), N_("Statistics: recipients per service and period")},
-    {PV_KEY(KEY_F(11)), A_CONFLICTS, N_("Conflicts"),
+    {PV_KEY(KEY_F(8)), A_STATS, N_("Stats"), N_("Statistics: recipients per service and period")},
+    {PV_KEY(KEY_F(11)), A_CONFLICTS, N_("Review"),
      N_("Review the conflicts found in exchange packages")},
     {0, 0, NULL, NULL},
 };
