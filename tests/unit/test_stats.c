@@ -402,7 +402,7 @@ Test(stats_screen, keys_are_on_the_help_screen_and_home_has_f8)
     }
     const pv_binding *f8 = pv_keys_fkey(pv_screen_home.keys, 8);
     cr_assert(f8 && f8->bar);
-    cr_expect_str_eq(f8->bar, "Statistics");
+    cr_expect_str_eq(f8->bar, "Stats");
 }
 
 Test(stats, a_corrected_person_moves_to_their_new_group)
