@@ -26,6 +26,10 @@ gen=$BUILD/bench-gen
 "$gen" 400 11 2>/dev/null | sed 's/,no,active$/,yes,active/' >"$TMPDIR/people.csv"
 P import "$TMPDIR/people.csv" >/dev/null || fail "import"
 mapfile -t ids < <(sed -n '2,$p' "$TMPDIR/people.csv" | cut -d, -f2)
+# A mutual-aid group of card 001 to pay (its cap is the card's group_cap).
+gid=$(P group add "گروه نور" --tsv | cut -f1)
+[ -n "$gid" ] && P group member "$gid" "${ids[0]}" >/dev/null \
+  && P group enroll "$gid" 19071059100 >/dev/null || fail "the group ($gid)"
 # Small files for imports that are killed: new people, then updates.
 "$gen" 3000 23 2>/dev/null >"$TMPDIR/more.csv"
 
@@ -41,7 +45,8 @@ op() {
   local n=$1
   local id=${ids[$(( (n * 7) % ${#ids[@]} ))]}
   case $((n % 8)) in
-    0|1|2) echo "enroll $id $SVC --note kill$n" ;;
+    0|1) echo "enroll $id $SVC --note kill$n" ;;
+    2) echo "group pay $gid 2000000 --note pay$n" ;;
     3) local e; e=$(q "SELECT id FROM enrollment WHERE status = 'in_progress' ORDER BY random() LIMIT 1")
        echo "advance ${e:-0} --note adv$n" ;;
     4) echo "credit $SVC یزد 1404 $((1000000 + n))" ;;
@@ -71,6 +76,11 @@ while [ "$kills" -lt "$want_kills" ] && [ "$tries" -lt $((want_kills * 4)) ]; do
 done
 echo "kill-ops: $kills kills landed in $tries operations, $(wc -l <"$TMPDIR/ok") reported success"
 [ "$kills" -ge "$want_kills" ] || fail "only $kills kills landed inside an operation"
+for verb in enroll "group pay" advance credit; do  # each kind went through at least once
+  grep -q "^[0-9]* $verb " "$TMPDIR/ok" || fail "no '$verb' ever reported success"
+done
+paid=$(q "SELECT coalesce(sum(amount), 0) FROM group_payment")
+[ "$paid" -le 300000000 ] || fail "the group cap was passed: $paid"
 
 [ "$(q 'PRAGMA integrity_check')" = ok ] || fail "integrity_check"
 [ "$(q 'PRAGMA foreign_key_check' | wc -l)" -eq 0 ] || fail "foreign keys"
@@ -82,6 +92,8 @@ while read -r n verb a b c; do
               || fail "enrollment $n reported success but is not there" ;;
     advance) [ "$(q "SELECT count(*) FROM enrollment_event WHERE note = 'adv$n'")" -ge 1 ] \
               || fail "advance $n reported success but is not there" ;;
+    group) [ "$(q "SELECT count(*) FROM group_payment WHERE note = 'pay$n'")" -eq 1 ] \
+              || fail "payment $n reported success but is not there once" ;;
   esac
 done <"$TMPDIR/ok"
 last_credit=$(awk '$2 == "credit" { v = $6 } END { print v }' "$TMPDIR/ok")
