@@ -136,6 +136,26 @@ pv_status pv_run(pv_ctx *ctx, const char *sql, pv_error *err, const char *types,
  * database error, st reset. */
 pv_status pv_step(pv_ctx *ctx, sqlite3_stmt *st, bool *row, pv_error *err);
 
+/* ---- lists of rows (core/stmt.c) ----
+ * How one kind of row is read into an array of elements: `fill` copies
+ * the current row's columns into `elem` (zeroed before), false when out of
+ * memory; `drop` frees what fill allocated inside an element (NULL: nothing),
+ * also of an element fill left half-filled. */
+typedef struct pv_row_reader {
+    size_t elem;  /* the size of one element */
+    size_t first; /* elements of room at the first growth */
+    bool (*fill)(sqlite3_stmt *st, void *elem, void *user);
+    void (*drop)(void *elem);
+} pv_row_reader;
+
+/* Steps a prepared and bound statement to its end (then resets it), one
+ * element a row, the array growing through pv_grow. Returns the array
+ * (malloc'd, the caller's to free, NULL when no row) with *n its elements
+ * and *status PV_OK; on a database error or out of memory *status says
+ * so, err is set, NULL and *n 0 come back and nothing is left allocated. */
+void *pv_read_rows(pv_ctx *ctx, sqlite3_stmt *st, const pv_row_reader *r, void *user,
+                   size_t *n, pv_status *status, pv_error *err);
+
 /* ---- growing arrays ---- */
 
 /* Room for element n of an array of `elem`-byte elements with *cap

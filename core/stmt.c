@@ -1,6 +1,7 @@
 /* parvande — prepare, bind, step and reset in one call (see internal.h):
  * the sequence every query of the core repeats, written once. */
 #include <stdarg.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -55,4 +56,43 @@ pv_status pv_step(pv_ctx *ctx, sqlite3_stmt *st, bool *row, pv_error *err)
     pv_status s = pv_db_error(ctx, err);
     sqlite3_reset(st);
     return s;
+}
+
+static void drop_rows(const pv_row_reader *r, char *arr, size_t n)
+{
+    for (size_t i = 0; r->drop && i < n; i++)
+        r->drop(arr + i * r->elem);
+    free(arr);
+}
+
+void *pv_read_rows(pv_ctx *ctx, sqlite3_stmt *st, const pv_row_reader *r, void *user,
+                   size_t *n, pv_status *status, pv_error *err)
+{
+    char *arr = NULL;
+    size_t cap = 0, got = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char *grown = pv_grow(arr, got, &cap, r->elem, r->first);
+        if (!grown) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        arr = grown;
+        char *elem = arr + got * r->elem;
+        memset(elem, 0, r->elem);
+        got++; /* counted even when fill fails half-way: drop frees what it did */
+        if (!r->fill(st, elem, user)) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    }
+    *status = rc == SQLITE_DONE ? PV_OK
+              : rc == SQLITE_NOMEM ? pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"))
+                                   : pv_db_error(ctx, err);
+    sqlite3_reset(st);
+    *n = *status == PV_OK ? got : 0;
+    if (*status == PV_OK)
+        return arr;
+    drop_rows(r, arr, got);
+    return NULL;
 }
