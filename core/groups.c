@@ -256,6 +256,15 @@ pv_status pv_group_find(pv_ctx *ctx, const char *ref, pv_id *id_out, pv_error *e
     return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
 }
 
+static bool group_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    (void)user;
+    group_from(st, elem);
+    return true;
+}
+
+static const pv_row_reader group_rows = {sizeof(pv_group), 8, group_row, NULL};
+
 pv_status pv_group_list(pv_ctx *ctx, const char *query, pv_group **out, size_t *n,
                         pv_error *err)
 {
@@ -270,38 +279,19 @@ pv_status pv_group_list(pv_ctx *ctx, const char *query, pv_group **out, size_t *
             digits[0] = '\0';
     }
     sqlite3_stmt *st;
-    if (pv_stmt(ctx,
-                "SELECT " GROUP_COLS " FROM aid_group g WHERE (?3 OR g.branch_code = ?4) AND "
-                "(?1 = '' OR instr(g.name_key, ?1) > 0 OR (?2 <> '' AND g.legal_id = ?2) OR "
-                "EXISTS (SELECT 1 FROM group_member m JOIN person p ON p.id = m.person_id "
-                "WHERE m.group_id = g.id AND m.left_on IS NULL AND ((?2 <> '' AND "
-                "p.national_id = ?2) OR instr(p.fold_first || ' ' || p.fold_last, ?1) > 0))) "
-                "ORDER BY g.status = 'active' DESC, g.name_key",
-                &st, err) != PV_OK)
+    if (pv_query(ctx,
+                 "SELECT " GROUP_COLS " FROM aid_group g WHERE (?3 OR g.branch_code = ?4) AND "
+                 "(?1 = '' OR instr(g.name_key, ?1) > 0 OR (?2 <> '' AND g.legal_id = ?2) OR "
+                 "EXISTS (SELECT 1 FROM group_member m JOIN person p ON p.id = m.person_id "
+                 "WHERE m.group_id = g.id AND m.left_on IS NULL AND ((?2 <> '' AND "
+                 "p.national_id = ?2) OR instr(p.fold_first || ' ' || p.fold_last, ?1) > 0))) "
+                 "ORDER BY g.status = 'active' DESC, g.name_key",
+                 &st, err, "ttni", fold, digits, pv_authz_all_branches(ctx), ctx->branch_code)
+        != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_text(st, 1, fold, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, digits, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 3, pv_authz_all_branches(ctx));
-    sqlite3_bind_int64(st, 4, ctx->branch_code);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pv_group *grown = svc_grow(*out, *n, &cap, sizeof *grown, 8);
-        if (!grown) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        *out = grown;
-        group_from(st, &(*out)[(*n)++]);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-        return pv_db_error(ctx, err);
-    }
-    return PV_OK;
+    pv_status s;
+    *out = pv_read_rows(ctx, st, &group_rows, NULL, n, &s, err);
+    return s;
 }
 
 void pv_group_detail_free(pv_group_detail *d)
@@ -314,97 +304,91 @@ void pv_group_detail_free(pv_group_detail *d)
     free(d);
 }
 
+static bool member_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    (void)user;
+    pv_group_member *m = elem;
+    svc_copy(m->national_id, sizeof m->national_id, grp_col(st, 0));
+    svc_copy(m->name, sizeof m->name, grp_col(st, 1));
+    svc_copy(m->joined_on, sizeof m->joined_on, grp_col(st, 2));
+    svc_copy(m->left_on, sizeof m->left_on, grp_col(st, 3));
+    return true;
+}
+
+static const pv_row_reader member_rows = {sizeof(pv_group_member), 8, member_row, NULL};
+
 static pv_status load_members(pv_ctx *ctx, pv_group_detail *d, pv_error *err)
 {
     sqlite3_stmt *st;
-    if (pv_stmt(ctx,
-                "SELECT p.national_id, p.first_name || ' ' || p.last_name, m.joined_on, "
-                "coalesce(m.left_on, '') FROM group_member m JOIN person p ON p.id = m.person_id "
-                "WHERE m.group_id = ?1 ORDER BY m.left_on IS NOT NULL, p.fold_last, p.fold_first",
-                &st, err) != PV_OK)
+    if (pv_query(ctx,
+                 "SELECT p.national_id, p.first_name || ' ' || p.last_name, m.joined_on, "
+                 "coalesce(m.left_on, '') FROM group_member m JOIN person p ON p.id = m.person_id "
+                 "WHERE m.group_id = ?1 ORDER BY m.left_on IS NOT NULL, p.fold_last, p.fold_first",
+                 &st, err, "i", d->g.id) != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_int64(st, 1, d->g.id);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pv_group_member *grown = svc_grow(d->members, d->n_members, &cap, sizeof *grown, 8);
-        if (!grown) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        d->members = grown;
-        pv_group_member *m = &d->members[d->n_members++];
-        svc_copy(m->national_id, sizeof m->national_id, grp_col(st, 0));
-        svc_copy(m->name, sizeof m->name, grp_col(st, 1));
-        svc_copy(m->joined_on, sizeof m->joined_on, grp_col(st, 2));
-        svc_copy(m->left_on, sizeof m->left_on, grp_col(st, 3));
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+    pv_status s;
+    d->members = pv_read_rows(ctx, st, &member_rows, NULL, &d->n_members, &s, err);
+    return s;
 }
+
+/* user: the context, for the title in its language */
+static bool step_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    pv_group_step *s = elem;
+    svc_copy(s->title, sizeof s->title,
+             svc_pick(pv_ctx_lang(user), grp_col(st, 1), grp_col(st, 2)));
+    svc_copy(s->date, sizeof s->date, grp_col(st, 3));
+    svc_copy(s->user, sizeof s->user, grp_col(st, 4));
+    svc_copy(s->note, sizeof s->note, grp_col(st, 5));
+    return true;
+}
+
+static const pv_row_reader step_rows = {sizeof(pv_group_step), 8, step_row, NULL};
 
 static pv_status load_steps(pv_ctx *ctx, pv_group_detail *d, pv_error *err)
 {
     if (!d->g.code[0])
         return PV_OK;
     sqlite3_stmt *st;
-    if (pv_stmt(ctx,
-                "SELECT s.seq, s.title_fa, s.title_en, coalesce(gs.date, ''), "
-                "coalesce(gs.user, ''), coalesce(gs.note, '') FROM service_step s "
-                "LEFT JOIN group_step gs ON gs.group_id = ?1 AND gs.step = s.seq "
-                "WHERE s.code = ?2 ORDER BY s.seq",
-                &st, err) != PV_OK)
+    if (pv_query(ctx,
+                 "SELECT s.seq, s.title_fa, s.title_en, coalesce(gs.date, ''), "
+                 "coalesce(gs.user, ''), coalesce(gs.note, '') FROM service_step s "
+                 "LEFT JOIN group_step gs ON gs.group_id = ?1 AND gs.step = s.seq "
+                 "WHERE s.code = ?2 ORDER BY s.seq",
+                 &st, err, "it", d->g.id, d->g.code) != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_int64(st, 1, d->g.id);
-    sqlite3_bind_text(st, 2, d->g.code, -1, SQLITE_TRANSIENT);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pv_group_step *grown = svc_grow(d->steps, d->n_steps, &cap, sizeof *grown, 8);
-        if (!grown) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        d->steps = grown;
-        pv_group_step *s = &d->steps[d->n_steps++];
-        s->number = (int)d->n_steps;
-        svc_copy(s->title, sizeof s->title,
-                 svc_pick(pv_ctx_lang(ctx), grp_col(st, 1), grp_col(st, 2)));
-        svc_copy(s->date, sizeof s->date, grp_col(st, 3));
-        svc_copy(s->user, sizeof s->user, grp_col(st, 4));
-        svc_copy(s->note, sizeof s->note, grp_col(st, 5));
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+    pv_status s;
+    d->steps = pv_read_rows(ctx, st, &step_rows, ctx, &d->n_steps, &s, err);
+    for (size_t i = 0; i < d->n_steps; i++)
+        d->steps[i].number = (int)i + 1;
+    return s;
 }
+
+static bool payment_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    (void)user;
+    pv_group_payment *p = elem;
+    p->id = sqlite3_column_int64(st, 0);
+    svc_copy(p->date, sizeof p->date, grp_col(st, 1));
+    p->amount = sqlite3_column_int64(st, 2);
+    svc_copy(p->user, sizeof p->user, grp_col(st, 3));
+    svc_copy(p->note, sizeof p->note, grp_col(st, 4));
+    return true;
+}
+
+static const pv_row_reader payment_rows = {sizeof(pv_group_payment), 8, payment_row, NULL};
 
 static pv_status load_payments(pv_ctx *ctx, pv_group_detail *d, pv_error *err)
 {
     sqlite3_stmt *st;
-    if (pv_stmt(ctx,
-                "SELECT id, date, amount, user, coalesce(note, '') FROM group_payment "
-                "WHERE group_id = ?1 ORDER BY date, id",
-                &st, err) != PV_OK)
+    if (pv_query(ctx,
+                 "SELECT id, date, amount, user, coalesce(note, '') FROM group_payment "
+                 "WHERE group_id = ?1 ORDER BY date, id",
+                 &st, err, "i", d->g.id) != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_int64(st, 1, d->g.id);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pv_group_payment *grown = svc_grow(d->payments, d->n_payments, &cap, sizeof *grown, 8);
-        if (!grown) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        d->payments = grown;
-        pv_group_payment *p = &d->payments[d->n_payments++];
-        p->id = sqlite3_column_int64(st, 0);
-        svc_copy(p->date, sizeof p->date, grp_col(st, 1));
-        p->amount = sqlite3_column_int64(st, 2);
-        svc_copy(p->user, sizeof p->user, grp_col(st, 3));
-        svc_copy(p->note, sizeof p->note, grp_col(st, 4));
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+    pv_status s;
+    d->payments = pv_read_rows(ctx, st, &payment_rows, NULL, &d->n_payments, &s, err);
+    return s;
 }
 
 pv_status pv_group_get(pv_ctx *ctx, pv_id id, pv_group_detail **out, pv_error *err)
