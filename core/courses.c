@@ -55,6 +55,15 @@ static pv_status load_course(pv_ctx *ctx, pv_id id, pv_course *c, pv_error *err)
     return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
 }
 
+static bool course_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    (void)user;
+    course_from(st, elem);
+    return true;
+}
+
+static const pv_row_reader course_rows = {sizeof(pv_course), 8, course_row, NULL};
+
 pv_status pv_course_list(pv_ctx *ctx, pv_course **out, size_t *n, pv_error *err)
 {
     *out = NULL;
@@ -62,32 +71,15 @@ pv_status pv_course_list(pv_ctx *ctx, pv_course **out, size_t *n, pv_error *err)
     if (pv_authz_check(ctx, PV_ACT_FILE_READ, ctx->branch_code, err) != PV_OK)
         return PV_EDENIED;
     sqlite3_stmt *st;
-    if (pv_stmt(ctx,
-                "SELECT " COURSE_COLS " FROM course c WHERE ?1 OR c.branch_code = ?2 "
-                "ORDER BY c.start_date DESC, c.id DESC",
-                &st, err) != PV_OK)
+    if (pv_query(ctx,
+                 "SELECT " COURSE_COLS " FROM course c WHERE ?1 OR c.branch_code = ?2 "
+                 "ORDER BY c.start_date DESC, c.id DESC",
+                 &st, err, "ni", pv_authz_all_branches(ctx), ctx->branch_code)
+        != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_int(st, 1, pv_authz_all_branches(ctx));
-    sqlite3_bind_int64(st, 2, ctx->branch_code);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pv_course *grown = svc_grow(*out, *n, &cap, sizeof *grown, 8);
-        if (!grown) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        *out = grown;
-        course_from(st, &(*out)[(*n)++]);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-        return pv_db_error(ctx, err);
-    }
-    return PV_OK;
+    pv_status s;
+    *out = pv_read_rows(ctx, st, &course_rows, NULL, n, &s, err);
+    return s;
 }
 
 void pv_course_detail_free(pv_course_detail *d)
@@ -129,72 +121,68 @@ static pv_status load_attendance(pv_ctx *ctx, pv_course_detail *d, pv_error *err
     return rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
 }
 
+/* user: the course, whose days size the attendance grid */
+static bool trainee_from_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    const pv_course *c = user;
+    pv_trainee *t = elem;
+    t->present = calloc((size_t)c->days, 1);
+    svc_copy(t->national_id, sizeof t->national_id, grp_col(st, 0));
+    svc_copy(t->name, sizeof t->name, grp_col(st, 1));
+    t->withdrawn = strcmp(grp_col(st, 2), "withdrawn") == 0;
+    svc_copy(t->admitted_on, sizeof t->admitted_on, grp_col(st, 3));
+    t->amount = sqlite3_column_int64(st, 4);
+    return t->present != NULL;
+}
+
+static void trainee_drop(void *elem)
+{
+    free(((pv_trainee *)elem)->present);
+}
+
+static const pv_row_reader trainee_rows = {sizeof(pv_trainee), 8, trainee_from_row, trainee_drop};
+
 static pv_status load_trainees(pv_ctx *ctx, pv_course_detail *d, pv_error *err)
 {
     sqlite3_stmt *st;
-    if (pv_stmt(ctx,
-                "SELECT p.national_id, p.first_name || ' ' || p.last_name, t.status, "
-                "t.admitted_on, t.amount FROM course_trainee t JOIN person p ON p.id = "
-                "t.person_id WHERE t.course_id = ?1 ORDER BY t.status, p.fold_last, p.fold_first",
-                &st, err) != PV_OK)
+    if (pv_query(ctx,
+                 "SELECT p.national_id, p.first_name || ' ' || p.last_name, t.status, "
+                 "t.admitted_on, t.amount FROM course_trainee t JOIN person p ON p.id = "
+                 "t.person_id WHERE t.course_id = ?1 ORDER BY t.status, p.fold_last, p.fold_first",
+                 &st, err, "i", d->c.id)
+        != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_int64(st, 1, d->c.id);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pv_trainee *grown = svc_grow(d->trainees, d->n_trainees, &cap, sizeof *grown, 8);
-        unsigned char *present = calloc((size_t)d->c.days, 1);
-        if (!grown || !present) {
-            if (grown)
-                d->trainees = grown;
-            free(present);
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        d->trainees = grown;
-        pv_trainee *t = &d->trainees[d->n_trainees++];
-        memset(t, 0, sizeof *t);
-        t->present = present;
-        svc_copy(t->national_id, sizeof t->national_id, grp_col(st, 0));
-        svc_copy(t->name, sizeof t->name, grp_col(st, 1));
-        t->withdrawn = strcmp(grp_col(st, 2), "withdrawn") == 0;
-        svc_copy(t->admitted_on, sizeof t->admitted_on, grp_col(st, 3));
-        t->amount = sqlite3_column_int64(st, 4);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return rc == SQLITE_NOMEM ? pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"))
-                                  : pv_db_error(ctx, err);
-    return load_attendance(ctx, d, err);
+    pv_status s;
+    d->trainees = pv_read_rows(ctx, st, &trainee_rows, &d->c, &d->n_trainees, &s, err);
+    return s != PV_OK ? s : load_attendance(ctx, d, err);
 }
+
+static bool evaluation_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    (void)user;
+    pv_course_evaluation *e = elem;
+    svc_copy(e->date, sizeof e->date, grp_col(st, 0));
+    e->score = sqlite3_column_int(st, 1);
+    svc_copy(e->user, sizeof e->user, grp_col(st, 2));
+    svc_copy(e->note, sizeof e->note, grp_col(st, 3));
+    return true;
+}
+
+static const pv_row_reader evaluation_rows = {sizeof(pv_course_evaluation), 4, evaluation_row,
+                                              NULL};
 
 static pv_status load_evaluations(pv_ctx *ctx, pv_course_detail *d, pv_error *err)
 {
     sqlite3_stmt *st;
-    if (pv_stmt(ctx,
-                "SELECT date, score, user, coalesce(note, '') FROM course_evaluation "
-                "WHERE course_id = ?1 ORDER BY date, id",
-                &st, err) != PV_OK)
+    if (pv_query(ctx,
+                 "SELECT date, score, user, coalesce(note, '') FROM course_evaluation "
+                 "WHERE course_id = ?1 ORDER BY date, id",
+                 &st, err, "i", d->c.id)
+        != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_int64(st, 1, d->c.id);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pv_course_evaluation *grown =
-            svc_grow(d->evaluations, d->n_evaluations, &cap, sizeof *grown, 4);
-        if (!grown) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        d->evaluations = grown;
-        pv_course_evaluation *e = &d->evaluations[d->n_evaluations++];
-        svc_copy(e->date, sizeof e->date, grp_col(st, 0));
-        e->score = sqlite3_column_int(st, 1);
-        svc_copy(e->user, sizeof e->user, grp_col(st, 2));
-        svc_copy(e->note, sizeof e->note, grp_col(st, 3));
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+    pv_status s;
+    d->evaluations = pv_read_rows(ctx, st, &evaluation_rows, NULL, &d->n_evaluations, &s, err);
+    return s;
 }
 
 pv_status pv_course_get(pv_ctx *ctx, pv_id id, pv_course_detail **out, pv_error *err)
