@@ -62,16 +62,30 @@ static pv_status read_enrollment(pv_ctx *ctx, sqlite3_stmt *st, pv_enrollment *e
     return PV_OK;
 }
 
+static void enrollment_drop(void *elem)
+{
+    pv_enrollment *e = elem;
+    free(e->justification);
+    free(e->note);
+}
+
 void pv_enrollments_free(pv_enrollment *arr, size_t n)
 {
     if (!arr)
         return;
-    for (size_t i = 0; i < n; i++) {
-        free(arr[i].justification);
-        free(arr[i].note);
-    }
+    for (size_t i = 0; i < n; i++)
+        enrollment_drop(&arr[i]);
     free(arr);
 }
+
+/* user: the context, for the titles in its language */
+static bool enrollment_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    return read_enrollment(user, st, elem) == PV_OK;
+}
+
+static const pv_row_reader enrollment_rows = {sizeof(pv_enrollment), 16, enrollment_row,
+                                              enrollment_drop};
 
 pv_status pv_enroll_list(pv_ctx *ctx, const char *national_id, const char *code,
                          pv_enrollment **out, size_t *n, pv_error *err)
@@ -87,37 +101,15 @@ pv_status pv_enroll_list(pv_ctx *ctx, const char *national_id, const char *code,
         return pv_error_field(err, "service", _("not a service code"));
     int64_t branch = pv_authz_all_branches(ctx) ? 0 : pv_ctx_actor(ctx)->branch_code;
     sqlite3_stmt *st;
-    if (pv_stmt(ctx,
-                ENR_SELECT "WHERE (?1 = '' OR p.national_id = ?1) AND (?2 = '' OR e.code = ?2) "
-                           "AND (?3 = 0 OR e.branch_code = ?3) ORDER BY e.date DESC, e.id DESC",
-                &st, err) != PV_OK)
+    if (pv_query(ctx,
+                 ENR_SELECT "WHERE (?1 = '' OR p.national_id = ?1) AND (?2 = '' OR e.code = ?2) "
+                            "AND (?3 = 0 OR e.branch_code = ?3) ORDER BY e.date DESC, e.id DESC",
+                 &st, err, "tti", nid, c, branch)
+        != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_text(st, 1, nid, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, c, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, branch);
-    size_t cap = 0;
-    int rc;
-    pv_status s = PV_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pv_enrollment *g = svc_grow(*out, *n, &cap, sizeof *g, 16);
-        if (!g) {
-            s = PV_EFAIL;
-            break;
-        }
-        *out = g;
-        s = read_enrollment(ctx, st, &(*out)[(*n)++]);
-        if (s != PV_OK)
-            break;
-    }
-    sqlite3_reset(st);
-    if (s != PV_OK || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
-        pv_enrollments_free(*out, *n);
-        *out = NULL;
-        *n = 0;
-        return s != PV_OK ? pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"))
-                          : pv_db_error(ctx, err);
-    }
-    return PV_OK;
+    pv_status s;
+    *out = pv_read_rows(ctx, st, &enrollment_rows, ctx, n, &s, err);
+    return s;
 }
 
 void pv_enrollment_detail_free(pv_enrollment_detail *d)
@@ -134,68 +126,70 @@ void pv_enrollment_detail_free(pv_enrollment_detail *d)
     free(d);
 }
 
+static bool event_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    (void)user;
+    pv_enroll_event *ev = elem;
+    svc_copy(ev->at, sizeof ev->at, col(st, 0));
+    svc_copy(ev->date, sizeof ev->date, col(st, 1));
+    svc_copy(ev->user, sizeof ev->user, col(st, 2));
+    svc_copy(ev->kind, sizeof ev->kind, col(st, 3));
+    ev->step = sqlite3_column_int(st, 4);
+    if (strcmp(ev->kind, "document") == 0 && ev->step < 0) { /* pv_enroll_untick */
+        svc_copy(ev->kind, sizeof ev->kind, "untick");
+        ev->step = 0;
+    }
+    return sqlite3_column_type(st, 5) == SQLITE_NULL || (ev->note = strdup(col(st, 5)));
+}
+
+static void event_drop(void *elem)
+{
+    free(((pv_enroll_event *)elem)->note);
+}
+
+static const pv_row_reader event_rows = {sizeof(pv_enroll_event), 8, event_row, event_drop};
+
 static pv_status load_events(pv_ctx *ctx, pv_enrollment_detail *d, pv_error *err)
 {
     sqlite3_stmt *st;
-    if (pv_stmt(ctx,
-                "SELECT at, date, user, kind, step, note FROM enrollment_event "
-                "WHERE enrollment_id = ?1 ORDER BY id",
-                &st, err) != PV_OK)
+    if (pv_query(ctx,
+                 "SELECT at, date, user, kind, step, note FROM enrollment_event "
+                 "WHERE enrollment_id = ?1 ORDER BY id",
+                 &st, err, "i", d->e.id)
+        != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_int64(st, 1, d->e.id);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pv_enroll_event *g = svc_grow(d->events, d->n_events, &cap, sizeof *g, 8);
-        if (!g)
-            break;
-        d->events = g;
-        pv_enroll_event *ev = &d->events[d->n_events++];
-        memset(ev, 0, sizeof *ev);
-        svc_copy(ev->at, sizeof ev->at, col(st, 0));
-        svc_copy(ev->date, sizeof ev->date, col(st, 1));
-        svc_copy(ev->user, sizeof ev->user, col(st, 2));
-        svc_copy(ev->kind, sizeof ev->kind, col(st, 3));
-        ev->step = sqlite3_column_int(st, 4);
-        if (strcmp(ev->kind, "document") == 0 && ev->step < 0) { /* pv_enroll_untick */
-            svc_copy(ev->kind, sizeof ev->kind, "untick");
-            ev->step = 0;
-        }
-        if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-            ev->note = strdup(col(st, 5));
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+    pv_status s;
+    d->events = pv_read_rows(ctx, st, &event_rows, NULL, &d->n_events, &s, err);
+    return s;
 }
+
+/* user: the context, for the label in its language */
+static bool document_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    pv_enroll_document *doc = elem;
+    svc_copy(doc->key, sizeof doc->key, col(st, 0));
+    svc_copy(doc->label, sizeof doc->label, svc_pick(pv_ctx_lang(user), col(st, 1), col(st, 2)));
+    doc->ticked = sqlite3_column_type(st, 3) != SQLITE_NULL;
+    svc_copy(doc->ticked_on, sizeof doc->ticked_on, col(st, 3));
+    svc_copy(doc->ticked_by, sizeof doc->ticked_by, col(st, 4));
+    return true;
+}
+
+static const pv_row_reader document_rows = {sizeof(pv_enroll_document), 4, document_row, NULL};
 
 static pv_status load_documents(pv_ctx *ctx, pv_enrollment_detail *d, pv_error *err)
 {
     sqlite3_stmt *st;
-    if (pv_stmt(ctx,
-                "SELECT d.key, d.label_fa, d.label_en, t.ticked_on, t.ticked_by "
-                "FROM service_document d LEFT JOIN enrollment_document t ON "
-                "t.enrollment_id = ?2 AND t.doc_key = d.key WHERE d.code = ?1 ORDER BY d.seq",
-                &st, err) != PV_OK)
+    if (pv_query(ctx,
+                 "SELECT d.key, d.label_fa, d.label_en, t.ticked_on, t.ticked_by "
+                 "FROM service_document d LEFT JOIN enrollment_document t ON "
+                 "t.enrollment_id = ?2 AND t.doc_key = d.key WHERE d.code = ?1 ORDER BY d.seq",
+                 &st, err, "ti", d->e.code, d->e.id)
+        != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_text(st, 1, d->e.code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, d->e.id);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pv_enroll_document *g = svc_grow(d->documents, d->n_documents, &cap, sizeof *g, 4);
-        if (!g)
-            break;
-        d->documents = g;
-        pv_enroll_document *doc = &d->documents[d->n_documents++];
-        memset(doc, 0, sizeof *doc);
-        svc_copy(doc->key, sizeof doc->key, col(st, 0));
-        svc_copy(doc->label, sizeof doc->label, svc_pick(pv_ctx_lang(ctx), col(st, 1), col(st, 2)));
-        doc->ticked = sqlite3_column_type(st, 3) != SQLITE_NULL;
-        svc_copy(doc->ticked_on, sizeof doc->ticked_on, col(st, 3));
-        svc_copy(doc->ticked_by, sizeof doc->ticked_by, col(st, 4));
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+    pv_status s;
+    d->documents = pv_read_rows(ctx, st, &document_rows, ctx, &d->n_documents, &s, err);
+    return s;
 }
 
 pv_status pv_enroll_get(pv_ctx *ctx, pv_id id, pv_enrollment_detail **out, pv_error *err)
