@@ -453,6 +453,15 @@ static void year_from_row(sqlite3_stmt *q, pv_ins_year *y)
     y->shortfall = y->needed > y->credit ? y->needed - y->credit : 0;
 }
 
+static bool year_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    (void)user;
+    year_from_row(st, elem);
+    return true;
+}
+
+static const pv_row_reader year_rows = {sizeof(pv_ins_year), 4, year_row, NULL};
+
 /* A year never frozen and without a contract: its credit alone. */
 static pv_status credit_only(pv_ctx *ctx, const ins_key *k, pv_ins_year *y, pv_error *err)
 {
@@ -514,33 +523,15 @@ pv_status pv_ins_years(pv_ctx *ctx, const char *code, int year, pv_ins_year **ou
     if (pv_authz_check(ctx, PV_ACT_FILE_READ, actor_branch(ctx), err) != PV_OK)
         return PV_EDENIED;
     sqlite3_stmt *q;
-    if (pv_stmt(ctx,
-                "SELECT " YEAR_COLUMNS "WHERE y.code = ?1 AND y.year = ?2 "
-                "AND (?3 OR y.branch_code = ?4) ORDER BY y.province_key",
-                &q, err) != PV_OK)
+    if (pv_query(ctx,
+                 "SELECT " YEAR_COLUMNS "WHERE y.code = ?1 AND y.year = ?2 "
+                 "AND (?3 OR y.branch_code = ?4) ORDER BY y.province_key",
+                 &q, err, "tnni", c, year, pv_authz_all_branches(ctx), actor_branch(ctx))
+        != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_text(q, 1, c, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(q, 2, year);
-    sqlite3_bind_int(q, 3, pv_authz_all_branches(ctx));
-    sqlite3_bind_int64(q, 4, actor_branch(ctx));
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        pv_ins_year *grown = svc_grow(*out, *n, &cap, sizeof *grown, 4);
-        if (!grown) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        *out = grown;
-        year_from_row(q, &(*out)[(*n)++]);
-    }
-    sqlite3_reset(q);
-    if (rc == SQLITE_DONE)
-        return PV_OK;
-    free(*out);
-    *out = NULL;
-    *n = 0;
-    return rc == SQLITE_NOMEM ? oom(err) : pv_db_error(ctx, err);
+    pv_status s;
+    *out = pv_read_rows(ctx, q, &year_rows, NULL, n, &s, err);
+    return s;
 }
 
 static void member_from_row(sqlite3_stmt *q, pv_ins_member *m)
@@ -566,6 +557,15 @@ static void member_from_row(sqlite3_stmt *q, pv_ins_member *m)
     m->claims = sqlite3_column_int(q, 17);
 }
 
+static bool member_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    (void)user;
+    member_from_row(st, elem);
+    return true;
+}
+
+static const pv_row_reader member_rows = {sizeof(pv_ins_member), 16, member_row, NULL};
+
 pv_status pv_ins_members(pv_ctx *ctx, const char *code, int year, const char *province,
                          pv_ins_member **out, size_t *n, pv_error *err)
 {
@@ -588,24 +588,9 @@ pv_status pv_ins_members(pv_ctx *ctx, const char *code, int year, const char *pr
                 &q, err) != PV_OK)
         return PV_EFAIL;
     bind_key(q, &k);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        pv_ins_member *grown = svc_grow(*out, *n, &cap, sizeof *grown, 16);
-        if (!grown) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        *out = grown;
-        member_from_row(q, &(*out)[(*n)++]);
-    }
-    sqlite3_reset(q);
-    if (rc == SQLITE_DONE)
-        return PV_OK;
-    free(*out);
-    *out = NULL;
-    *n = 0;
-    return rc == SQLITE_NOMEM ? oom(err) : pv_db_error(ctx, err);
+    pv_status s;
+    *out = pv_read_rows(ctx, q, &member_rows, NULL, n, &s, err);
+    return s;
 }
 
 /* ---- the export ---- */
