@@ -165,6 +165,15 @@ static void centre_from_row(sqlite3_stmt *q, pv_centre *c)
     svc_copy(c->phone, sizeof c->phone, col(q, 3));
 }
 
+static bool centre_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    (void)user;
+    centre_from_row(st, elem);
+    return true;
+}
+
+static const pv_row_reader centre_rows = {sizeof(pv_centre), 8, centre_row, NULL};
+
 pv_status pv_centre_list(pv_ctx *ctx, pv_centre **out, size_t *n, pv_error *err)
 {
     *out = NULL;
@@ -172,30 +181,15 @@ pv_status pv_centre_list(pv_ctx *ctx, pv_centre **out, size_t *n, pv_error *err)
     if (pv_authz_check(ctx, PV_ACT_FILE_READ, actor_branch(ctx), err) != PV_OK)
         return PV_EDENIED;
     sqlite3_stmt *q;
-    if (pv_stmt(ctx,
-                "SELECT id, name, county, phone FROM referral_centre WHERE branch_code = ?1 "
-                "ORDER BY name, id",
-                &q, err) != PV_OK)
+    if (pv_query(ctx,
+                 "SELECT id, name, county, phone FROM referral_centre WHERE branch_code = ?1 "
+                 "ORDER BY name, id",
+                 &q, err, "i", actor_branch(ctx))
+        != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_int64(q, 1, actor_branch(ctx));
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        pv_centre *grown = svc_grow(*out, *n, &cap, sizeof *grown, 8);
-        if (!grown) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        *out = grown;
-        centre_from_row(q, &(*out)[(*n)++]);
-    }
-    sqlite3_reset(q);
-    if (rc == SQLITE_DONE)
-        return PV_OK;
-    free(*out);
-    *out = NULL;
-    *n = 0;
-    return rc == SQLITE_NOMEM ? oom(err) : pv_db_error(ctx, err);
+    pv_status s;
+    *out = pv_read_rows(ctx, q, &centre_rows, NULL, n, &s, err);
+    return s;
 }
 
 pv_status pv_centre_find(pv_ctx *ctx, const char *id_or_name, pv_centre *out, pv_error *err)
@@ -326,6 +320,15 @@ static int64_t ref_from_row(sqlite3_stmt *q, pv_referral *r)
     svc_copy(r->assessment_date, sizeof r->assessment_date, col(q, 25));
     return sqlite3_column_int64(q, 23);
 }
+
+static bool referral_row(sqlite3_stmt *st, void *elem, void *user)
+{
+    (void)user;
+    ref_from_row(st, elem);
+    return true;
+}
+
+static const pv_row_reader referral_rows = {sizeof(pv_referral), 4, referral_row, NULL};
 
 /* The card's [referral] "to" of a service in the language; *has false when
  * the service has no [referral] block. */
@@ -744,40 +747,20 @@ pv_status pv_referral_list(pv_ctx *ctx, const pv_referral_filter *f, pv_referral
     if (f->overdue_on && date_or_today(f->overdue_on, "date", on, err) != PV_OK)
         return PV_EINVAL;
     sqlite3_stmt *q;
-    if (pv_stmt(ctx,
-                "SELECT " REF_COLUMNS
-                "WHERE (?1 OR r.branch_code = ?2) AND (?3 = '' OR p.national_id = ?3) "
-                "AND (?4 = '' OR r.referred_by = ?4) AND (?5 = 0 OR r.centre_id = ?5) "
-                "AND (NOT ?6 OR r.status IN ('sent', 'received')) "
-                "AND (?7 = '' OR (r.status IN ('sent', 'received') AND r.follow_up < ?7)) "
-                "ORDER BY r.follow_up, r.id",
-                &q, err) != PV_OK)
+    if (pv_query(ctx,
+                 "SELECT " REF_COLUMNS
+                 "WHERE (?1 OR r.branch_code = ?2) AND (?3 = '' OR p.national_id = ?3) "
+                 "AND (?4 = '' OR r.referred_by = ?4) AND (?5 = 0 OR r.centre_id = ?5) "
+                 "AND (NOT ?6 OR r.status IN ('sent', 'received')) "
+                 "AND (?7 = '' OR (r.status IN ('sent', 'received') AND r.follow_up < ?7)) "
+                 "ORDER BY r.follow_up, r.id",
+                 &q, err, "nittint", pv_authz_all_branches(ctx), actor_branch(ctx), nid,
+                 f->referred_by ? f->referred_by : "", f->centre_id, (int)f->open_only, on)
+        != PV_OK)
         return PV_EFAIL;
-    sqlite3_bind_int(q, 1, pv_authz_all_branches(ctx));
-    sqlite3_bind_int64(q, 2, actor_branch(ctx));
-    sqlite3_bind_text(q, 3, nid, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 4, f->referred_by ? f->referred_by : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 5, f->centre_id);
-    sqlite3_bind_int(q, 6, f->open_only);
-    sqlite3_bind_text(q, 7, on, -1, SQLITE_TRANSIENT);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        pv_referral *grown = svc_grow(*out, *n, &cap, sizeof *grown, 4);
-        if (!grown) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        *out = grown;
-        ref_from_row(q, &(*out)[(*n)++]);
-    }
-    sqlite3_reset(q);
-    if (rc == SQLITE_DONE)
-        return PV_OK;
-    free(*out);
-    *out = NULL;
-    *n = 0;
-    return rc == SQLITE_NOMEM ? oom(err) : pv_db_error(ctx, err);
+    pv_status s;
+    *out = pv_read_rows(ctx, q, &referral_rows, NULL, n, &s, err);
+    return s;
 }
 
 pv_status pv_referral_overdue_count(pv_ctx *ctx, const char *user, const char *date, int *out,
