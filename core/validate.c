@@ -65,6 +65,40 @@ static bool all_same(const char *s)
     return true;
 }
 
+/* ---- an identifier with a check digit ------------------------------------ */
+
+/* The national ID of a person and the legal ID of an entity: `len` digits,
+ * not all the same, the last one computed from the others. */
+typedef struct checked_id {
+    size_t len;
+    const char *wrong_length; /* msgid, translated when shown */
+    int (*check_digit)(const char *digits);
+} checked_id;
+
+static bool checked_id_valid(const checked_id *k, const char *s)
+{
+    return all_digits(s, k->len) && !all_same(s) && k->check_digit(s) == s[k->len - 1] - '0';
+}
+
+/* out has room for k->len digits and the terminating NUL. */
+static pv_status checked_id_parse(const checked_id *k, const char *in, const char *field,
+                                  char *out, pv_error *err)
+{
+    digit_scan sc;
+    out[0] = '\0';
+    scan_digits(in, is_number_sep, &sc);
+    if (sc.other)
+        return pv_error_field(err, field, _("may contain only digits"));
+    if (sc.count != k->len)
+        return pv_error_field(err, field, _(k->wrong_length));
+    if (all_same(sc.digits))
+        return pv_error_field(err, field, _("cannot be all the same digit"));
+    if (k->check_digit(sc.digits) != sc.digits[k->len - 1] - '0')
+        return pv_error_field(err, field, _("check digit is wrong"));
+    memcpy(out, sc.digits, k->len + 1);
+    return PV_OK;
+}
+
 /* ---- person ------------------------------------------------------------- */
 
 static int natid_check_digit(const char *s)
@@ -76,26 +110,16 @@ static int natid_check_digit(const char *s)
     return r < 2 ? r : 11 - r;
 }
 
+static const checked_id natid = {10, N_("must have 10 digits"), natid_check_digit};
+
 bool pv_natid_valid(const char *s)
 {
-    return all_digits(s, 10) && !all_same(s) && natid_check_digit(s) == s[9] - '0';
+    return checked_id_valid(&natid, s);
 }
 
 pv_status pv_natid_parse(const char *in, const char *field, char out[11], pv_error *err)
 {
-    digit_scan sc;
-    out[0] = '\0';
-    scan_digits(in, is_number_sep, &sc);
-    if (sc.other)
-        return pv_error_field(err, field, _("may contain only digits"));
-    if (sc.count != 10)
-        return pv_error_field(err, field, _("must have 10 digits"));
-    if (all_same(sc.digits))
-        return pv_error_field(err, field, _("cannot be all the same digit"));
-    if (natid_check_digit(sc.digits) != sc.digits[9] - '0')
-        return pv_error_field(err, field, _("check digit is wrong"));
-    memcpy(out, sc.digits, 11);
-    return PV_OK;
+    return checked_id_parse(&natid, in, field, out, err);
 }
 
 /* ---- legal entity --------------------------------------------------------- */
@@ -113,26 +137,16 @@ static int legal_check_digit(const char *s)
     return r == 10 ? 0 : r;
 }
 
+static const checked_id legal_id = {11, N_("must have 11 digits"), legal_check_digit};
+
 bool pv_legal_id_valid(const char *s)
 {
-    return all_digits(s, 11) && !all_same(s) && legal_check_digit(s) == s[10] - '0';
+    return checked_id_valid(&legal_id, s);
 }
 
 pv_status pv_legal_id_parse(const char *in, const char *field, char out[12], pv_error *err)
 {
-    digit_scan sc;
-    out[0] = '\0';
-    scan_digits(in, is_number_sep, &sc);
-    if (sc.other)
-        return pv_error_field(err, field, _("may contain only digits"));
-    if (sc.count != 11)
-        return pv_error_field(err, field, _("must have 11 digits"));
-    if (all_same(sc.digits))
-        return pv_error_field(err, field, _("cannot be all the same digit"));
-    if (legal_check_digit(sc.digits) != sc.digits[10] - '0')
-        return pv_error_field(err, field, _("check digit is wrong"));
-    memcpy(out, sc.digits, 12);
-    return PV_OK;
+    return checked_id_parse(&legal_id, in, field, out, err);
 }
 
 /* ---- phone ---------------------------------------------------------------- */
