@@ -113,6 +113,11 @@ typedef struct pv_cli_opt {
 int pv_cli_parse(const pv_cli *cli, int from, const pv_cli_opt *opts, const char **pos,
                  int max_pos);
 
+/* pv_cli_parse into pos (room for `room` words), then between min_pos and
+ * max_pos words: how many came, else -1 (the caller prints the usage). */
+int pv_cli_parse_between(const pv_cli *cli, int from, const pv_cli_opt *opts, const char **pos,
+                         int room, int min_pos, int max_pos);
+
 /* ---- output in the user's language (tui/cli_out.c) ----
  * Human output follows cli->lang: Persian digits and Jalali dates in
  * Persian. Everything goes through pv_cli_put. */

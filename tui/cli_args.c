@@ -56,3 +56,10 @@ int pv_cli_parse(const pv_cli *cli, int from, const pv_cli_opt *opts, const char
     }
     return n;
 }
+
+int pv_cli_parse_between(const pv_cli *cli, int from, const pv_cli_opt *opts, const char **pos,
+                         int room, int min_pos, int max_pos)
+{
+    int n = pv_cli_parse(cli, from, opts, pos, room);
+    return n < min_pos || n > max_pos ? -1 : n;
+}

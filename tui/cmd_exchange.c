@@ -33,19 +33,14 @@ static int parse(pv_cli *cli, xopts *o, int min_pos, int max_pos)
 {
     *o = (xopts){0};
     const pv_cli_opt table[] = {
-        PV_CLI_FLAG("--tsv", &o->tsv),
-        PV_CLI_FLAG("--all", &o->all),
-        PV_CLI_VALUE("--level", &o->level),
-        PV_CLI_VALUE("--parent", &o->parent),
-        PV_CLI_VALUE("--passphrase-fd", &o->pass_fd),
-        PV_CLI_VALUE("--out", &o->out),
-        PV_CLI_VALUE("--to", &o->to),
-        PV_CLI_VALUE("--fingerprint", &o->fingerprint),
-        PV_CLI_VALUE("--value", &o->value),
-        PV_CLI_END,
+        PV_CLI_FLAG("--tsv", &o->tsv),         PV_CLI_FLAG("--all", &o->all),
+        PV_CLI_VALUE("--level", &o->level),    PV_CLI_VALUE("--parent", &o->parent),
+        PV_CLI_VALUE("--passphrase-fd", &o->pass_fd), PV_CLI_VALUE("--out", &o->out),
+        PV_CLI_VALUE("--to", &o->to),          PV_CLI_VALUE("--fingerprint", &o->fingerprint),
+        PV_CLI_VALUE("--value", &o->value),    PV_CLI_END,
     };
-    o->n_pos = pv_cli_parse(cli, 2, table, o->pos, 3);
-    if (o->n_pos < 0 || o->n_pos < min_pos || o->n_pos > max_pos)
+    o->n_pos = pv_cli_parse_between(cli, 2, table, o->pos, 3, min_pos, max_pos);
+    if (o->n_pos < 0)
         return pv_cli_usage_self(cli);
     if (o->pass_fd && pv_cli_parse_fd(o->pass_fd) < 0) {
         fprintf(stderr, "parvande: %s\n", _("--passphrase-fd takes a file descriptor number"));

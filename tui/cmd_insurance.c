@@ -27,23 +27,16 @@ static int ins_open(pv_cli *cli, iopts *o, int min_pos, int max_pos)
 {
     memset(o, 0, sizeof *o);
     const pv_cli_opt table[] = {
-        PV_CLI_FLAG("--tsv", &o->tsv),
-        PV_CLI_FLAG("--apply-matching", &o->apply_matching),
-        PV_CLI_VALUE("--service", &o->service),
-        PV_CLI_VALUE("--date", &o->date),
-        PV_CLI_VALUE("--reason", &o->reason),
-        PV_CLI_VALUE("--insurer", &o->insurer),
-        PV_CLI_VALUE("--number", &o->number),
-        PV_CLI_VALUE("--start", &o->start),
-        PV_CLI_VALUE("--end", &o->end),
-        PV_CLI_VALUE("--premium", &o->premium),
-        PV_CLI_VALUE("--output", &o->output),
-        PV_CLI_VALUE("--rejects", &o->rejects),
-        PV_CLI_VALUE("--note", &o->note),
-        PV_CLI_END,
+        PV_CLI_FLAG("--tsv", &o->tsv),         PV_CLI_FLAG("--apply-matching", &o->apply_matching),
+        PV_CLI_VALUE("--service", &o->service), PV_CLI_VALUE("--date", &o->date),
+        PV_CLI_VALUE("--reason", &o->reason),   PV_CLI_VALUE("--insurer", &o->insurer),
+        PV_CLI_VALUE("--number", &o->number),   PV_CLI_VALUE("--start", &o->start),
+        PV_CLI_VALUE("--end", &o->end),         PV_CLI_VALUE("--premium", &o->premium),
+        PV_CLI_VALUE("--output", &o->output),   PV_CLI_VALUE("--rejects", &o->rejects),
+        PV_CLI_VALUE("--note", &o->note),       PV_CLI_END,
     };
-    o->n_pos = pv_cli_parse(cli, 2, table, o->pos, 4);
-    if (o->n_pos < 0 || o->n_pos < min_pos || o->n_pos > max_pos)
+    o->n_pos = pv_cli_parse_between(cli, 2, table, o->pos, 4, min_pos, max_pos);
+    if (o->n_pos < 0)
         return pv_cli_usage_self(cli);
     pv_error err = PV_ERROR_INIT;
     if (pv_ins_parse_year(o->pos[0], &o->year, &err) != PV_OK)

@@ -26,27 +26,19 @@ static int ref_parse(pv_cli *cli, int from, ropts *o, int min_pos, int max_pos)
 {
     *o = (ropts){0};
     const pv_cli_opt table[] = {
-        PV_CLI_FLAG("--tsv", &o->tsv),
-        PV_CLI_FLAG("--open", &o->open),
-        PV_CLI_FLAG("--overdue", &o->overdue),
-        PV_CLI_VALUE("--date", &o->date),
-        PV_CLI_VALUE("--centre", &o->centre),
-        PV_CLI_VALUE("--urgency", &o->urgency),
-        PV_CLI_VALUE("--reason", &o->reason),
-        PV_CLI_VALUE("--service", &o->service),
-        PV_CLI_VALUE("--follow-up", &o->follow_up),
-        PV_CLI_VALUE("--answer", &o->answer),
-        PV_CLI_VALUE("--outcome", &o->outcome),
-        PV_CLI_VALUE("--by", &o->by),
-        PV_CLI_VALUE("--county", &o->county),
-        PV_CLI_VALUE("--phone", &o->phone),
+        PV_CLI_FLAG("--tsv", &o->tsv),           PV_CLI_FLAG("--open", &o->open),
+        PV_CLI_FLAG("--overdue", &o->overdue),   PV_CLI_VALUE("--date", &o->date),
+        PV_CLI_VALUE("--centre", &o->centre),    PV_CLI_VALUE("--urgency", &o->urgency),
+        PV_CLI_VALUE("--reason", &o->reason),    PV_CLI_VALUE("--service", &o->service),
+        PV_CLI_VALUE("--follow-up", &o->follow_up), PV_CLI_VALUE("--answer", &o->answer),
+        PV_CLI_VALUE("--outcome", &o->outcome),  PV_CLI_VALUE("--by", &o->by),
+        PV_CLI_VALUE("--county", &o->county),    PV_CLI_VALUE("--phone", &o->phone),
         PV_CLI_VALUE("--group", &o->group),
         PV_CLI_VALUE("--follow-up-reason", &o->follow_up_reason),
-        PV_CLI_VALUE("--assessment", &o->assessment),
-        PV_CLI_END,
+        PV_CLI_VALUE("--assessment", &o->assessment), PV_CLI_END,
     };
-    o->n_pos = pv_cli_parse(cli, from, table, o->pos, 4);
-    if (o->n_pos < 0 || o->n_pos < min_pos || o->n_pos > max_pos)
+    o->n_pos = pv_cli_parse_between(cli, from, table, o->pos, 4, min_pos, max_pos);
+    if (o->n_pos < 0)
         return pv_cli_usage_self(cli);
     return 0;
 }

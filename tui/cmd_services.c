@@ -34,8 +34,8 @@ static int parse_checked(pv_cli *cli, opts *o, int min_pos, int max_pos)
         PV_CLI_VALUE("--amount", &o->amount),    PV_CLI_FLAG("--force", &o->force),
         PV_CLI_END,
     };
-    o->n_pos = pv_cli_parse(cli, 1, table, o->pos, 4);
-    if (o->n_pos < 0 || o->n_pos < min_pos || o->n_pos > max_pos)
+    o->n_pos = pv_cli_parse_between(cli, 1, table, o->pos, 4, min_pos, max_pos);
+    if (o->n_pos < 0)
         return pv_cli_usage_self(cli);
     return 0;
 }
