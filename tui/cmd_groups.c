@@ -38,8 +38,8 @@ static int parse_sub(pv_cli *cli, gopts *o, int min_pos, int max_pos, const char
         PV_CLI_VALUE("--caseworker", &o->caseworker), PV_CLI_VALUE("--person", &o->person),
         PV_CLI_END,
     };
-    o->n_pos = pv_cli_parse(cli, 2, table, o->pos, 4);
-    if (o->n_pos < 0 || o->n_pos < min_pos || o->n_pos > max_pos) {
+    o->n_pos = pv_cli_parse_between(cli, 2, table, o->pos, 4, min_pos, max_pos);
+    if (o->n_pos < 0) {
         fprintf(stderr, "%s parvande %s %s %s\n", _("usage:"), cli->argv[0], cli->argv[1],
                 _(usage));
         return PV_EXIT_USAGE;
@@ -104,6 +104,17 @@ static int done(pv_status st, pv_error *err, const pv_cli *cli, const char *what
     return PV_EXIT_OK;
 }
 
+/* A record made: its number alone for --tsv, else the line of done. */
+static int made(pv_status st, pv_error *err, const pv_cli *cli, bool tsv, const char *what,
+                pv_id id)
+{
+    if (st == PV_OK && tsv) {
+        printf("%lld\n", (long long)id);
+        return PV_EXIT_OK;
+    }
+    return done(st, err, cli, what, id);
+}
+
 /* ---- group ---- */
 
 static void put_label(const char *label)
@@ -155,11 +166,7 @@ static int group_add(pv_cli *cli)
     pv_error err = PV_ERROR_INIT;
     pv_id id = 0;
     pv_status st = pv_group_add(cli->ctx, &g, &id, &err);
-    if (st == PV_OK && o.tsv) {
-        printf("%lld\n", (long long)id);
-        return PV_EXIT_OK;
-    }
-    return done(st, &err, cli, _("Group"), id);
+    return made(st, &err, cli, o.tsv, _("Group"), id);
 }
 
 static int group_list(pv_cli *cli)
@@ -382,11 +389,7 @@ static int group_pay(pv_cli *cli)
         return rc;
     pv_error err = PV_ERROR_INIT;
     pv_status st = pv_group_pay(cli->ctx, id, amount, o.date, o.note, &pay, &err);
-    if (st == PV_OK && o.tsv) {
-        printf("%lld\n", (long long)pay);
-        return PV_EXIT_OK;
-    }
-    return done(st, &err, cli, _("Payment"), pay);
+    return made(st, &err, cli, o.tsv, _("Payment"), pay);
 }
 
 /* ---- course ---- */
@@ -418,11 +421,7 @@ static int course_add(pv_cli *cli)
     pv_error err = PV_ERROR_INIT;
     pv_id id = 0;
     pv_status st = pv_course_add(cli->ctx, &c, &id, &err);
-    if (st == PV_OK && o.tsv) {
-        printf("%lld\n", (long long)id);
-        return PV_EXIT_OK;
-    }
-    return done(st, &err, cli, _("Course"), id);
+    return made(st, &err, cli, o.tsv, _("Course"), id);
 }
 
 static int course_list(pv_cli *cli)
@@ -628,11 +627,7 @@ static int inquiry_add(pv_cli *cli)
     pv_error err = PV_ERROR_INIT;
     pv_id id = 0;
     pv_status st = pv_inquiry_add(cli->ctx, &q, &id, &err);
-    if (st == PV_OK && o.tsv) {
-        printf("%lld\n", (long long)id);
-        return PV_EXIT_OK;
-    }
-    return done(st, &err, cli, _("Inquiry"), id);
+    return made(st, &err, cli, o.tsv, _("Inquiry"), id);
 }
 
 static int inquiry_answer(pv_cli *cli)
