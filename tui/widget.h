@@ -38,6 +38,9 @@ void pv_list_draw(pv_ui *ui, pv_list *l, int top, int rows, const char *empty);
 /* The list's keys (PV_A_UP ... PV_A_LAST). Returns PV_CH_DRAW when it moved,
  * PV_CH_NONE otherwise (also for an action that is not the list's). */
 unsigned pv_list_action(pv_list *l, int action);
+/* pv_list_action for a list screen: PV_CH_PASS for a shared action
+ * (below PV_A_UP) the list did not take, so the main loop does it. */
+unsigned pv_list_action_or_pass(pv_list *l, int action);
 
 /* Tab / Shift-Tab in a list of sections: the first selectable row after
  * the next (dir +1) or previous (-1) heading (a row that cannot be
@@ -160,6 +163,10 @@ typedef struct pv_form {
 
 /* An empty form. */
 void pv_form_init(pv_form *f, const pv_form_ops *ops, void *user);
+/* A form of one text field (a search box, a dialog's answer): false when
+ * out of memory, the form then freed. */
+bool pv_form_init_one(pv_form *f, void *user, const char *name, const char *label,
+                      bool required);
 /* Frees the fields' values. */
 void pv_form_free(pv_form *f);
 /* Adds a field with an initial value (copied; NULL = ""); `label` is a
@@ -168,6 +175,9 @@ int pv_form_add(pv_form *f, const char *name, const char *label, bool required, 
                 pv_field_kind kind, const char *value);
 /* The current text of a field by name (NULL if no such field). */
 const char *pv_form_value(const pv_form *f, const char *name);
+/* Focuses the field called `name` (an error's field); NULL or no such
+ * field leaves the focus where it is. */
+void pv_form_focus_named(pv_form *f, const char *name);
 /* Replaces a field's text (cursor to the end). */
 void pv_form_set(pv_form *f, size_t i, const char *text);
 
@@ -186,8 +196,17 @@ int pv_form_rows(const pv_form *f);
  * Returns what changed; *changed_text (may be NULL) is set when the text
  * of the focused field changed. */
 unsigned pv_form_action(pv_ui *ui, pv_form *f, int action, bool *changed_text);
+/* pv_form_action for a form screen: PV_CH_PASS for a shared action (below
+ * PV_A_UP: help, language, back), so the main loop does it. */
+unsigned pv_form_action_or_pass(pv_ui *ui, pv_form *f, int action);
 /* A typed character. */
 unsigned pv_form_input(pv_ui *ui, pv_form *f, int key, bool *changed_text);
+/* A form screen's input and reload, for a screen whose state begins with
+ * its pv_form. Typed characters go to the form; a reload only redraws:
+ * labels are translated when drawn and what was typed stays (the language
+ * is all that can change under a form). */
+unsigned pv_form_screen_input(pv_ui *ui, void *st, int key);
+unsigned pv_form_screen_reload(pv_ui *ui, void *st);
 /* Checks every field; when some are refused, focuses the first, shows its
  * reason and names the others on the status line, and returns false. */
 bool pv_form_check_all(pv_ui *ui, pv_form *f);

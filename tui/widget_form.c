@@ -87,6 +87,16 @@ void pv_form_init(pv_form *f, const pv_form_ops *ops, void *user)
     f->user = user;
 }
 
+bool pv_form_init_one(pv_form *f, void *user, const char *name, const char *label,
+                      bool required)
+{
+    pv_form_init(f, NULL, user);
+    if (pv_form_add(f, name, label, required, false, PV_FK_TEXT, "") >= 0)
+        return true;
+    pv_form_free(f);
+    return false;
+}
+
 void pv_form_free(pv_form *f)
 {
     for (size_t i = 0; i < f->n; i++) {
@@ -370,6 +380,30 @@ static unsigned choose_by_letter(pv_form *f, pv_form_field *fl, uint32_t key, bo
         snprintf(cur, sizeof cur, "%s", next);
     }
     return PV_CH_NONE;
+}
+
+void pv_form_focus_named(pv_form *f, const char *name)
+{
+    for (size_t i = 0; name && i < f->n; i++)
+        if (strcmp(f->fields[i].name, name) == 0)
+            f->focus = i;
+}
+
+unsigned pv_form_action_or_pass(pv_ui *ui, pv_form *f, int action)
+{
+    return action < PV_A_UP ? PV_CH_PASS : pv_form_action(ui, f, action, NULL);
+}
+
+unsigned pv_form_screen_input(pv_ui *ui, void *st, int key)
+{
+    return pv_form_input(ui, (pv_form *)st, key, NULL);
+}
+
+unsigned pv_form_screen_reload(pv_ui *ui, void *st)
+{
+    (void)ui;
+    (void)st;
+    return PV_CH_DRAW;
 }
 
 unsigned pv_form_input(pv_ui *ui, pv_form *f, int key, bool *changed)

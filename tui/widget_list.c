@@ -114,6 +114,12 @@ unsigned pv_list_action(pv_list *l, int action)
     return ch;
 }
 
+unsigned pv_list_action_or_pass(pv_list *l, int action)
+{
+    unsigned ch = pv_list_action(l, action);
+    return ch != PV_CH_NONE || action >= PV_A_UP ? ch : PV_CH_PASS;
+}
+
 static unsigned list_move(pv_list *l, int action)
 {
     size_t page = l->page > 1 ? (size_t)l->page - 1 : 1;
