@@ -266,6 +266,15 @@ static bool build_other_form(pv_ui *ui, fscreen *s)
 
 /* ---- the screen ------------------------------------------------------------ */
 
+static void form_close(pv_ui *ui, void *st)
+{
+    (void)ui;
+    fscreen *s = st;
+    pv_form_free(&s->form);
+    free(s->dups);
+    free(s);
+}
+
 static void *form_open(pv_ui *ui, const void *arg)
 {
     const pv_form_request *req = arg;
@@ -286,20 +295,10 @@ static void *form_open(pv_ui *ui, const void *arg)
         ok = build_other_form(ui, s);
     }
     if (!ok) {
-        pv_form_free(&s->form);
-        free(s);
+        form_close(ui, s);
         return NULL;
     }
     return s;
-}
-
-static void form_close(pv_ui *ui, void *st)
-{
-    (void)ui;
-    fscreen *s = st;
-    pv_form_free(&s->form);
-    free(s->dups);
-    free(s);
 }
 
 static void form_title(pv_ui *ui, void *st, char *out, size_t size)
@@ -391,9 +390,7 @@ static bool person_from_form(pv_ui *ui, fscreen *s, pv_person *p)
     if (s->req.kind == PV_FORM_NEW_HOUSEHOLD)
         p->relation = PV_REL_HEAD;
     if (pv_person_validate(p, &err) != PV_OK) {
-        for (size_t i = 0; i < s->form.n; i++)
-            if (err.field && strcmp(err.field, s->form.fields[i].name) == 0)
-                s->form.focus = i;
+        pv_form_focus_named(&s->form, err.field);
         pv_ui_error(ui, &err);
         return false;
     }
@@ -580,9 +577,7 @@ static unsigned form_action(pv_ui *ui, void *st, int action)
     default:
         if (s->dups_shown)
             return action < PV_A_UP ? PV_CH_PASS : PV_CH_NONE;
-        if (action < PV_A_UP)
-            return PV_CH_PASS;
-        return pv_form_action(ui, &s->form, action, NULL);
+        return pv_form_action_or_pass(ui, &s->form, action);
     }
 }
 
@@ -595,15 +590,6 @@ static unsigned form_input(pv_ui *ui, void *st, int key)
     return pv_form_input(ui, &s->form, key, NULL);
 }
 
-static unsigned form_reload(pv_ui *ui, void *st)
-{
-    /* Only the language can change under a form: labels are translated
-     * when drawn, and what was typed stays. */
-    (void)ui;
-    (void)st;
-    return PV_CH_DRAW;
-}
-
 const pv_screen pv_screen_form = {
     .name = "form",
     .keys = form_keys,
@@ -613,5 +599,5 @@ const pv_screen pv_screen_form = {
     .draw = form_draw,
     .action = form_action,
     .input = form_input,
-    .reload = form_reload,
+    .reload = pv_form_screen_reload,
 };

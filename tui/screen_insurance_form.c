@@ -30,9 +30,9 @@ static const pv_binding child_own[] = {
 static pv_keymap child_keys = {child_own, pv_keys_form, pv_keys_edit, NULL};
 
 typedef struct iform {
+    pv_form form; /* first: pv_form_screen_input reads it */
     pv_ins_form_request req;
     char code[PV_CODE_SZ], province[PV_NAME_SZ];
-    pv_form form;
 } iform;
 
 static bool build(iform *f)
@@ -130,9 +130,7 @@ static unsigned if_action(pv_ui *ui, void *st, int action)
         pv_error err = PV_ERROR_INIT;
         pv_status rc = child ? save_child(ui, f, action, &err) : save_contract(ui, f, &err);
         if (rc != PV_OK) {
-            for (size_t i = 0; err.field && i < f->form.n; i++)
-                if (strcmp(f->form.fields[i].name, err.field) == 0)
-                    f->form.focus = i;
+            pv_form_focus_named(&f->form, err.field);
             pv_ui_error(ui, &err);
             return PV_CH_DRAW;
         }
@@ -144,22 +142,7 @@ static unsigned if_action(pv_ui *ui, void *st, int action)
                                           : _("Added to the list."));
         return ch | PV_CH_DRAW;
     }
-    if (action < PV_A_UP)
-        return PV_CH_PASS;
-    return pv_form_action(ui, &f->form, action, NULL);
-}
-
-static unsigned if_input(pv_ui *ui, void *st, int key)
-{
-    iform *f = st;
-    return pv_form_input(ui, &f->form, key, NULL);
-}
-
-static unsigned if_reload(pv_ui *ui, void *st)
-{
-    (void)ui;
-    (void)st;
-    return PV_CH_DRAW;
+    return pv_form_action_or_pass(ui, &f->form, action);
 }
 
 const pv_screen pv_screen_ins_contract = {
@@ -170,8 +153,8 @@ const pv_screen pv_screen_ins_contract = {
     .title = if_title,
     .draw = if_draw,
     .action = if_action,
-    .input = if_input,
-    .reload = if_reload,
+    .input = pv_form_screen_input,
+    .reload = pv_form_screen_reload,
 };
 
 const pv_screen pv_screen_ins_child = {
@@ -182,6 +165,6 @@ const pv_screen pv_screen_ins_child = {
     .title = if_title,
     .draw = if_draw,
     .action = if_action,
-    .input = if_input,
-    .reload = if_reload,
+    .input = pv_form_screen_input,
+    .reload = pv_form_screen_reload,
 };

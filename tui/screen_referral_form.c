@@ -19,11 +19,11 @@ static const pv_binding rf_own[] = {
 static pv_keymap rf_keys = {rf_own, pv_keys_form, pv_keys_edit, NULL};
 
 typedef struct rform {
+    pv_form form; /* first: pv_form_screen_input reads it */
     pv_ref_form_request req;
     char natid[PV_NATID_SZ];
     pv_centre *centres;
     size_t n_centres;
-    pv_form form;
 } rform;
 
 static bool rf_cycle(void *user, const char *field, const char *cur, int dir, char *out,
@@ -187,11 +187,9 @@ static unsigned rf_action(pv_ui *ui, void *st, int action)
             return PV_CH_DRAW;
         pv_error err = PV_ERROR_INIT;
         if (save(ui, f, &err) != PV_OK) {
-            for (size_t i = 0; err.field && i < f->form.n; i++)
-                if (strcmp(f->form.fields[i].name, err.field) == 0
-                    || (strcmp(err.field, "follow_up_reason") == 0
-                        && strcmp(f->form.fields[i].name, "reason") == 0))
-                    f->form.focus = i;
+            /* the follow-up's reason is the form's "reason" field */
+            bool follow = err.field && strcmp(err.field, "follow_up_reason") == 0;
+            pv_form_focus_named(&f->form, follow ? "reason" : err.field);
             pv_ui_error(ui, &err);
             return PV_CH_DRAW;
         }
@@ -199,22 +197,7 @@ static unsigned rf_action(pv_ui *ui, void *st, int action)
         pv_ui_status(ui, PV_MSG_OK, "%s", _("Saved."));
         return ch | PV_CH_DRAW;
     }
-    if (action < PV_A_UP)
-        return PV_CH_PASS;
-    return pv_form_action(ui, &f->form, action, NULL);
-}
-
-static unsigned rf_input(pv_ui *ui, void *st, int key)
-{
-    rform *f = st;
-    return pv_form_input(ui, &f->form, key, NULL);
-}
-
-static unsigned rf_reload(pv_ui *ui, void *st)
-{
-    (void)ui;
-    (void)st;
-    return PV_CH_DRAW;
+    return pv_form_action_or_pass(ui, &f->form, action);
 }
 
 const pv_screen pv_screen_referral_form = {
@@ -225,6 +208,6 @@ const pv_screen pv_screen_referral_form = {
     .title = rf_title,
     .draw = rf_draw,
     .action = rf_action,
-    .input = rf_input,
-    .reload = rf_reload,
+    .input = pv_form_screen_input,
+    .reload = pv_form_screen_reload,
 };
