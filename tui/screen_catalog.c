@@ -52,6 +52,12 @@ static bool catalog_load(pv_ui *ui, catalog *c)
     return true;
 }
 
+static unsigned catalog_reload(pv_ui *ui, void *st)
+{
+    catalog_load(ui, st);
+    return PV_CH_DRAW;
+}
+
 static void *catalog_open(pv_ui *ui, const void *arg)
 {
     (void)arg;
@@ -98,14 +104,7 @@ static unsigned catalog_action(pv_ui *ui, void *st, int action)
         return pv_list_has_sel(&c->list)
                    ? pv_ui_push(ui, &pv_screen_card, c->s[c->list.sel].code)
                    : PV_CH_NONE;
-    unsigned ch = pv_list_action(&c->list, action);
-    return ch != PV_CH_NONE || action >= PV_A_UP ? ch : PV_CH_PASS;
-}
-
-static unsigned catalog_reload(pv_ui *ui, void *st)
-{
-    catalog_load(ui, st);
-    return PV_CH_DRAW;
+    return pv_list_action_or_pass(&c->list, action);
 }
 
 const pv_screen pv_screen_catalog = {
@@ -249,22 +248,10 @@ static bool card_load(pv_ui *ui, card *k)
     return true;
 }
 
-static void *card_open(pv_ui *ui, const void *arg)
+static unsigned card_reload(pv_ui *ui, void *st)
 {
-    card *k = calloc(1, sizeof *k);
-    if (!k)
-        return NULL;
-    snprintf(k->code, sizeof k->code, "%s", (const char *)arg);
-    k->list.draw_row = card_row;
-    k->list.selectable = card_selectable;
-    k->list.user = k;
-    if (!card_load(ui, k)) {
-        pv_rows_free(&k->rows);
-        free(k->crit);
-        free(k);
-        return NULL;
-    }
-    return k;
+    card_load(ui, st);
+    return PV_CH_DRAW;
 }
 
 static void card_close(pv_ui *ui, void *st)
@@ -275,6 +262,22 @@ static void card_close(pv_ui *ui, void *st)
     free(k->crit);
     pv_card_free(k->c);
     free(k);
+}
+
+static void *card_open(pv_ui *ui, const void *arg)
+{
+    card *k = calloc(1, sizeof *k);
+    if (!k)
+        return NULL;
+    snprintf(k->code, sizeof k->code, "%s", (const char *)arg);
+    k->list.draw_row = card_row;
+    k->list.selectable = card_selectable;
+    k->list.user = k;
+    if (!card_load(ui, k)) {
+        card_close(ui, k);
+        return NULL;
+    }
+    return k;
 }
 
 static void card_title(pv_ui *ui, void *st, char *out, size_t size)
@@ -322,14 +325,7 @@ static unsigned card_action(pv_ui *ui, void *st, int action)
     (void)ui;
     if (action == A_NEXT_SECTION || action == A_PREV_SECTION)
         return card_section(k, action == A_NEXT_SECTION ? 1 : -1);
-    unsigned ch = pv_list_action(&k->list, action);
-    return ch != PV_CH_NONE || action >= PV_A_UP ? ch : PV_CH_PASS;
-}
-
-static unsigned card_reload(pv_ui *ui, void *st)
-{
-    card_load(ui, st);
-    return PV_CH_DRAW;
+    return pv_list_action_or_pass(&k->list, action);
 }
 
 const pv_screen pv_screen_card = {
