@@ -142,6 +142,19 @@ static void list_load(pv_ui *ui, rlist *l)
     pv_list_set_count(&l->list, l->n);
 }
 
+static unsigned list_reload(pv_ui *ui, void *st)
+{
+    list_load(ui, st);
+    return PV_CH_DRAW;
+}
+
+/* Loaded again in a new order or filter, from the first row. */
+static unsigned list_relist(pv_ui *ui, rlist *l)
+{
+    l->list.sel = l->list.top = 0;
+    return list_reload(ui, l);
+}
+
 static void *list_open(pv_ui *ui, const void *arg)
 {
     (void)arg;
@@ -209,25 +222,13 @@ static unsigned list_action(pv_ui *ui, void *st, int action)
         return pv_ui_push(ui, &pv_screen_referral, &l->refs[l->list.sel].id);
     case A_ORDER:
         l->order = (l->order + 1) % 3;
-        l->list.sel = l->list.top = 0;
-        list_load(ui, l);
-        return PV_CH_DRAW;
+        return list_relist(ui, l);
     case A_MINE:
         l->mine = !l->mine;
-        l->list.sel = l->list.top = 0;
-        list_load(ui, l);
-        return PV_CH_DRAW;
-    default: {
-        unsigned ch = pv_list_action(&l->list, action);
-        return ch != PV_CH_NONE || action >= PV_A_UP ? ch : PV_CH_PASS;
+        return list_relist(ui, l);
+    default:
+        return pv_list_action_or_pass(&l->list, action);
     }
-    }
-}
-
-static unsigned list_reload(pv_ui *ui, void *st)
-{
-    list_load(ui, st);
-    return PV_CH_DRAW;
 }
 
 const pv_screen pv_screen_referrals = {
@@ -336,6 +337,19 @@ static bool one_load(pv_ui *ui, rone *o)
     return true;
 }
 
+static unsigned one_reload(pv_ui *ui, void *st)
+{
+    one_load(ui, st);
+    return PV_CH_DRAW;
+}
+
+static void one_close(pv_ui *ui, void *st)
+{
+    (void)ui;
+    one_free_rows(st);
+    free(st);
+}
+
 static void *one_open(pv_ui *ui, const void *arg)
 {
     rone *o = calloc(1, sizeof *o);
@@ -345,17 +359,10 @@ static void *one_open(pv_ui *ui, const void *arg)
     o->list.draw_row = one_row;
     o->list.user = o;
     if (!one_load(ui, o)) {
-        free(o);
+        one_close(ui, o);
         return NULL;
     }
     return o;
-}
-
-static void one_close(pv_ui *ui, void *st)
-{
-    (void)ui;
-    one_free_rows(st);
-    free(st);
 }
 
 static void one_title(pv_ui *ui, void *st, char *out, size_t size)
@@ -383,18 +390,10 @@ static unsigned one_action(pv_ui *ui, void *st, int action)
     case A_CLOSE: req.kind = PV_REF_FORM_CLOSE; break;
     case A_RETURN: req.kind = PV_REF_FORM_RETURN; break;
     case A_FOLLOW: req.kind = PV_REF_FORM_FOLLOW_UP; break;
-    default: {
-        unsigned ch = pv_list_action(&o->list, action);
-        return ch != PV_CH_NONE || action >= PV_A_UP ? ch : PV_CH_PASS;
-    }
+    default:
+        return pv_list_action_or_pass(&o->list, action);
     }
     return pv_ui_push(ui, &pv_screen_referral_form, &req);
-}
-
-static unsigned one_reload(pv_ui *ui, void *st)
-{
-    one_load(ui, st);
-    return PV_CH_DRAW;
 }
 
 const pv_screen pv_screen_referral = {
