@@ -24,10 +24,10 @@ static const pv_binding conflicts_own[] = {
 static pv_keymap conflicts_keys = {conflicts_own, pv_keys_list, pv_keys_edit, NULL};
 
 typedef struct review {
+    pv_form box; /* a third value; first: pv_form_screen_input reads it */
     pv_conflict *items;
     size_t n;
     pv_list list;
-    pv_form box; /* a third value */
 } review;
 
 static const char *kind_text(pv_conflict_kind k)
@@ -57,8 +57,9 @@ static void item_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
     pv_draw_text(&ui->draw, y, 3 + w_id + w_kind, w_what, what, PV_T_DATA | PV_T_LTR, st);
 }
 
-static void reload_items(pv_ui *ui, review *r)
+static unsigned conflicts_reload(pv_ui *ui, void *st)
 {
+    review *r = st;
     pv_conflicts_free(r->items, r->n);
     r->items = NULL;
     r->n = 0;
@@ -66,6 +67,7 @@ static void reload_items(pv_ui *ui, review *r)
     if (pv_conflict_list(ui->ctx, true, &r->items, &r->n, &err) != PV_OK)
         pv_ui_error(ui, &err);
     pv_list_set_count(&r->list, r->n);
+    return PV_CH_DRAW;
 }
 
 static void *conflicts_open(pv_ui *ui, const void *arg)
@@ -74,15 +76,13 @@ static void *conflicts_open(pv_ui *ui, const void *arg)
     review *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    pv_form_init(&r->box, NULL, r);
-    if (pv_form_add(&r->box, "value", N_("Another value"), false, false, PV_FK_TEXT, "") < 0) {
-        pv_form_free(&r->box);
+    if (!pv_form_init_one(&r->box, r, "value", N_("Another value"), false)) {
         free(r);
         return NULL;
     }
     r->list.draw_row = item_row;
     r->list.user = r;
-    reload_items(ui, r);
+    conflicts_reload(ui, r);
     return r;
 }
 
@@ -157,8 +157,7 @@ static unsigned decide(pv_ui *ui, review *r, pv_conflict_choice choice)
     pv_ui_status(ui, PV_MSG_OK, _("Conflict %lld decided; the decision goes to the other office "
                                   "with the next package."), (long long)id);
     pv_form_set(&r->box, 0, "");
-    reload_items(ui, r);
-    return PV_CH_DRAW;
+    return conflicts_reload(ui, r);
 }
 
 static unsigned conflicts_action(pv_ui *ui, void *st, int action)
@@ -183,18 +182,6 @@ static unsigned conflicts_action(pv_ui *ui, void *st, int action)
     return ch;
 }
 
-static unsigned conflicts_input(pv_ui *ui, void *st, int key)
-{
-    review *r = st;
-    return pv_form_input(ui, &r->box, key, NULL);
-}
-
-static unsigned conflicts_reload(pv_ui *ui, void *st)
-{
-    reload_items(ui, st);
-    return PV_CH_DRAW;
-}
-
 const pv_screen pv_screen_conflicts = {
     .name = "conflicts",
     .keys = conflicts_keys,
@@ -203,6 +190,6 @@ const pv_screen pv_screen_conflicts = {
     .title = conflicts_title,
     .draw = conflicts_draw,
     .action = conflicts_action,
-    .input = conflicts_input,
+    .input = pv_form_screen_input,
     .reload = conflicts_reload,
 };

@@ -133,9 +133,7 @@ static void *home_open(pv_ui *ui, const void *arg)
     home *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
-    pv_form_init(&h->box, NULL, h);
-    if (pv_form_add(&h->box, "query", N_("Search"), false, false, PV_FK_TEXT, "") < 0) {
-        pv_form_free(&h->box);
+    if (!pv_form_init_one(&h->box, h, "query", N_("Search"), false)) {
         free(h);
         return NULL;
     }
