@@ -29,9 +29,18 @@ typedef struct dialog {
     pv_form form;
 } dialog;
 
-static void *dialog_open(pv_ui *ui, const void *arg)
+static void dialog_close(pv_ui *ui, void *st)
 {
     (void)ui;
+    dialog *d = st;
+    pv_form_free(&d->form);
+    free(d->title);
+    free(d->body);
+    free(d);
+}
+
+static void *dialog_open(pv_ui *ui, const void *arg)
+{
     const pv_dialog_request *req = arg;
     dialog *d = calloc(1, sizeof *d);
     if (!d)
@@ -41,26 +50,13 @@ static void *dialog_open(pv_ui *ui, const void *arg)
     d->body = strdup(req->body ? req->body : "");
     pv_form_init(&d->form, NULL, NULL);
     d->has_field = req->field_label != NULL;
-    if (!d->title || !d->body ||
-        (d->has_field && pv_form_add(&d->form, "text", req->field_label, req->field_required,
-                                     false, PV_FK_TEXT, "") < 0)) {
-        pv_form_free(&d->form);
-        free(d->title);
-        free(d->body);
-        free(d);
+    if (!d->title || !d->body
+        || (d->has_field
+            && !pv_form_init_one(&d->form, NULL, "text", req->field_label, req->field_required))) {
+        dialog_close(ui, d);
         return NULL;
     }
     return d;
-}
-
-static void dialog_close(pv_ui *ui, void *st)
-{
-    (void)ui;
-    dialog *d = st;
-    pv_form_free(&d->form);
-    free(d->title);
-    free(d->body);
-    free(d);
 }
 
 static void dialog_title(pv_ui *ui, void *st, char *out, size_t size)
