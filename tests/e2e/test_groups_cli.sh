@@ -5,22 +5,12 @@
 # every member's file, the yearly number of courses, a full course, the
 # credit charged and released. Runs as the system actor (no users yet).
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/cli_lib.sh"
 export PARVANDE_TODAY=2025-01-01
 db=$TMPDIR/groups.db
 rm -f "$db" "$db"-*
 P() { "$PARVANDE" --lang en --db "$db" "$@"; }
 Pfa() { "$PARVANDE" --lang fa --db "$db" "$@"; }
-expect_rc() { # expect_rc WANT command...
-  local want=$1; shift
-  "$@" >"$TMPDIR/out" 2>"$TMPDIR/err"; local rc=$?
-  [ "$rc" -eq "$want" ] || { cat "$TMPDIR/out" "$TMPDIR/err"; fail "'$*': exit $rc, wanted $want"; }
-}
-natid() {
-  local s=$1 sum=0 i r
-  for ((i = 0; i < 9; i++)); do sum=$((sum + ${s:i:1} * (10 - i))); done
-  r=$((sum % 11)); [ $r -lt 2 ] && echo "$s$r" || echo "$s$((11 - r))"
-}
 A=$(natid 200000001) B=$(natid 200000002) C=$(natid 200000003) T1=$(natid 200000004)
 T2=$(natid 200000005) T3=$(natid 200000006)
 expect_rc 0 P init

@@ -4,21 +4,10 @@
 # enrollment prints the same message and exits with the same status (5) as
 # for an unrecorded national ID or enrollment number; lists leave them out.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/cli_lib.sh"
 export PARVANDE_TODAY=2025-01-01
 db=$TMPDIR/branches.db
 P() { "$PARVANDE" --lang en --db "$db" "$@"; }
-expect_rc() { # expect_rc WANT command...
-  local want=$1; shift
-  "$@" >"$TMPDIR/out" 2>"$TMPDIR/err"; local rc=$?
-  [ "$rc" -eq "$want" ] || { cat "$TMPDIR/out" "$TMPDIR/err"; fail "'$*': exit $rc, wanted $want"; }
-}
-as() { local u=$1; shift; P --user "$u" --password-fd 3 "$@" 3<<<"$u-password-1"; }
-natid() {
-  local s=$1 sum=0 i r
-  for ((i = 0; i < 9; i++)); do sum=$((sum + ${s:i:1} * (10 - i))); done
-  r=$((sum % 11)); [ $r -lt 2 ] && echo "$s$r" || echo "$s$((11 - r))"
-}
 M=$(natid 200000004) U=$(natid 200000005)
 S=19041060106
 

@@ -5,21 +5,10 @@
 # enrollment), refusals with exit 4, override, credits, facts and catalog
 # sync. Runs as the system actor (no users yet).
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/cli_lib.sh"
 export PARVANDE_TODAY=2025-01-01
 db=$TMPDIR/svc.db
 P() { "$PARVANDE" --lang en --db "$db" "$@"; }
-expect_rc() { # expect_rc WANT command...
-  local want=$1; shift
-  "$@" >"$TMPDIR/out" 2>"$TMPDIR/err"; local rc=$?
-  [ "$rc" -eq "$want" ] || { cat "$TMPDIR/out" "$TMPDIR/err"; fail "'$*': exit $rc, wanted $want"; }
-}
-# A valid national ID from a nine-digit stem.
-natid() {
-  local s=$1 sum=0 i r
-  for ((i = 0; i < 9; i++)); do sum=$((sum + ${s:i:1} * (10 - i))); done
-  r=$((sum % 11)); [ $r -lt 2 ] && echo "$s$r" || echo "$s$((11 - r))"
-}
 A=$(natid 100000001) B=$(natid 100000002) C=$(natid 100000003) M=$(natid 100000004)
 F=$(natid 100000005) D=$(natid 100000006)
 

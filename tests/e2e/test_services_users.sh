@@ -4,21 +4,10 @@
 # administrator sets credits or changes a card; an administrator's change
 # survives a later catalog sync; a sixth service added as a card file only.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/cli_lib.sh"
 export PARVANDE_TODAY=2025-01-01
 db=$TMPDIR/svcu.db
 P() { "$PARVANDE" --lang en --db "$db" "$@"; }
-expect_rc() { # expect_rc WANT command...
-  local want=$1; shift
-  "$@" >"$TMPDIR/out" 2>"$TMPDIR/err"; local rc=$?
-  [ "$rc" -eq "$want" ] || { cat "$TMPDIR/out" "$TMPDIR/err"; fail "'$*': exit $rc, wanted $want"; }
-}
-as() { local u=$1; shift; P --user "$u" --password-fd 3 "$@" 3<<<"$u-password-1"; }
-natid() {
-  local s=$1 sum=0 i r
-  for ((i = 0; i < 9; i++)); do sum=$((sum + ${s:i:1} * (10 - i))); done
-  r=$((sum % 11)); [ $r -lt 2 ] && echo "$s$r" || echo "$s$((11 - r))"
-}
 C=$(natid 200000003) M=$(natid 200000004) O=$(natid 200000007)
 
 expect_rc 0 P init
