@@ -8,52 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers.h"
+#include "search_fixture.h"
 #include "parvande/i18n.h"
 #include "parvande/records.h"
 #include "parvande/text.h"
 
 #define ZWNJ "\xE2\x80\x8C"
 
-static pv_error err;
-static pv_ctx *ctx;
-static pv_search_hit *hits;
-static size_t n;
-
-#define OK(call) cr_assert_eq((call), PV_OK, "%s: %s", #call, err.message ? err.message : "?")
-
 static pv_person add(unsigned long id, const char *first, const char *last, const char *father)
 {
-    pv_person p = pv_test_person(id, first, last, father, PV_GENDER_FEMALE);
-    OK(pv_person_save(ctx, &p, &err));
-    return p;
+    return add_as(id, first, last, father, PV_GENDER_FEMALE);
 }
 
-static void init(void)
-{
-    pv_i18n_init();
-    setenv("PARVANDE_TODAY", "2025-03-21", 1);
-    ctx = pv_test_db();
-    hits = NULL;
-    n = 0;
-}
-
-static void fini(void)
-{
-    free(hits);
-    pv_error_clear(&err);
-    pv_test_db_close(ctx);
-}
-
-TestSuite(search_spelling, .init = init, .fini = fini);
-
-static void search(const char *q, size_t limit)
-{
-    free(hits);
-    hits = NULL;
-    n = 0;
-    OK(pv_search(ctx, q, limit, &hits, &n, &err));
-}
+TestSuite(search_spelling, .init = search_init, .fini = search_fini);
 
 /* The place of p among the hits, or -1. */
 static int rank_of(const pv_person *p)
