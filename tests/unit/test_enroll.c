@@ -410,10 +410,11 @@ Test(svc_enroll, lists_and_parse)
     pv_test_db_close(ctx);
 }
 
-/* Two terminals: two contexts on one database, enrolling at once against a
- * credit that holds exactly one more child. */
+/* One terminal of several: its own context on the database, enrolling
+ * one person in one service at the same moment as the others. */
 typedef struct racer {
     const char *path;
+    const char *code;
     char nid[11];
     pv_status st;
 } racer;
@@ -425,14 +426,18 @@ static void *race(void *arg)
     pv_error err = PV_ERROR_INIT;
     if (pv_ctx_open(r->path, PV_LANG_EN, &ctx, &err) != PV_OK) {
         r->st = PV_EFAIL;
+        pv_error_clear(&err);
         return NULL;
     }
     pv_id id;
-    r->st = enroll(ctx, r->nid, S002, "2025-01-01", NULL, -1, &id, &err);
+    r->st = enroll(ctx, r->nid, r->code, "2025-01-01", NULL, -1, &id, &err);
     pv_error_clear(&err);
     pv_ctx_close(ctx);
     return NULL;
 }
+
+/* Two terminals: two contexts on one database, enrolling at once against a
+ * credit that holds exactly one more child. */
 
 Test(svc_enroll, two_terminals_cannot_overspend)
 {
@@ -443,6 +448,7 @@ Test(svc_enroll, two_terminals_cannot_overspend)
     for (int i = 0; i < N; i++) {
         pv_person c = child(ctx, 100 + 10 * i);
         r[i].path = pv_test_db_path();
+        r[i].code = S002;
         memcpy(r[i].nid, c.national_id, 11);
     }
     cr_assert_eq(pv_credit_set(ctx, S002, "تهران", 1403, 3 * 3600000, &err), PV_OK);
@@ -500,29 +506,6 @@ Test(svc_enroll, facts_recorded_and_listed)
 
 /* Two terminals enrolling the same person at once cannot break the
  * frequency limit (004: twice a Jalali year). */
-typedef struct freq_racer {
-    const char *path;
-    char nid[11];
-    pv_status st;
-} freq_racer;
-
-static void *freq_race(void *arg)
-{
-    freq_racer *r = arg;
-    pv_ctx *ctx = NULL;
-    pv_error err = PV_ERROR_INIT;
-    if (pv_ctx_open(r->path, PV_LANG_EN, &ctx, &err) != PV_OK) {
-        r->st = PV_EFAIL;
-        pv_error_clear(&err);
-        return NULL;
-    }
-    pv_id id;
-    r->st = enroll(ctx, r->nid, S004, "2025-01-01", NULL, -1, &id, &err);
-    pv_error_clear(&err);
-    pv_ctx_close(ctx);
-    return NULL;
-}
-
 Test(svc_enroll, two_terminals_cannot_break_a_frequency_limit)
 {
     pv_ctx *ctx = svc_test_db();
@@ -531,12 +514,13 @@ Test(svc_enroll, two_terminals_cannot_break_a_frequency_limit)
     svc_fact(ctx, p.national_id, "local_facilitator", NULL);
     cr_assert_eq(pv_credit_set(ctx, S004, "تهران", 1403, 100000000, &err), PV_OK);
     enum { N = 5 };
-    freq_racer r[N];
+    racer r[N];
     pthread_t t[N];
     for (int i = 0; i < N; i++) {
         r[i].path = pv_test_db_path();
+        r[i].code = S004;
         memcpy(r[i].nid, p.national_id, 11);
-        pthread_create(&t[i], NULL, freq_race, &r[i]);
+        pthread_create(&t[i], NULL, race, &r[i]);
     }
     for (int i = 0; i < N; i++)
         pthread_join(t[i], NULL);
