@@ -104,3 +104,19 @@ void svc_write(const char *dir, const char *name, const char *text)
     fputs(text, f);
     fclose(f);
 }
+
+int svc_collect(void *user, const pv_eligible_row *row)
+{
+    svc_seen *s = user;
+    if (s->n < 64)
+        snprintf(s->ids[s->n++], 11, "%s", row->national_id);
+    return 0;
+}
+
+bool svc_saw(const svc_seen *s, const char *nid)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->ids[i], nid) == 0)
+            return true;
+    return false;
+}

@@ -39,6 +39,15 @@ pv_eligibility *svc_check(pv_ctx *ctx, const char *nid, const char *code, const 
 /* True when criterion `key` failed in e. */
 bool svc_failed(const pv_eligibility *e, const char *key);
 
+/* The national IDs an eligibility scan listed (the first 64): svc_collect
+ * is the scan's callback, svc_saw asks whether one was listed. */
+typedef struct svc_seen {
+    char ids[64][11];
+    size_t n;
+} svc_seen;
+int svc_collect(void *user, const pv_eligible_row *row);
+bool svc_saw(const svc_seen *s, const char *nid);
+
 /* Writes `text` to dir/name. */
 void svc_write(const char *dir, const char *name, const char *text);
 

@@ -233,27 +233,6 @@ Test(security_authz, refusals_inside_a_rolled_back_transaction_are_kept)
 
 #include "svc_helpers.h"
 
-typedef struct seen {
-    char ids[64][11];
-    size_t n;
-} seen;
-
-static int collect(void *user, const pv_eligible_row *row)
-{
-    seen *s = user;
-    if (s->n < 64)
-        snprintf(s->ids[s->n++], 11, "%s", row->national_id);
-    return 0;
-}
-
-static bool saw(const seen *s, const char *nid)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->ids[i], nid) == 0)
-            return true;
-    return false;
-}
-
 Test(security_authz, the_eligibility_batch_lists_only_the_actors_branch)
 {
     pv_ctx *ctx = svc_test_db();
@@ -273,19 +252,19 @@ Test(security_authz, the_eligibility_batch_lists_only_the_actors_branch)
     cr_assert_gt(n_svc, 0);
     size_t both = 0;
     for (size_t i = 0; i < n_svc; i++) {
-        seen all = {.n = 0}, one = {.n = 0}, two = {.n = 0};
+        svc_seen all = {.n = 0}, one = {.n = 0}, two = {.n = 0};
         pv_test_actor(ctx, "system", PV_ROLE_SYSTEM, 1);
-        cr_assert_eq(pv_eligible_scan(ctx, svc[i].code, NULL, collect, &all, NULL, &err), PV_OK,
+        cr_assert_eq(pv_eligible_scan(ctx, svc[i].code, NULL, svc_collect, &all, NULL, &err), PV_OK,
                      "%s: %s", svc[i].code, err.message ? err.message : "");
         pv_test_actor(ctx, "sara", PV_ROLE_CASEWORKER, 1);
-        cr_assert_eq(pv_eligible_scan(ctx, svc[i].code, NULL, collect, &one, NULL, &err), PV_OK);
+        cr_assert_eq(pv_eligible_scan(ctx, svc[i].code, NULL, svc_collect, &one, NULL, &err), PV_OK);
         pv_test_actor(ctx, "babak", PV_ROLE_CASEWORKER, 2);
-        cr_assert_eq(pv_eligible_scan(ctx, svc[i].code, NULL, collect, &two, NULL, &err), PV_OK);
-        cr_assert_not(saw(&one, b.national_id), "%s: branch 1 sees branch 2's file", svc[i].code);
-        cr_assert_not(saw(&two, a.national_id), "%s: branch 2 sees branch 1's file", svc[i].code);
-        cr_assert_eq(saw(&one, a.national_id), saw(&all, a.national_id), "%s", svc[i].code);
-        cr_assert_eq(saw(&two, b.national_id), saw(&all, b.national_id), "%s", svc[i].code);
-        both += saw(&all, a.national_id) && saw(&all, b.national_id);
+        cr_assert_eq(pv_eligible_scan(ctx, svc[i].code, NULL, svc_collect, &two, NULL, &err), PV_OK);
+        cr_assert_not(svc_saw(&one, b.national_id), "%s: branch 1 sees branch 2's file", svc[i].code);
+        cr_assert_not(svc_saw(&two, a.national_id), "%s: branch 2 sees branch 1's file", svc[i].code);
+        cr_assert_eq(svc_saw(&one, a.national_id), svc_saw(&all, a.national_id), "%s", svc[i].code);
+        cr_assert_eq(svc_saw(&two, b.national_id), svc_saw(&all, b.national_id), "%s", svc[i].code);
+        both += svc_saw(&all, a.national_id) && svc_saw(&all, b.national_id);
     }
     cr_assert_gt(both, 0, "some service has both women eligible, so the filter is tested");
     free(svc);

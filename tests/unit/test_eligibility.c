@@ -323,27 +323,6 @@ Test(svc_eligibility, every_service_at_once)
     pv_test_db_close(ctx);
 }
 
-typedef struct seen {
-    char ids[64][11];
-    size_t n;
-} seen;
-
-static int collect(void *user, const pv_eligible_row *r)
-{
-    seen *s = user;
-    if (s->n < 64)
-        snprintf(s->ids[s->n++], 11, "%s", r->national_id);
-    return 0;
-}
-
-static bool has(const seen *s, const char *id)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->ids[i], id) == 0)
-            return true;
-    return false;
-}
-
 Test(svc_eligibility, batch_list_matches_single_checks)
 {
     pv_ctx *ctx = svc_test_db();
@@ -371,15 +350,15 @@ Test(svc_eligibility, batch_list_matches_single_checks)
     const char *codes[] = {S000, S001, S002, S003, S004};
     pv_error err = PV_ERROR_INIT;
     for (int c = 0; c < 5; c++) {
-        seen s = {0};
+        svc_seen s = {0};
         size_t count = 0;
-        cr_assert_eq(pv_eligible_scan(ctx, codes[c], DAY, collect, &s, &count, &err), PV_OK,
+        cr_assert_eq(pv_eligible_scan(ctx, codes[c], DAY, svc_collect, &s, &count, &err), PV_OK,
                      "%s", err.message ? err.message : "");
         cr_assert_eq(count, s.n);
         size_t expected = 0;
         for (size_t i = 0; i < np; i++) {
             pv_eligibility *e = svc_check(ctx, people[i].national_id, codes[c], DAY);
-            cr_assert_eq(has(&s, people[i].national_id), e->eligible, "%s %s", codes[c],
+            cr_assert_eq(svc_saw(&s, people[i].national_id), e->eligible, "%s %s", codes[c],
                          people[i].national_id);
             expected += e->eligible;
             pv_eligibility_free(e);
@@ -389,11 +368,11 @@ Test(svc_eligibility, batch_list_matches_single_checks)
     /* The same lists when the table is read by two threads, halves in order. */
     setenv("PARVANDE_BATCH_SPLIT_MIN", "1", 1);
     for (int c = 0; c < 5; c++) {
-        seen one = {0}, two = {0};
+        svc_seen one = {0}, two = {0};
         unsetenv("PARVANDE_BATCH_SPLIT_MIN");
-        cr_assert_eq(pv_eligible_scan(ctx, codes[c], DAY, collect, &one, NULL, &err), PV_OK);
+        cr_assert_eq(pv_eligible_scan(ctx, codes[c], DAY, svc_collect, &one, NULL, &err), PV_OK);
         setenv("PARVANDE_BATCH_SPLIT_MIN", "1", 1);
-        cr_assert_eq(pv_eligible_scan(ctx, codes[c], DAY, collect, &two, NULL, &err), PV_OK,
+        cr_assert_eq(pv_eligible_scan(ctx, codes[c], DAY, svc_collect, &two, NULL, &err), PV_OK,
                      "%s", err.message ? err.message : "");
         cr_assert_eq(one.n, two.n, "%s", codes[c]);
         for (size_t i = 0; i < one.n; i++)
@@ -401,25 +380,25 @@ Test(svc_eligibility, batch_list_matches_single_checks)
     }
     unsetenv("PARVANDE_BATCH_SPLIT_MIN");
     /* Specific expectations: 000 = both members of the two active covered households. */
-    seen s = {0};
-    cr_assert_eq(pv_eligible_scan(ctx, S000, DAY, collect, &s, NULL, &err), PV_OK);
+    svc_seen s = {0};
+    cr_assert_eq(pv_eligible_scan(ctx, S000, DAY, svc_collect, &s, NULL, &err), PV_OK);
     cr_assert_eq(s.n, 4);
-    seen s2 = {0};
-    cr_assert_eq(pv_eligible_scan(ctx, S002, DAY, collect, &s2, NULL, &err), PV_OK);
+    svc_seen s2 = {0};
+    cr_assert_eq(pv_eligible_scan(ctx, S002, DAY, svc_collect, &s2, NULL, &err), PV_OK);
     cr_assert_eq(s2.n, 1);
     cr_assert_str_eq(s2.ids[0], people[1].national_id);
-    seen s1 = {0};
-    cr_assert_eq(pv_eligible_scan(ctx, S001, DAY, collect, &s1, NULL, &err), PV_OK);
+    svc_seen s1 = {0};
+    cr_assert_eq(pv_eligible_scan(ctx, S001, DAY, svc_collect, &s1, NULL, &err), PV_OK);
     cr_assert_eq(s1.n, 1);
     cr_assert_str_eq(s1.ids[0], people[7].national_id); /* daughter of the female head */
     /* Another branch's caseworker sees none of this branch's people. */
     pv_test_actor(ctx, "other", PV_ROLE_CASEWORKER, 2);
-    seen s3 = {0};
-    cr_assert_eq(pv_eligible_scan(ctx, S000, DAY, collect, &s3, NULL, &err), PV_OK);
+    svc_seen s3 = {0};
+    cr_assert_eq(pv_eligible_scan(ctx, S000, DAY, svc_collect, &s3, NULL, &err), PV_OK);
     cr_assert_eq(s3.n, 0);
     pv_test_actor(ctx, "mine", PV_ROLE_CASEWORKER, 1);
-    seen s4 = {0};
-    cr_assert_eq(pv_eligible_scan(ctx, S000, DAY, collect, &s4, NULL, &err), PV_OK);
+    svc_seen s4 = {0};
+    cr_assert_eq(pv_eligible_scan(ctx, S000, DAY, svc_collect, &s4, NULL, &err), PV_OK);
     cr_assert_eq(s4.n, 4);
     pv_test_db_close(ctx);
 }
