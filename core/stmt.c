@@ -1,5 +1,6 @@
-/* parvande — prepare, bind, step and reset in one call (see internal.h):
- * the sequence every query of the core repeats, written once. */
+/* parvande — prepare, bind, step and reset in one call, and a list's rows
+ * read into a growing array (see internal.h): the sequences every query of
+ * the core repeats, written once. */
 #include <stdarg.h>
 #include <string.h>
 
