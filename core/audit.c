@@ -17,7 +17,6 @@
 
 #include "parvande/audit.h"
 #include "parvande/authz.h"
-#include "parvande/users.h"
 #include "parvande/validate.h"
 #include "audit_internal.h"
 #include "security.h"
@@ -47,17 +46,6 @@ void pv_sec_format_time(int64_t t, char *out, size_t size)
     struct tm tm;
     if (!gmtime_r(&tt, &tm) || strftime(out, size, "%Y-%m-%dT%H:%M:%S.000Z", &tm) == 0)
         snprintf(out, size, "?");
-}
-
-pv_status pv_security_set_clock(pv_ctx *ctx, int64_t (*now)(void *arg), void *arg,
-                                pv_error *err)
-{
-    struct pv_security *s = pv_sec(ctx);
-    if (!s)
-        return pv_error_set(err, PV_EFAIL, NULL, "pv_security_set_clock: audit not installed");
-    s->now = now;
-    s->now_arg = arg;
-    return PV_OK;
 }
 
 static void pending_free_one(pv_sec_pending *p)

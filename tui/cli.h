@@ -113,6 +113,10 @@ typedef struct pv_cli_opt {
 int pv_cli_parse(const pv_cli *cli, int from, const pv_cli_opt *opts, const char **pos,
                  int max_pos);
 
+/* Parses "--password-fd N" style values: a file descriptor number >= 0,
+ * else -1. */
+int pv_cli_parse_fd(const char *s);
+
 /* ---- output in the user's language (tui/cli_out.c) ----
  * Human output follows cli->lang: Persian digits and Jalali dates in
  * Persian. Everything goes through pv_cli_put. */

@@ -1,5 +1,7 @@
 /* parvande — a command's arguments: its options and positional words, and
  * the usage line printed when they are wrong. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -55,4 +57,14 @@ int pv_cli_parse(const pv_cli *cli, int from, const pv_cli_opt *opts, const char
         }
     }
     return n;
+}
+
+int pv_cli_parse_fd(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = s ? strtol(s, &end, 10) : -1;
+    if (!s || !*s || *end || errno || v < 0 || v > 65535)
+        return -1;
+    return (int)v;
 }
