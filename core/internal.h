@@ -183,6 +183,10 @@ static inline void *pv_grow(void *arr, size_t n, size_t *cap, size_t elem, size_
     return grown;
 }
 
+/* Appends `v` to `s` as a JSON string ("null" for NULL): quotes and
+ * backslashes escaped, control characters as \u00XX (core/json.c). */
+void pv_json_string(sqlite3_str *s, const char *v);
+
 /* Now, UTC, as stored in created_at/updated_at: "YYYY-MM-DDTHH:MM:SS.sssZ". */
 void pv_now_stamp(char out[32]);
 
