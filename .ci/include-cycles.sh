@@ -1,7 +1,9 @@
 #!/bin/sh
 # Fails when the modules of a layer import each other in a circle.
 #
-# Usage: .ci/include-cycles.sh core|tui
+# Usage: .ci/include-cycles.sh core|tui [edges]
+#   edges: also print every import, "a -> b  (file includes header)", to
+#   see which include closes a circle.
 #
 # A module is a public header's stem (include/parvande/X.h, for the core;
 # tui/X.h for the interface) with the files named after it: X.c, X_*.c,
@@ -15,7 +17,8 @@
 # Every strongly connected group of two or more modules is printed.
 set -eu
 cd "$(dirname "$0")/.."
-layer=${1:?usage: $0 core|tui}
+layer=${1:?usage: $0 core|tui [edges]}
+edges=${2:-}
 case $layer in
 core) files="core/*.c core/*.h include/parvande/*.h"
       heads=$(ls include/parvande/*.h core/*_internal.h) ;;
@@ -26,7 +29,7 @@ esac
 # One line "file included" per quoted include; the module names first.
 { for h in $heads; do echo "HEAD $h"; done
   grep -H -E '^#[ ]*include[ ]*"' $files | sed -E 's/:#[ ]*include[ ]*"([^"]*)".*/ \1/'
-} | awk -v layer="$layer" '
+} | awk -v layer="$layer" -v show="$edges" '
 function stem(path) { sub(/.*\//, "", path); sub(/\.[ch]$/, "", path); return path }
 function module(s,   m, best) {
     if (s in alias) return alias[s]
@@ -60,7 +63,9 @@ $1 == "HEAD" { s = stem($2); sub(/_internal$/, "", s); head[s] = 1; next }
     else if (to ~ /\//) next
     a = module(from); b = module(stem(to))
     node[a] = 1; node[b] = 1
-    if (a != b) edge[a, b] = 1
+    if (a == b) next
+    edge[a, b] = 1
+    if (show != "") print a " -> " b "  (" $1 " includes " $2 ")"
 }
 END {
     for (v in node) if (!(v in index_of)) visit(v)
