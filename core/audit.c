@@ -1,7 +1,7 @@
 /* parvande — the audit trail's chain (see include/parvande/audit.h): the
  * security state of a connection, appending chained entries, refused
- * attempts that outlive a rollback, and the SQL functions the triggers
- * call. The other parts of the trail have files of their own: bulk mode
+ * attempts that outlive a rollback, the SQL functions the triggers call,
+ * and which tables the trail covers. The other parts of the trail have files of their own: bulk mode
  * (audit_bulk.c), the triggers (audit_triggers.c), verifying the chain
  * (audit_verify.c), a file's history (audit_history.c), the head
  * (audit_head.c), the records against the trail (audit_records.c,
@@ -406,4 +406,32 @@ pv_status pv_audit_register(pv_ctx *ctx, pv_error *err)
                                    NULL, NULL, NULL) != SQLITE_OK)
         return pv_db_error(ctx, err);
     return PV_OK;
+}
+
+/* ---- which tables the trail covers (the triggers, the guard, the records) ---- */
+
+/* Tables without audit triggers: the trail itself, login bookkeeping, the
+ * change history (written by triggers of tables that are audited), SQLite's
+ * own and the shadow tables of virtual tables (full-text indexes). */
+bool pv_audit_table_skipped(const char *name, const char *sql, char **virtuals, size_t n_virt)
+{
+    size_t len = strlen(name);
+    if (strncmp(name, "sqlite_", 7) == 0 || strcmp(name, "audit") == 0 ||
+        strcmp(name, "audit_head") == 0 || strcmp(name, "audit_digest") == 0 ||
+        strcmp(name, "login_state") == 0)
+        return true;
+    /* an office's sealed keys and the copies of packages sent (exports
+     * and imports are entries of their own, core/exchange.c) */
+    if (strcmp(name, "office_secret") == 0 || strcmp(name, "exchange_sent") == 0)
+        return true;
+    if (len > 8 && strcmp(name + len - 8, "_history") == 0)
+        return true;
+    if (sql && sqlite3_strnicmp(sql, "CREATE VIRTUAL", 14) == 0)
+        return true;
+    for (size_t i = 0; i < n_virt; i++) {
+        size_t vl = strlen(virtuals[i]);
+        if (strncmp(name, virtuals[i], vl) == 0 && name[vl] == '_')
+            return true;
+    }
+    return false;
 }

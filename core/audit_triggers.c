@@ -1,6 +1,7 @@
 /* parvande — the audit triggers of the data tables (see pv_audit_install in
- * include/parvande/audit.h): which tables and columns are recorded, the
- * triggers made from the schema, and the protection of the trail itself. */
+ * include/parvande/audit.h): which columns are recorded, the triggers made
+ * from the schema, and the protection of the trail itself. Which tables
+ * have triggers is pv_audit_table_skipped's answer (core/audit.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,32 +11,6 @@
 #include "security.h"
 
 /* ---- the triggers of the data tables ---- */
-
-/* Tables without audit triggers: the trail itself, login bookkeeping, the
- * change history (written by triggers of tables that are audited), SQLite's
- * own and the shadow tables of virtual tables (full-text indexes). */
-bool pv_audit_table_skipped(const char *name, const char *sql, char **virtuals, size_t n_virt)
-{
-    size_t len = strlen(name);
-    if (strncmp(name, "sqlite_", 7) == 0 || strcmp(name, "audit") == 0 ||
-        strcmp(name, "audit_head") == 0 || strcmp(name, "audit_digest") == 0 ||
-        strcmp(name, "login_state") == 0)
-        return true;
-    /* an office's sealed keys and the copies of packages sent (exports
-     * and imports are entries of their own, core/exchange.c) */
-    if (strcmp(name, "office_secret") == 0 || strcmp(name, "exchange_sent") == 0)
-        return true;
-    if (len > 8 && strcmp(name + len - 8, "_history") == 0)
-        return true;
-    if (sql && sqlite3_strnicmp(sql, "CREATE VIRTUAL", 14) == 0)
-        return true;
-    for (size_t i = 0; i < n_virt; i++) {
-        size_t vl = strlen(virtuals[i]);
-        if (strncmp(name, virtuals[i], vl) == 0 && name[vl] == '_')
-            return true;
-    }
-    return false;
-}
 
 /* Columns left out of the recorded values: the password hash (a secret,
  * whose change is its own entry) and search keys derived from the names. */

@@ -41,6 +41,15 @@ typedef struct pv_ctx_hooks {
     void (*closing)(pv_ctx *ctx);
 } pv_ctx_hooks;
 
+/* pv_ctx_open with the hooks given (static storage, may be NULL): what
+ * core/open.c calls. */
+pv_status pv_ctx_connect(const char *path, pv_lang lang, const pv_ctx_hooks *hooks, pv_ctx **out,
+                         pv_error *err);
+
+/* The hooks, through the context (no-ops when not set): see pv_ctx_hooks. */
+void pv_ctx_settled(pv_ctx *ctx);
+void pv_ctx_refused(pv_ctx *ctx, const char *action, const char *detail, const char *reason);
+
 /* Next free id sequence per table, valid inside one write transaction
  * (cleared by commit and rollback hooks, see pv_next_id). */
 typedef struct pv_id_slot {
@@ -59,21 +68,12 @@ struct pv_ctx {
     size_t n_ids;
     pv_id hh_cache_id;       /* last household looked up by the store, 0 if none */
     int64_t hh_cache_branch; /* its branch code */
+    const pv_ctx_hooks *hooks; /* static storage; NULL: none */
     struct pv_security *sec; /* users and audit state (core/security.h); owned by the
                               * connection, freed when it closes */
     bool readonly;           /* opened read-only: the media or permissions allow no
                               * writing (core/storage.c) */
-    const pv_ctx_hooks *hooks; /* static storage; NULL: none */
 };
-
-/* pv_ctx_open with the hooks given (static storage, may be NULL): what
- * core/open.c calls. */
-pv_status pv_ctx_connect(const char *path, pv_lang lang, const pv_ctx_hooks *hooks, pv_ctx **out,
-                         pv_error *err);
-
-/* The hooks, through the context (no-ops when not set): see pv_ctx_hooks. */
-void pv_ctx_settled(pv_ctx *ctx);
-void pv_ctx_refused(pv_ctx *ctx, const char *action, const char *detail, const char *reason);
 
 /* A schema migration: applied in order, each in its own transaction, when
  * PRAGMA user_version is below `version`. Each module owns its SQL. */

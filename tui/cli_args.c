@@ -6,6 +6,16 @@
 
 #include "cli.h"
 
+int pv_cli_parse_fd(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = s ? strtol(s, &end, 10) : -1;
+    if (!s || !*s || *end || errno || v < 0 || v > 65535)
+        return -1;
+    return (int)v;
+}
+
 int pv_cli_usage(const pv_command *cmd)
 {
     fprintf(stderr, "%s parvande %s %s\n", _("usage:"), cmd->name, _(cmd->usage));
@@ -57,14 +67,4 @@ int pv_cli_parse(const pv_cli *cli, int from, const pv_cli_opt *opts, const char
         }
     }
     return n;
-}
-
-int pv_cli_parse_fd(const char *s)
-{
-    char *end;
-    errno = 0;
-    long v = s ? strtol(s, &end, 10) : -1;
-    if (!s || !*s || *end || errno || v < 0 || v > 65535)
-        return -1;
-    return (int)v;
 }
