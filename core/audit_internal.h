@@ -57,8 +57,6 @@ bool pv_audit_side_load(pv_ctx *ctx, const char *db_id, int64_t *seq, char hash[
  * with `hash` (NULL: any hash). No-op on a report already not intact. */
 void pv_audit_check_head(pv_ctx *ctx, int64_t seq, const char *hash, pv_audit_report *rep);
 
-#endif
-
 /* ---- what the trail vouches for of a record (core/audit_digest.c) ---- */
 
 /* How a table's records are compared with the trail. */
@@ -109,3 +107,5 @@ void pv_digests_free(pv_digest *d, size_t n);
  * says how many (core/audit_guard.c). Inside the caller's transaction or
  * savepoint. */
 pv_status pv_audit_restore_triggers(pv_ctx *ctx, int *restored, pv_error *err);
+
+#endif
