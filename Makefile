@@ -145,6 +145,8 @@ asan-e2e: asan-build
 layer-check:
 	@if grep -nE '^#[ ]*include[ ]*<(n?curses[^>]*|term|fribidi[^>]*)\.h>' core/*.[ch] include/parvande/*.h; then \
 	  echo "layer-check: the core includes an interface library"; exit 1; fi
+	@.ci/include-cycles.sh core
+	@.ci/include-cycles.sh tui
 check: layer-check po-check unit e2e asan fuzz-replay
 	@echo "make check: all passed"
 

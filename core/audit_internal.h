@@ -4,8 +4,39 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include "internal.h"
 #include "parvande/audit.h"
+
+/* ---- the chain's entries (core/audit.c) ---- */
+
+#define PV_AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+#define PV_AUDIT_FIELDS 12
+
+/* An entry's fields in the canonical order (see core/audit.c). */
+typedef struct pv_audit_fields {
+    const char *v[PV_AUDIT_FIELDS]; /* NULL for SQL NULL */
+    size_t len[PV_AUDIT_FIELDS];
+} pv_audit_fields;
+
+/* The SHA-256 of an entry's canonical form, as 64 hex digits. */
+void pv_audit_hash_entry(const pv_audit_fields *e, char hex[65]);
+
+/* pv_audit_pass(op, tbl, id), the WHEN clause of every audit trigger
+ * (core/audit_bulk.c); pv_audit_register registers it. */
+void pv_audit_fn_pass(sqlite3_context *c, int argc, sqlite3_value **argv);
+
+/* An SQL function argument's text, NULL for NULL. */
+static inline const char *pv_audit_value_text(sqlite3_value *v)
+{
+    return sqlite3_value_type(v) == SQLITE_NULL ? NULL : (const char *)sqlite3_value_text(v);
+}
+
+/* strdup, NULL staying NULL (also when out of memory: callers check). */
+static inline char *pv_audit_dup(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
 
 /* Whether a table has no audit triggers: the trail and its head and
  * digests, login bookkeeping, *_history, SQLite's own, virtual tables
@@ -25,8 +56,6 @@ bool pv_audit_side_load(pv_ctx *ctx, const char *db_id, int64_t *seq, char hash[
 /* Sets rep's problem when the walked chain does not reach entry `seq`
  * with `hash` (NULL: any hash). No-op on a report already not intact. */
 void pv_audit_check_head(pv_ctx *ctx, int64_t seq, const char *hash, pv_audit_report *rep);
-
-#endif
 
 /* ---- what the trail vouches for of a record (core/audit_digest.c) ---- */
 
@@ -78,3 +107,5 @@ void pv_digests_free(pv_digest *d, size_t n);
  * says how many (core/audit_guard.c). Inside the caller's transaction or
  * savepoint. */
 pv_status pv_audit_restore_triggers(pv_ctx *ctx, int *restored, pv_error *err);
+
+#endif

@@ -92,121 +92,127 @@ static pv_status oom(pv_error *err)
 
 /* ---- reading the trail ---- */
 
-static pv_status read_row_entries(checker *c, pv_error *err)
+/* Runs `sql` with ?1 bound to the table being checked, handing each row
+ * to `row` (with `arg`) until one fails. */
+static pv_status each_row(checker *c, const char *sql,
+                          pv_status (*row)(checker *c, sqlite3_stmt *st, void *arg, pv_error *err),
+                          void *arg, pv_error *err)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(c->ctx->db,
-                           "SELECT record_id, seq, action FROM audit WHERE tbl = ?1 AND"
-                           " outcome = 'done' AND action IN ('insert', 'update', 'delete')",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(c->ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
         return pv_db_error(c->ctx, err);
     sqlite3_bind_text(st, 1, c->sh.table, -1, SQLITE_STATIC);
     pv_status rc = PV_OK;
-    int s;
-    while (rc == PV_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *a = (const char *)sqlite3_column_text(st, 2);
-        bool del = a && strcmp(a, "delete") == 0;
-        ev e = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), -1,
-                del ? EV_ROW_DEL : EV_ROW, (uint8_t)(a && strcmp(a, "insert") != 0)};
-        if (push_ev(&c->evs, e) != 0)
-            rc = oom(err);
-    }
+    int s = SQLITE_DONE;
+    while (rc == PV_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
+        rc = row(c, st, arg, err);
     if (rc == PV_OK && s != SQLITE_DONE)
         rc = pv_db_error(c->ctx, err);
     sqlite3_finalize(st);
     return rc;
 }
 
+/* A per-row entry: record_id, seq, action. */
+static pv_status row_entry(checker *c, sqlite3_stmt *st, void *arg, pv_error *err)
+{
+    (void)arg;
+    const char *a = (const char *)sqlite3_column_text(st, 2);
+    bool del = a && strcmp(a, "delete") == 0;
+    ev e = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), -1,
+            del ? EV_ROW_DEL : EV_ROW, (uint8_t)(a && strcmp(a, "insert") != 0)};
+    return push_ev(&c->evs, e) != 0 ? oom(err) : PV_OK;
+}
+
+static pv_status read_row_entries(checker *c, pv_error *err)
+{
+    return each_row(c,
+                    "SELECT record_id, seq, action FROM audit WHERE tbl = ?1 AND"
+                    " outcome = 'done' AND action IN ('insert', 'update', 'delete')",
+                    row_entry, NULL, err);
+}
+
+/* Where the batch runs are: the batch being read and the place of its next
+ * record in the batch's hash list. */
+typedef struct batch_pos {
+    int64_t seq;
+    int32_t idx;
+} batch_pos;
+
+/* One run of a batch: seq, operation, lo, hi. */
+static pv_status batch_run(checker *c, sqlite3_stmt *st, void *arg, pv_error *err)
+{
+    batch_pos *pos = arg;
+    int64_t at = sqlite3_column_int64(st, 0);
+    if (at != pos->seq) {
+        pos->seq = at;
+        pos->idx = 0;
+    }
+    const char *op = (const char *)sqlite3_column_text(st, 1);
+    bool del = op && strcmp(op, "delete") == 0, ins = op && strcmp(op, "insert") == 0;
+    int64_t lo = sqlite3_column_int64(st, 2), hi = sqlite3_column_int64(st, 3);
+    for (int64_t id = lo; id <= hi && hi - lo < ((int64_t)1 << 32); id++) {
+        ev e = {id, at, del ? -1 : pos->idx++, del ? EV_BATCH_DEL : EV_BATCH, (uint8_t)!ins};
+        if (push_ev(&c->evs, e) != 0)
+            return oom(err);
+    }
+    return PV_OK;
+}
+
 static pv_status read_batch_runs(checker *c, pv_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(c->ctx->db,
-                           "SELECT a.seq, o.key, r.value ->> 0, r.value ->> 1 FROM audit a,"
-                           " json_each(a.new_values, '$.changes') t, json_each(t.value) o,"
-                           " json_each(o.value) r WHERE a.action = 'import' AND"
-                           " a.outcome = 'done' AND json_valid(a.new_values) AND t.key = ?1"
-                           " ORDER BY a.seq, o.id, r.id",
-                           -1, &st, NULL) != SQLITE_OK)
-        return pv_db_error(c->ctx, err);
-    sqlite3_bind_text(st, 1, c->sh.table, -1, SQLITE_STATIC);
-    pv_status rc = PV_OK;
-    int64_t seq = 0;
-    int32_t idx = 0;
-    int s;
-    while (rc == PV_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t at = sqlite3_column_int64(st, 0);
-        if (at != seq) {
-            seq = at;
-            idx = 0;
-        }
-        const char *op = (const char *)sqlite3_column_text(st, 1);
-        bool del = op && strcmp(op, "delete") == 0, ins = op && strcmp(op, "insert") == 0;
-        int64_t lo = sqlite3_column_int64(st, 2), hi = sqlite3_column_int64(st, 3);
-        for (int64_t id = lo; rc == PV_OK && id <= hi && hi - lo < ((int64_t)1 << 32); id++) {
-            ev e = {id, seq, del ? -1 : idx++, del ? EV_BATCH_DEL : EV_BATCH, (uint8_t)!ins};
-            if (push_ev(&c->evs, e) != 0)
-                rc = oom(err);
-        }
+    batch_pos pos = {0, 0};
+    return each_row(c,
+                    "SELECT a.seq, o.key, r.value ->> 0, r.value ->> 1 FROM audit a,"
+                    " json_each(a.new_values, '$.changes') t, json_each(t.value) o,"
+                    " json_each(o.value) r WHERE a.action = 'import' AND"
+                    " a.outcome = 'done' AND json_valid(a.new_values) AND t.key = ?1"
+                    " ORDER BY a.seq, o.id, r.id",
+                    batch_run, &pos, err);
+}
+
+/* One batch's hash list of this table (seq, cols, hashes, the SHA-256 its
+ * entry claims), kept when the SHA-256 matches, else reported. */
+static pv_status batch_digest(checker *c, sqlite3_stmt *st, void *arg, pv_error *err)
+{
+    size_t *cap = arg;
+    int64_t seq = sqlite3_column_int64(st, 0);
+    const char *cols = (const char *)sqlite3_column_text(st, 1);
+    const unsigned char *h = sqlite3_column_blob(st, 2);
+    size_t bytes = (size_t)sqlite3_column_bytes(st, 2);
+    const char *claim = (const char *)sqlite3_column_text(st, 3);
+    unsigned char d[crypto_hash_sha256_BYTES];
+    char hex[65];
+    crypto_hash_sha256(d, h ? h : (const unsigned char *)"", bytes);
+    sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+    if (!cols || bytes % 8 || !claim || strcmp(hex, claim) != 0) {
+        report(c, PV_FIND_DIGEST, 0, seq);
+        return PV_OK;
     }
-    if (rc == PV_OK && s != SQLITE_DONE)
-        rc = pv_db_error(c->ctx, err);
-    sqlite3_finalize(st);
-    return rc;
+    batch_hashes *v = pv_grow(c->b, c->nb, cap, sizeof *v, 64);
+    if (!v)
+        return oom(err);
+    c->b = v;
+    batch_hashes *b = &c->b[c->nb];
+    *b = (batch_hashes){.seq = seq, .n = bytes / 8, .usable = strcmp(cols, c->sh.cols) == 0};
+    if (!(b->h = malloc(bytes ? bytes : 1)))
+        return oom(err);
+    memcpy(b->h, h ? h : (const unsigned char *)"", bytes);
+    c->nb++;
+    return PV_OK;
 }
 
 /* The batches' hash lists of this table, each checked against the SHA-256
  * its entry carries; a batch that claims one the table lacks is reported. */
 static pv_status read_digests(checker *c, pv_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(c->ctx->db,
-                           "SELECT a.seq, d.cols, d.hashes, json_extract(a.new_values,"
-                           " '$.digests.\"' || ?1 || '\"') FROM audit a LEFT JOIN audit_digest d"
-                           " ON d.seq = a.seq AND d.tbl = ?1 WHERE a.action = 'import' AND"
-                           " json_valid(a.new_values) AND json_extract(a.new_values,"
-                           " '$.digests.\"' || ?1 || '\"') IS NOT NULL ORDER BY a.seq",
-                           -1, &st, NULL) != SQLITE_OK)
-        return pv_db_error(c->ctx, err);
-    sqlite3_bind_text(st, 1, c->sh.table, -1, SQLITE_STATIC);
-    pv_status rc = PV_OK;
     size_t cap = 0;
-    int s;
-    while (rc == PV_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(st, 0);
-        const char *cols = (const char *)sqlite3_column_text(st, 1);
-        const unsigned char *h = sqlite3_column_blob(st, 2);
-        size_t bytes = (size_t)sqlite3_column_bytes(st, 2);
-        const char *claim = (const char *)sqlite3_column_text(st, 3);
-        unsigned char d[crypto_hash_sha256_BYTES];
-        char hex[65];
-        crypto_hash_sha256(d, h ? h : (const unsigned char *)"", bytes);
-        sodium_bin2hex(hex, sizeof hex, d, sizeof d);
-        if (!cols || bytes % 8 || !claim || strcmp(hex, claim) != 0) {
-            report(c, PV_FIND_DIGEST, 0, seq);
-            continue;
-        }
-        if (c->nb == cap) {
-            cap = cap ? cap * 2 : 64;
-            batch_hashes *v = realloc(c->b, cap * sizeof *v);
-            if (!v) {
-                rc = oom(err);
-                break;
-            }
-            c->b = v;
-        }
-        batch_hashes *b = &c->b[c->nb];
-        *b = (batch_hashes){.seq = seq, .n = bytes / 8, .usable = strcmp(cols, c->sh.cols) == 0};
-        if (!(b->h = malloc(bytes ? bytes : 1))) {
-            rc = oom(err);
-            break;
-        }
-        memcpy(b->h, h ? h : (const unsigned char *)"", bytes);
-        c->nb++;
-    }
-    if (rc == PV_OK && s != SQLITE_DONE)
-        rc = pv_db_error(c->ctx, err);
-    sqlite3_finalize(st);
-    return rc;
+    return each_row(c,
+                    "SELECT a.seq, d.cols, d.hashes, json_extract(a.new_values,"
+                    " '$.digests.\"' || ?1 || '\"') FROM audit a LEFT JOIN audit_digest d"
+                    " ON d.seq = a.seq AND d.tbl = ?1 WHERE a.action = 'import' AND"
+                    " json_valid(a.new_values) AND json_extract(a.new_values,"
+                    " '$.digests.\"' || ?1 || '\"') IS NOT NULL ORDER BY a.seq",
+                    batch_digest, &cap, err);
 }
 
 static const batch_hashes *batch_of(const checker *c, int64_t seq)

@@ -1,11 +1,10 @@
 /* parvande — the role table (see include/parvande/authz.h). */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
-#include "parvande/audit.h"
 #include "parvande/authz.h"
-#include "parvande/users.h"
 
 #define CW (1u << PV_ROLE_CASEWORKER)
 #define SV (1u << PV_ROLE_SUPERVISOR)
@@ -31,16 +30,50 @@ static const struct {
     [PV_ACT_BACKUP] = {AD, N_("back up the database"), "backup"},
 };
 
+/* Role names as stored and typed (see pv_role_parse). */
+static const char *const role_codes[] = {
+    [PV_ROLE_NONE] = "", [PV_ROLE_CASEWORKER] = "caseworker", [PV_ROLE_SUPERVISOR] = "supervisor",
+    [PV_ROLE_ADMIN] = "admin", [PV_ROLE_SYSTEM] = "system",
+};
+
+pv_role pv_role_parse(const char *s)
+{
+    if (!s)
+        return PV_ROLE_NONE;
+    if (strcmp(s, "administrator") == 0)
+        return PV_ROLE_ADMIN;
+    for (int r = PV_ROLE_CASEWORKER; r <= PV_ROLE_ADMIN; r++)
+        if (strcmp(s, role_codes[r]) == 0)
+            return (pv_role)r;
+    return PV_ROLE_NONE;
+}
+
+const char *pv_role_code(pv_role r)
+{
+    return r >= PV_ROLE_NONE && r <= PV_ROLE_SYSTEM ? role_codes[r] : "";
+}
+
+const char *pv_role_label(pv_role r)
+{
+    switch (r) {
+    case PV_ROLE_CASEWORKER: return _("caseworker");
+    case PV_ROLE_SUPERVISOR: return _("supervisor");
+    case PV_ROLE_ADMIN: return _("administrator");
+    case PV_ROLE_SYSTEM: return _("system");
+    default: return "";
+    }
+}
+
 /* Every refusal goes to the audit trail, even when the transaction it
- * happened in is rolled back (pv_audit_refused holds it until then). The
- * reason is stored in English, so the trail reads the same whatever the
- * language of the session. */
+ * happened in is rolled back (pv_audit_refused, the hook core/open.c sets,
+ * holds it until then). The reason is stored in English, so the trail
+ * reads the same whatever the language of the session. */
 static void record_refusal(pv_ctx *ctx, pv_action act, int64_t branch_code, const char *why)
 {
     char detail[96];
     snprintf(detail, sizeof detail, "{\"branch\":%lld,\"role\":\"%s\"}", (long long)branch_code,
              pv_role_code(ctx->actor.role));
-    pv_audit_refused(ctx, action_table[act].code, detail, why);
+    pv_ctx_refused(ctx, action_table[act].code, detail, why);
 }
 
 const char *pv_action_label(pv_action act)
@@ -60,7 +93,7 @@ bool pv_authz_hidden(pv_ctx *ctx, pv_action act, int64_t branch_code)
     if (act < 0 || act >= PV_ACT__COUNT || pv_authz_all_branches(ctx) || branch_code == 0 ||
         branch_code == ctx->actor.branch_code)
         return false;
-    pv_audit_flush(ctx, NULL);
+    pv_ctx_settled(ctx);
     record_refusal(ctx, act, branch_code, "record of another branch");
     return true;
 }
@@ -70,7 +103,7 @@ pv_status pv_authz_check(pv_ctx *ctx, pv_action act, int64_t branch_code, pv_err
     const pv_actor *a = &ctx->actor;
     if (act < 0 || act >= PV_ACT__COUNT)
         return pv_error_set(err, PV_EUSAGE, NULL, "%s", _("unknown action"));
-    pv_audit_flush(ctx, NULL); /* refusals held by a transaction now over */
+    pv_ctx_settled(ctx); /* refusals held by a transaction now over */
     if (a->role == PV_ROLE_SYSTEM)
         return PV_OK;
     if (!(action_table[act].roles & (1u << a->role))) {

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "store_internal.h"
 
 #define BULK_MAX 128  /* rows of the largest statement; a power of two */
 #define BULK_SIZES 8  /* statements of 1, 2, 4 ... BULK_MAX rows */

@@ -1,6 +1,9 @@
 /* parvande — the context: opening the database (mode 0600, pragmas,
  * migrations), the acting user, the language, transactions, record ids and
- * the per-context statement cache. */
+ * the per-context statement cache. It knows no module above it: what the
+ * audit trail must hear of (the connection opened and closing, a
+ * transaction over, a refusal) goes through the hooks that core/open.c
+ * gives it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -13,10 +16,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "parvande/audit.h"
-#include "parvande/authz.h"
-#include "parvande/branch.h"
-#include "parvande/text.h"
 
 /* ---- paths ---- */
 
@@ -180,7 +179,7 @@ pv_status pv_tx_commit(pv_ctx *ctx, pv_error *err)
 {
     pv_status rc = pv_exec(ctx, "COMMIT", err);
     if (rc == PV_OK)
-        pv_audit_flush(ctx, NULL); /* refusals held during the transaction */
+        pv_ctx_settled(ctx); /* refusals held during the transaction */
     return rc;
 }
 
@@ -188,7 +187,7 @@ void pv_tx_rollback(pv_ctx *ctx)
 {
     if (!sqlite3_get_autocommit(ctx->db))
         pv_exec(ctx, "ROLLBACK", NULL);
-    pv_audit_flush(ctx, NULL); /* refusals must outlive the rollback */
+    pv_ctx_settled(ctx); /* refusals must outlive the rollback */
 }
 
 /* The id cache is trusted only until the transaction ends: another
@@ -482,7 +481,8 @@ static void configure_library(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-pv_status pv_ctx_open(const char *path, pv_lang lang, pv_ctx **out, pv_error *err)
+pv_status pv_ctx_connect(const char *path, pv_lang lang, const pv_ctx_hooks *hooks, pv_ctx **out,
+                         pv_error *err)
 {
     static pthread_once_t library_once = PTHREAD_ONCE_INIT;
     pthread_once(&library_once, configure_library);
@@ -512,6 +512,7 @@ pv_status pv_ctx_open(const char *path, pv_lang lang, pv_ctx **out, pv_error *er
     }
     ctx->lang = lang;
     ctx->branch_code = 1;
+    ctx->hooks = hooks;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     pv_status rc = PV_OK;
     ctx->readonly = !pv_path_writable(path);
@@ -525,14 +526,14 @@ pv_status pv_ctx_open(const char *path, pv_lang lang, pv_ctx **out, pv_error *er
     free(owned);
     if (rc == PV_OK)
         rc = configure(ctx, err);
-    if (rc == PV_OK)
-        rc = pv_audit_register(ctx, err); /* before migrations: triggers call its functions */
+    if (rc == PV_OK && hooks && hooks->connected)
+        rc = hooks->connected(ctx, err); /* before migrations: triggers call its functions */
     if (rc == PV_OK)
         rc = migrate(ctx, err);
     if (rc == PV_OK)
         rc = load_branch(ctx, err);
-    if (rc == PV_OK && !ctx->readonly)
-        rc = pv_audit_install(ctx, err); /* audit triggers of every data table */
+    if (rc == PV_OK && hooks && hooks->migrated)
+        rc = hooks->migrated(ctx, err); /* audit triggers of every data table */
     if (rc != PV_OK) {
         pv_ctx_close(ctx);
         return rc;
@@ -550,10 +551,8 @@ void pv_ctx_close(pv_ctx *ctx)
 {
     if (!ctx)
         return;
-    if (ctx->db) {
-        pv_audit_flush(ctx, NULL);
-        pv_audit_keep_head(ctx);
-    }
+    if (ctx->db && ctx->hooks && ctx->hooks->closing)
+        ctx->hooks->closing(ctx);
     for (size_t i = 0; i < ctx->n_stmts; i++)
         sqlite3_finalize(ctx->stmts[i].stmt);
     free(ctx->stmts);
@@ -563,6 +562,20 @@ void pv_ctx_close(pv_ctx *ctx)
         sqlite3_close_v2(ctx->db);
     }
     free(ctx);
+}
+
+/* ---- the hooks (core/open.c sets them) ---- */
+
+void pv_ctx_settled(pv_ctx *ctx)
+{
+    if (ctx->hooks && ctx->hooks->settled)
+        ctx->hooks->settled(ctx);
+}
+
+void pv_ctx_refused(pv_ctx *ctx, const char *action, const char *detail, const char *reason)
+{
+    if (ctx->hooks && ctx->hooks->refused)
+        ctx->hooks->refused(ctx, action, detail, reason);
 }
 
 /* ---- language, actor, branch (pv_today is in core/today.c) ---- */
@@ -592,87 +605,4 @@ void pv_ctx_set_actor(pv_ctx *ctx, const pv_actor *actor)
 int64_t pv_ctx_branch(const pv_ctx *ctx)
 {
     return ctx->branch_code;
-}
-
-/* ---- the branch row ---- */
-
-pv_status pv_branch_get(pv_ctx *ctx, pv_branch *out, pv_error *err)
-{
-    sqlite3_stmt *st;
-    if (pv_stmt(ctx, "SELECT code, province, county, office FROM branch WHERE id = 1", &st,
-                err) != PV_OK)
-        return err ? err->status : PV_EFAIL;
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? pv_error_set(err, PV_ENOTFOUND, "branch", "%s",
-                                                _("This database has no branch."))
-                                 : pv_db_error(ctx, err);
-    }
-    memset(out, 0, sizeof *out);
-    out->code = sqlite3_column_int64(st, 0);
-    snprintf(out->province, sizeof out->province, "%s", (const char *)sqlite3_column_text(st, 1));
-    snprintf(out->county, sizeof out->county, "%s", (const char *)sqlite3_column_text(st, 2));
-    snprintf(out->office, sizeof out->office, "%s", (const char *)sqlite3_column_text(st, 3));
-    sqlite3_reset(st);
-    return PV_OK;
-}
-
-/* True when some record still carries a branch code other than `code`. */
-static pv_status records_elsewhere(pv_ctx *ctx, int64_t code, bool *yes, pv_error *err)
-{
-    sqlite3_stmt *st;
-    if (pv_stmt(ctx,
-                "SELECT EXISTS (SELECT 1 FROM household WHERE branch_code <> ?1)"
-                " OR EXISTS (SELECT 1 FROM person WHERE branch_code <> ?1)",
-                &st, err) != PV_OK)
-        return err ? err->status : PV_EFAIL;
-    sqlite3_bind_int64(st, 1, code);
-    int rc = sqlite3_step(st);
-    *yes = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
-}
-
-pv_status pv_branch_set(pv_ctx *ctx, const pv_branch *b, pv_error *err)
-{
-    /* Only an administrator (or the program at init) configures the office. */
-    pv_status ok = pv_authz_check(ctx, PV_ACT_USER_ADMIN, ctx->branch_code, err);
-    if (ok != PV_OK)
-        return ok;
-    if (b->code < 1 || b->code > PV_BRANCH_CODE_MAX)
-        return pv_error_field(err, "branch", _("the branch code must be a number from 1 to 8388607"));
-    pv_branch n = {.code = b->code};
-    if (pv_text_normalize(b->province, PV_TEXT_LINE, "province", n.province, sizeof n.province, err) != PV_OK ||
-        pv_text_normalize(b->county, PV_TEXT_LINE, "county", n.county, sizeof n.county, err) != PV_OK ||
-        pv_text_normalize(b->office, PV_TEXT_LINE, "branch", n.office, sizeof n.office, err) != PV_OK)
-        return PV_EINVAL;
-    bool busy = false;
-    if (b->code != ctx->branch_code) {
-        pv_status rc = records_elsewhere(ctx, b->code, &busy, err);
-        if (rc != PV_OK)
-            return rc;
-        if (busy)
-            return pv_error_set(err, PV_ECONFLICT, "branch", "%s",
-                                _("The branch code cannot change once files are recorded under it."));
-    }
-    sqlite3_stmt *st;
-    if (pv_stmt(ctx,
-                "UPDATE branch SET code = ?1, province = ?2, county = ?3, office = ?4,"
-                " updated_at = " PV_NOW " WHERE id = 1",
-                &st, err) != PV_OK)
-        return err ? err->status : PV_EFAIL;
-    sqlite3_bind_int64(st, 1, n.code);
-    sqlite3_bind_text(st, 2, n.province, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, n.county, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, n.office, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return pv_db_error(ctx, err);
-    if (ctx->actor.branch_code == ctx->branch_code && ctx->actor.role == PV_ROLE_SYSTEM)
-        ctx->actor.branch_code = n.code;
-    ctx->branch_code = n.code;
-    ctx->n_ids = 0;
-    return PV_OK;
 }

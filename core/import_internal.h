@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "store_internal.h"
 #include "parvande/csv.h"
 #include "parvande/import.h"
 #include "parvande/records.h"

@@ -21,6 +21,35 @@ typedef struct pv_stmt_slot {
     sqlite3_stmt *stmt;
 } pv_stmt_slot;
 
+/* What the context tells the audit trail at the points of a connection's
+ * life, without knowing it: core/open.c wires the trail in (pv_ctx_open),
+ * so the context needs no module above it. Any hook may be NULL. */
+typedef struct pv_ctx_hooks {
+    /* The connection is set up, the migrations not run yet (the trail
+     * registers the SQL functions its triggers call). */
+    pv_status (*connected)(pv_ctx *ctx, pv_error *err);
+    /* The migrations are done (the trail installs its triggers). */
+    pv_status (*migrated)(pv_ctx *ctx, pv_error *err);
+    /* A transaction is over (after each COMMIT and ROLLBACK of the
+     * transaction helpers, and before an authorization check): the trail
+     * appends the refusals it held during it. */
+    void (*settled)(pv_ctx *ctx);
+    /* An attempt was refused (core/authz.c): the action's code, a JSON
+     * detail, the reason in English; it must outlive a rollback. */
+    void (*refused)(pv_ctx *ctx, const char *action, const char *detail, const char *reason);
+    /* The connection is about to close. */
+    void (*closing)(pv_ctx *ctx);
+} pv_ctx_hooks;
+
+/* pv_ctx_open with the hooks given (static storage, may be NULL): what
+ * core/open.c calls. */
+pv_status pv_ctx_connect(const char *path, pv_lang lang, const pv_ctx_hooks *hooks, pv_ctx **out,
+                         pv_error *err);
+
+/* The hooks, through the context (no-ops when not set): see pv_ctx_hooks. */
+void pv_ctx_settled(pv_ctx *ctx);
+void pv_ctx_refused(pv_ctx *ctx, const char *action, const char *detail, const char *reason);
+
 /* Next free id sequence per table, valid inside one write transaction
  * (cleared by commit and rollback hooks, see pv_next_id). */
 typedef struct pv_id_slot {
@@ -39,6 +68,7 @@ struct pv_ctx {
     size_t n_ids;
     pv_id hh_cache_id;       /* last household looked up by the store, 0 if none */
     int64_t hh_cache_branch; /* its branch code */
+    const pv_ctx_hooks *hooks; /* static storage; NULL: none */
     struct pv_security *sec; /* users and audit state (core/security.h); owned by the
                               * connection, freed when it closes */
     bool readonly;           /* opened read-only: the media or permissions allow no
@@ -173,6 +203,10 @@ static inline void *pv_grow(void *arr, size_t n, size_t *cap, size_t elem, size_
     return grown;
 }
 
+/* Appends `v` to `s` as a JSON string ("null" for NULL): quotes and
+ * backslashes escaped, control characters as \u00XX (core/json.c). */
+void pv_json_string(sqlite3_str *s, const char *v);
+
 /* Now, UTC, as stored in created_at/updated_at: "YYYY-MM-DDTHH:MM:SS.sssZ". */
 void pv_now_stamp(char out[32]);
 
@@ -188,58 +222,6 @@ int pv_enum_from_code(pv_enum_kind kind, const char *code);
  * (branch_code << 40 | next sequence of that table). */
 pv_status pv_next_id(pv_ctx *ctx, const char *table, pv_id *out, pv_error *err);
 
-/* ---- the store's rows, shared with the bulk inserter (core/store.c) ----
- * The INSERT statements of a person, a household and a case file, and the
- * binding of one row's values to their parameters shifted by `base` (so
- * that row r of a multi-row INSERT binds at base = r * parameters). Every
- * string is bound without a copy: the record, the folds, `actor` and
- * `stamp` must stay unchanged until the statement has been stepped. */
-#include "parvande/records.h"
-extern const char *const pv_sql_person_insert;
-extern const char *const pv_sql_household_insert;
-extern const char *const pv_sql_casefile_insert;
-
-typedef struct pv_person_folds {
-    char first[PV_NAME_SZ], last[PV_NAME_SZ], father[PV_NAME_SZ];
-} pv_person_folds;
-void pv_person_folds_of(const pv_person *p, pv_person_folds *out);
-void pv_person_bind(sqlite3_stmt *st, int base, const pv_person *p, const pv_person_folds *f,
-                    int64_t branch, const char *actor, const char *stamp);
-void pv_household_bind(sqlite3_stmt *st, int base, pv_id id, int64_t branch, const char *key,
-                       const char *actor, const char *stamp);
-void pv_casefile_bind(sqlite3_stmt *st, int base, const pv_casefile *f, const char *actor,
-                      const char *stamp);
-/* Fills a new case file's defaults (opened today; closed today when
- * closed) and checks its dates: PV_OK, or PV_EINVAL naming the field. */
-pv_status pv_casefile_check(pv_casefile *f, pv_error *err);
-/* The status of a failed write (an extended SQLite code): a used national
- * ID or household key is PV_ECONFLICT naming the field, a missing
- * household PV_ENOTFOUND, anything else the database's error. */
-pv_status pv_store_write_error(pv_ctx *ctx, int rc, pv_error *err);
-
-/* ---- the bulk inserter (core/bulk.c) ----
- * New households (each with its case file) and new persons of an import,
- * numbered when added and written together by pv_bulk_flush with
- * multi-row INSERTs, inside the caller's transaction. The caller has
- * validated the records and checked the actor may write them (nothing here
- * asks pv_authz_check), and flushes before anything else reads or writes
- * those tables, and before committing. */
-typedef struct pv_bulk pv_bulk;
-pv_bulk *pv_bulk_new(pv_ctx *ctx);   /* NULL when out of memory; free with pv_bulk_free */
-void pv_bulk_free(pv_bulk *b);       /* NULL is fine; pending rows are dropped */
-/* A household with the case file `file` (its defaults filled and its ids
- * set on return); *out is the household's id. PV_EINVAL for a bad date. */
-pv_status pv_bulk_add_household(pv_bulk *b, const char *key, pv_casefile *file, pv_id *out,
-                                pv_error *err);
-/* A copy of the person `p`, in `household` (in the database or already
- * added), numbered with a new id. */
-pv_status pv_bulk_add_person(pv_bulk *b, const pv_person *p, pv_id household, pv_error *err);
-bool pv_bulk_full(const pv_bulk *b);      /* flush before adding more */
-/* Writes every pending row, all or nothing: on failure (PV_ECONFLICT for a
- * national ID or household key recorded meanwhile, or the database's
- * error) nothing of them stays in the database, and the rows are dropped
- * either way. */
-pv_status pv_bulk_flush(pv_bulk *b, pv_error *err);
-void pv_bulk_discard(pv_bulk *b);         /* drops the pending rows unwritten */
+/* The store's rows and the bulk inserter: core/store_internal.h. */
 
 #endif

@@ -1,4 +1,5 @@
-/* parvande — what users.c, audit.c and authz.c share (private to the core). */
+/* parvande — the audit trail's state of a connection, which the trail's files
+ * and users.c (logins, the clock) share (private to the core). */
 #ifndef PARVANDE_SECURITY_H
 #define PARVANDE_SECURITY_H
 

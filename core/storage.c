@@ -123,24 +123,6 @@ static void mkdirs(const char *path)
     free(dir);
 }
 
-static void json_str(sqlite3_str *s, const char *v)
-{
-    if (!v) {
-        sqlite3_str_appendall(s, "null");
-        return;
-    }
-    sqlite3_str_appendchar(s, 1, '"');
-    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            sqlite3_str_appendf(s, "\\%c", *p);
-        else if (*p < 0x20)
-            sqlite3_str_appendf(s, "\\u%04x", *p);
-        else
-            sqlite3_str_appendchar(s, 1, (char)*p);
-    }
-    sqlite3_str_appendchar(s, 1, '"');
-}
-
 pv_status pv_unrecorded_append(pv_ctx *ctx, const char *at, const char *actor, const char *action,
                                const char *table, pv_id record_id, const char *detail,
                                const char *reason, pv_error *err)
@@ -158,21 +140,21 @@ pv_status pv_unrecorded_append(pv_ctx *ctx, const char *at, const char *actor, c
                               "session's audit entries (HOME is not set)."));
     sqlite3_str *s = sqlite3_str_new(NULL);
     sqlite3_str_appendall(s, "{\"db\":");
-    json_str(s, db_id);
+    pv_json_string(s, db_id);
     sqlite3_str_appendall(s, ",\"path\":");
-    json_str(s, sqlite3_db_filename(ctx->db, "main"));
+    pv_json_string(s, sqlite3_db_filename(ctx->db, "main"));
     sqlite3_str_appendall(s, ",\"at\":");
-    json_str(s, at);
+    pv_json_string(s, at);
     sqlite3_str_appendall(s, ",\"actor\":");
-    json_str(s, actor);
+    pv_json_string(s, actor);
     sqlite3_str_appendall(s, ",\"action\":");
-    json_str(s, action);
+    pv_json_string(s, action);
     sqlite3_str_appendall(s, ",\"tbl\":");
-    json_str(s, table ? table : "");
+    pv_json_string(s, table ? table : "");
     sqlite3_str_appendf(s, ",\"record_id\":%" PRId64 ",\"detail\":", (int64_t)record_id);
-    json_str(s, detail);
+    pv_json_string(s, detail);
     sqlite3_str_appendall(s, ",\"reason\":");
-    json_str(s, reason);
+    pv_json_string(s, reason);
     sqlite3_str_appendall(s, "}\n");
     char *line = sqlite3_str_finish(s);
     mkdirs(path);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "store_internal.h"
 #include "parvande/authz.h"
 #include "parvande/calendar.h"
 #include "parvande/records.h"

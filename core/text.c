@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "parvande/i18n.h"
-#include "parvande/records.h"
 #include "parvande/text.h"
 #include "text_internal.h"
 

@@ -23,40 +23,7 @@ static const char dummy_hash[] =
     "$argon2id$v=19$m=65536,t=2,p=1$vKidoqT3zCrwF6OLr/zy6Q$"
     "ttRu33lvpRdex+Xmag6z44TYiDqsN3aLuhL810aWoFs";
 
-/* ---- roles and names ---- */
-
-static const char *const role_codes[] = {
-    [PV_ROLE_NONE] = "", [PV_ROLE_CASEWORKER] = "caseworker", [PV_ROLE_SUPERVISOR] = "supervisor",
-    [PV_ROLE_ADMIN] = "admin", [PV_ROLE_SYSTEM] = "system",
-};
-
-pv_role pv_role_parse(const char *s)
-{
-    if (!s)
-        return PV_ROLE_NONE;
-    if (strcmp(s, "administrator") == 0)
-        return PV_ROLE_ADMIN;
-    for (int r = PV_ROLE_CASEWORKER; r <= PV_ROLE_ADMIN; r++)
-        if (strcmp(s, role_codes[r]) == 0)
-            return (pv_role)r;
-    return PV_ROLE_NONE;
-}
-
-const char *pv_role_code(pv_role r)
-{
-    return r >= PV_ROLE_NONE && r <= PV_ROLE_SYSTEM ? role_codes[r] : "";
-}
-
-const char *pv_role_label(pv_role r)
-{
-    switch (r) {
-    case PV_ROLE_CASEWORKER: return _("caseworker");
-    case PV_ROLE_SUPERVISOR: return _("supervisor");
-    case PV_ROLE_ADMIN: return _("administrator");
-    case PV_ROLE_SYSTEM: return _("system");
-    default: return "";
-    }
-}
+/* ---- names (role names are with the role table, core/authz.c) ---- */
 
 /* Folds upper case to lower case into out; false when not a valid name. */
 static bool fold_name(const char *in, char out[PV_USER_NAME_SZ])
@@ -641,4 +608,17 @@ pv_status pv_user_list(pv_ctx *ctx, pv_user **out, size_t *n, pv_error *err)
         *n = 0;
     }
     return rc;
+}
+
+/* ---- clock (tests): the security state is the audit module's (security.h) ---- */
+
+pv_status pv_security_set_clock(pv_ctx *ctx, int64_t (*now)(void *arg), void *arg,
+                                pv_error *err)
+{
+    struct pv_security *s = pv_sec(ctx);
+    if (!s)
+        return pv_error_set(err, PV_EFAIL, NULL, "pv_security_set_clock: audit not installed");
+    s->now = now;
+    s->now_arg = arg;
+    return PV_OK;
 }

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "session.h"
 #include "parvande/audit.h"
 #include "parvande/i18n.h"
 #include "parvande/text.h"

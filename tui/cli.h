@@ -104,6 +104,10 @@ typedef struct pv_cli_opt {
 #define PV_CLI_VALUE(name, value) {(name), NULL, (value), NULL}
 #define PV_CLI_END {NULL, NULL, NULL, NULL}
 
+/* Parses "--password-fd N" style values: a file descriptor number >= 0,
+ * else -1. */
+int pv_cli_parse_fd(const char *s);
+
 /* Reads cli->argv[from..]: the options of `opts` (a table ending with a
  * NULL name; a later option overrides an earlier one) and, in order, up to
  * max_pos other words into pos[]. A word with one leading '-' is such a

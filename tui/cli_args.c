@@ -1,8 +1,20 @@
 /* parvande — a command's arguments: its options and positional words, and
  * the usage line printed when they are wrong. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+int pv_cli_parse_fd(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = s ? strtol(s, &end, 10) : -1;
+    if (!s || !*s || *end || errno || v < 0 || v > 65535)
+        return -1;
+    return (int)v;
+}
 
 int pv_cli_usage(const pv_command *cmd)
 {

@@ -23,16 +23,6 @@
 
 /* ---- reading passwords ---- */
 
-int pv_cli_parse_fd(const char *s)
-{
-    char *end;
-    errno = 0;
-    long v = s ? strtol(s, &end, 10) : -1;
-    if (!s || !*s || *end || errno || v < 0 || v > 65535)
-        return -1;
-    return (int)v;
-}
-
 /* One line from fd, read a byte at a time so that several passwords can
  * follow each other on one descriptor. */
 static int read_line(int fd, char *buf, size_t size)

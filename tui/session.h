@@ -38,10 +38,6 @@ int pv_cli_read_password(int fd, const char *prompt, char *buf, size_t size);
  * The caller wipes buf with sodium_memzero. */
 int pv_cli_read_new_password(int fd, char *buf, size_t size);
 
-/* Parses "--password-fd N" style values: a file descriptor number >= 0,
- * else -1. */
-int pv_cli_parse_fd(const char *s);
-
 /* `audit verify`'s second half, shared with `check`: compares the records
  * and their history with the audit trail, printing each finding; returns
  * an exit status (PV_EXIT_FAIL when something differs). */

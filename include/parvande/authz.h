@@ -51,6 +51,14 @@ bool pv_authz_hidden(pv_ctx *ctx, pv_action act, int64_t branch_code);
  * pv_ctx_actor(ctx)->branch_code. */
 bool pv_authz_all_branches(const pv_ctx *ctx);
 
+/* Role names as stored and typed: "caseworker", "supervisor", "admin"
+ * (also "administrator"). pv_role_parse returns PV_ROLE_NONE for anything
+ * else. pv_role_code returns a static string ("system" for PV_ROLE_SYSTEM,
+ * "" for PV_ROLE_NONE); pv_role_label the translated name. */
+pv_role pv_role_parse(const char *s);
+const char *pv_role_code(pv_role r);
+const char *pv_role_label(pv_role r);
+
 /* Translated name of an action, for messages and the audit trail. */
 const char *pv_action_label(pv_action act);
 

@@ -12,12 +12,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "parvande/context.h"
+#include "parvande/text.h" /* PV_NAME_CHARS, PV_ADDR_CHARS, PV_NOTE_CHARS */
 
-#define PV_NAME_CHARS 50      /* characters in a name */
 #define PV_NAME_SZ 256        /* bytes, with the NUL */
-#define PV_ADDR_CHARS 300
 #define PV_ADDR_SZ 1280
-#define PV_NOTE_CHARS 4000
 #define PV_DATE_SZ 11
 #define PV_NATID_SZ 11
 #define PV_PHONE_SZ 16

@@ -8,6 +8,12 @@
 #include <stdint.h>
 #include "parvande/error.h"
 
+/* The most characters each kind of text holds (the records' fields are
+ * sized for them, see records.h). */
+#define PV_NAME_CHARS 50      /* characters in a name */
+#define PV_ADDR_CHARS 300
+#define PV_NOTE_CHARS 4000
+
 typedef enum pv_text_kind {
     PV_TEXT_NAME, /* one line, letters/spaces/ZWNJ/.-', at most PV_NAME_CHARS */
     PV_TEXT_LINE, /* one line of free text (address, place), at most PV_ADDR_CHARS */

@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "parvande/authz.h"
 #include "parvande/context.h"
 
 #define PV_USER_NAME_SZ 64    /* bytes with the NUL, same as pv_actor.name */
@@ -52,13 +53,8 @@ typedef struct pv_user {
     char last_login[32];   /* UTC, "" when never */
 } pv_user;
 
-/* Role names as stored and typed: "caseworker", "supervisor", "admin"
- * (also "administrator"). pv_role_parse returns PV_ROLE_NONE for anything
- * else. pv_role_code returns a static string ("system" for PV_ROLE_SYSTEM,
- * "" for PV_ROLE_NONE); pv_role_label the translated name. */
-pv_role pv_role_parse(const char *s);
-const char *pv_role_code(pv_role r);
-const char *pv_role_label(pv_role r);
+/* The role names (pv_role_parse, pv_role_code, pv_role_label) are in
+ * authz.h, with what each role may do. */
 
 /* Login names: 2..32 bytes of lower-case ASCII letters, digits, '.', '_'
  * and '-', starting with a letter (unambiguous on any terminal, in either

@@ -40,7 +40,9 @@ cut_and_check() { # label pid
 
 cuts=0
 for delay in 0.3 0.8 1.5 2.5; do
-  P "$db" import "$TMPDIR/big.csv" >/dev/null 2>&1 &
+  # the program itself in the background, so that $! is the process frozen
+  # and killed (P & would be a subshell, and the import would run on)
+  "$PARVANDE" --db "$db" --lang en import "$TMPDIR/big.csv" >/dev/null 2>&1 &
   sleep "$delay"
   cut_and_check "import at ${delay}s" $! || true
 done
