@@ -23,8 +23,6 @@
 #include "audit_internal.h"
 #include "security.h"
 
-#define APPEND_BUSY_TRIES 12 /* times the connection's busy timeout (5 s) */
-
 /* ---- state and clock ---- */
 
 struct pv_security *pv_sec(pv_ctx *ctx)
@@ -228,17 +226,7 @@ static pv_status append_entry(pv_ctx *ctx, const new_entry *n, pv_error *err)
                                     n->new_values, n->reason, err);
     if (!sqlite3_get_autocommit(ctx->db))
         return append_locked(ctx, n, err);
-    /* Another program may hold the lock for a whole import batch, longer
-     * than the busy timeout on a slow machine: a login waits up to a minute
-     * rather than fail. */
-    pv_status rc;
-    for (int tries = 0;; tries++) {
-        rc = pv_exec(ctx, "BEGIN IMMEDIATE", err);
-        if (rc == PV_OK || tries >= APPEND_BUSY_TRIES ||
-            (sqlite3_errcode(ctx->db) & 0xff) != SQLITE_BUSY)
-            break;
-        pv_error_clear(err);
-    }
+    pv_status rc = pv_tx_begin(ctx, err); /* waits out an import's batch */
     if (rc != PV_OK)
         return rc;
     rc = append_locked(ctx, n, err);

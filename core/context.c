@@ -168,11 +168,22 @@ pv_status pv_exec(pv_ctx *ctx, const char *sql, pv_error *err)
 
 /* ---- transactions ---- */
 
+/* Another program may hold the write lock for a whole import batch, longer
+ * than the busy timeout on a slow machine: a writer waits up to a minute
+ * (BUSY_TRIES times the connection's 5 s busy timeout) rather than fail. */
+#define BUSY_TRIES 12
+
 pv_status pv_tx_begin(pv_ctx *ctx, pv_error *err)
 {
     if (ctx->readonly) /* refused before anything is done, whatever SQLite would allow */
         return pv_storage_error(ctx, SQLITE_READONLY, err);
-    return pv_exec(ctx, "BEGIN IMMEDIATE", err);
+    pv_status rc;
+    for (int tries = 1;; tries++) {
+        rc = pv_exec(ctx, "BEGIN IMMEDIATE", err);
+        if (rc == PV_OK || tries >= BUSY_TRIES || (sqlite3_errcode(ctx->db) & 0xff) != SQLITE_BUSY)
+            return rc;
+        pv_error_clear(err);
+    }
 }
 
 pv_status pv_tx_commit(pv_ctx *ctx, pv_error *err)

@@ -92,13 +92,24 @@ static pv_status hash_password(const char *pw, char out[crypto_pwhash_STRBYTES],
 
 /* ---- transactions that nest in a caller's ---- */
 
-static pv_status tx_start(pv_ctx *ctx, pv_error *err)
+/* At the top level a change of the user tables is a write transaction of
+ * its own (*own), begun IMMEDIATE so that it waits for another program's
+ * lock (pv_tx_begin) instead of failing when its first write finds the lock
+ * taken; inside a caller's transaction it is a savepoint. */
+static pv_status tx_start(pv_ctx *ctx, bool *own, pv_error *err)
 {
-    return pv_exec(ctx, "SAVEPOINT pv_users", err);
+    *own = sqlite3_get_autocommit(ctx->db);
+    return *own ? pv_tx_begin(ctx, err) : pv_exec(ctx, "SAVEPOINT pv_users", err);
 }
 
-static pv_status tx_end(pv_ctx *ctx, pv_status rc, pv_error *err)
+static pv_status tx_end(pv_ctx *ctx, bool own, pv_status rc, pv_error *err)
 {
+    if (own) {
+        if (rc == PV_OK)
+            return pv_tx_commit(ctx, err);
+        pv_tx_rollback(ctx);
+        return rc;
+    }
     if (rc != PV_OK) {
         pv_exec(ctx, "ROLLBACK TO pv_users", NULL);
         pv_exec(ctx, "RELEASE pv_users", NULL);
@@ -205,7 +216,8 @@ static pv_status add_user(pv_ctx *ctx, const char *name, const char *password, p
     pv_status rc = hash_password(password, hash, err);
     if (rc != PV_OK)
         return rc;
-    rc = tx_start(ctx, err);
+    bool own;
+    rc = tx_start(ctx, &own, err);
     if (rc != PV_OK) {
         sodium_memzero(hash, sizeof hash);
         return rc;
@@ -224,7 +236,7 @@ static pv_status add_user(pv_ctx *ctx, const char *name, const char *password, p
     if (rc == PV_OK)
         rc = user_insert(ctx, name, hash, role, branch, err);
     sodium_memzero(hash, sizeof hash);
-    return tx_end(ctx, rc, err);
+    return tx_end(ctx, own, rc, err);
 }
 
 static pv_status branch_arg(pv_ctx *ctx, int64_t branch, int64_t *out, pv_error *err)
@@ -339,7 +351,8 @@ static pv_status state_fail(pv_ctx *ctx, const char *name, int64_t now, bool *lo
     *locked = false;
     if (pv_ctx_readonly(ctx))
         return PV_OK; /* nothing can be counted on read-only media; the entry says it */
-    pv_status rc = tx_start(ctx, err);
+    bool own;
+    pv_status rc = tx_start(ctx, &own, err);
     if (rc != PV_OK)
         return rc;
     rc = state_exec(ctx,
@@ -354,7 +367,7 @@ static pv_status state_fail(pv_ctx *ctx, const char *name, int64_t now, bool *lo
         rc = state_exec(ctx, "UPDATE login_state SET failures = 0, locked_until = ?2 WHERE name = ?1",
                         name, now + PV_LOCKOUT_MINUTES * 60, NULL, err);
     }
-    return tx_end(ctx, rc, err);
+    return tx_end(ctx, own, rc, err);
 }
 
 static pv_status state_success(pv_ctx *ctx, const char *name, int64_t now, pv_error *err)
@@ -517,7 +530,8 @@ pv_status pv_user_passwd(pv_ctx *ctx, const char *name, const char *password, pv
         rc = hash_password(password, hash, err);
     if (rc != PV_OK)
         return rc;
-    rc = tx_start(ctx, err);
+    bool own;
+    rc = tx_start(ctx, &own, err);
     if (rc == PV_OK)
         rc = state_exec(ctx, "UPDATE user SET pwhash = ?3 WHERE id = ?2 AND name = ?1", nm, u.id,
                         hash, err);
@@ -527,7 +541,7 @@ pv_status pv_user_passwd(pv_ctx *ctx, const char *name, const char *password, pv
     if (rc == PV_OK)
         rc = pv_audit_append(ctx, "password-changed", "user", u.id, NULL, NULL, err);
     sodium_memzero(hash, sizeof hash);
-    return tx_end(ctx, rc, err);
+    return tx_end(ctx, own, rc, err);
 }
 
 static pv_status set_disabled(pv_ctx *ctx, const char *name, int disabled, pv_error *err)

@@ -4,6 +4,7 @@
  * injected clock), disabled accounts, password changes, branch-scoped
  * lists, the idle-lock check, and no password anywhere in the database. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,4 +305,48 @@ Test(security_users, the_database_and_its_wal_files_are_private_whatever_the_uma
     snprintf(p, sizeof p, "%s/sub", dir);
     rmdir(p);
     rmdir(dir);
+}
+
+/* Another program holds the write lock longer than the busy timeout (an
+ * import's batch on a slow machine): changes of the user tables wait for it
+ * instead of failing half way with "the database is busy". */
+typedef struct lock_holder {
+    const char *path;
+    int seconds;
+    volatile int held;
+} lock_holder;
+
+static void *hold_write_lock(void *arg)
+{
+    lock_holder *h = arg;
+    sqlite3 *db;
+    if (sqlite3_open(h->path, &db) != SQLITE_OK ||
+        sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        h->held = -1;
+        sqlite3_close(db);
+        return NULL;
+    }
+    h->held = 1;
+    sleep((unsigned)h->seconds);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(db);
+    return NULL;
+}
+
+Test(security_users, user_changes_wait_out_a_lock_longer_than_the_busy_timeout, .timeout = 120)
+{
+    pv_ctx *ctx = open_with_admin(NULL);
+    pv_error err = PV_ERROR_INIT;
+    lock_holder h = {pv_test_db_path(), 7, 0};
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, hold_write_lock, &h), 0);
+    while (h.held == 0)
+        usleep(10000);
+    cr_assert_eq(h.held, 1, "the other connection took the lock");
+    cr_expect_eq(pv_user_add(ctx, "sara", "sara's password", PV_ROLE_CASEWORKER, 0, &err), PV_OK,
+                 "%s", err.message ? err.message : "");
+    pthread_join(t, NULL);
+    cr_expect_eq(count_where(ctx, "SELECT count(*) FROM user WHERE name = 'sara'"), 1);
+    pv_error_clear(&err);
+    pv_test_db_close(ctx);
 }
