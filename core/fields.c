@@ -62,6 +62,8 @@ static const struct {
     {"asked", N_("What is asked")},
     {"reference", N_("Reference number")},
     {"days", N_("Days")},
+    {"sent_on", N_("Date sent")},
+    {"answered_on", N_("Date answered")},
 };
 
 const char *pv_field_label(const char *field)
