@@ -166,12 +166,13 @@ static void inquiry_row(pv_ui *ui, const hub *h, size_t i, int y, pv_style st)
         snprintf(age, sizeof age, "%s %s", pv_inquiry_status_label(q->status), q->reference);
     else
         snprintf(age, sizeof age, "%s", pv_inquiry_status_label(q->status));
-    int w = (cols - 2 - 11 - 14 - 3) / 2;
+    int age_w = cols >= 100 ? 26 : 14; /* room for the answer's reference */
+    int w = (cols - 2 - 11 - age_w - 3) / 2;
     pv_style s2 = i < h->n_overdue && st != PV_ST_SELECTED ? PV_ST_ERROR : st;
     pv_draw_text(&ui->draw, y, 1, w, q->subject, PV_T_DATA, st);
     pv_draw_text(&ui->draw, y, w + 2, w, q->agency, PV_T_DATA, st);
     pv_draw_text(&ui->draw, y, 2 * w + 3, 11, date, PV_T_LTR, st);
-    pv_draw_text(&ui->draw, y, 2 * w + 15, 14, age, PV_T_DATA, s2);
+    pv_draw_text(&ui->draw, y, 2 * w + 15, age_w, age, PV_T_DATA, s2);
 }
 
 static void hub_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
