@@ -267,7 +267,7 @@ static unsigned grid_action(pv_ui *ui, void *st, int action)
     case A_WITHDRAW: return withdraw(ui, g);
     case A_EVALUATE: {
         char *about = pv_dialog_quote(g->d->c.title);
-        pv_gform_request r = {PV_GFORM_EVALUATION, NULL, g->id, about};
+        pv_gform_request r = {PV_GFORM_EVALUATION, NULL, g->id, about, NULL};
         unsigned ch = pv_ui_push(ui, &pv_screen_groups_form, &r);
         free(about);
         return ch;

@@ -26,21 +26,18 @@
 #include "parvande/text.h"
 #include "widget.h"
 #include "screen_referral.h" /* referrals: F3, the open ones at the top */
-#include "screen_groups_form.h" /* inquiries: F2 */
 
 enum {
     A_ENTER = PV_A_SCREEN, A_EDIT, A_MEMBER, A_ASSESS, A_ENROLL, A_CASEFILE, A_NEXT_SEC,
     A_PREV_SEC, A_PANE_LEFT, A_PANE_RIGHT,
 };
 enum { A_REFER = PV_A_SCREEN + 60 }; /* referrals */
-enum { A_INQUIRY = PV_A_SCREEN + 70 }; /* inquiries to other agencies */
 
 static const pv_binding file_own[] = {
     {'\r', A_ENTER, NULL, N_("Act on the selected row: edit a field, open a member's file or an "
                             "enrollment, enroll in a service, show why a service is refused, "
                             "record a fact")},
     {PV_KEY(KEY_ENTER), A_ENTER, NULL, NULL},
-    {PV_KEY(KEY_F(2)), A_INQUIRY, N_("Inquiry"), N_("A new inquiry about the person to an agency")},
     {PV_KEY(KEY_F(3)), A_REFER, N_("Refer"), N_("Refer the person to a centre")},
     {PV_KEY(KEY_F(4)), A_EDIT, N_("Edit"), N_("Edit the person's details")},
     {PV_KEY(KEY_F(5)), A_MEMBER, N_("Member"), N_("Add a member to the household")},
@@ -960,9 +957,6 @@ static unsigned file_action(pv_ui *ui, void *st, int action)
     case A_REFER:
         return pv_ui_push(ui, &pv_screen_referral_form,
                           &(pv_ref_form_request){PV_REF_FORM_NEW, f->natid, 0});
-    case A_INQUIRY:
-        return pv_ui_push(ui, &pv_screen_groups_form,
-                          &(pv_gform_request){PV_GFORM_INQUIRY, f->natid, 0, NULL});
     case A_NEXT_SEC:
     case A_PREV_SEC:
         return jump_section(f, action == A_NEXT_SEC ? 1 : -1);

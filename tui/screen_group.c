@@ -410,7 +410,7 @@ static unsigned page_action(pv_ui *ui, void *st, int action)
     case A_REMOVE:
         return remove_selected(ui, p);
     case A_INQUIRY: {
-        pv_gform_request r = {PV_GFORM_INQUIRY, p->d->g.name, 0, NULL};
+        pv_gform_request r = {PV_GFORM_INQUIRY, p->d->g.name, 0, NULL, p->d->g.code};
         return pv_ui_push(ui, &pv_screen_groups_form, &r);
     }
     case A_ENTER:

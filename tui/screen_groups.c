@@ -337,7 +337,7 @@ static unsigned open_selected(pv_ui *ui, hub *h)
              agency ? agency : "");
     free(who);
     free(agency);
-    pv_gform_request r = {PV_GFORM_ANSWER, NULL, q->id, about};
+    pv_gform_request r = {PV_GFORM_ANSWER, NULL, q->id, about, NULL};
     return pv_ui_push(ui, &pv_screen_groups_form, &r);
 }
 
@@ -349,7 +349,7 @@ static unsigned new_record(pv_ui *ui, hub *h)
         return PV_CH_DRAW;
     }
     pv_gform_request r = {h->view == V_COURSES ? PV_GFORM_COURSE : PV_GFORM_INQUIRY, NULL, 0,
-                          NULL};
+                          NULL, NULL};
     return pv_ui_push(ui, &pv_screen_groups_form, &r);
 }
 

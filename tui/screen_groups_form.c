@@ -25,6 +25,7 @@ static pv_keymap gf_keys = {gf_own, pv_keys_form, pv_keys_edit, NULL};
 typedef struct gform {
     pv_gform_request req;
     char subject[PV_LABEL_SZ];
+    char code[PV_CODE_SZ];       /* the service offered first, "" none */
     char about[PV_LABEL_SZ * 3]; /* what the form is about (stored text quoted) */
     pv_ctx *ctx;                 /* for the agencies of the chosen service */
     pv_service_info *services;
@@ -179,13 +180,16 @@ static bool build_inquiry(pv_ui *ui, gform *f)
 {
     if (!load_services(ui, f, false))
         return false;
+    const char *code = f->services[0].code; /* the caller's service when it names agencies */
+    for (size_t i = 0; i < f->n_services; i++)
+        if (strcmp(f->services[i].code, f->code) == 0)
+            code = f->services[i].code;
     char agency[PV_LABEL_SZ] = "";
-    if (!cycle_agency(f, f->services[0].code, "", 1, agency, sizeof agency))
+    if (!cycle_agency(f, code, "", 1, agency, sizeof agency))
         return false;
     return add(f, "subject", N_("Person or group"), true, false, PV_FK_TEXT,
                f->subject)
-           && add(f, "service", N_("Service (code)"), true, true, PV_FK_CHOICE,
-                  f->services[0].code)
+           && add(f, "service", N_("Service (code)"), true, true, PV_FK_CHOICE, code)
            && add(f, "agency", N_("Agency"), true, false, PV_FK_CHOICE, agency)
            && add(f, "asked", N_("What is asked"), false, false, PV_FK_TEXT, "")
            && add(f, "sent_on", N_("Date sent"), false, true, PV_FK_TEXT, "")
@@ -238,7 +242,8 @@ static void *gf_open(pv_ui *ui, const void *arg)
     f->ctx = ui->ctx;
     pv_text_sanitize(r->subject ? r->subject : "", false, f->subject, sizeof f->subject);
     snprintf(f->about, sizeof f->about, "%s", r->about ? r->about : "");
-    f->req.subject = f->req.about = NULL; /* the caller's; copied above */
+    snprintf(f->code, sizeof f->code, "%s", r->code ? r->code : "");
+    f->req.subject = f->req.about = f->req.code = NULL; /* the caller's; copied above */
     if (!build(ui, f)) {
         free_form(f);
         return NULL;

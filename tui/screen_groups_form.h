@@ -22,6 +22,7 @@ typedef struct pv_gform_request {
     const char *about;   /* a translated line saying what the form is about, or NULL;
                             copied, drawn as given: stored text goes in through
                             pv_dialog_quote */
+    const char *code;    /* PV_GFORM_INQUIRY: the service offered first, or NULL; copied */
 } pv_gform_request;
 
 /* arg: a pv_gform_request. F2 saves all of it or nothing and closes the

@@ -6,8 +6,8 @@
 # it is not overdue. In English at 100x30, the limit now 30 days, the home
 # screen counts it overdue; its answer is recorded with the answer's
 # reference number and date (a date before it was sent refused), and the
-# step the inquiry gated passes. Inquiries about a person from the file
-# (F2) and about a group from its page (F2). The command line checks every
+# step the inquiry gated passes. Inquiries about a person from her
+# enrollment (F2, its service first) and about a group from its page (F2). The command line checks every
 # change in the database.
 . "$(dirname "$0")/tui_lib.sh"
 
@@ -39,7 +39,7 @@ evaluated() { pv_as sara sarapass11 course show "$C" --tsv | grep -q "^evaluatio
 inquiries() { pv_as sara sarapass11 inquiry list --tsv; }
 inquiry_of() { inquiries | awk -F'\t' -v n="$1" -v g="$2" '$2 == n && $3 == g'; }
 pending_one() { inquiry_of 0034567895 0 | grep -q "	L-004	village_admin	pending	2024-11-21		"; }
-file_inquiry() { inquiry_of 0034567895 0 | grep -q "	19071059100	labour_ministry	pending	2025-01-15	"; }
+file_inquiry() { inquiry_of 0034567895 0 | grep -q "	L-004	health_network	pending	2025-01-15	"; }
 group_inquiry() { inquiry_of "" "$G" | grep -q "	19071059100	companies_registration	pending	"; }
 
 # ---- Persian, 80x24 ----
@@ -159,12 +159,15 @@ tui_wait "Esc: cancel"
 tui_keys F2
 tui_wait "in progress, step 3 of 5"
 [ "$(step)" = 3 ] || tui_fail "the database is not at step 3"
-tui_keys Escape                               # the file: F2, an inquiry about her
-tui_wait "F2Inquiry"
-tui_keys F2
+tui_keys F2                                   # in her enrollment: an inquiry about her
 tui_wait "New inquiry"
 tui_wait "0034567895"
-tui_wait "Ministry of Cooperatives, Labour and Social Welfare"   # 001's first agency
+tui_wait "L-004"                              # the enrollment's service, its first agency
+tui_wait "Organization of Village Administrations and Municipalities"
+tui_keys Tab
+tui_keys Tab
+tui_keys Space
+tui_wait "the primary health care network"
 tui_keys F2
 tui_wait "Inquiry saved."
 wait_db file_inquiry
