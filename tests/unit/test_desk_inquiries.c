@@ -146,3 +146,33 @@ Test(desk_inquiries, the_overdue_limit_is_the_branchs)
     cr_assert_eq(days, 30);
     pv_test_db_close(ctx);
 }
+
+Test(desk_inquiries, the_forms_offer_what_the_cards_say)
+{
+    pv_ctx *ctx = svc_test_db();
+    pv_error err = PV_ERROR_INIT;
+    pv_service_info *s;
+    size_t n;
+    cr_assert_eq(pv_course_services(ctx, &s, &n, &err), PV_OK, "%s", msg(&err));
+    cr_assert_eq(n, 1); /* only 004 gives course_days */
+    cr_assert_str_eq(s[0].code, S004);
+    free(s);
+    cr_assert_eq(pv_inquiry_services(ctx, &s, &n, &err), PV_OK, "%s", msg(&err));
+    cr_assert_eq(n, 2); /* 001 and 004 name agencies with a key */
+    cr_assert_str_eq(s[0].code, "19071059100");
+    cr_assert_str_eq(s[1].code, S004);
+    free(s);
+    pv_inquiry_agency *a;
+    cr_assert_eq(pv_inquiry_agencies(ctx, S004, &a, &n, &err), PV_OK, "%s", msg(&err));
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(a[0].key, "village_admin");
+    cr_assert_str_eq(a[0].name, "Organization of Village Administrations and Municipalities");
+    cr_assert_str_eq(a[1].key, "health_network");
+    free(a);
+    cr_assert_eq(pv_inquiry_agencies(ctx, "19072703102", &a, &n, &err), PV_OK);
+    cr_assert_eq(n, 0); /* 000 names none */
+    free(a);
+    cr_assert_eq(pv_inquiry_agencies(ctx, "X-1", &a, &n, &err), PV_ENOTFOUND);
+    pv_error_clear(&err);
+    pv_test_db_close(ctx);
+}
