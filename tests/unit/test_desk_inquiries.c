@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "parvande/groups.h"
+#include "parvande/stats.h"
 #include "svc_helpers.h"
 
 #define S004 "L-004"
@@ -174,5 +175,37 @@ Test(desk_inquiries, the_forms_offer_what_the_cards_say)
     free(a);
     cr_assert_eq(pv_inquiry_agencies(ctx, "X-1", &a, &n, &err), PV_ENOTFOUND);
     pv_error_clear(&err);
+    pv_test_db_close(ctx);
+}
+
+/* The work per caseworker counts overdue inquiries by each branch's limit
+ * (judged on the range's last day, 2025-04-20: sent 2025-03-22 is 29 days). */
+Test(desk_inquiries, statistics_count_overdue_by_the_branchs_limit)
+{
+    pv_ctx *ctx = svc_test_db();
+    pv_person p = facilitator(ctx, 10);
+    char *sql = sqlite3_mprintf(
+        "INSERT INTO inquiry (id, branch_code, person_id, code, agency_key, sent_on, status, "
+        "caseworker) SELECT 1, %lld, id, 'L-004', 'village_admin', '2025-03-22', 'pending', "
+        "'reza' FROM person WHERE national_id = %Q",
+        (long long)pv_ctx_branch(ctx), p.national_id);
+    char *e = NULL;
+    cr_assert_eq(sqlite3_exec(ctx->db, sql, NULL, NULL, &e), SQLITE_OK, "%s", e ? e : "");
+    sqlite3_free(sql);
+    pv_error err = PV_ERROR_INIT;
+    int want[] = {1, 0, 1}; /* the default 14 days, then 30, then 20 */
+    int days[] = {0, 30, 20};
+    for (int k = 0; k < 3; k++) {
+        if (days[k])
+            cr_assert_eq(pv_inquiry_overdue_days_set(ctx, days[k], &err), PV_OK, "%s", msg(&err));
+        pv_stats_work *w;
+        size_t n;
+        cr_assert_eq(pv_stats_work_list(ctx, "1404/01/01", "1404/01/31", &w, &n, &err), PV_OK,
+                     "%s", msg(&err));
+        cr_assert_eq(n, 1);
+        cr_expect_eq(w[0].n[PV_WORK_INQ_PENDING], 1);
+        cr_expect_eq(w[0].n[PV_WORK_INQ_OVERDUE], want[k], "limit %d", days[k]);
+        free(w);
+    }
     pv_test_db_close(ctx);
 }
