@@ -365,6 +365,12 @@ static const char *saved_message(pv_gform_kind k)
     return "";
 }
 
+static unsigned gf_input(pv_ui *ui, void *st, int key)
+{
+    gform *f = st;
+    return pv_form_input(ui, &f->form, key, NULL);
+}
+
 static unsigned gf_action(pv_ui *ui, void *st, int action)
 {
     gform *f = st;
@@ -388,19 +394,6 @@ static unsigned gf_action(pv_ui *ui, void *st, int action)
     return pv_form_action(ui, &f->form, action, NULL);
 }
 
-static unsigned gf_input(pv_ui *ui, void *st, int key)
-{
-    gform *f = st;
-    return pv_form_input(ui, &f->form, key, NULL);
-}
-
-static unsigned gf_reload(pv_ui *ui, void *st)
-{
-    (void)ui;
-    (void)st;
-    return PV_CH_DRAW;
-}
-
 const pv_screen pv_screen_groups_form = {
     .name = "groups-form",
     .keys = gf_keys,
@@ -409,6 +402,5 @@ const pv_screen pv_screen_groups_form = {
     .title = gf_title,
     .draw = gf_draw,
     .action = gf_action,
-    .input = gf_input,
-    .reload = gf_reload,
+    .input = gf_input, /* nothing to reload: the form holds only what is typed */
 };
