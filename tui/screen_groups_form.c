@@ -28,6 +28,7 @@ typedef struct gform {
     char code[PV_CODE_SZ];       /* the service offered first, "" none */
     char about[PV_LABEL_SZ * 3]; /* what the form is about (stored text quoted) */
     pv_ctx *ctx;                 /* for the agencies of the chosen service */
+    bool refused;                /* the answer chosen (its label follows the language) */
     pv_service_info *services;
     size_t n_services;
     pv_form form;
@@ -106,10 +107,11 @@ static bool gf_cycle(void *user, const char *field, const char *cur, int dir, ch
     }
     if (strcmp(field, "agency") == 0)
         return cycle_agency(f, pv_form_value(&f->form, "service"), cur, dir, out, size);
-    if (strcmp(field, "answer") == 0) {
-        const char *both[] = {pv_inquiry_status_label(PV_INQ_CONFIRMED),
-                              pv_inquiry_status_label(PV_INQ_REFUSED)};
-        snprintf(out, size, "%s", next_of(both, 2, cur, dir));
+    if (strcmp(field, "answer") == 0) { /* two values: either direction is the other */
+        (void)cur;
+        f->refused = !f->refused;
+        snprintf(out, size, "%s",
+                 pv_inquiry_status_label(f->refused ? PV_INQ_REFUSED : PV_INQ_CONFIRMED));
         return true;
     }
     return false;
@@ -322,12 +324,9 @@ static pv_status save(pv_ui *ui, gform *f, pv_error *err)
     switch (f->req.kind) {
     case PV_GFORM_COURSE: return save_course(ui, fm, err);
     case PV_GFORM_INQUIRY: return save_inquiry(ui, fm, err);
-    case PV_GFORM_ANSWER: {
-        bool confirmed = strcmp(pv_form_value(fm, "answer"),
-                                pv_inquiry_status_label(PV_INQ_CONFIRMED)) == 0;
-        return pv_inquiry_answer(ui->ctx, f->req.id, confirmed, opt(fm, "answered_on"),
+    case PV_GFORM_ANSWER:
+        return pv_inquiry_answer(ui->ctx, f->req.id, !f->refused, opt(fm, "answered_on"),
                                  opt(fm, "reference"), opt(fm, "note"), err);
-    }
     case PV_GFORM_EVALUATION: {
         long score = 0;
         pv_status st = whole_number("score", pv_form_value(fm, "score"), 0, 100, &score, err);
@@ -394,6 +393,19 @@ static unsigned gf_action(pv_ui *ui, void *st, int action)
     return pv_form_action(ui, &f->form, action, NULL);
 }
 
+/* The language switched: the answer's label in the new one (the agency's
+ * name may stay in the other: the core knows both). */
+static unsigned gf_reload(pv_ui *ui, void *st)
+{
+    (void)ui;
+    gform *f = st;
+    long at = field_index(&f->form, "answer");
+    if (at >= 0)
+        pv_form_set(&f->form, (size_t)at,
+                    pv_inquiry_status_label(f->refused ? PV_INQ_REFUSED : PV_INQ_CONFIRMED));
+    return PV_CH_DRAW;
+}
+
 const pv_screen pv_screen_groups_form = {
     .name = "groups-form",
     .keys = gf_keys,
@@ -402,5 +414,6 @@ const pv_screen pv_screen_groups_form = {
     .title = gf_title,
     .draw = gf_draw,
     .action = gf_action,
-    .input = gf_input, /* nothing to reload: the form holds only what is typed */
+    .input = gf_input,
+    .reload = gf_reload,
 };

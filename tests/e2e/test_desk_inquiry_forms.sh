@@ -130,6 +130,14 @@ tui_wait "55 days"
 tui_keys Enter                                # the answer's form
 tui_wait "The inquiry's answer"
 tui_wait "sent 1403/09/01:"
+tui_keys Space                                # refused, and back: confirmed
+tui_wait "refused"
+tui_keys Space
+tui_keys F9                                   # the answer's label follows the language
+tui_wait "ﻩﺪﺷﺪﯿﯾﺄﺗ"                          # «تأییدشده»
+tui_keys F9
+tui_wait "The inquiry's answer"
+tui_wait "confirmed"
 tui_keys Tab
 tui_type "R-77/1403"
 tui_keys Tab
