@@ -51,6 +51,19 @@ static const struct {
     {"from", N_("From date")},
     {"to", N_("To date")},
     {"month", N_("Month")},
+    /* courses and inquiries (their forms and commands) */
+    {"title", N_("Title")},
+    {"start_date", N_("Start date")},
+    {"capacity", N_("Capacity")},
+    {"place", N_("Place")},
+    {"trainer", N_("Trainer")},
+    {"score", N_("Score")},
+    {"agency", N_("Agency")},
+    {"asked", N_("What is asked")},
+    {"reference", N_("Reference number")},
+    {"days", N_("Days")},
+    {"sent_on", N_("Date sent")},
+    {"answered_on", N_("Date answered")},
 };
 
 const char *pv_field_label(const char *field)

@@ -349,7 +349,8 @@ static pv_status answer_in_tx(pv_ctx *ctx, pv_id id, bool confirmed, const char 
         return pv_error_set(err, PV_ECONFLICT, "inquiry", _("inquiry %lld is already %s"),
                             (long long)id, pv_inquiry_status_label(status));
     if (strcmp(date, sent) < 0)
-        return pv_error_field(err, "date", _("an answer cannot come before the inquiry was sent"));
+        return pv_error_field(err, "answered_on",
+                              _("an answer cannot come before the inquiry was sent"));
     if (pv_stmt(ctx,
                 "UPDATE inquiry SET status = ?2, answered_on = ?3, reference = ?4, "
                 "note = coalesce(?5, note) WHERE id = ?1",

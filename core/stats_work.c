@@ -53,7 +53,9 @@ static const struct {
         "AND sent_on BETWEEN ?1 AND ?2 AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
     [PV_WORK_INQ_OVERDUE] = {"inquiries_overdue", N_("Inquiries overdue"),
         "SELECT caseworker, count(*) FROM inquiry WHERE status = 'pending' "
-        "AND sent_on BETWEEN ?1 AND ?2 AND julianday(?4) - julianday(sent_on) > ?5 "
+        "AND sent_on BETWEEN ?1 AND ?2 AND julianday(?4) - julianday(sent_on) > "
+        "coalesce((SELECT s.overdue_days FROM inquiry_setting s "
+        "WHERE s.branch_code = inquiry.branch_code), ?5) "
         "AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
 };
 
@@ -97,7 +99,7 @@ static pv_status one_figure(pv_ctx *ctx, pv_work_figure f, const char *from, con
     sqlite3_bind_int64(st, 3, stats_branch(ctx));
     /* not every figure reads ?4 and ?5: SQLITE_RANGE there is expected */
     sqlite3_bind_text(st, 4, on, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 5, PV_INQUIRY_OVERDUE_DAYS);
+    sqlite3_bind_int(st, 5, PV_INQUIRY_OVERDUE_DAYS); /* a branch's own limit comes first */
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char user[64];

@@ -698,6 +698,19 @@ static void print_inquiry(const pv_cli *cli, const pv_inquiry *q)
     putchar('\n');
 }
 
+/* --days, else the branch's limit. */
+static int overdue_days_arg(pv_cli *cli, const char *text, long long *days)
+{
+    if (text)
+        return number_arg(text, "days", 100000, days);
+    pv_error err = PV_ERROR_INIT;
+    int d;
+    if (pv_inquiry_overdue_days(cli->ctx, &d, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    *days = d;
+    return 0;
+}
+
 static int inquiry_list(pv_cli *cli)
 {
     gopts o;
@@ -705,7 +718,7 @@ static int inquiry_list(pv_cli *cli)
     int rc = parse_sub(cli, &o, 0, 0,
                        N_("[--overdue [--days N]] [--agency KEY] [--caseworker USER] "
                           "[--person NATIONAL_ID] [--date D] [--tsv]"));
-    if (rc || (o.days && (rc = number_arg(o.days, "days", 100000, &days))) || (rc = open_db(cli)))
+    if (rc || (rc = open_db(cli)) || (o.overdue && (rc = overdue_days_arg(cli, o.days, &days))))
         return rc;
     pv_inquiry_filter f = PV_INQUIRY_FILTER_INIT;
     f.overdue_days = o.overdue ? (int)days : -1;
@@ -724,6 +737,32 @@ static int inquiry_list(pv_cli *cli)
         else
             print_inquiry(cli, &list[i]);
     free(list);
+    return PV_EXIT_OK;
+}
+
+/* The branch's overdue limit: shown, or set by an administrator. */
+static int inquiry_days(pv_cli *cli)
+{
+    gopts o;
+    long long days = 0;
+    int rc = parse_sub(cli, &o, 0, 1, N_("[DAYS] [--tsv]"));
+    if (rc || (o.n_pos && (rc = number_arg(o.pos[0], "days", 100000, &days)))
+        || (rc = open_db(cli)))
+        return rc;
+    pv_error err = PV_ERROR_INIT;
+    if (o.n_pos && pv_inquiry_overdue_days_set(cli->ctx, (int)days, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    int d;
+    if (pv_inquiry_overdue_days(cli->ctx, &d, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    if (o.tsv) {
+        printf("%d\n", d);
+        return PV_EXIT_OK;
+    }
+    fputs(_("A pending inquiry is overdue after (days):"), stdout);
+    putchar(' ');
+    pv_cli_put_num(cli, stdout, d);
+    putchar('\n');
     return PV_EXIT_OK;
 }
 
@@ -764,7 +803,8 @@ static int cmd_course(pv_cli *cli)
 static int cmd_inquiry(pv_cli *cli)
 {
     static const sub subs[] = {
-        {"add", inquiry_add}, {"answer", inquiry_answer}, {"list", inquiry_list}, {NULL, NULL}};
+        {"add", inquiry_add},   {"answer", inquiry_answer}, {"list", inquiry_list},
+        {"days", inquiry_days}, {NULL, NULL}};
     return dispatch(cli, subs);
 }
 
@@ -774,7 +814,7 @@ const pv_command pv_cmds_groups[] = {
      cmd_group},
     {"course", N_("add|list|show|admit|withdraw|attend|evaluate ..."),
      N_("workshops: trainees, daily attendance, evaluation"), cmd_course},
-    {"inquiry", N_("add|answer|list [--overdue] ..."),
+    {"inquiry", N_("add|answer|list [--overdue]|days [N] ..."),
      N_("inquiries to other agencies: made, answered, overdue"), cmd_inquiry},
     {NULL, NULL, NULL, NULL},
 };

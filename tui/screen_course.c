@@ -9,10 +9,11 @@
 #include "parvande/groups.h"
 #include "parvande/i18n.h"
 #include "parvande/text.h"
+#include "screen_groups_form.h"
 #include "widget.h"
 
 enum { A_TOGGLE = PV_A_SCREEN, G_UP, G_DOWN, G_LEFT, G_RIGHT, G_FIRST, G_LAST, A_ADMIT,
-       A_WITHDRAW };
+       A_WITHDRAW, A_EVALUATE };
 
 static const pv_binding grid_own[] = {
     {' ', A_TOGGLE, NULL, N_("Mark the day present or absent")},
@@ -24,6 +25,7 @@ static const pv_binding grid_own[] = {
     {PV_KEY(KEY_HOME), G_FIRST, NULL, N_("The first day")},
     {PV_KEY(KEY_END), G_LAST, NULL, N_("The last day")},
     {PV_KEY(KEY_F(3)), A_ADMIT, N_("Admit"), N_("Admit a trainee by national ID (the credit is charged)")},
+    {PV_KEY(KEY_F(7)), A_EVALUATE, N_("Evaluate"), N_("Record the course's evaluation: date, score, note")},
     {PV_KEY(KEY_F(8)), A_WITHDRAW, N_("Withdraw"), N_("The selected trainee withdraws (press twice)")},
     {0, 0, NULL, NULL},
 };
@@ -93,6 +95,22 @@ static void grid_title(pv_ui *ui, void *st, char *out, size_t size)
     snprintf(out, size, "%s — %s", _("Attendance"), title);
 }
 
+/* The latest evaluation, after the course's figures. */
+static void draw_evaluation(pv_ui *ui, const pv_course_detail *d, int y)
+{
+    if (!d->n_evaluations)
+        return;
+    const pv_course_evaluation *e = &d->evaluations[d->n_evaluations - 1];
+    char date[16], line[PV_LABEL_SZ * 2];
+    pv_draw_date(e->date, date, sizeof date);
+    snprintf(line, sizeof line, _("Evaluation %s: score %d"), date, e->score);
+    if (e->note[0]) {
+        size_t len = strlen(line);
+        snprintf(line + len, sizeof line - len, " — %s", e->note);
+    }
+    pv_draw_text(&ui->draw, y, 1, ui->draw.cols - 2, line, PV_T_DATA, PV_ST_LABEL);
+}
+
 static void draw_head(pv_ui *ui, const pv_course *c, int y)
 {
     char date[16], line[256];
@@ -144,9 +162,10 @@ static void grid_draw(pv_ui *ui, void *st, int top, int rows)
         rows -= 2;
     }
     int body = rows - 3;
+    draw_evaluation(ui, g->d, top + rows - 1);
     if (g->d->n_trainees == 0) {
         pv_draw_text(&ui->draw, top + 3, 1, ui->draw.cols - 2,
-                     _("No trainee yet (parvande course admit)."), 0, PV_ST_DIM);
+                     _("No trainee yet. F3 admits one by national ID."), 0, PV_ST_DIM);
         return;
     }
     if (body < 1)
@@ -246,6 +265,13 @@ static unsigned grid_action(pv_ui *ui, void *st, int action)
         g->prompt = true;
         return PV_CH_DRAW;
     case A_WITHDRAW: return withdraw(ui, g);
+    case A_EVALUATE: {
+        char *about = pv_dialog_quote(g->d->c.title);
+        pv_gform_request r = {PV_GFORM_EVALUATION, NULL, g->id, about, NULL};
+        unsigned ch = pv_ui_push(ui, &pv_screen_groups_form, &r);
+        free(about);
+        return ch;
+    }
     case G_UP:
         if (g->row > 0)
             g->row--;

@@ -12,15 +12,19 @@
 #include "parvande/i18n.h"
 #include "parvande/services.h"
 #include "parvande/text.h"
+#include "screen_groups_form.h" /* F2: an inquiry about the person */
 #include "widget.h"
 
 enum { A_TICK = PV_A_SCREEN, A_ADVANCE, A_APPROVE, A_WITHDRAW, A_REJECT, A_NEXT_SEC, A_PREV_SEC };
+enum { A_INQUIRY = PV_A_SCREEN + 70 }; /* inquiries to other agencies */
 
 static const pv_binding enr_own[] = {
     {'\r', A_TICK, NULL, N_("Tick the selected document as presented; on a ticked one, untick it "
                             "(asks first)")},
     {PV_KEY(KEY_ENTER), A_TICK, NULL, NULL},
     {' ', A_TICK, NULL, NULL},
+    {PV_KEY(KEY_F(2)), A_INQUIRY, N_("Inquiry"),
+     N_("A new inquiry about the person to an agency of this service's card (or another's)")},
     {PV_KEY(KEY_F(5)), A_REJECT, N_("Reject"),
      N_("Reject a requested or running enrollment, with the reason (supervisors)")},
     {PV_KEY(KEY_F(6)), A_ADVANCE, N_("Step done"),
@@ -278,6 +282,8 @@ static unsigned hidden_keys(pv_ui *ui, const enr *e)
     bool decide = pv_authz_role_may(ui->ctx, PV_ACT_ENROLL_APPROVE);
     bool advance = pv_authz_role_may(ui->ctx, PV_ACT_ENROLL_ADVANCE);
     unsigned hide = 0;
+    if (!advance)
+        hide |= 1u << 2;
     if (!decide || !open)
         hide |= 1u << 5;
     if (!advance || s != PV_ENR_IN_PROGRESS)
@@ -444,6 +450,10 @@ static unsigned enr_action(pv_ui *ui, void *st, int action)
     case A_NEXT_SEC:
     case A_PREV_SEC:
         return pv_list_jump(&e->list, action == A_NEXT_SEC ? 1 : -1) | PV_CH_DRAW;
+    case A_INQUIRY: {
+        pv_gform_request r = {PV_GFORM_INQUIRY, e->d->e.national_id, 0, NULL, e->d->e.code};
+        return pv_ui_push(ui, &pv_screen_groups_form, &r);
+    }
     case A_ADVANCE:
     case A_APPROVE:
     case A_REJECT:

@@ -10,13 +10,16 @@
 #include "parvande/groups.h"
 #include "parvande/i18n.h"
 #include "parvande/text.h"
+#include "screen_groups_form.h"
 #include "widget.h"
 
-enum { A_ENTER = PV_A_SCREEN, A_ADD, A_REGISTER, A_ENROLL, A_ADVANCE, A_PAY, A_REMOVE };
+enum { A_ENTER = PV_A_SCREEN, A_ADD, A_REGISTER, A_ENROLL, A_ADVANCE, A_PAY, A_REMOVE,
+       A_INQUIRY };
 
 static const pv_binding grp_own[] = {
     {'\r', A_ENTER, NULL, N_("Record what the prompt line asks for")},
     {PV_KEY(KEY_ENTER), A_ENTER, NULL, NULL},
+    {PV_KEY(KEY_F(2)), A_INQUIRY, N_("Inquiry"), N_("A new inquiry about the group to an agency")},
     {PV_KEY(KEY_F(3)), A_ADD, N_("Member"), N_("Add a member by her national ID")},
     {PV_KEY(KEY_F(4)), A_REGISTER, N_("Legal ID"), N_("Record the registration: legal-entity national ID")},
     {PV_KEY(KEY_F(5)), A_ENROLL, N_("Enroll"), N_("Enroll the group in a service (its code)")},
@@ -406,6 +409,10 @@ static unsigned page_action(pv_ui *ui, void *st, int action)
                      _("Step recorded."));
     case A_REMOVE:
         return remove_selected(ui, p);
+    case A_INQUIRY: {
+        pv_gform_request r = {PV_GFORM_INQUIRY, p->d->g.name, 0, NULL, p->d->g.code};
+        return pv_ui_push(ui, &pv_screen_groups_form, &r);
+    }
     case A_ENTER:
         return PV_CH_NONE;
     default: {

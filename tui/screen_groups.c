@@ -11,18 +11,19 @@
 #include "parvande/i18n.h"
 #include "parvande/services.h"
 #include "parvande/text.h"
+#include "screen_groups_form.h"
 #include "widget.h"
 
 enum { A_OPEN = PV_A_SCREEN, A_TAB, A_BTAB, A_NEW, A_SAVE, A_CONFIRM, A_REFUSE };
 enum { V_GROUPS = 0, V_COURSES, V_INQUIRIES, V__COUNT };
 
 static const pv_binding hub_own[] = {
-    {'\r', A_OPEN, NULL, N_("Open the selected group or course")},
+    {'\r', A_OPEN, NULL, N_("Open the selected group or course; record the selected inquiry's answer (its reference number, the date)")},
     {PV_KEY(KEY_ENTER), A_OPEN, NULL, NULL},
     {'\t', A_TAB, NULL, N_("Next list: groups, courses, inquiries (in a form: next field)")},
     {PV_KEY(KEY_BTAB), A_BTAB, NULL, N_("Previous list (in a form: previous field)")},
     {PV_KEY(KEY_F(2)), A_SAVE, N_("Save"), N_("Save the new group")},
-    {PV_KEY(KEY_F(3)), A_NEW, N_("New"), N_("Write a new mutual-aid group")},
+    {PV_KEY(KEY_F(3)), A_NEW, N_("New"), N_("Write a new mutual-aid group, course or inquiry (the list's)")},
     {PV_KEY(KEY_F(6)), A_CONFIRM, N_("Confirmed"), N_("The selected inquiry was answered: confirmed (press twice)")},
     {PV_KEY(KEY_F(8)), A_REFUSE, N_("Refused"), N_("The selected inquiry was answered: refused (press twice)")},
     {0, 0, NULL, NULL},
@@ -42,6 +43,7 @@ typedef struct hub {
     pv_inquiry *inq;
     size_t n_inq;
     size_t n_overdue;     /* the first n_overdue of inq are overdue */
+    int overdue_days;     /* the branch's limit */
     pv_list list;
     int pending;          /* an answer waiting for its second press, 0 none */
 } hub;
@@ -80,7 +82,8 @@ static void load_inquiries(pv_ui *ui, hub *h)
     pv_inquiry *all = NULL;
     size_t n = 0;
     pv_inquiry_filter f = PV_INQUIRY_FILTER_INIT;
-    if (pv_inquiry_list(ui->ctx, &f, &all, &n, &err) != PV_OK) {
+    if (pv_inquiry_overdue_days(ui->ctx, &h->overdue_days, &err) != PV_OK
+        || pv_inquiry_list(ui->ctx, &f, &all, &n, &err) != PV_OK) {
         pv_ui_error(ui, &err);
         return;
     }
@@ -92,7 +95,7 @@ static void load_inquiries(pv_ui *ui, hub *h)
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < n; i++) {
             bool overdue = all[i].status == PV_INQ_PENDING
-                           && all[i].age_days > PV_INQUIRY_OVERDUE_DAYS;
+                           && all[i].age_days > h->overdue_days;
             if (overdue == (pass == 0)) {
                 h->inq[h->n_inq++] = all[i];
                 h->n_overdue += overdue;
@@ -155,18 +158,21 @@ static void inquiry_row(pv_ui *ui, const hub *h, size_t i, int y, pv_style st)
 {
     const pv_inquiry *q = &h->inq[i];
     int cols = ui->draw.cols;
-    char date[16], age[64];
+    char date[16], age[192];
     pv_draw_date(q->sent_on, date, sizeof date);
     if (q->status == PV_INQ_PENDING)
         snprintf(age, sizeof age, _("%d days"), q->age_days);
+    else if (q->reference[0])
+        snprintf(age, sizeof age, "%s %s", pv_inquiry_status_label(q->status), q->reference);
     else
         snprintf(age, sizeof age, "%s", pv_inquiry_status_label(q->status));
-    int w = (cols - 2 - 11 - 14 - 3) / 2;
+    int age_w = cols >= 100 ? 26 : 14; /* room for the answer's reference */
+    int w = (cols - 2 - 11 - age_w - 3) / 2;
     pv_style s2 = i < h->n_overdue && st != PV_ST_SELECTED ? PV_ST_ERROR : st;
     pv_draw_text(&ui->draw, y, 1, w, q->subject, PV_T_DATA, st);
     pv_draw_text(&ui->draw, y, w + 2, w, q->agency, PV_T_DATA, st);
     pv_draw_text(&ui->draw, y, 2 * w + 3, 11, date, PV_T_LTR, st);
-    pv_draw_text(&ui->draw, y, 2 * w + 15, 14, age, 0, s2);
+    pv_draw_text(&ui->draw, y, 2 * w + 15, age_w, age, PV_T_DATA, s2);
 }
 
 static void hub_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
@@ -238,7 +244,8 @@ static void draw_tabs(pv_ui *ui, hub *h, int y)
     }
     if (h->n_overdue) {
         char over[128];
-        snprintf(over, sizeof over, _("%zu overdue"), h->n_overdue);
+        snprintf(over, sizeof over, _("%zu overdue (over %d days)"), h->n_overdue,
+                 h->overdue_days);
         pv_draw_text(&ui->draw, y, x + 2, ui->draw.cols - x - 3, over, 0, PV_ST_ERROR);
     }
 }
@@ -263,8 +270,8 @@ static void hub_draw(pv_ui *ui, void *st, int top, int rows)
         first = top + 3;
     }
     const char *empty = h->view == V_GROUPS ? _("No group matches. F3 writes a new one.")
-                        : h->view == V_COURSES ? _("No course yet (parvande course add).")
-                                               : _("No inquiry yet (parvande inquiry add).");
+                        : h->view == V_COURSES ? _("No course yet. F3 writes a new one.")
+                                               : _("No inquiry yet. F3 writes a new one.");
     pv_list_draw(ui, &h->list, first, rows - (first - top), empty);
 }
 
@@ -317,7 +324,33 @@ static unsigned open_selected(pv_ui *ui, hub *h)
         return pv_ui_push(ui, &pv_screen_group, &h->groups[h->list.sel].id);
     if (h->view == V_COURSES)
         return pv_ui_push(ui, &pv_screen_course, &h->courses[h->list.sel].id);
-    return PV_CH_NONE;
+    const pv_inquiry *q = &h->inq[h->list.sel];
+    if (q->status != PV_INQ_PENDING) {
+        pv_ui_status(ui, PV_MSG_INFO, "%s", _("This inquiry is answered already."));
+        return PV_CH_DRAW;
+    }
+    char date[16], about[PV_LABEL_SZ * 3];
+    pv_draw_date(q->sent_on, date, sizeof date);
+    char *who = pv_dialog_quote(q->subject), *agency = pv_dialog_quote(q->agency);
+    /* TRANSLATORS: the date sent, the person or group, the agency. */
+    snprintf(about, sizeof about, _("sent %s: %s — %s"), date, who ? who : "",
+             agency ? agency : "");
+    free(who);
+    free(agency);
+    pv_gform_request r = {PV_GFORM_ANSWER, NULL, q->id, about, NULL};
+    return pv_ui_push(ui, &pv_screen_groups_form, &r);
+}
+
+/* F3: a new record of the list shown. */
+static unsigned new_record(pv_ui *ui, hub *h)
+{
+    if (h->view == V_GROUPS) {
+        start_form(h);
+        return PV_CH_DRAW;
+    }
+    pv_gform_request r = {h->view == V_COURSES ? PV_GFORM_COURSE : PV_GFORM_INQUIRY, NULL, 0,
+                          NULL, NULL};
+    return pv_ui_push(ui, &pv_screen_groups_form, &r);
 }
 
 /* F6 / F8 on a pending inquiry: the agency's answer, today (the command
@@ -364,7 +397,7 @@ static unsigned hub_action(pv_ui *ui, void *st, int action)
         h->list.sel = h->list.top = 0;
         pv_list_set_count(&h->list, view_count(h));
         return PV_CH_DRAW;
-    case A_NEW: start_form(h); return PV_CH_DRAW;
+    case A_NEW: return new_record(ui, h);
     case A_SAVE: return PV_CH_NONE;
     case PV_A_BACK:
         if (h->view != V_GROUPS || h->box.fields[0].value[0] == '\0')

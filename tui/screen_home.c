@@ -48,12 +48,14 @@ typedef struct home {
     int overdue_refs;     /* referrals: the user's overdue ones, -1 unknown */
 } home;
 
-/* The logged-in user's pending inquiries older than the default limit. */
+/* The logged-in user's pending inquiries older than the branch's limit. */
 static void count_overdue(pv_ui *ui, home *h)
 {
     pv_error err = PV_ERROR_INIT;
-    if (pv_inquiry_overdue_count(ui->ctx, pv_ctx_actor(ui->ctx)->name, PV_INQUIRY_OVERDUE_DAYS,
-                                 NULL, &h->overdue, &err) != PV_OK)
+    int days = PV_INQUIRY_OVERDUE_DAYS;
+    if (pv_inquiry_overdue_days(ui->ctx, &days, &err) != PV_OK
+        || pv_inquiry_overdue_count(ui->ctx, pv_ctx_actor(ui->ctx)->name, days, NULL,
+                                    &h->overdue, &err) != PV_OK)
         h->overdue = 0;
     pv_error_clear(&err);
 }

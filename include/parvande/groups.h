@@ -196,6 +196,10 @@ typedef struct pv_course_new {
  * the start date. */
 pv_status pv_course_add(pv_ctx *ctx, const pv_course_new *c, pv_id *id_out, pv_error *err);
 
+/* The catalog's services a course can be made for (their card gives
+ * course_days), by code. Caller frees *out with free(). */
+pv_status pv_course_services(pv_ctx *ctx, pv_service_info **out, size_t *n, pv_error *err);
+
 /* Courses of the branch, newest start first. Caller frees *out with free(). */
 pv_status pv_course_list(pv_ctx *ctx, pv_course **out, size_t *n, pv_error *err);
 
@@ -268,6 +272,18 @@ typedef struct pv_inquiry_new {
 
 pv_status pv_inquiry_add(pv_ctx *ctx, const pv_inquiry_new *q, pv_id *id_out, pv_error *err);
 
+/* An agency a service's card names to inquire of (a [link] block with a key). */
+typedef struct pv_inquiry_agency {
+    char key[PV_KEY_SZ];
+    char name[PV_LABEL_SZ]; /* in the context's language (the key when the card has none) */
+} pv_inquiry_agency;
+/* The services whose card names such agencies, by code (free with free()),
+ * and the agencies of one service's card, in the card's order (free with
+ * free(); PV_ENOTFOUND names "service"). */
+pv_status pv_inquiry_services(pv_ctx *ctx, pv_service_info **out, size_t *n, pv_error *err);
+pv_status pv_inquiry_agencies(pv_ctx *ctx, const char *code, pv_inquiry_agency **out,
+                              size_t *n, pv_error *err);
+
 /* The answer of a pending inquiry: confirmed or refused, its date, the
  * reference number of the answer, a note. */
 pv_status pv_inquiry_answer(pv_ctx *ctx, pv_id id, bool confirmed, const char *date,
@@ -282,7 +298,14 @@ typedef struct pv_inquiry_filter {
     const char *national_id; /* about this person (or her group), or NULL */
 } pv_inquiry_filter;
 #define PV_INQUIRY_FILTER_INIT {-1, NULL, NULL, NULL, NULL}
-#define PV_INQUIRY_OVERDUE_DAYS 14 /* the default of `inquiry list --overdue` */
+#define PV_INQUIRY_OVERDUE_DAYS 14 /* when the branch has set no limit of its own */
+
+/* The days after which a pending inquiry of the actor's branch is overdue:
+ * the branch's setting, else PV_INQUIRY_OVERDUE_DAYS. */
+pv_status pv_inquiry_overdue_days(pv_ctx *ctx, int *days, pv_error *err);
+/* Sets the branch's limit (1..365; PV_EINVAL names "days"); an
+ * administrator's, like the referrals' follow-up days. */
+pv_status pv_inquiry_overdue_days_set(pv_ctx *ctx, int days, pv_error *err);
 
 /* Inquiries of the branch, oldest sent first. Caller frees with free(). */
 pv_status pv_inquiry_list(pv_ctx *ctx, const pv_inquiry_filter *f, pv_inquiry **out,
