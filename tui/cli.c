@@ -55,6 +55,14 @@ static void print_help(FILE *f)
                            "4 not eligible, 5 not found, 6 not permitted."));
 }
 
+/* `parvande COMMAND ... --help` (or -h) as the last word: the command's
+ * usage and summary, before any database is opened or password asked. */
+static bool asks_help(const pv_cli *cli)
+{
+    const char *last = cli->argv[cli->argc - 1];
+    return cli->argc > 1 && (strcmp(last, "--help") == 0 || strcmp(last, "-h") == 0);
+}
+
 /* One usage line and where the rest is, for a mistyped command or option:
  * the whole help would scroll the mistake off the screen. */
 static int usage_line(void)
@@ -136,7 +144,7 @@ int pv_main(int argc, char **argv)
             return usage_line();
         }
         cli.cmd = cmd;
-        rc = cmd->run(&cli);
+        rc = asks_help(&cli) ? pv_cli_help(cmd) : cmd->run(&cli);
     }
     pv_ctx_close(cli.ctx);
     return rc;

@@ -83,6 +83,10 @@ void pv_cli_put_message(FILE *f, const char *text);
 /* Prints "usage: parvande <name> <usage>" to stderr and returns PV_EXIT_USAGE. */
 int pv_cli_usage(const pv_command *cmd);
 
+/* Prints the command's usage and summary to stdout (COMMAND --help);
+ * returns PV_EXIT_OK. */
+int pv_cli_help(const pv_command *cmd);
+
 /* Prints the usage of the running command (cli->argv[0]) like
  * pv_cli_usage and returns PV_EXIT_USAGE. */
 int pv_cli_usage_self(const pv_cli *cli);

@@ -22,6 +22,13 @@ int pv_cli_usage(const pv_command *cmd)
     return PV_EXIT_USAGE;
 }
 
+int pv_cli_help(const pv_command *cmd)
+{
+    printf("%s parvande %s %s\n      %s\n", _("usage:"), cmd->name, _(cmd->usage), _(cmd->summary));
+    printf("%s\n", _("The manual page (man parvande) describes every command in full."));
+    return PV_EXIT_OK;
+}
+
 int pv_cli_usage_self(const pv_cli *cli)
 {
     return cli->cmd ? pv_cli_usage(cli->cmd) : PV_EXIT_USAGE;

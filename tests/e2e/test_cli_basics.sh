@@ -81,6 +81,15 @@ for w in init import show search date "Exit status" "--tsv"; do
   grep -q -- "$w" "$TMPDIR/out" || fail "--help does not mention $w"
 done
 grep -q "NATIONAL_ID FIRST LAST FATHER BIRTH GENDER FILE_STATUS" "$TMPDIR/out" || fail "--help lacks the search TSV columns"
+# a command's own --help: its usage on stdout, status 0, no database needed
+expect_rc 0 "$PARVANDE" --lang en --db "$TMPDIR/none/x.db" enroll --help
+grep -q "^usage: parvande enroll NATIONAL_ID CODE" "$TMPDIR/out" || fail "enroll --help: $(cat "$TMPDIR/out")"
+[ -e "$TMPDIR/none" ] && fail "--help made a database"
+expect_rc 0 "$PARVANDE" --lang en group add -h
+grep -q "^usage: parvande group add" "$TMPDIR/out" || fail "group add -h: $(cat "$TMPDIR/out")"
+expect_rc 0 "$PARVANDE" show --help
+grep -q "^کاربرد: parvande show" "$TMPDIR/out" || fail "show --help in Persian: $(cat "$TMPDIR/out")"
+grep -q "man parvande" "$TMPDIR/out" || fail "show --help does not point to the manual"
 expect_rc 0 "$PARVANDE" --version
 grep -q "parvande" "$TMPDIR/out" || fail "--version"
 echo "basics: ok"
