@@ -290,10 +290,10 @@ static void print_group_human(const pv_cli *cli, const pv_group_detail *d)
         putchar('\n');
     }
     put_label(_("Paid"));
-    pv_cli_put_num(cli, stdout, g->paid);
+    pv_cli_put_money(cli, stdout, g->paid);
     if (g->cap > 0) {
         printf(" %s ", _("of the cap"));
-        pv_cli_put_num(cli, stdout, g->cap);
+        pv_cli_put_money(cli, stdout, g->cap);
     }
     printf(" %s\n", _("rials"));
     for (size_t i = 0; i < d->n_payments; i++) {
@@ -301,7 +301,7 @@ static void print_group_human(const pv_cli *cli, const pv_group_detail *d)
         fputs("    ", stdout);
         pv_cli_put_date(cli, stdout, p->date);
         fputs("  ", stdout);
-        pv_cli_put_num(cli, stdout, p->amount);
+        pv_cli_put_money(cli, stdout, p->amount);
         if (p->note[0]) {
             fputs("  ", stdout);
             pv_cli_put(stdout, p->note);

@@ -53,7 +53,7 @@ static int ins_open(pv_cli *cli, iopts *o, int min_pos, int max_pos)
 
 static void put_money(const pv_cli *cli, long long v)
 {
-    pv_cli_put_num(cli, stdout, v);
+    pv_cli_put_money(cli, stdout, v);
     printf(" %s", _("rials"));
 }
 

@@ -79,6 +79,11 @@ expect_rc 5 P group list nothing-like-it
 expect_rc 0 Pfa group show Sunrise
 grep -q "۱۰۳۸۰۲۸۴۷۹۰" "$TMPDIR/out" || fail "Persian: the legal ID in Persian digits"
 grep -q "۱۴۰۳/۰۱/۱۵" "$TMPDIR/out" || fail "Persian: the founding date in Jalali"
+grep -q "۳۰۰٬۰۰۰٬۰۰۰ از سقف ۳۰۰٬۰۰۰٬۰۰۰ ریال" "$TMPDIR/out" \
+  || fail "Persian: the money with separators: $(grep -F 'سقف' "$TMPDIR/out")"
+expect_rc 0 P group show Sunrise
+grep -q "Paid: *300,000,000 of the cap 300,000,000 rials" "$TMPDIR/out" \
+  || fail "the money with separators: $(grep -F cap "$TMPDIR/out")"
 expect_rc 0 P group member Sunrise "$A" --remove --date 1403/10/01
 expect_rc 0 P group member Moon "$A"                    # she left: the other group may take her
 

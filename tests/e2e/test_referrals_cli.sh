@@ -95,7 +95,7 @@ awk 'length($0) > 80 { exit 1 }' "$TMPDIR/out" || fail "long reason not wrapped"
 I() { P insurance "$@"; }
 expect_rc 0 I freeze 1404 تهران --date 2025-06-01
 grep -q "frozen: 1 children listed" "$TMPDIR/out" || fail "freeze: $(cat "$TMPDIR/out")"
-grep -q "credit shortfall: 3600000" "$TMPDIR/out" || fail "shortfall: $(cat "$TMPDIR/out")"
+grep -q "credit shortfall: 3,600,000 rials" "$TMPDIR/out" || fail "shortfall: $(cat "$TMPDIR/out")"
 expect_rc 3 I freeze 1404 تهران                                   # frozen once
 expect_rc 3 I export 1404 تهران                                   # no contract yet
 expect_rc 0 P credit 19041060106 تهران 1404 1000000
