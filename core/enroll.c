@@ -205,8 +205,8 @@ static pv_status check_group_cap(pv_ctx *ctx, const svc_service *s, const char *
 {
     if (!group || !*group)
         return pv_error_set(err, PV_ECONFLICT, "service",
-                            _("Refused by the group cap rule: this person's group (fact %s) "
-                              "is not recorded."),
+                            _("Refused by the group cap rule: this person is in no mutual-aid "
+                              "group (add her to one, or record the fact %s)."),
                             s->info.group_fact);
     sqlite3_stmt *st;
     if (pv_stmt(ctx,

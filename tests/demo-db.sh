@@ -9,6 +9,9 @@
 # state (requested, in progress, completed, rejected, withdrawn). The first
 # child eligible for the children's insurance (002) is left without one,
 # for a new user to walk through its card from the interface (doc/desk.md).
+# The records of cards 001 and 004 are there too (F5): a mutual-aid group
+# part way through its steps with a first payment, a workshop with its
+# trainees, an inquiry overdue on the home screen; and a referral (F6).
 # Its three accounts exist only in this synthetic database, and their
 # passwords are printed here on purpose (make run shows the first on the
 # login screen through PARVANDE_DEMO_LOGIN): the caseworker "demo"
@@ -66,7 +69,6 @@ for id in $(pick "SELECT national_id FROM person WHERE gender = 'female' AND rel
                   ORDER BY id LIMIT 4"); do                       # 001, life skills
   cw fact "$id" request >/dev/null
   cw fact "$id" group_willing >/dev/null
-  cw fact "$id" group "G-$id" >/dev/null
   cw assess "$id" "Home visit: a female head of household, asks for training and a group." \
     >/dev/null || true
 done
@@ -99,10 +101,39 @@ if [ $# -ge 3 ]; then
   e=$(enroll "$2" 19072703102); for _ in 1 2 3; do cw advance "$e" >/dev/null; done
   e=$(enroll "$3" 19072703102); cw withdraw "$e" --note "moved to another city" >/dev/null
 fi
+# A mutual-aid group (001) of the four women who asked for one, enrolled as
+# a group: two of its six steps walked, a first payment under the card's cap.
+g=$(cw group add "گروه همیار مهر" --activity "خیاطی و فروش پوشاک" --tsv)
+for id in $(pick "SELECT national_id FROM person WHERE gender = 'female' AND relation = 'head'
+                  ORDER BY id LIMIT 4"); do
+  cw group member "$g" "$id" >/dev/null
+done
+cw group enroll "$g" 19071059100 >/dev/null
+cw group advance "$g" --note "جلسهٔ آشنایی با همهٔ اعضا" >/dev/null
+cw group advance "$g" >/dev/null
+cw group pay "$g" 50000000 --note "سرمایهٔ آغاز کار" >/dev/null
 # Community work (003) in progress, life skills (001) approved.
 set -- $(eligible 19071053115 | head -1); [ $# -ge 1 ] && enroll "$1" 19071053115 >/dev/null
 set -- $(eligible 19071059100 | head -1)
 if [ $# -ge 1 ]; then e=$(enroll "$1" 19071059100); sv approve "$e" >/dev/null; fi
+# A workshop (004) for the three facilitators, its first day attended; an
+# inquiry to the village administrations about one of them, sent weeks ago
+# and still unanswered (overdue on the home screen); a referral of another.
+set -- $(pick "SELECT p.national_id FROM person p JOIN person_fact f ON f.person_id = p.id
+               WHERE f.key = 'local_facilitator' ORDER BY p.id")
+if [ $# -ge 2 ]; then
+  k=$(cw course add L-004 "کارگاه تسهیلگری" --capacity 20 --place "سالن اجتماعات" \
+        --trainer "خانم رحیمی" --tsv)
+  for id in "$@"; do
+    cw enroll "$id" L-004 >/dev/null
+    cw course admit "$k" "$id" >/dev/null
+    cw course attend "$k" "$id" 1 >/dev/null
+  done
+  sent=$(date -d "${PARVANDE_TODAY:-$(date +%F)} - 30 days" +%F)
+  cw inquiry add "$1" L-004 village_admin --asked "تأیید دهیار بودن" --date "$sent" >/dev/null
+  as_user admin parvande-admin centre-add "مرکز مشاورهٔ خانواده" >/dev/null
+  cw referral new "$2" --centre "مرکز مشاورهٔ خانواده" --reason "مشاورهٔ خانواده" >/dev/null
+fi
 rm -f "$BUILD/demo.csv" "$tmp-wal" "$tmp-shm"
 mv "$tmp" "$DB"
 echo "demo database: $DB ($(sqlite3 "$DB" "SELECT count(*) FROM household") households)"
