@@ -2,6 +2,7 @@
  * choose from, read from the cards (nothing of it is in the code): the
  * services a course can be made for (a card with course_days), the
  * services whose cards name agencies to inquire of, and those agencies. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,19 @@ pv_status pv_inquiry_services(pv_ctx *ctx, pv_service_info **out, size_t *n, pv_
     return services_where(ctx, has_link, out, n, err);
 }
 
+/* The first of the link's `inquiry` words and of its `by` words (the
+ * defaults the core's inquiry takes too: manual, by the agency). */
+static void link_way(const svc_block *b, pv_inquiry_agency *a)
+{
+    const char *how = svc_get(b, "inquiry"), *by = svc_get(b, "by");
+    size_t n = how ? strcspn(how, ", ") : 0;
+    if (n == 0 || n >= sizeof a->how)
+        snprintf(a->how, sizeof a->how, "manual");
+    else
+        snprintf(a->how, sizeof a->how, "%.*s", (int)n, how);
+    snprintf(a->by, sizeof a->by, "%s", by && strncmp(by, "visitor", 7) == 0 ? "visitor" : "agency");
+}
+
 pv_status pv_inquiry_agencies(pv_ctx *ctx, const char *code, pv_inquiry_agency **out,
                               size_t *n, pv_error *err)
 {
@@ -77,6 +91,7 @@ pv_status pv_inquiry_agencies(pv_ctx *ctx, const char *code, pv_inquiry_agency *
         svc_copy(a->key, sizeof a->key, key);
         const char *name = svc_get_lang(b, "agency", pv_ctx_lang(ctx));
         svc_copy(a->name, sizeof a->name, name && *name ? name : key);
+        link_way(b, a);
     }
     svc_card_free(&c);
     return PV_OK;

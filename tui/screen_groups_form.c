@@ -29,12 +29,22 @@ typedef struct gform {
     char about[PV_LABEL_SZ * 3]; /* what the form is about (stored text quoted) */
     pv_ctx *ctx;                 /* for the agencies of the chosen service */
     bool refused;                /* the answer chosen (its label follows the language) */
+    int how, by;                 /* the inquiry's way and who makes it: indexes below */
     pv_service_info *services;
     size_t n_services;
     pv_form form;
 } gform;
 
 /* ---- choices ---- */
+
+/* How an inquiry is made and who makes it: the card's words, shown by the
+ * catalog's labels for them (the card's first is offered first). */
+static const char *const hows[] = {"online", "batch", "manual"};
+static const char *const how_labels[] = {N_("electronic, online"), N_("electronic, batch"),
+                                         N_("not electronic")};
+static const char *const bys[] = {"agency", "visitor"};
+static const char *const by_labels[] = {N_("by the agency"), N_("by the visitor")};
+enum { N_HOWS = 3, N_BYS = 2 };
 
 /* The value after `cur` among n strings (dir +1 or -1); the first when cur is none. */
 static const char *next_of(const char *const *values, size_t n, const char *cur, int dir)
@@ -92,6 +102,41 @@ static long field_index(const pv_form *fm, const char *name)
     return -1;
 }
 
+static int word_at(const char *const *words, int n, const char *w)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(words[i], w) == 0)
+            return i;
+    return 0;
+}
+
+/* The how and by fields show the chosen words' labels (in the language of now). */
+static void show_way(gform *f)
+{
+    long how = field_index(&f->form, "how"), by = field_index(&f->form, "by");
+    if (how >= 0)
+        pv_form_set(&f->form, (size_t)how, _(how_labels[f->how]));
+    if (by >= 0)
+        pv_form_set(&f->form, (size_t)by, _(by_labels[f->by]));
+}
+
+/* The way the card gives for this service's agency (named as offered). */
+static void way_of_agency(gform *f, const char *code, const char *agency)
+{
+    pv_inquiry_agency *a = NULL;
+    size_t n = 0;
+    pv_error err = PV_ERROR_INIT;
+    if (pv_inquiry_agencies(f->ctx, code, &a, &n, &err) == PV_OK)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(a[i].name, agency) == 0) {
+                f->how = word_at(hows, N_HOWS, a[i].how);
+                f->by = word_at(bys, N_BYS, a[i].by);
+            }
+    pv_error_clear(&err);
+    free(a);
+    show_way(f);
+}
+
 static bool gf_cycle(void *user, const char *field, const char *cur, int dir, char *out,
                      size_t size)
 {
@@ -101,12 +146,26 @@ static bool gf_cycle(void *user, const char *field, const char *cur, int dir, ch
             return false;
         long ag = field_index(&f->form, "agency"); /* another service: its first agency */
         char name[PV_LABEL_SZ];
-        if (ag >= 0 && cycle_agency(f, out, "", 1, name, sizeof name))
+        if (ag >= 0 && cycle_agency(f, out, "", 1, name, sizeof name)) {
             pv_form_set(&f->form, (size_t)ag, name);
+            way_of_agency(f, out, name);
+        }
         return true;
     }
-    if (strcmp(field, "agency") == 0)
-        return cycle_agency(f, pv_form_value(&f->form, "service"), cur, dir, out, size);
+    if (strcmp(field, "agency") == 0) {
+        const char *code = pv_form_value(&f->form, "service");
+        if (!cycle_agency(f, code, cur, dir, out, size))
+            return false;
+        way_of_agency(f, code, out);
+        return true;
+    }
+    if (strcmp(field, "how") == 0 || strcmp(field, "by") == 0) {
+        bool how = field[0] == 'h';
+        int *at = how ? &f->how : &f->by, n = how ? N_HOWS : N_BYS;
+        *at = (*at + n + (dir > 0 ? 1 : -1)) % n;
+        snprintf(out, size, "%s", _(how ? how_labels[*at] : by_labels[*at]));
+        return true;
+    }
     if (strcmp(field, "answer") == 0) { /* two values: either direction is the other */
         (void)cur;
         f->refused = !f->refused;
@@ -189,10 +248,14 @@ static bool build_inquiry(pv_ui *ui, gform *f)
     char agency[PV_LABEL_SZ] = "";
     if (!cycle_agency(f, code, "", 1, agency, sizeof agency))
         return false;
-    return add(f, "subject", N_("Person or group"), true, false, PV_FK_TEXT,
-               f->subject)
-           && add(f, "service", N_("Service (code)"), true, true, PV_FK_CHOICE, code)
-           && add(f, "agency", N_("Agency"), true, false, PV_FK_CHOICE, agency)
+    bool ok = add(f, "subject", N_("Person or group"), true, false, PV_FK_TEXT, f->subject)
+              && add(f, "service", N_("Service (code)"), true, true, PV_FK_CHOICE, code)
+              && add(f, "agency", N_("Agency"), true, false, PV_FK_CHOICE, agency)
+              && add(f, "how", N_("How it is asked"), true, false, PV_FK_CHOICE, "")
+              && add(f, "by", N_("Made by"), true, false, PV_FK_CHOICE, "");
+    if (ok)
+        way_of_agency(f, code, agency);
+    return ok
            && add(f, "asked", N_("What is asked"), false, false, PV_FK_TEXT, "")
            && add(f, "sent_on", N_("Date sent"), false, true, PV_FK_TEXT, "")
            && add(f, "note", N_("Note"), false, false, PV_FK_TEXT, "");
@@ -306,14 +369,16 @@ static pv_status save_course(pv_ui *ui, const pv_form *fm, pv_error *err)
     return pv_course_add(ui->ctx, &c, &id, err);
 }
 
-static pv_status save_inquiry(pv_ui *ui, const pv_form *fm, pv_error *err)
+static pv_status save_inquiry(pv_ui *ui, const gform *f, pv_error *err)
 {
+    const pv_form *fm = &f->form;
     const char *subject = pv_form_value(fm, "subject");
     char digits[32];
     bool person = pv_digits_ascii(subject, true, digits, sizeof digits) && strlen(digits) == 10;
     pv_inquiry_new q = {person ? subject : NULL, person ? NULL : subject,
                         pv_form_value(fm, "service"), pv_form_value(fm, "agency"),
-                        opt(fm, "asked"), NULL, NULL, opt(fm, "sent_on"), opt(fm, "note")};
+                        opt(fm, "asked"), hows[f->how], bys[f->by], opt(fm, "sent_on"),
+                        opt(fm, "note")};
     pv_id id;
     return pv_inquiry_add(ui->ctx, &q, &id, err);
 }
@@ -323,7 +388,7 @@ static pv_status save(pv_ui *ui, gform *f, pv_error *err)
     const pv_form *fm = &f->form;
     switch (f->req.kind) {
     case PV_GFORM_COURSE: return save_course(ui, fm, err);
-    case PV_GFORM_INQUIRY: return save_inquiry(ui, fm, err);
+    case PV_GFORM_INQUIRY: return save_inquiry(ui, f, err);
     case PV_GFORM_ANSWER:
         return pv_inquiry_answer(ui->ctx, f->req.id, !f->refused, opt(fm, "answered_on"),
                                  opt(fm, "reference"), opt(fm, "note"), err);
@@ -403,6 +468,7 @@ static unsigned gf_reload(pv_ui *ui, void *st)
     if (at >= 0)
         pv_form_set(&f->form, (size_t)at,
                     pv_inquiry_status_label(f->refused ? PV_INQ_REFUSED : PV_INQ_CONFIRMED));
+    show_way(f);
     return PV_CH_DRAW;
 }
 

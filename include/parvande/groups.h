@@ -276,6 +276,8 @@ pv_status pv_inquiry_add(pv_ctx *ctx, const pv_inquiry_new *q, pv_id *id_out, pv
 typedef struct pv_inquiry_agency {
     char key[PV_KEY_SZ];
     char name[PV_LABEL_SZ]; /* in the context's language (the key when the card has none) */
+    char how[8];            /* the card's way of asking (its first): online|batch|manual */
+    char by[8];             /* who asks, as the card says first: agency|visitor */
 } pv_inquiry_agency;
 /* The services whose card names such agencies, by code (free with free()),
  * and the agencies of one service's card, in the card's order (free with

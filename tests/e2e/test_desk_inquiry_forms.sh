@@ -38,8 +38,8 @@ course_is() { courses | grep -q "	L-004	کارگاه یک	2025-01-20	1403	12	12	
 evaluated() { pv_as sara sarapass11 course show "$C" --tsv | grep -q "^evaluation	2025-02-03	85	sara	خوب بود$"; }
 inquiries() { pv_as sara sarapass11 inquiry list --tsv; }
 inquiry_of() { inquiries | awk -F'\t' -v n="$1" -v g="$2" '$2 == n && $3 == g'; }
-pending_one() { inquiry_of 0034567895 0 | grep -q "	L-004	village_admin	pending	2024-11-21		"; }
-file_inquiry() { inquiry_of 0034567895 0 | grep -q "	L-004	health_network	pending	2025-01-15	"; }
+pending_one() { inquiry_of 0034567895 0 | grep -q "	L-004	village_admin	pending	2024-11-21			manual	agency	"; }
+file_inquiry() { inquiry_of 0034567895 0 | grep -q "	L-004	health_network	pending	2025-01-15			online	visitor	"; }
 group_inquiry() { inquiry_of "" "$G" | grep -q "	19071059100	companies_registration	pending	"; }
 
 # ---- Persian, 80x24 ----
@@ -101,9 +101,7 @@ tui_wait "۱۹۰۷۱۰۵۹۱۰۰"                        # the first card with a
 tui_keys Space                                # the next: L-004, its first agency
 tui_wait "L-۰۰۴"
 tui_wait "ﺎﻫﯼﺭﺍﺩﺮﻬﺷ ﻭ ﺎﻫﯼﺭﺎﯿﻫﺩ ﻥﺎﻣﺯﺎﺳ"         # «سازمان دهیاری‌ها و شهرداری‌ها»
-tui_keys Tab
-tui_keys Tab
-tui_keys Tab
+tui_keys Tab Tab Tab Tab Tab                  # past how and by (the card's), what is asked
 tui_type "۱۴۰۳/۰۹/۰۱"
 tui_keys F2
 tui_wait ".ﺪﺷ ﻩﺮﯿﺧﺫ ﻡﺎﻠﻌﺘﺳﺍ"                   # «استعلام ذخیره شد.»
@@ -176,6 +174,14 @@ tui_keys Tab
 tui_keys Tab
 tui_keys Space
 tui_wait "the primary health care network"
+tui_keys Tab                                  # how and by: the card's, each may change
+tui_wait "not electronic"
+tui_keys Space
+tui_wait "electronic, online"
+tui_keys Tab
+tui_wait "by the agency"
+tui_keys Space
+tui_wait "by the visitor"
 tui_keys F2
 tui_wait "Inquiry saved."
 wait_db file_inquiry
