@@ -439,6 +439,7 @@ pv_status pv_inquiry_list(pv_ctx *ctx, const pv_inquiry_filter *f, pv_inquiry **
                 "AND (?3 = '' OR i.agency_key = ?3) AND (?4 = '' OR i.caseworker = ?4) "
                 "AND (?5 = '' OR p.national_id = ?5 OR i.group_id IN (SELECT m.group_id FROM "
                 "group_member m JOIN person pp ON pp.id = m.person_id WHERE pp.national_id = ?5)) "
+                "AND (?8 = 0 OR i.group_id = ?8) "
                 "ORDER BY i.sent_on, i.id",
                 &q, err) != PV_OK)
         return PV_EFAIL;
@@ -449,6 +450,7 @@ pv_status pv_inquiry_list(pv_ctx *ctx, const pv_inquiry_filter *f, pv_inquiry **
     sqlite3_bind_text(q, 5, nid, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(q, 6, pv_authz_all_branches(ctx));
     sqlite3_bind_int64(q, 7, ctx->branch_code);
+    sqlite3_bind_int64(q, 8, f->group_id);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {

@@ -30,7 +30,7 @@ static const pv_binding grp_own[] = {
 };
 static pv_keymap grp_keys = {grp_own, pv_keys_list, pv_keys_edit, NULL};
 
-typedef enum { R_HEAD, R_PAIR, R_MEMBER, R_STEP, R_BAR, R_PAYMENT } row_kind;
+typedef enum { R_HEAD, R_PAIR, R_MEMBER, R_STEP, R_BAR, R_PAYMENT, R_INQUIRY } row_kind;
 
 typedef struct grow_ {
     row_kind kind;
@@ -43,6 +43,8 @@ typedef struct grow_ {
 typedef struct gpage {
     pv_id id;
     pv_group_detail *d;
+    pv_inquiry *inquiries; /* about the group, oldest sent first */
+    size_t n_inquiries;
     grow_ *rows;
     size_t n, cap;
     pv_list list;
@@ -121,6 +123,13 @@ static void build_rows(pv_ui *ui, gpage *p)
         if (r)
             r->idx = i;
     }
+    snprintf(buf, sizeof buf, _("Inquiries about the group (%zu)"), p->n_inquiries);
+    add(p, R_HEAD, NULL, buf, 0);
+    for (size_t i = 0; i < p->n_inquiries; i++) {
+        grow_ *r = add(p, R_INQUIRY, NULL, p->inquiries[i].agency, PV_T_DATA);
+        if (r)
+            r->idx = i;
+    }
     pv_list_set_count(&p->list, p->n);
 }
 
@@ -132,10 +141,38 @@ static bool load(pv_ui *ui, gpage *p)
         pv_ui_error(ui, &err);
         return false;
     }
+    pv_inquiry_filter f = PV_INQUIRY_FILTER_INIT;
+    f.group_id = p->id;
+    pv_inquiry *inq;
+    size_t n_inq;
+    if (pv_inquiry_list(ui->ctx, &f, &inq, &n_inq, &err) != PV_OK) {
+        pv_group_detail_free(d);
+        pv_ui_error(ui, &err);
+        return false;
+    }
     pv_group_detail_free(p->d);
+    free(p->inquiries);
     p->d = d;
+    p->inquiries = inq;
+    p->n_inquiries = n_inq;
     build_rows(ui, p);
     return true;
+}
+
+/* An inquiry about the group: sent, the agency, its status (with the answer's reference). */
+static void inquiry_row(pv_ui *ui, const pv_inquiry *q, int y, pv_style st)
+{
+    int cols = ui->draw.cols;
+    char date[16], status[PV_LABEL_SZ];
+    pv_draw_date(q->sent_on, date, sizeof date);
+    if (q->reference[0])
+        snprintf(status, sizeof status, "%s %s", pv_inquiry_status_label(q->status), q->reference);
+    else
+        snprintf(status, sizeof status, "%s", pv_inquiry_status_label(q->status));
+    pv_draw_text(&ui->draw, y, 3, 11, date, PV_T_LTR, st);
+    pv_draw_text(&ui->draw, y, 15, cols - 40, q->agency, PV_T_DATA, st);
+    pv_draw_text(&ui->draw, y, cols - 24, 23, status, PV_T_DATA,
+                 q->status == PV_INQ_PENDING && st == PV_ST_TEXT ? PV_ST_DIM : st);
 }
 
 /* [████░░░░] paid / cap */
@@ -224,6 +261,9 @@ static void page_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
         pv_draw_text(&ui->draw, y, 33, cols - 34, pay->note, PV_T_DATA, st);
         break;
     }
+    case R_INQUIRY:
+        inquiry_row(ui, &p->inquiries[r->idx], y, st);
+        break;
     }
 }
 
@@ -256,6 +296,7 @@ static void page_close(pv_ui *ui, void *st)
     (void)ui;
     gpage *p = st;
     pv_group_detail_free(p->d);
+    free(p->inquiries);
     pv_form_free(&p->input);
     free(p->rows);
     free(p);

@@ -298,8 +298,9 @@ typedef struct pv_inquiry_filter {
     const char *agency;      /* a link key, or NULL */
     const char *caseworker;  /* a login name, or NULL */
     const char *national_id; /* about this person (or her group), or NULL */
+    pv_id group_id;          /* about this group alone, or 0 */
 } pv_inquiry_filter;
-#define PV_INQUIRY_FILTER_INIT {-1, NULL, NULL, NULL, NULL}
+#define PV_INQUIRY_FILTER_INIT {-1, NULL, NULL, NULL, NULL, 0}
 #define PV_INQUIRY_OVERDUE_DAYS 14 /* when the branch has set no limit of its own */
 
 /* The days after which a pending inquiry of the actor's branch is overdue:

@@ -209,6 +209,10 @@ tui_wait "Companies Registration Office"
 tui_keys F2
 tui_wait "Inquiry saved."
 wait_db group_inquiry
+tui_wait "Inquiries about the group (1)"         # back on the group's page, listed there
+tui_wait "pending"
+tui_screen | grep -q "  Companies Registration Office  *pending" \
+  || tui_fail "the group's page does not list its inquiry"
 tui_keys F10
 tui_wait_exit
 echo "ok: courses, evaluations, inquiries and answers written in the interface (Persian and English)"
