@@ -26,7 +26,8 @@
 #include "parvande/audit.h"
 
 #define MAGIC "PVX1"
-#define FORMAT 1
+/* 2: the sections are compressed before they are sealed (1: not). */
+#define FORMAT 2
 
 typedef struct header {
     int format;
@@ -171,19 +172,30 @@ static pv_status seal_and_sign(const header *h, const unsigned char *payload, si
                       "changes %ld\ncreated %s\n",
                       h->format, (long long)h->from, (long long)h->to, (long long)h->first,
                       (long long)h->seq, (long long)h->ack, h->schema, h->changes, h->created);
-    size_t sealed = plen + crypto_box_SEALBYTES;
-    if (sealed > UINT32_MAX)
+    unsigned char *z = NULL;
+    size_t zl = 0;
+    pv_status rc = pv_xpack_deflate(payload, plen, &z, &zl, err);
+    if (rc != PV_OK)
+        return rc;
+    size_t sealed = zl + crypto_box_SEALBYTES;
+    if (sealed > UINT32_MAX) {
+        free(z);
         return pv_error_set(err, PV_EFAIL, NULL, "%s", _("The package would exceed 4 GB."));
+    }
     size_t total = 4 + 4 + (size_t)hl + 4 + sealed + crypto_sign_BYTES;
     unsigned char *p = malloc(total);
-    if (!p)
+    if (!p) {
+        free(z);
         return no_memory(err);
+    }
     memcpy(p, MAGIC, 4);
     put_u32(p + 4, (uint32_t)hl);
     memcpy(p + 8, head, (size_t)hl);
     put_u32(p + 8 + hl, (uint32_t)sealed);
     unsigned char *c = p + 12 + hl;
-    if (crypto_box_seal(c, payload, plen, box_pk) != 0) {
+    int sealed_ok = crypto_box_seal(c, z, zl, box_pk);
+    free(z);
+    if (sealed_ok != 0) {
         free(p);
         return pv_error_set(err, PV_EFAIL, NULL, "%s", _("The package could not be encrypted."));
     }
@@ -303,9 +315,7 @@ pv_status pv_exchange_export(pv_ctx *ctx, int64_t to, const char *passphrase,
 
 static pv_status not_a_package(pv_error *err)
 {
-    return pv_error_set(err, PV_EINVAL, NULL, "%s",
-                        _("This is not an exchange package, or it is incomplete (cut short "
-                          "or damaged)."));
+    return pv_xpack_damaged(err);
 }
 
 static bool header_num(const char *h, size_t hl, const char *key, int64_t *out)
@@ -368,6 +378,12 @@ static pv_status check_envelope(pv_ctx *ctx, const unsigned char *pkg, size_t le
     pv_status rc = pv_office_self(ctx, self, err);
     if (rc != PV_OK)
         return rc;
+    if (h->format < FORMAT)
+        return pv_error_set(err, PV_EINVAL, NULL,
+                            _("Refused: this package is of format %d, made by an older version of "
+                              "parvande, which this version no longer reads; the sending office "
+                              "updates parvande and exports again (nothing is lost: it sends "
+                              "every change not acknowledged)."), h->format);
     if (h->format != FORMAT)
         return pv_error_set(err, PV_EINVAL, NULL,
                             _("This package is of format %d, which this version does not read."),
@@ -402,15 +418,19 @@ static pv_status open_sections(const unsigned char *sealed, size_t slen,
                                const pv_office_keys *k, unsigned char **plain, section **secs,
                                size_t *nsec, pv_error *err)
 {
-    size_t plen = slen - crypto_box_SEALBYTES;
-    unsigned char *p = malloc(plen ? plen : 1);
-    if (!p)
+    size_t zl = slen - crypto_box_SEALBYTES, plen = 0;
+    unsigned char *z = malloc(zl ? zl : 1), *p = NULL;
+    if (!z)
         return no_memory(err);
-    if (crypto_box_seal_open(p, sealed, slen, k->box_pk, k->box_sk) != 0) {
-        free(p);
+    if (crypto_box_seal_open(z, sealed, slen, k->box_pk, k->box_sk) != 0) {
+        free(z);
         return pv_error_set(err, PV_EDENIED, NULL, "%s",
                             _("Refused: the package cannot be opened with this office's key."));
     }
+    pv_status rc = pv_xpack_inflate(z, zl, &p, &plen, err);
+    free(z);
+    if (rc != PV_OK)
+        return rc;
     section *s = NULL;
     size_t n = 0;
     for (size_t i = 0; i < plen;) {

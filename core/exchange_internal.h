@@ -82,6 +82,16 @@ pv_status pv_exchange_check_credits(pv_ctx *ctx, int64_t peer, long *conflicts, 
  * the file here too (core/exchange_transfer.c). */
 pv_status pv_exchange_apply_transfers(pv_ctx *ctx, const void *cs, int n, pv_error *err);
 
+/* ---- compression of a package's sections (core/exchange_pack.c) ---- */
+/* *out (malloc'ed, free()) is `in` compressed, with its length in front. */
+pv_status pv_xpack_deflate(const unsigned char *in, size_t n, unsigned char **out, size_t *len,
+                           pv_error *err);
+/* The reverse; PV_EINVAL (damaged) when the stream or its length is wrong. */
+pv_status pv_xpack_inflate(const unsigned char *in, size_t n, unsigned char **out, size_t *len,
+                           pv_error *err);
+/* PV_EINVAL: not a package, or cut short or damaged. */
+pv_status pv_xpack_damaged(pv_error *err);
+
 /* Counts the row changes of a changeset. */
 long pv_changeset_count(const void *cs, int n);
 

@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 #include "internal.h"
+#include "exchange_internal.h"
 #include "parvande/audit.h"
 #include "parvande/branch.h"
 #include "parvande/exchange.h"
@@ -631,4 +632,39 @@ Test(exchange, groups_referrals_and_insurance_lists_go_up)
     cr_assert_eq(sql_int(P, "SELECT sum(amount) FROM group_payment"), 7000000);
     free(a1.b);
     free(a2.b);
+}
+
+/* Re-signs a package with the sender's key after its header was edited,
+ * as an older parvande would have signed it. */
+static void resign(pv_ctx *sender, pkg p)
+{
+    pv_office_keys k;
+    OK(pv_office_unlock(sender, PASS, &k, &err));
+    crypto_sign_detached(p.b + p.n - crypto_sign_BYTES, NULL, p.b, p.n - crypto_sign_BYTES,
+                         k.sign_sk);
+    sodium_memzero(&k, sizeof k);
+}
+
+Test(exchange, sections_compressed_and_older_format_refused)
+{
+    for (unsigned long i = 1; i <= 40; i++)
+        add_family(A, i, "مریم", "کریمی");
+    pkg p = export_to(A, 100);
+    /* the changeset as stored, against the package that carries it */
+    int64_t raw = sql_int(A, "SELECT length(changeset) FROM exchange_sent");
+    cr_assert_lt((int64_t)p.n, raw / 2, "package %zu bytes, changeset %lld", p.n, (long long)raw);
+    char *f = memmem(p.b, p.n, "format 2\n", 9);
+    cr_assert(f, "the header names format 2");
+    f[7] = '1';
+    resign(A, p);
+    int64_t audit_before = sql_int(P, "SELECT count(*) FROM audit");
+    cr_assert_eq(import(P, p, NULL), PV_EINVAL);
+    cr_assert(strstr(err.message, "older version"), "%s", err.message);
+    cr_assert_eq(persons(P), 0);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM audit"), audit_before);
+    f[7] = '2';
+    resign(A, p);
+    OK(import(P, p, NULL));
+    cr_assert_eq(persons(P), 40);
+    free(p.b);
 }
