@@ -82,6 +82,21 @@ pv_status pv_exchange_check_credits(pv_ctx *ctx, int64_t peer, long *conflicts, 
  * the file here too (core/exchange_transfer.c). */
 pv_status pv_exchange_apply_transfers(pv_ctx *ctx, const void *cs, int n, pv_error *err);
 
+/* ---- packages held for a gap (core/exchange_held.c) ---- */
+/* Is package `seq` of `peer` held here? */
+pv_status pv_xheld_find(pv_ctx *ctx, int64_t peer, int64_t seq, bool *found, pv_error *err);
+/* Keeps the package (signed and sealed as it came). */
+pv_status pv_xheld_store(pv_ctx *ctx, int64_t peer, int64_t seq, int64_t first,
+                         const unsigned char *pkg, size_t len, pv_error *err);
+/* The lowest held package of `peer` that follows section `at` without a
+ * gap (*pkg malloc'ed, free()); PV_ENOTFOUND, without a message, if none. */
+pv_status pv_xheld_next(pv_ctx *ctx, int64_t peer, int64_t at, unsigned char **pkg, size_t *len,
+                        pv_error *err);
+/* Forgets the held packages of `peer` up to `at` (applied now). */
+pv_status pv_xheld_drop(pv_ctx *ctx, int64_t peer, int64_t at, pv_error *err);
+/* How many packages of `peer` are held. */
+pv_status pv_xheld_count(pv_ctx *ctx, int64_t peer, long *n, pv_error *err);
+
 /* ---- compression of a package's sections (core/exchange_pack.c) ---- */
 /* *out (malloc'ed, free()) is `in` compressed, with its length in front. */
 pv_status pv_xpack_deflate(const unsigned char *in, size_t n, unsigned char **out, size_t *len,

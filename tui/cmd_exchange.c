@@ -315,11 +315,12 @@ static int cmd_office(pv_cli *cli)
 
 static void put_report_tsv(const pv_exchange_report *r, const char *file)
 {
-    /* FILE FROM TO FIRST SEQ ACK CHANGES MERGED CONFLICTS BYTES */
+    /* FILE FROM TO FIRST SEQ ACK CHANGES MERGED CONFLICTS BYTES WAITING_FOR RELEASED */
     pv_cli_tsv(stdout, file, false);
-    printf("%lld\t%lld\t%lld\t%lld\t%lld\t%ld\t%ld\t%ld\t%zu\n", (long long)r->from,
-           (long long)r->to, (long long)r->first_seq, (long long)r->seq, (long long)r->ack,
-           r->changes, r->merged, r->conflicts, r->bytes);
+    printf("%lld\t%lld\t%lld\t%lld\t%lld\t%ld\t%ld\t%ld\t%zu\t%lld\t%ld\n",
+           (long long)r->from, (long long)r->to, (long long)r->first_seq, (long long)r->seq, (long long)r->ack,
+           r->changes, r->merged, r->conflicts, r->bytes, (long long)r->waiting_for,
+           r->released);
 }
 
 static int exchange_export(pv_cli *cli)
@@ -372,6 +373,19 @@ static int exchange_export(pv_cli *cli)
     return PV_EXIT_OK;
 }
 
+/* A package that came before one it follows: kept, not applied yet. */
+static int put_held(pv_cli *cli, const pv_exchange_report *r)
+{
+    printf("%s ", _("package"));
+    pv_cli_put_num(cli, stdout, r->seq);
+    printf(" %s ", _("from office"));
+    pv_cli_put_num(cli, stdout, r->from);
+    printf(" %s ", _("held: it waits for package"));
+    pv_cli_put_num(cli, stdout, r->waiting_for);
+    printf(" %s\n", _("of that office, and is applied when that one is imported."));
+    return PV_EXIT_OK;
+}
+
 static int exchange_import(pv_cli *cli)
 {
     xopts o;
@@ -398,6 +412,8 @@ static int exchange_import(pv_cli *cli)
         put_report_tsv(&r, o.pos[0]);
         return PV_EXIT_OK;
     }
+    if (r.waiting_for)
+        return put_held(cli, &r);
     printf("%s ", _("package"));
     pv_cli_put_num(cli, stdout, r.seq);
     printf(" %s ", _("from office"));
@@ -412,6 +428,11 @@ static int exchange_import(pv_cli *cli)
     if (r.skipped_sections) {
         printf("  %s ", _("sections already applied before, skipped:"));
         pv_cli_put_num(cli, stdout, r.skipped_sections);
+        putchar('\n');
+    }
+    if (r.released) {
+        printf("  %s ", _("packages held before, applied after it in order:"));
+        pv_cli_put_num(cli, stdout, r.released);
         putchar('\n');
     }
     if (r.conflicts)

@@ -668,3 +668,72 @@ Test(exchange, sections_compressed_and_older_format_refused)
     cr_assert_eq(persons(P), 40);
     free(p.b);
 }
+
+/* The sender is told by mistake that its packages up to `seq` arrived (as
+ * when the recipient restored an older backup after acknowledging them):
+ * its next package starts after them, leaving a gap at the recipient. */
+static void sender_believes_acked(pv_ctx *sender, int64_t peer, int64_t seq)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE office SET out_acked = %lld WHERE code = %lld;"
+             "DELETE FROM exchange_sent WHERE peer = %lld AND seq <= %lld", (long long)seq,
+             (long long)peer, (long long)peer, (long long)seq);
+    sql_exec(sender, sql);
+}
+
+Test(exchange, a_package_after_a_gap_is_held_and_applied_in_order)
+{
+    add_family(A, 1, "مریم", "کریمی");
+    pkg a1 = export_to(A, 100);
+    sender_believes_acked(A, 100, 1);
+    pv_person second = add_family(A, 2, "زهرا", "احمدی");
+    pkg a2 = export_to(A, 100);
+    sender_believes_acked(A, 100, 2);
+    /* the third builds on the second: its change needs the second's row */
+    strcpy(second.first_name, "زینب");
+    OK(pv_person_save(A, &second, &err));
+    pkg a3 = export_to(A, 100);
+    pv_exchange_report rep;
+    /* 3, then 2, arrive before 1: both held, nothing applied */
+    OK(import(P, a3, &rep));
+    cr_assert_eq(rep.waiting_for, 1);
+    cr_assert_eq(rep.changes, 0);
+    OK(import(P, a2, &rep));
+    cr_assert_eq(rep.waiting_for, 1);
+    cr_assert_eq(rep.still_held, 2);
+    cr_assert_eq(persons(P), 0);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM exchange_held"), 2);
+    /* held twice: refused, nothing changed */
+    int64_t audit_before = sql_int(P, "SELECT count(*) FROM audit");
+    cr_assert_eq(import(P, a2, NULL), PV_ECONFLICT);
+    cr_assert(strstr(err.message, "already held"), "%s", err.message);
+    cr_assert(strstr(err.message, "waiting for package 1"), "%s", err.message);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM audit"), audit_before);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM exchange_held"), 2);
+    /* 1 fills the gap: 1, 2 and 3 are applied, in that order */
+    OK(import(P, a1, &rep));
+    cr_assert_eq(rep.waiting_for, 0);
+    cr_assert_eq(rep.released, 2);
+    cr_assert_eq(rep.still_held, 0);
+    cr_assert_eq(rep.applied_sections, 3);
+    cr_assert_eq(rep.conflicts, 0);
+    cr_assert_eq(persons(P), 2);
+    char sql[200], name[64];
+    snprintf(sql, sizeof sql, "SELECT first_name FROM person WHERE id = %lld", (long long)second.id);
+    sql_text(P, sql, name, sizeof name);
+    cr_assert_str_eq(name, "زینب");
+    cr_assert_eq(sql_int(P, "SELECT in_seq FROM office WHERE code = 11"), 3);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM exchange_held"), 0);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM exchange_conflict"), 0);
+    /* and any of them again is a duplicate, refused without change */
+    audit_before = sql_int(P, "SELECT count(*) FROM audit");
+    cr_assert_eq(import(P, a3, NULL), PV_ECONFLICT);
+    cr_assert(strstr(err.message, "already applied"), "%s", err.message);
+    cr_assert_eq(import(P, a2, NULL), PV_ECONFLICT);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM audit"), audit_before);
+    cr_assert_eq(persons(P), 2);
+    audit_intact(P);
+    free(a1.b);
+    free(a2.b);
+    free(a3.b);
+}
