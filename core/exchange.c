@@ -241,7 +241,7 @@ static pv_status export_changes(pv_ctx *ctx, const pv_office *peer, unsigned dir
     if (s != SQLITE_DONE)
         return pv_db_error(ctx, err);
     if ((rc = pv_tx_begin(ctx, err)) == PV_OK &&
-        (rc = pv_xbase_diff(ctx, dir, cs, n, err)) == PV_OK) {
+        (rc = pv_xbase_diff(ctx, dir, peer->code, cs, n, err)) == PV_OK) {
         long changes = pv_changeset_count(*cs, *n);
         rc = store_and_collect(ctx, peer, *cs, *n, changes, payload, plen, rep, err);
         char detail[128];

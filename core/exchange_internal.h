@@ -24,6 +24,8 @@ typedef struct pv_xtable {
     unsigned dir;
     const char *local_cols; /* space-separated columns each office keeps its own, or NULL */
     const char *derived;    /* "column:source ..." search keys folded from a column, or NULL */
+    const char *scope;      /* going down, only rows whose this column is the recipient's
+                               code travel; NULL: every row */
 } pv_xtable;
 extern const pv_xtable pv_exchange_tables[]; /* ends with a NULL name */
 const pv_xtable *pv_xtable_find(const char *name);

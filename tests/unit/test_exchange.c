@@ -18,6 +18,7 @@
 #include "parvande/i18n.h"
 #include "parvande/records.h"
 #include "parvande/referrals.h"
+#include "parvande/users.h"
 
 #define PASS "office passphrase"
 #define OK(call) cr_assert_eq((call), PV_OK, "%s: %s", #call, err.message ? err.message : "?")
@@ -736,4 +737,38 @@ Test(exchange, a_package_after_a_gap_is_held_and_applied_in_order)
     free(a1.b);
     free(a2.b);
     free(a3.b);
+}
+
+Test(exchange, users_go_down_only_to_their_branch)
+{
+    OK(pv_user_add(P, "sara", "sara-password-1", PV_ROLE_CASEWORKER, 11, &err));
+    OK(pv_user_add(P, "reza", "reza-password-1", PV_ROLE_SUPERVISOR, 12, &err));
+    OK(pv_user_add(P, "mina", "mina-password-1", PV_ROLE_ADMIN, 100, &err));
+    int64_t a_before = sql_int(A, "SELECT count(*) FROM user");
+    pkg d1 = export_to(P, 11), e1 = export_to(P, 12);
+    OK(import(A, d1, NULL));
+    OK(import(B, e1, NULL));
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM user WHERE name = 'sara'"), 1);
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM user"), a_before + 1, "only branch 11's user");
+    cr_assert_eq(sql_int(B, "SELECT count(*) FROM user WHERE name IN ('sara', 'mina')"), 0);
+    cr_assert_eq(sql_int(B, "SELECT count(*) FROM user WHERE name = 'reza'"), 1);
+    /* sara moves to branch 12: 11 learns she left, 12 receives her */
+    sql_exec(P, "UPDATE user SET branch_code = 12 WHERE name = 'sara'");
+    pkg d2 = export_to(P, 11), e2 = export_to(P, 12);
+    OK(import(A, d2, NULL));
+    OK(import(B, e2, NULL));
+    cr_assert_eq(sql_int(A, "SELECT branch_code FROM user WHERE name = 'sara'"), 12);
+    cr_assert_eq(sql_int(B, "SELECT count(*) FROM user WHERE name = 'sara'"), 1);
+    /* a change to another branch's user no longer reaches 11 */
+    sql_exec(P, "UPDATE user SET role = 'supervisor' WHERE name = 'sara'");
+    pkg d3 = export_to(P, 11);
+    pv_exchange_report rep;
+    OK(import(A, d3, &rep));
+    cr_assert_eq(rep.changes, 0);
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM user WHERE name = 'mina'"), 0);
+    free(d1.b);
+    free(e1.b);
+    free(d2.b);
+    free(e2.b);
+    free(d3.b);
 }
