@@ -12,10 +12,10 @@
  * A line can name a scope column: rows go down only to the office whose
  * code they hold there (a branch gets its own users, no other's).
  *
- * enrollment_event, person_event, referral_event and insurance_claim are
- * not listed: their ids are a plain per-database sequence, so two
- * branches' events would clash at the province. referral_setting (a
- * branch's own deadlines, keyed by its code) stays in its office. */
+ * The event tables (enrollment_event, person_event, referral_event,
+ * insurance_claim) travel since migration 12 gave them branch ids.
+ * referral_setting (a branch's own deadlines, keyed by its code) stays in
+ * its office. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +29,9 @@ const pv_xtable pv_exchange_tables[] = {
     {"casefile", PV_XUP, NULL, NULL, NULL},
     {"assessment", PV_XUP, NULL, NULL, NULL},
     {"person_fact", PV_XUP, NULL, NULL, NULL},
+    {"person_event", PV_XUP, NULL, NULL, NULL},
     {"enrollment", PV_XUP, NULL, NULL, NULL},
+    {"enrollment_event", PV_XUP, NULL, NULL, NULL},
     {"enrollment_document", PV_XUP, NULL, NULL, NULL},
     /* groups, courses, inquiries: the branch's work (ids by pv_next_id,
      * or keys made of such ids) */
@@ -45,9 +47,11 @@ const pv_xtable pv_exchange_tables[] = {
     /* a branch's centres go up before the referrals that name them */
     {"referral_centre", PV_XUP, NULL, NULL, NULL},
     {"referral", PV_XUP, NULL, NULL, NULL},
+    {"referral_event", PV_XUP, NULL, NULL, NULL},
     /* the insurance list a branch made for its province's year */
     {"insurance_year", PV_XUP, NULL, NULL, NULL},
     {"insurance_member", PV_XUP, NULL, NULL, NULL},
+    {"insurance_claim", PV_XUP, NULL, NULL, NULL},
     {"service", PV_XDOWN, NULL, NULL, NULL},
     {"service_criterion", PV_XDOWN, NULL, NULL, NULL},
     {"service_step", PV_XDOWN, NULL, NULL, NULL},

@@ -3,8 +3,38 @@
  * exchange_held: a package that arrived before one it follows (its first
  * section is beyond the next one expected from its sender), kept as it
  * came — signed and sealed — and applied, in order, by the import that
- * fills the gap. */
+ * fills the gap.
+ *
+ * The event tables (enrollment_event, person_event, referral_event,
+ * insurance_claim) had plain per-database ids, which two branches would
+ * both use: their rows could not travel. They get the ids the other
+ * records have (the office's branch code in the high bits, core/context.c
+ * pv_next_id). No other table points at an event's id, so the rows are
+ * copied to their new ids and the old ones deleted, in the order they
+ * were written; the tables themselves, their indexes and the triggers on
+ * them (enrollment_ended; the audit triggers) stay as they are, and in a
+ * database that already has its audit triggers the copy and the delete
+ * are entries of the trail like any other change. A row already in the
+ * office's range keeps its id. */
 #include "internal.h"
+
+/* Renumbers the rows of table T (columns C besides id). */
+#define RENUMBER(T, C)                                                                      \
+    "CREATE TEMP TABLE pv_renum (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);\n"         \
+    "INSERT INTO pv_renum (old, new) SELECT x.id, (b.code << 40) + coalesce((SELECT\n"      \
+    "  max(y.id) & 1099511627775 FROM " T " y WHERE y.id >> 40 = b.code), 0)\n"             \
+    "  + row_number() OVER (ORDER BY x.id)\n"                                               \
+    "  FROM " T " x JOIN branch b ON b.id = 1 WHERE x.id >> 40 <> b.code;\n"                \
+    "INSERT INTO " T " (id, " C ") SELECT r.new, " C " FROM " T " x\n"                      \
+    "  JOIN pv_renum r ON r.old = x.id ORDER BY r.new;\n"                                   \
+    "DELETE FROM " T " WHERE id IN (SELECT old FROM pv_renum);\n"                           \
+    "DROP TABLE temp.pv_renum;\n"
+
+#define EVENT_IDS                                                                           \
+    RENUMBER("enrollment_event", "enrollment_id, at, date, user, kind, step, note")        \
+    RENUMBER("person_event", "person_id, kind, date, source, note, user, at")               \
+    RENUMBER("referral_event", "referral_id, date, user, kind, note")                       \
+    RENUMBER("insurance_claim", "member_id, date, note, noted_by")
 
 const char pv_sql_exchange2[] =
     "CREATE TABLE exchange_held (\n"
@@ -14,4 +44,9 @@ const char pv_sql_exchange2[] =
     "  package BLOB NOT NULL,\n"
     "  held_at TEXT NOT NULL DEFAULT (" PV_NOW "),\n"
     "  PRIMARY KEY (peer, seq)\n"
-    ") WITHOUT ROWID;\n";
+    ") WITHOUT ROWID;\n"
+    EVENT_IDS;
+
+/* The renumbering alone, for the tests (a database whose events were
+ * written with plain ids). */
+const char pv_sql_event_ids[] = EVENT_IDS;

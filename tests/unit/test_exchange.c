@@ -16,8 +16,10 @@
 #include "parvande/exchange.h"
 #include "parvande/groups.h"
 #include "parvande/i18n.h"
+#include "parvande/insurance.h"
 #include "parvande/records.h"
 #include "parvande/referrals.h"
+#include "parvande/services.h"
 #include "parvande/users.h"
 
 #define PASS "office passphrase"
@@ -603,10 +605,17 @@ Test(exchange, groups_referrals_and_insurance_lists_go_up)
              " FROM person WHERE id = %lld",
              (long long)((11LL << 40) + 1), (long long)m.id);
     sql_exec(A, sql);
+    OK(pv_ins_claim(A, "19071053115", 1404, m.national_id, "2025-03-20", "بستری", &err));
     audit_intact(A);
 
     pkg a1 = export_to(A, 100);
     OK(import(P, a1, NULL)); /* and P's trail verifies */
+    /* the events, with the branch's ids */
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM referral_event WHERE referral_id = %lld"
+             " AND id >> 40 = 11", (long long)referral);
+    cr_assert_eq(sql_int(P, sql), 1, "the referral's event");
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM insurance_claim WHERE id >> 40 = 11"
+                            " AND note = 'بستری'"), 1, "the claim");
     snprintf(sql, sizeof sql, "SELECT count(*) FROM aid_group WHERE id = %lld AND branch_code = 11",
              (long long)group);
     cr_assert_eq(sql_int(P, sql), 1, "the group reached the province");
@@ -771,4 +780,62 @@ Test(exchange, users_go_down_only_to_their_branch)
     free(d2.b);
     free(e2.b);
     free(d3.b);
+}
+
+/* Enrollment events of two branches, each with its branch's ids, meet at
+ * the province without clashing. */
+Test(exchange, events_have_branch_ids_and_travel)
+{
+    const char *svc = "INSERT INTO service (code, title_fa, card, card_hash)"
+                      " VALUES ('S-1', 'خدمت', '', '')";
+    sql_exec(A, svc);
+    sql_exec(B, svc);
+    sql_exec(P, svc);
+    pv_person x = add_family(A, 1, "مریم", "کریمی");
+    pv_person y = add_family(B, 2, "زهرا", "احمدی");
+    enroll_raw(A, 11, x.id, 0);
+    enroll_raw(B, 12, y.id, 0);
+    OK(pv_enroll_withdraw(A, (11LL << 40) + 1, "moved away", &err));
+    OK(pv_enroll_withdraw(B, (12LL << 40) + 1, "moved away", &err));
+    cr_assert_eq(sql_int(A, "SELECT id FROM enrollment_event"), (11LL << 40) + 1);
+    cr_assert_eq(sql_int(B, "SELECT id FROM enrollment_event"), (12LL << 40) + 1);
+    pkg a = export_to(A, 100), b = export_to(B, 100);
+    OK(import(P, a, NULL));
+    OK(import(P, b, NULL));
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM enrollment_event WHERE kind = 'withdraw'"
+                            " AND note = 'moved away'"), 2);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM enrollment WHERE ended_on <> ''"), 2);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM exchange_conflict"), 0);
+    free(a.b);
+    free(b.b);
+}
+
+/* A database from before migration 12: its events' plain ids become the
+ * office's, the rows and the trail intact, and they travel. */
+Test(exchange, old_event_ids_renumbered_by_migration_12)
+{
+    pv_person x = add_family(A, 1, "مریم", "کریمی");
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO person_event (id, person_id, kind, date, source, user)"
+             " VALUES (1, %lld, 'exit', '2025-03-01', 'group:7', 'sara'),"
+             " (2, %lld, 'return', '2025-03-05', 'group:7', 'sara')",
+             (long long)x.id, (long long)x.id);
+    sql_exec(A, sql);
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(A->db, pv_sql_event_ids, NULL, NULL, &msg), SQLITE_OK, "%s", msg);
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM person_event"), 2);
+    cr_assert_eq(sql_int(A, "SELECT min(id) FROM person_event"), (11LL << 40) + 1);
+    char v[64];
+    sql_text(A, "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM person_event ORDER BY id)",
+             v, sizeof v);
+    cr_assert_str_eq(v, "exit return", "the order they were written in is kept");
+    audit_intact(A); /* the copy and the delete are entries of the trail */
+    /* renumbering again changes nothing */
+    cr_assert_eq(sqlite3_exec(A->db, pv_sql_event_ids, NULL, NULL, &msg), SQLITE_OK, "%s", msg);
+    cr_assert_eq(sql_int(A, "SELECT max(id) FROM person_event"), (11LL << 40) + 2);
+    pkg a = export_to(A, 100);
+    OK(import(P, a, NULL));
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM person_event WHERE id >> 40 = 11"), 2);
+    free(a.b);
 }
