@@ -223,6 +223,43 @@ static int office_init(pv_cli *cli)
     return PV_EXIT_OK;
 }
 
+int pv_cli_init_office(pv_cli *cli, const char *level_s, const char *parent_s,
+                       const char *pass_fd, bool defer)
+{
+    pv_error err = PV_ERROR_INIT;
+    pv_office self;
+    if (defer || pv_office_self(cli->ctx, &self, &err) == PV_OK) /* made before: init again */
+        return 0;
+    if (!level_s) {
+        printf("%s\n", _("Office keys not made yet (needed to exchange packages): init --level "
+                         "branch|province|hq [--parent CODE], or office init."));
+        return 0;
+    }
+    xopts o = {.pass_fd = pass_fd};
+    pv_office_level level;
+    int64_t parent = 0;
+    if (!pv_office_level_parse(level_s, &level)) {
+        fprintf(stderr, "parvande: --level: %s\n", _("branch, province or hq"));
+        return PV_EXIT_USAGE;
+    }
+    if (parent_s && !parse_code(parent_s, &parent))
+        return bad_office("--parent");
+    if (pass_fd && pv_cli_parse_fd(pass_fd) < 0) {
+        fprintf(stderr, "parvande: %s\n", _("--passphrase-fd takes a file descriptor number"));
+        return PV_EXIT_USAGE;
+    }
+    char pass[PASS_BUF];
+    int rc = read_passphrase(&o, true, pass);
+    if (rc)
+        return rc;
+    pv_status st = pv_office_init(cli->ctx, level, parent, pass, &err);
+    sodium_memzero(pass, sizeof pass);
+    if (st != PV_OK || pv_office_self(cli->ctx, &self, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    put_office(cli, &self, false);
+    return 0;
+}
+
 static int office_show(pv_cli *cli)
 {
     xopts o;
