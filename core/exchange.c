@@ -227,6 +227,26 @@ static pv_status endpoints(pv_ctx *ctx, int64_t other, pv_office *self, pv_offic
     return PV_OK;
 }
 
+/* Going up, the section carries this office's new audit entries too;
+ * *whole (sqlite3_free) is the diff `cs` with them, or NULL when it is
+ * the diff alone. */
+static pv_status add_trail(pv_ctx *ctx, const pv_office *peer, unsigned dir, const void *cs,
+                           int n, void **whole, int *wn, pv_error *err)
+{
+    *whole = NULL;
+    *wn = 0;
+    if (dir != PV_XUP)
+        return PV_OK;
+    void *acs = NULL;
+    int an = 0;
+    pv_status rc = pv_xaudit_changeset(ctx, ctx->branch_code, peer->code, &acs, &an, err);
+    if (rc == PV_OK && an > 0 &&
+        sqlite3changeset_concat(n, (void *)cs, an, acs, wn, whole) != SQLITE_OK)
+        rc = pv_db_error(ctx, err);
+    sqlite3_free(acs);
+    return rc;
+}
+
 static pv_status export_changes(pv_ctx *ctx, const pv_office *peer, unsigned dir,
                                 const char *base, unsigned char **payload, size_t *plen,
                                 void **cs, int *n, pv_exchange_report *rep, pv_error *err)
@@ -240,10 +260,18 @@ static pv_status export_changes(pv_ctx *ctx, const pv_office *peer, unsigned dir
     sqlite3_reset(st);
     if (s != SQLITE_DONE)
         return pv_db_error(ctx, err);
+    if (dir == PV_XUP && (rc = pv_xaudit_attach(ctx, err)) != PV_OK) {
+        pv_exec(ctx, "DETACH pv_base", NULL);
+        return rc;
+    }
+    void *whole = NULL;
+    int wn = 0;
     if ((rc = pv_tx_begin(ctx, err)) == PV_OK &&
-        (rc = pv_xbase_diff(ctx, dir, peer->code, cs, n, err)) == PV_OK) {
+        (rc = pv_xbase_diff(ctx, dir, peer->code, cs, n, err)) == PV_OK &&
+        (rc = add_trail(ctx, peer, dir, *cs, *n, &whole, &wn, err)) == PV_OK) {
         long changes = pv_changeset_count(*cs, *n);
-        rc = store_and_collect(ctx, peer, *cs, *n, changes, payload, plen, rep, err);
+        rc = store_and_collect(ctx, peer, whole ? whole : *cs, whole ? wn : *n, changes, payload,
+                               plen, rep, err);
         char detail[128];
         snprintf(detail, sizeof detail, "{\"to\":%lld,\"seq\":%lld,\"changes\":%ld}",
                  (long long)peer->code, (long long)peer->out_seq + 1, changes);
@@ -259,6 +287,9 @@ static pv_status export_changes(pv_ctx *ctx, const pv_office *peer, unsigned dir
             *payload = NULL;
         }
     }
+    sqlite3_free(whole);
+    if (dir == PV_XUP)
+        pv_xaudit_detach(ctx);
     pv_exec(ctx, "DETACH pv_base", NULL);
     return rc;
 }

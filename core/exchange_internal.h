@@ -109,7 +109,17 @@ pv_status pv_xpack_inflate(const unsigned char *in, size_t n, unsigned char **ou
 /* PV_EINVAL: not a package, or cut short or damaged. */
 pv_status pv_xpack_damaged(pv_error *err);
 
-/* Counts the row changes of a changeset. */
+/* ---- the audit trail going up (core/exchange_audit.c) ---- */
+/* Attaches the in-memory copy of audit_remote (before the transaction). */
+pv_status pv_xaudit_attach(pv_ctx *ctx, pv_error *err);
+void pv_xaudit_detach(pv_ctx *ctx);
+/* Inside the export's transaction: this office's (`self`) entries not yet
+ * sent to `peer`, as a changeset of inserts into audit_remote
+ * (sqlite3_free), and notes them as sent. */
+pv_status pv_xaudit_changeset(pv_ctx *ctx, int64_t self, int64_t peer, void **cs, int *n,
+                              pv_error *err);
+
+/* Counts the row changes of a changeset (entries of a trail aside). */
 long pv_changeset_count(const void *cs, int n);
 
 #endif

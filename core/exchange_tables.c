@@ -52,6 +52,9 @@ const pv_xtable pv_exchange_tables[] = {
     {"insurance_year", PV_XUP, NULL, NULL, NULL},
     {"insurance_member", PV_XUP, NULL, NULL, NULL},
     {"insurance_claim", PV_XUP, NULL, NULL, NULL},
+    /* the trails of the offices below, forwarded up (this office's own
+     * entries are added to each package up, core/exchange_audit.c) */
+    {"audit_remote", PV_XUP, NULL, NULL, NULL},
     {"service", PV_XDOWN, NULL, NULL, NULL},
     {"service_criterion", PV_XDOWN, NULL, NULL, NULL},
     {"service_step", PV_XDOWN, NULL, NULL, NULL},

@@ -15,7 +15,14 @@
  * them (enrollment_ended; the audit triggers) stay as they are, and in a
  * database that already has its audit triggers the copy and the delete
  * are entries of the trail like any other change. A row already in the
- * office's range keeps its id. */
+ * office's range keeps its id.
+ *
+ * audit_remote: the trails of other offices, entry by entry as they were
+ * written there (hashes included), keyed by the office they come from and
+ * their number there: a branch's entries reach its province, which can
+ * walk them as that branch's own chain (core/exchange_audit.c), and go on
+ * up with the province's. office.audit_sent: this office's last entry
+ * sent to that office. */
 #include "internal.h"
 
 /* Renumbers the rows of table T (columns C besides id). */
@@ -45,6 +52,24 @@ const char pv_sql_exchange2[] =
     "  held_at TEXT NOT NULL DEFAULT (" PV_NOW "),\n"
     "  PRIMARY KEY (peer, seq)\n"
     ") WITHOUT ROWID;\n"
+    "CREATE TABLE audit_remote (\n"
+    "  origin INTEGER NOT NULL,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  at TEXT NOT NULL,\n"
+    "  actor TEXT NOT NULL,\n"
+    "  action TEXT NOT NULL,\n"
+    "  tbl TEXT NOT NULL,\n"
+    "  record_id INTEGER NOT NULL,\n"
+    "  household_id INTEGER,\n"
+    "  old_values TEXT,\n"
+    "  new_values TEXT,\n"
+    "  outcome TEXT NOT NULL,\n"
+    "  reason TEXT,\n"
+    "  prev_hash TEXT NOT NULL,\n"
+    "  hash TEXT NOT NULL,\n"
+    "  PRIMARY KEY (origin, seq)\n"
+    ") WITHOUT ROWID;\n"
+    "ALTER TABLE office ADD COLUMN audit_sent INTEGER NOT NULL DEFAULT 0;\n"
     EVENT_IDS;
 
 /* The renumbering alone, for the tests (a database whose events were

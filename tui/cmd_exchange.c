@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "session.h"
+#include "parvande/audit.h"
 #include "parvande/exchange.h"
 #include "parvande/i18n.h"
 
@@ -260,6 +261,32 @@ int pv_cli_init_office(pv_cli *cli, const char *level_s, const char *parent_s,
     return 0;
 }
 
+/* `office trail CODE`: the entries of that office's trail that came up
+ * here, walked as its chain. */
+static int office_trail(pv_cli *cli)
+{
+    xopts o;
+    int rc = parse(cli, &o, 1, 1);
+    if (rc)
+        return rc;
+    int64_t code;
+    if (!parse_code(o.pos[0], &code))
+        return bad_office("CODE");
+    pv_error err = PV_ERROR_INIT;
+    pv_audit_report rep;
+    if (pv_exchange_verify_trail(cli->ctx, code, &rep, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    char msg[256];
+    pv_audit_problem_text(&rep, msg, sizeof msg);
+    FILE *f = rep.problem == PV_AUDIT_INTACT ? stdout : stderr;
+    fprintf(f, "%s%s ", f == stderr ? "parvande: " : "", _("The trail of office"));
+    pv_cli_put_num(cli, f, code);
+    fputs(": ", f);
+    pv_cli_put_digits(cli, f, msg);
+    fputc('\n', f);
+    return rep.problem == PV_AUDIT_INTACT ? PV_EXIT_OK : PV_EXIT_FAIL;
+}
+
 static int office_show(pv_cli *cli)
 {
     xopts o;
@@ -345,6 +372,8 @@ static int cmd_office(pv_cli *cli)
         return office_trust(cli);
     if (strcmp(sub, "list") == 0)
         return office_list(cli);
+    if (strcmp(sub, "trail") == 0)
+        return office_trail(cli);
     return pv_cli_usage_self(cli);
 }
 
@@ -671,8 +700,9 @@ static int cmd_file(pv_cli *cli)
 const pv_command pv_cmds_exchange[] = {
     {"office",
      N_("init --level branch|province|hq [--parent CODE] [--passphrase-fd N] | show | "
-        "key [--out FILE] | trust FILE [--fingerprint FP] | list [--tsv]"),
-     N_("this office's identity and keys, and the offices it trusts (administrators)"),
+        "key [--out FILE] | trust FILE [--fingerprint FP] | list [--tsv] | trail CODE"),
+     N_("this office's identity and keys, the offices it trusts (administrators), and the\n"
+        "      check of the audit trail an office below sent up (trail CODE)"),
      cmd_office},
     {"exchange", N_("export --to OFFICE [--out FILE] [--passphrase-fd N] | import FILE "
                     "[--passphrase-fd N]"),

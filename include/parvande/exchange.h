@@ -117,6 +117,18 @@ pv_status pv_exchange_export(pv_ctx *ctx, int64_t to, const char *passphrase,
 pv_status pv_exchange_import(pv_ctx *ctx, const unsigned char *pkg, size_t len,
                              const char *passphrase, pv_exchange_report *rep, pv_error *err);
 
+/* ---- the trails of the offices below ---- */
+
+struct pv_audit_report;
+/* Walks the audit entries that came from office `origin` (its own, or
+ * forwarded by an office between) as that office's chain: numbered from 1
+ * without a gap, each linked to the one before, each still what its hash
+ * says. rep as pv_audit_verify's (problem, seq, entries, last_seq,
+ * head_hash). Needs the right to read the trail. PV_ENOTFOUND when none
+ * of its entries has arrived. */
+pv_status pv_exchange_verify_trail(pv_ctx *ctx, int64_t origin, struct pv_audit_report *rep,
+                                   pv_error *err);
+
 /* ---- the review queue ---- */
 
 typedef enum pv_conflict_kind {

@@ -176,4 +176,14 @@ for o in a b p; do
   grep -q "intact" out || fail "audit intact at $o"
 done
 grep -rq "passphrase-of" ./*.db 2>/dev/null && fail "a passphrase in a database"
+# the branches' trails came up with their packages: p walks each as that branch's chain
+for o in 11 12; do
+  expect_rc 0 "trail of $o at p" -- P p office trail "$o"
+  grep -q "intact" out || { cat out; fail "the trail of $o verifies at p"; }
+done
+[ "$(count p "SELECT max(seq) FROM audit_remote WHERE origin = 12")" -gt 5 ] || fail "b's entries at p"
+sqlite3 "$TMPDIR/p.db" "UPDATE audit_remote SET actor = 'x' WHERE origin = 11 AND seq = 3" || fail "sqlite3"
+expect_rc 1 "an altered entry of a's trail" -- P p office trail 11
+grep -q "3" err || { cat err; fail "the altered entry is named"; }
+expect_rc 0 "b's trail still" -- P p office trail 12
 echo "exchange cli: ok"

@@ -839,3 +839,50 @@ Test(exchange, old_event_ids_renumbered_by_migration_12)
     cr_assert_eq(sql_int(P, "SELECT count(*) FROM person_event WHERE id >> 40 = 11"), 2);
     free(a.b);
 }
+
+/* Each branch's audit entries reach the province, which walks them as
+ * that branch's own chain; a change to one of them is found. */
+Test(exchange, a_branch_trail_travels_up_and_verifies_there)
+{
+    add_family(A, 1, "مریم", "کریمی");
+    add_family(B, 2, "زهرا", "احمدی");
+    /* every entry A has when it exports (the export's own come next time) */
+    int64_t a_had = sql_int(A, "SELECT max(seq) FROM audit");
+    pkg a1 = export_to(A, 100), b1 = export_to(B, 100);
+    OK(import(P, a1, NULL));
+    OK(import(P, b1, NULL));
+    pv_audit_report rep;
+    OK(pv_exchange_verify_trail(P, 11, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_INTACT, "at %lld", (long long)rep.seq);
+    cr_assert_eq(rep.last_seq, a_had, "%lld vs %lld", (long long)rep.last_seq, (long long)a_had);
+    cr_assert_eq(rep.entries, a_had);
+    OK(pv_exchange_verify_trail(P, 12, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_INTACT);
+    cr_assert_eq(pv_exchange_verify_trail(P, 13, &rep, &err), PV_ENOTFOUND);
+    /* the next package goes on from there: one chain, no gap, no repeat */
+    add_family(A, 3, "سارا", "رضایی");
+    pkg a2 = export_to(A, 100);
+    OK(import(P, a2, NULL));
+    OK(pv_exchange_verify_trail(P, 11, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_INTACT);
+    cr_assert_gt(rep.last_seq, a_had);
+    char sql[200], here[65];
+    snprintf(sql, sizeof sql, "SELECT hash FROM audit WHERE seq = %lld", (long long)rep.last_seq);
+    sql_text(A, sql, here, sizeof here);
+    cr_assert_str_eq(rep.head_hash, here, "the province holds the branch's very chain");
+    /* an entry altered at the province, then one taken away */
+    sql_exec(P, "UPDATE audit_remote SET actor = 'someone' WHERE origin = 11 AND seq = 2");
+    OK(pv_exchange_verify_trail(P, 11, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_CHANGED);
+    cr_assert_eq(rep.seq, 2);
+    sql_exec(P, "DELETE FROM audit_remote WHERE origin = 11 AND seq = 2");
+    OK(pv_exchange_verify_trail(P, 11, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_REMOVED);
+    cr_assert_eq(rep.seq, 2);
+    /* B's is untouched */
+    OK(pv_exchange_verify_trail(P, 12, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_INTACT);
+    free(a1.b);
+    free(b1.b);
+    free(a2.b);
+}
