@@ -284,7 +284,13 @@ static int office_trail(pv_cli *cli)
     fputs(": ", f);
     pv_cli_put_digits(cli, f, msg);
     fputc('\n', f);
-    return rep.problem == PV_AUDIT_INTACT ? PV_EXIT_OK : PV_EXIT_FAIL;
+    if (rep.problem != PV_AUDIT_INTACT)
+        return PV_EXIT_FAIL;
+    /* to compare with that office's own `audit verify` */
+    printf("%s ", _("Last entry:"));
+    pv_cli_put_num(cli, stdout, (long long)rep.last_seq);
+    printf("  %s %s\n", _("hash:"), rep.head_hash);
+    return PV_EXIT_OK;
 }
 
 static int office_show(pv_cli *cli)

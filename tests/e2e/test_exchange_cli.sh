@@ -181,6 +181,9 @@ for o in 11 12; do
   expect_rc 0 "trail of $o at p" -- P p office trail "$o"
   grep -q "intact" out || { cat out; fail "the trail of $o verifies at p"; }
 done
+# the head p holds of b's trail is an entry of b's own chain
+head_b=$(P p office trail 12 | sed -n 's/.*hash: //p')
+[ "$(count b "SELECT count(*) FROM audit WHERE hash = '$head_b'")" = 1 ] || fail "b's head at p is b's"
 [ "$(count p "SELECT max(seq) FROM audit_remote WHERE origin = 12")" -gt 5 ] || fail "b's entries at p"
 sqlite3 "$TMPDIR/p.db" "UPDATE audit_remote SET actor = 'x' WHERE origin = 11 AND seq = 3" || fail "sqlite3"
 expect_rc 1 "an altered entry of a's trail" -- P p office trail 11
