@@ -229,7 +229,7 @@ int pv_cli_init_office(pv_cli *cli, const char *level_s, const char *parent_s,
 {
     pv_error err = PV_ERROR_INIT;
     pv_office self;
-    if (defer || pv_office_self(cli->ctx, &self, &err) == PV_OK) /* made before: init again */
+    if (defer || pv_office_self(cli->ctx, &self, NULL) == PV_OK) /* made before: init again */
         return 0;
     if (!level_s) {
         printf("%s\n", _("Office keys not made yet (needed to exchange packages): init --level "
