@@ -33,6 +33,11 @@ TEST_CFLAGS = $(BASE_CFLAGS) -Icore -Itui $(shell pkg-config --cflags $(PKG_MODS
 CORE_LIBS   = $(shell pkg-config --libs sqlite3 libsodium 2>/dev/null) -lm -lpthread
 TUI_LIBS    = $(shell pkg-config --libs ncursesw fribidi 2>/dev/null) -lutil
 TEST_LIBS   = $(shell pkg-config --libs criterion 2>/dev/null)
+# exchange packages are compressed before they are sealed (zlib)
+DEB_PKGS    += zlib1g-dev
+PKG_MODS    += zlib
+CORE_CFLAGS += $(shell pkg-config --cflags zlib 2>/dev/null)
+CORE_LIBS   += $(shell pkg-config --libs zlib 2>/dev/null)
 
 CORE_SRC := $(sort $(wildcard core/*.c))
 TUI_SRC  := $(sort $(filter-out tui/main.c,$(wildcard tui/*.c)))

@@ -18,7 +18,7 @@ rm -rf "$DIR"
 mkdir -p "$DIR"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 now() { date +%s.%N; }
-mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB (%d bytes)", b / 1048576, b }'; }
 X() { local db=$1; shift; "$P" --lang en --db "$DIR/$db.db" "$@" --passphrase-fd 3 3<<<"bench-passphrase-$db"; }
 "$P" --db "$DIR/a.db" init --branch 11 >/dev/null
 "$P" --db "$DIR/p.db" init --branch 100 >/dev/null

@@ -412,6 +412,10 @@ bool pv_audit_table_skipped(const char *name, const char *sql, char **virtuals, 
      * and imports are entries of their own, core/exchange.c) */
     if (strcmp(name, "office_secret") == 0 || strcmp(name, "exchange_sent") == 0)
         return true;
+    /* packages held ("exchange-held" entries); other offices' trails, as
+     * they came (the import is an entry) */
+    if (strcmp(name, "exchange_held") == 0 || strcmp(name, "audit_remote") == 0)
+        return true;
     if (len > 8 && strcmp(name + len - 8, "_history") == 0)
         return true;
     if (sql && sqlite3_strnicmp(sql, "CREATE VIRTUAL", 14) == 0)

@@ -99,11 +99,15 @@ static pv_status add_event(pv_ctx *ctx, pv_id enr, const char *date, const char 
                            const char *note, pv_error *err)
 {
     sqlite3_stmt *st;
+    pv_id id; /* branch-unique: events travel to the province */
+    if (pv_next_id(ctx, "enrollment_event", &id, err) != PV_OK)
+        return PV_EFAIL;
     if (pv_stmt(ctx,
-                "INSERT INTO enrollment_event (enrollment_id, date, user, kind, step, note, at) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, " PV_NOW ")",
+                "INSERT INTO enrollment_event (enrollment_id, date, user, kind, step, note, at, "
+                "id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " PV_NOW ", ?7)",
                 &st, err) != PV_OK)
         return PV_EFAIL;
+    sqlite3_bind_int64(st, 7, id);
     sqlite3_bind_int64(st, 1, enr);
     sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, pv_ctx_actor(ctx)->name, -1, SQLITE_TRANSIENT);

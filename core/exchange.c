@@ -6,17 +6,20 @@
  * from, to, first, seq, ack, schema, changes, created) so that a package
  * meant for another office, or replayed, is told without opening it. The
  * sealed part is crypto_box_seal to the recipient's X25519 key of the
- * sections: u64 sequence | u32 length | changeset, one per export not yet
- * acknowledged. The signature is Ed25519 by the sender over everything
+ * compressed sections: u64 sequence | u32 length | changeset, one per
+ * export not yet acknowledged. The signature is Ed25519 by the sender over everything
  * before it, checked before anything else is believed.
  *
  * Order: each export is one section with the next sequence number, and a
  * package carries every section the recipient has not acknowledged, so a
  * lost package's changes come again in the next one. The recipient applies
- * sections strictly in sequence, skips those it already applied, and
- * refuses a package that would leave a hole (which cannot happen with
- * packages made here, but a package edited by hand could be re-signed by
- * nobody). Acknowledgements ride on the packages going the other way. */
+ * sections strictly in sequence and skips those it already applied. A
+ * package that starts beyond the next section expected (its sender was
+ * told by mistake, e.g. a restored backup here, that the others had come)
+ * is held, signed and sealed as it came, and applied after the package
+ * that fills the gap, in the same transaction (core/exchange_held.c).
+ * Acknowledgements ride on the packages going the other way. The sections
+ * are compressed (zlib) before they are sealed (core/exchange_pack.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +29,8 @@
 #include "parvande/audit.h"
 
 #define MAGIC "PVX1"
-#define FORMAT 1
+/* 2: the sections are compressed before they are sealed (1: not). */
+#define FORMAT 2
 
 typedef struct header {
     int format;
@@ -171,19 +175,30 @@ static pv_status seal_and_sign(const header *h, const unsigned char *payload, si
                       "changes %ld\ncreated %s\n",
                       h->format, (long long)h->from, (long long)h->to, (long long)h->first,
                       (long long)h->seq, (long long)h->ack, h->schema, h->changes, h->created);
-    size_t sealed = plen + crypto_box_SEALBYTES;
-    if (sealed > UINT32_MAX)
+    unsigned char *z = NULL;
+    size_t zl = 0;
+    pv_status rc = pv_xpack_deflate(payload, plen, &z, &zl, err);
+    if (rc != PV_OK)
+        return rc;
+    size_t sealed = zl + crypto_box_SEALBYTES;
+    if (sealed > UINT32_MAX) {
+        free(z);
         return pv_error_set(err, PV_EFAIL, NULL, "%s", _("The package would exceed 4 GB."));
+    }
     size_t total = 4 + 4 + (size_t)hl + 4 + sealed + crypto_sign_BYTES;
     unsigned char *p = malloc(total);
-    if (!p)
+    if (!p) {
+        free(z);
         return no_memory(err);
+    }
     memcpy(p, MAGIC, 4);
     put_u32(p + 4, (uint32_t)hl);
     memcpy(p + 8, head, (size_t)hl);
     put_u32(p + 8 + hl, (uint32_t)sealed);
     unsigned char *c = p + 12 + hl;
-    if (crypto_box_seal(c, payload, plen, box_pk) != 0) {
+    int sealed_ok = crypto_box_seal(c, z, zl, box_pk);
+    free(z);
+    if (sealed_ok != 0) {
         free(p);
         return pv_error_set(err, PV_EFAIL, NULL, "%s", _("The package could not be encrypted."));
     }
@@ -212,6 +227,26 @@ static pv_status endpoints(pv_ctx *ctx, int64_t other, pv_office *self, pv_offic
     return PV_OK;
 }
 
+/* Going up, the section carries this office's new audit entries too;
+ * *whole (sqlite3_free) is the diff `cs` with them, or NULL when it is
+ * the diff alone. */
+static pv_status add_trail(pv_ctx *ctx, const pv_office *peer, unsigned dir, const void *cs,
+                           int n, void **whole, int *wn, pv_error *err)
+{
+    *whole = NULL;
+    *wn = 0;
+    if (dir != PV_XUP)
+        return PV_OK;
+    void *acs = NULL;
+    int an = 0;
+    pv_status rc = pv_xaudit_changeset(ctx, ctx->branch_code, peer->code, &acs, &an, err);
+    if (rc == PV_OK && an > 0 &&
+        sqlite3changeset_concat(n, (void *)cs, an, acs, wn, whole) != SQLITE_OK)
+        rc = pv_db_error(ctx, err);
+    sqlite3_free(acs);
+    return rc;
+}
+
 static pv_status export_changes(pv_ctx *ctx, const pv_office *peer, unsigned dir,
                                 const char *base, unsigned char **payload, size_t *plen,
                                 void **cs, int *n, pv_exchange_report *rep, pv_error *err)
@@ -225,10 +260,18 @@ static pv_status export_changes(pv_ctx *ctx, const pv_office *peer, unsigned dir
     sqlite3_reset(st);
     if (s != SQLITE_DONE)
         return pv_db_error(ctx, err);
+    if (dir == PV_XUP && (rc = pv_xaudit_attach(ctx, err)) != PV_OK) {
+        pv_exec(ctx, "DETACH pv_base", NULL);
+        return rc;
+    }
+    void *whole = NULL;
+    int wn = 0;
     if ((rc = pv_tx_begin(ctx, err)) == PV_OK &&
-        (rc = pv_xbase_diff(ctx, dir, cs, n, err)) == PV_OK) {
+        (rc = pv_xbase_diff(ctx, dir, peer->code, cs, n, err)) == PV_OK &&
+        (rc = add_trail(ctx, peer, dir, *cs, *n, &whole, &wn, err)) == PV_OK) {
         long changes = pv_changeset_count(*cs, *n);
-        rc = store_and_collect(ctx, peer, *cs, *n, changes, payload, plen, rep, err);
+        rc = store_and_collect(ctx, peer, whole ? whole : *cs, whole ? wn : *n, changes, payload,
+                               plen, rep, err);
         char detail[128];
         snprintf(detail, sizeof detail, "{\"to\":%lld,\"seq\":%lld,\"changes\":%ld}",
                  (long long)peer->code, (long long)peer->out_seq + 1, changes);
@@ -244,6 +287,9 @@ static pv_status export_changes(pv_ctx *ctx, const pv_office *peer, unsigned dir
             *payload = NULL;
         }
     }
+    sqlite3_free(whole);
+    if (dir == PV_XUP)
+        pv_xaudit_detach(ctx);
     pv_exec(ctx, "DETACH pv_base", NULL);
     return rc;
 }
@@ -303,9 +349,7 @@ pv_status pv_exchange_export(pv_ctx *ctx, int64_t to, const char *passphrase,
 
 static pv_status not_a_package(pv_error *err)
 {
-    return pv_error_set(err, PV_EINVAL, NULL, "%s",
-                        _("This is not an exchange package, or it is incomplete (cut short "
-                          "or damaged)."));
+    return pv_xpack_damaged(err);
 }
 
 static bool header_num(const char *h, size_t hl, const char *key, int64_t *out)
@@ -368,6 +412,12 @@ static pv_status check_envelope(pv_ctx *ctx, const unsigned char *pkg, size_t le
     pv_status rc = pv_office_self(ctx, self, err);
     if (rc != PV_OK)
         return rc;
+    if (h->format < FORMAT)
+        return pv_error_set(err, PV_EINVAL, NULL,
+                            _("Refused: this package is of format %d, made by an older version of "
+                              "parvande, which this version no longer reads; the sending office "
+                              "updates parvande and exports again (nothing is lost: it sends "
+                              "every change not acknowledged)."), h->format);
     if (h->format != FORMAT)
         return pv_error_set(err, PV_EINVAL, NULL,
                             _("This package is of format %d, which this version does not read."),
@@ -402,15 +452,19 @@ static pv_status open_sections(const unsigned char *sealed, size_t slen,
                                const pv_office_keys *k, unsigned char **plain, section **secs,
                                size_t *nsec, pv_error *err)
 {
-    size_t plen = slen - crypto_box_SEALBYTES;
-    unsigned char *p = malloc(plen ? plen : 1);
-    if (!p)
+    size_t zl = slen - crypto_box_SEALBYTES, plen = 0;
+    unsigned char *z = malloc(zl ? zl : 1), *p = NULL;
+    if (!z)
         return no_memory(err);
-    if (crypto_box_seal_open(p, sealed, slen, k->box_pk, k->box_sk) != 0) {
-        free(p);
+    if (crypto_box_seal_open(z, sealed, slen, k->box_pk, k->box_sk) != 0) {
+        free(z);
         return pv_error_set(err, PV_EDENIED, NULL, "%s",
                             _("Refused: the package cannot be opened with this office's key."));
     }
+    pv_status rc = pv_xpack_inflate(z, zl, &p, &plen, err);
+    free(z);
+    if (rc != PV_OK)
+        return rc;
     section *s = NULL;
     size_t n = 0;
     for (size_t i = 0; i < plen;) {
@@ -446,42 +500,111 @@ static pv_status take_ack(pv_ctx *ctx, const pv_office *peer, int64_t ack, pv_er
                               "never sent."), (long long)ack);
     if (ack <= peer->out_acked)
         return PV_OK;
-    pv_status rc = exec1(ctx, "UPDATE office SET out_acked = ?2 WHERE code = ?1", peer->code, ack,
-                         err);
+    /* max(): a held package applied after a newer one carries an older ack */
+    pv_status rc = exec1(ctx, "UPDATE office SET out_acked = max(out_acked, ?2) WHERE code = ?1",
+                         peer->code, ack, err);
     if (rc == PV_OK)
         rc = exec1(ctx, "DELETE FROM exchange_sent WHERE peer = ?1 AND seq <= ?2", peer->code, ack,
                    err);
     return rc;
 }
 
+/* One package's sections, opened; `after` is the sender's last section
+ * applied here before it. */
+typedef struct opened {
+    unsigned char *plain;
+    section *secs;
+    size_t n;
+    int64_t after;
+} opened;
+
+static void opened_free(opened *o, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(o[i].secs);
+        free(o[i].plain);
+    }
+    free(o);
+}
+
+/* Applies the sections after *at, strictly in order, moving *at on. */
 static pv_status apply_sections(pv_ctx *ctx, const pv_office *peer, unsigned dir,
-                                const section *s, size_t n, pv_exchange_report *rep,
+                                const opened *o, int64_t *at, pv_exchange_report *rep,
                                 pv_error *err)
 {
-    int64_t at = peer->in_seq;
     pv_status rc = PV_OK;
-    for (size_t i = 0; rc == PV_OK && i < n; i++) {
-        if (s[i].seq <= at) {
+    for (size_t i = 0; rc == PV_OK && i < o->n; i++) {
+        const section *s = &o->secs[i];
+        if (s->seq <= *at) {
             rep->skipped_sections++;
             continue;
         }
-        if (s[i].seq > at + 1)
+        if (s->seq > *at + 1)
             return pv_error_set(err, PV_ECONFLICT, NULL,
                                 _("Refused: package %lld of office %lld has not arrived yet; "
                                   "import it first (this one is kept unapplied)."),
-                                (long long)(at + 1), (long long)peer->code);
-        rc = pv_exchange_apply(ctx, peer->code, dir, s[i].cs, (int)s[i].n, &rep->changes,
+                                (long long)(*at + 1), (long long)peer->code);
+        rc = pv_exchange_apply(ctx, peer->code, dir, s->cs, (int)s->n, &rep->changes,
                                &rep->merged, &rep->conflicts, err);
-        at = s[i].seq;
+        *at = s->seq;
         rep->applied_sections++;
     }
-    if (rc == PV_OK && rep->applied_sections == 0)
-        return pv_error_set(err, PV_ECONFLICT, NULL,
-                            _("Refused: package %lld of office %lld was already applied here; "
-                              "nothing was changed."), (long long)rep->seq,
-                            (long long)peer->code);
-    if (rc == PV_OK)
-        rc = exec1(ctx, "UPDATE office SET in_seq = ?2 WHERE code = ?1", peer->code, at, err);
+    return rc;
+}
+
+/* Keeps `o` in the list of packages applied by this import (taking its
+ * buffers), for note_parent_rows after the commit. */
+static pv_status keep_opened(opened **list, size_t *n, opened *o, pv_error *err)
+{
+    opened *m = realloc(*list, (*n + 1) * sizeof *m);
+    if (!m) {
+        free(o->secs);
+        free(o->plain);
+        return no_memory(err);
+    }
+    m[(*n)++] = *o;
+    *list = m;
+    return PV_OK;
+}
+
+/* The held packages of `peer` that follow what is applied now, each
+ * opened and applied in turn; then the ones applied are forgotten. */
+static pv_status release_held(pv_ctx *ctx, const pv_office *peer, unsigned dir,
+                              const pv_office_keys *k, int64_t *at, opened **list, size_t *nlist,
+                              pv_exchange_report *rep, pv_error *err)
+{
+    pv_status rc;
+    for (;;) {
+        unsigned char *b = NULL;
+        size_t n = 0;
+        if ((rc = pv_xheld_next(ctx, peer->code, *at, &b, &n, err)) != PV_OK)
+            break;
+        header h;
+        const unsigned char *sealed = NULL;
+        size_t slen = 0;
+        opened o = {.after = *at};
+        rc = parse_package(b, n, &h, &sealed, &slen, err);
+        if (rc == PV_OK)
+            rc = open_sections(sealed, slen, k, &o.plain, &o.secs, &o.n, err);
+        free(b);
+        if (rc == PV_OK)
+            rc = keep_opened(list, nlist, &o, err);
+        /* A gap usually means this office went back to a backup, and the
+         * held package may acknowledge a package sent after that backup,
+         * unknown here now: that acknowledgement is left aside (it only
+         * lets copies be deleted; keeping them is harmless). */
+        if (rc == PV_OK)
+            rc = take_ack(ctx, peer, h.ack > peer->out_seq ? peer->out_seq : h.ack, err);
+        if (rc == PV_OK)
+            rc = apply_sections(ctx, peer, dir, &(*list)[*nlist - 1], at, rep, err);
+        if (rc != PV_OK)
+            return rc;
+        rep->released++;
+    }
+    if (rc != PV_ENOTFOUND)
+        return rc;
+    if ((rc = pv_xheld_drop(ctx, peer->code, *at, err)) == PV_OK)
+        rc = pv_xheld_count(ctx, peer->code, &rep->still_held, err);
     return rc;
 }
 
@@ -490,41 +613,112 @@ static pv_status apply_sections(pv_ctx *ctx, const pv_office *peer, unsigned dir
  * toward the parent, so they are not sent back as this office's own.
  * Done after the commit (the baseline is another file); lost, those rows
  * would travel up again and meet themselves there, which is a no-op. */
-static void note_parent_rows(pv_ctx *ctx, const pv_office *peer, const section *s, size_t n,
-                             int64_t applied_after)
+static void note_parent_rows(pv_ctx *ctx, const pv_office *peer, const opened *o, size_t n)
 {
     char *base = pv_xbase_path(ctx, peer->code);
     if (base && pv_xbase_prepare(ctx, base, PV_XUP, NULL) == PV_OK)
-        for (size_t i = 0; i < n; i++)
-            if (s[i].seq > applied_after)
-                pv_xbase_advance(base, s[i].cs, (int)s[i].n, NULL);
+        for (size_t j = 0; j < n; j++)
+            for (size_t i = 0; i < o[j].n; i++)
+                if (o[j].secs[i].seq > o[j].after)
+                    pv_xbase_advance(base, o[j].secs[i].cs, (int)o[j].secs[i].n, NULL);
     sqlite3_free(base);
 }
 
+static pv_status import_audit(pv_ctx *ctx, const header *h, const pv_exchange_report *rep,
+                              pv_error *err)
+{
+    char detail[240];
+    snprintf(detail, sizeof detail,
+             "{\"from\":%lld,\"first\":%lld,\"seq\":%lld,\"changes\":%ld,\"merged\":%ld,"
+             "\"conflicts\":%ld,\"released\":%ld}", (long long)h->from, (long long)h->first,
+             (long long)h->seq, rep->changes, rep->merged, rep->conflicts, rep->released);
+    return pv_audit_append(ctx, "exchange-import", "office", h->from, detail, NULL, err);
+}
+
+/* Applies the package `o` and then the held ones it lets through, in one
+ * transaction. Takes `o`'s buffers. */
 static pv_status apply_package(pv_ctx *ctx, const pv_office *peer, unsigned dir, const header *h,
-                               const section *s, size_t n, pv_exchange_report *rep,
+                               opened *o, const pv_office_keys *k, pv_exchange_report *rep,
                                pv_error *err)
+{
+    opened *list = NULL;
+    size_t nlist = 0;
+    int64_t at = peer->in_seq;
+    pv_status rc = keep_opened(&list, &nlist, o, err);
+    if (rc == PV_OK)
+        rc = pv_tx_begin(ctx, err);
+    if (rc != PV_OK) {
+        opened_free(list, nlist);
+        return rc;
+    }
+    rc = take_ack(ctx, peer, h->ack, err);
+    if (rc == PV_OK)
+        rc = apply_sections(ctx, peer, dir, &list[0], &at, rep, err);
+    if (rc == PV_OK && rep->applied_sections == 0)
+        rc = pv_error_set(err, PV_ECONFLICT, NULL,
+                          _("Refused: package %lld of office %lld was already applied here; "
+                            "nothing was changed."), (long long)rep->seq, (long long)peer->code);
+    if (rc == PV_OK)
+        rc = release_held(ctx, peer, dir, k, &at, &list, &nlist, rep, err);
+    if (rc == PV_OK)
+        rc = exec1(ctx, "UPDATE office SET in_seq = ?2 WHERE code = ?1", peer->code, at, err);
+    if (rc == PV_OK && dir == PV_XUP)
+        rc = pv_exchange_check_credits(ctx, peer->code, &rep->conflicts, err);
+    if (rc == PV_OK)
+        rc = import_audit(ctx, h, rep, err);
+    if (rc == PV_OK && (rc = pv_tx_commit(ctx, err)) == PV_OK && dir == PV_XDOWN)
+        note_parent_rows(ctx, peer, list, nlist);
+    if (rc != PV_OK)
+        pv_tx_rollback(ctx);
+    opened_free(list, nlist);
+    return rc;
+}
+
+/* A package beyond the next one expected (opened already, so it is
+ * known to open): kept until the missing one arrives. */
+static pv_status hold_package(pv_ctx *ctx, const pv_office *peer, const header *h,
+                              const unsigned char *pkg, size_t len, pv_exchange_report *rep,
+                              pv_error *err)
 {
     pv_status rc = pv_tx_begin(ctx, err);
     if (rc != PV_OK)
         return rc;
-    rc = take_ack(ctx, peer, h->ack, err);
-    if (rc == PV_OK)
-        rc = apply_sections(ctx, peer, dir, s, n, rep, err);
-    if (rc == PV_OK && dir == PV_XUP)
-        rc = pv_exchange_check_credits(ctx, peer->code, &rep->conflicts, err);
+    rc = pv_xheld_store(ctx, peer->code, h->seq, h->first, pkg, len, err);
     if (rc == PV_OK) {
-        char detail[200];
+        char detail[160];
         snprintf(detail, sizeof detail,
-                 "{\"from\":%lld,\"first\":%lld,\"seq\":%lld,\"changes\":%ld,\"merged\":%ld,"
-                 "\"conflicts\":%ld}", (long long)h->from, (long long)h->first, (long long)h->seq,
-                 rep->changes, rep->merged, rep->conflicts);
-        rc = pv_audit_append(ctx, "exchange-import", "office", h->from, detail, NULL, err);
+                 "{\"from\":%lld,\"first\":%lld,\"seq\":%lld,\"waiting_for\":%lld}",
+                 (long long)h->from, (long long)h->first, (long long)h->seq,
+                 (long long)(peer->in_seq + 1));
+        rc = pv_audit_append(ctx, "exchange-held", "office", h->from, detail, NULL, err);
     }
-    if (rc == PV_OK && (rc = pv_tx_commit(ctx, err)) == PV_OK && dir == PV_XDOWN)
-        note_parent_rows(ctx, peer, s, n, peer->in_seq);
-    if (rc != PV_OK)
+    if (rc == PV_OK)
+        rc = pv_xheld_count(ctx, peer->code, &rep->still_held, err);
+    if (rc == PV_OK)
+        rc = pv_tx_commit(ctx, err);
+    if (rc != PV_OK) {
         pv_tx_rollback(ctx);
+        return rc;
+    }
+    rep->waiting_for = peer->in_seq + 1;
+    return PV_OK;
+}
+
+/* Refuses, before the passphrase is even needed, a package applied or
+ * held already. */
+static pv_status check_new(pv_ctx *ctx, const pv_office *peer, const header *h, pv_error *err)
+{
+    if (h->seq <= peer->in_seq)
+        return pv_error_set(err, PV_ECONFLICT, NULL,
+                            _("Refused: package %lld of office %lld was already applied here; "
+                              "nothing was changed."), (long long)h->seq, (long long)h->from);
+    bool held = false;
+    pv_status rc = pv_xheld_find(ctx, peer->code, h->seq, &held, err);
+    if (rc == PV_OK && held)
+        rc = pv_error_set(err, PV_ECONFLICT, NULL,
+                          _("Refused: package %lld of office %lld is already held here, waiting "
+                            "for package %lld; nothing was changed."), (long long)h->seq,
+                          (long long)h->from, (long long)(peer->in_seq + 1));
     return rc;
 }
 
@@ -550,21 +744,20 @@ pv_status pv_exchange_import(pv_ctx *ctx, const unsigned char *pkg, size_t len,
     rep->first_seq = h.first;
     rep->seq = h.seq;
     rep->ack = h.ack;
-    if (h.seq <= peer.in_seq) /* told before the passphrase is even needed */
-        return pv_error_set(err, PV_ECONFLICT, NULL,
-                            _("Refused: package %lld of office %lld was already applied here; "
-                              "nothing was changed."), (long long)h.seq, (long long)h.from);
+    if ((rc = check_new(ctx, &peer, &h, err)) != PV_OK)
+        return rc;
     pv_office_keys k;
     if ((rc = pv_office_unlock(ctx, passphrase, &k, err)) != PV_OK)
         return rc;
-    unsigned char *plain = NULL;
-    section *secs = NULL;
-    size_t nsec = 0;
-    rc = open_sections(sealed, slen, &k, &plain, &secs, &nsec, err);
+    opened o = {.after = peer.in_seq};
+    rc = open_sections(sealed, slen, &k, &o.plain, &o.secs, &o.n, err);
+    if (rc == PV_OK && h.first > peer.in_seq + 1) {
+        rc = hold_package(ctx, &peer, &h, pkg, len, rep, err);
+        free(o.secs);
+        free(o.plain);
+    } else if (rc == PV_OK) {
+        rc = apply_package(ctx, &peer, dir, &h, &o, &k, rep, err);
+    }
     sodium_memzero(&k, sizeof k);
-    if (rc == PV_OK)
-        rc = apply_package(ctx, &peer, dir, &h, secs, nsec, rep, err);
-    free(secs);
-    free(plain);
     return rc;
 }

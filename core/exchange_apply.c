@@ -50,8 +50,15 @@ long pv_changeset_count(const void *cs, int n)
     long count = 0;
     if (sqlite3changeset_start(&it, n, (void *)cs) != SQLITE_OK)
         return 0;
-    while (sqlite3changeset_next(it) == SQLITE_ROW)
+    while (sqlite3changeset_next(it) == SQLITE_ROW) {
+        const char *table = NULL;
+        int ncol = 0, op = 0;
+        /* the trail's entries that travel with the changes are not changes */
+        if (sqlite3changeset_op(it, &table, &ncol, &op, NULL) == SQLITE_OK && table &&
+            strcmp(table, "audit_remote") == 0)
+            continue;
         count++;
+    }
     sqlite3changeset_finalize(it);
     return count;
 }

@@ -146,7 +146,29 @@ pv_status pv_xbase_prepare(pv_ctx *ctx, const char *path, unsigned dir, pv_error
     return out;
 }
 
-pv_status pv_xbase_diff(pv_ctx *ctx, unsigned dir, void **cs, int *n, pv_error *err)
+/* A scoped table going down (keyed by its rowid, an INTEGER PRIMARY KEY):
+ * the rows that are not the recipient's, now or when last sent, are made
+ * the same in the baseline as here, so the diff does not see them; one
+ * that has become the recipient's leaves the baseline, so it goes as a
+ * new row. A row that leaves the recipient (a user moved to another
+ * branch) still goes, once, so the recipient learns it. */
+static int scope_out(pv_ctx *ctx, const pv_xtable *t, int64_t peer)
+{
+    char *q = sqlite3_mprintf(
+        "INSERT OR REPLACE INTO pv_base.\"%w\" SELECT * FROM main.\"%w\" m"
+        " WHERE m.\"%w\" IS NOT %lld AND NOT EXISTS (SELECT 1 FROM pv_base.\"%w\" b"
+        " WHERE b.rowid = m.rowid AND b.\"%w\" IS %lld);"
+        "DELETE FROM pv_base.\"%w\" WHERE \"%w\" IS NOT %lld"
+        " AND rowid NOT IN (SELECT rowid FROM main.\"%w\" WHERE \"%w\" IS NOT %lld)",
+        t->name, t->name, t->scope, (long long)peer, t->name, t->scope, (long long)peer,
+        t->name, t->scope, (long long)peer, t->name, t->scope, (long long)peer);
+    int rc = q ? sqlite3_exec(ctx->db, q, NULL, NULL, NULL) : SQLITE_NOMEM;
+    sqlite3_free(q);
+    return rc;
+}
+
+pv_status pv_xbase_diff(pv_ctx *ctx, unsigned dir, int64_t peer, void **cs, int *n,
+                        pv_error *err)
 {
     sqlite3_session *s = NULL;
     int rc = sqlite3session_create(ctx->db, "main", &s);
@@ -164,6 +186,8 @@ pv_status pv_xbase_diff(pv_ctx *ctx, unsigned dir, void **cs, int *n, pv_error *
         sqlite3_free(q);
         if (!in_base)
             continue;
+        if (t->scope && dir == PV_XDOWN && (rc = scope_out(ctx, t, peer)) != SQLITE_OK)
+            break;
         char *msg = NULL;
         rc = sqlite3session_attach(s, t->name);
         if (rc == SQLITE_OK)

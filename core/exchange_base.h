@@ -16,8 +16,11 @@ char *pv_xbase_create_sql(sqlite3 *db, const char *schema, const char *table);
  * lacks, or adds the columns a table gained. */
 pv_status pv_xbase_prepare(pv_ctx *ctx, const char *path, unsigned dir, pv_error *err);
 /* The changes of the `dir` tables since the baseline attached as
- * "pv_base", as a changeset (*cs sqlite3_free'd by the caller). */
-pv_status pv_xbase_diff(pv_ctx *ctx, unsigned dir, void **cs, int *n, pv_error *err);
+ * "pv_base", as a changeset (*cs sqlite3_free'd by the caller), for
+ * office `peer` (rows of a scoped table that are not its own and were not
+ * its own when last sent are left out). */
+pv_status pv_xbase_diff(pv_ctx *ctx, unsigned dir, int64_t peer, void **cs, int *n,
+                        pv_error *err);
 /* Moves the baseline forward by the changeset. */
 pv_status pv_xbase_advance(const char *path, const void *cs, int n, pv_error *err);
 

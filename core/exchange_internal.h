@@ -24,6 +24,8 @@ typedef struct pv_xtable {
     unsigned dir;
     const char *local_cols; /* space-separated columns each office keeps its own, or NULL */
     const char *derived;    /* "column:source ..." search keys folded from a column, or NULL */
+    const char *scope;      /* going down, only rows whose this column is the recipient's
+                               code travel; NULL: every row */
 } pv_xtable;
 extern const pv_xtable pv_exchange_tables[]; /* ends with a NULL name */
 const pv_xtable *pv_xtable_find(const char *name);
@@ -82,7 +84,42 @@ pv_status pv_exchange_check_credits(pv_ctx *ctx, int64_t peer, long *conflicts, 
  * the file here too (core/exchange_transfer.c). */
 pv_status pv_exchange_apply_transfers(pv_ctx *ctx, const void *cs, int n, pv_error *err);
 
-/* Counts the row changes of a changeset. */
+/* ---- packages held for a gap (core/exchange_held.c) ---- */
+/* Is package `seq` of `peer` held here? */
+pv_status pv_xheld_find(pv_ctx *ctx, int64_t peer, int64_t seq, bool *found, pv_error *err);
+/* Keeps the package (signed and sealed as it came). */
+pv_status pv_xheld_store(pv_ctx *ctx, int64_t peer, int64_t seq, int64_t first,
+                         const unsigned char *pkg, size_t len, pv_error *err);
+/* The lowest held package of `peer` that follows section `at` without a
+ * gap (*pkg malloc'ed, free()); PV_ENOTFOUND, without a message, if none. */
+pv_status pv_xheld_next(pv_ctx *ctx, int64_t peer, int64_t at, unsigned char **pkg, size_t *len,
+                        pv_error *err);
+/* Forgets the held packages of `peer` up to `at` (applied now). */
+pv_status pv_xheld_drop(pv_ctx *ctx, int64_t peer, int64_t at, pv_error *err);
+/* How many packages of `peer` are held. */
+pv_status pv_xheld_count(pv_ctx *ctx, int64_t peer, long *n, pv_error *err);
+
+/* ---- compression of a package's sections (core/exchange_pack.c) ---- */
+/* *out (malloc'ed, free()) is `in` compressed, with its length in front. */
+pv_status pv_xpack_deflate(const unsigned char *in, size_t n, unsigned char **out, size_t *len,
+                           pv_error *err);
+/* The reverse; PV_EINVAL (damaged) when the stream or its length is wrong. */
+pv_status pv_xpack_inflate(const unsigned char *in, size_t n, unsigned char **out, size_t *len,
+                           pv_error *err);
+/* PV_EINVAL: not a package, or cut short or damaged. */
+pv_status pv_xpack_damaged(pv_error *err);
+
+/* ---- the audit trail going up (core/exchange_audit.c) ---- */
+/* Attaches the in-memory copy of audit_remote (before the transaction). */
+pv_status pv_xaudit_attach(pv_ctx *ctx, pv_error *err);
+void pv_xaudit_detach(pv_ctx *ctx);
+/* Inside the export's transaction: this office's (`self`) entries not yet
+ * sent to `peer`, as a changeset of inserts into audit_remote
+ * (sqlite3_free), and notes them as sent. */
+pv_status pv_xaudit_changeset(pv_ctx *ctx, int64_t self, int64_t peer, void **cs, int *n,
+                              pv_error *err);
+
+/* Counts the row changes of a changeset (entries of a trail aside). */
 long pv_changeset_count(const void *cs, int n);
 
 #endif

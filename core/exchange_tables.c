@@ -9,10 +9,13 @@
  * a PRIMARY KEY whose values are unique across branches (ids made by
  * pv_next_id are).
  *
- * enrollment_event, person_event, referral_event and insurance_claim are
- * not listed: their ids are a plain per-database sequence, so two
- * branches' events would clash at the province. referral_setting (a
- * branch's own deadlines, keyed by its code) stays in its office. */
+ * A line can name a scope column: rows go down only to the office whose
+ * code they hold there (a branch gets its own users, no other's).
+ *
+ * The event tables (enrollment_event, person_event, referral_event,
+ * insurance_claim) travel since migration 12 gave them branch ids.
+ * referral_setting (a branch's own deadlines, keyed by its code) stays in
+ * its office. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,42 +23,50 @@
 #include "parvande/text.h"
 
 const pv_xtable pv_exchange_tables[] = {
-    {"household", PV_XUP, NULL, NULL},
+    {"household", PV_XUP, NULL, NULL, NULL},
     {"person", PV_XUP, NULL,
-     "fold_first:first_name fold_last:last_name fold_father:father_name"},
-    {"casefile", PV_XUP, NULL, NULL},
-    {"assessment", PV_XUP, NULL, NULL},
-    {"person_fact", PV_XUP, NULL, NULL},
-    {"enrollment", PV_XUP, NULL, NULL},
-    {"enrollment_document", PV_XUP, NULL, NULL},
+     "fold_first:first_name fold_last:last_name fold_father:father_name", NULL},
+    {"casefile", PV_XUP, NULL, NULL, NULL},
+    {"assessment", PV_XUP, NULL, NULL, NULL},
+    {"person_fact", PV_XUP, NULL, NULL, NULL},
+    {"person_event", PV_XUP, NULL, NULL, NULL},
+    {"enrollment", PV_XUP, NULL, NULL, NULL},
+    {"enrollment_event", PV_XUP, NULL, NULL, NULL},
+    {"enrollment_document", PV_XUP, NULL, NULL, NULL},
     /* groups, courses, inquiries: the branch's work (ids by pv_next_id,
      * or keys made of such ids) */
-    {"aid_group", PV_XUP, NULL, NULL},
-    {"group_member", PV_XUP, NULL, NULL},
-    {"group_step", PV_XUP, NULL, NULL},
-    {"group_payment", PV_XUP, NULL, NULL},
-    {"course", PV_XUP, NULL, NULL},
-    {"course_trainee", PV_XUP, NULL, NULL},
-    {"course_attendance", PV_XUP, NULL, NULL},
-    {"course_evaluation", PV_XUP, NULL, NULL},
-    {"inquiry", PV_XUP, NULL, NULL},
+    {"aid_group", PV_XUP, NULL, NULL, NULL},
+    {"group_member", PV_XUP, NULL, NULL, NULL},
+    {"group_step", PV_XUP, NULL, NULL, NULL},
+    {"group_payment", PV_XUP, NULL, NULL, NULL},
+    {"course", PV_XUP, NULL, NULL, NULL},
+    {"course_trainee", PV_XUP, NULL, NULL, NULL},
+    {"course_attendance", PV_XUP, NULL, NULL, NULL},
+    {"course_evaluation", PV_XUP, NULL, NULL, NULL},
+    {"inquiry", PV_XUP, NULL, NULL, NULL},
     /* a branch's centres go up before the referrals that name them */
-    {"referral_centre", PV_XUP, NULL, NULL},
-    {"referral", PV_XUP, NULL, NULL},
+    {"referral_centre", PV_XUP, NULL, NULL, NULL},
+    {"referral", PV_XUP, NULL, NULL, NULL},
+    {"referral_event", PV_XUP, NULL, NULL, NULL},
     /* the insurance list a branch made for its province's year */
-    {"insurance_year", PV_XUP, NULL, NULL},
-    {"insurance_member", PV_XUP, NULL, NULL},
-    {"service", PV_XDOWN, NULL, NULL},
-    {"service_criterion", PV_XDOWN, NULL, NULL},
-    {"service_step", PV_XDOWN, NULL, NULL},
-    {"service_document", PV_XDOWN, NULL, NULL},
+    {"insurance_year", PV_XUP, NULL, NULL, NULL},
+    {"insurance_member", PV_XUP, NULL, NULL, NULL},
+    {"insurance_claim", PV_XUP, NULL, NULL, NULL},
+    /* the trails of the offices below, forwarded up (this office's own
+     * entries are added to each package up, core/exchange_audit.c) */
+    {"audit_remote", PV_XUP, NULL, NULL, NULL},
+    {"service", PV_XDOWN, NULL, NULL, NULL},
+    {"service_criterion", PV_XDOWN, NULL, NULL, NULL},
+    {"service_step", PV_XDOWN, NULL, NULL, NULL},
+    {"service_document", PV_XDOWN, NULL, NULL, NULL},
     /* the money a branch committed is its own bookkeeping */
-    {"credit", PV_XDOWN, "committed", NULL},
-    /* a password changed at the branch stays the branch's */
-    {"user", PV_XDOWN, "pwhash", NULL},
-    {"exchange_decision", PV_XBOTH, NULL, NULL},
-    {"file_transfer", PV_XBOTH, NULL, NULL},
-    {NULL, 0, NULL, NULL},
+    {"credit", PV_XDOWN, "committed", NULL, NULL},
+    /* a password changed at the branch stays the branch's; a branch
+     * receives its own users only */
+    {"user", PV_XDOWN, "pwhash", NULL, "branch_code"},
+    {"exchange_decision", PV_XBOTH, NULL, NULL, NULL},
+    {"file_transfer", PV_XBOTH, NULL, NULL, NULL},
+    {NULL, 0, NULL, NULL, NULL},
 };
 
 const pv_xtable *pv_xtable_find(const char *name)

@@ -680,11 +680,16 @@ static pv_status write_events(pv_ctx *ctx, const pv_group *g, const char *kind,
 {
     sqlite3_stmt *q;
     if (pv_stmt(ctx,
-                "INSERT INTO person_event (person_id, kind, date, source, note, user) "
-                "SELECT m.person_id, ?2, ?3, 'group:' || ?1, ?4, ?5 FROM group_member m "
+                /* ids in this office's range (?6 the branch code): events travel */
+                "INSERT INTO person_event (id, person_id, kind, date, source, note, user) "
+                "SELECT (SELECT coalesce(max(id), ?6 << 40) FROM person_event "
+                "WHERE id >= ?6 << 40 AND id < (?6 + 1) << 40) "
+                "+ row_number() OVER (ORDER BY m.person_id), "
+                "m.person_id, ?2, ?3, 'group:' || ?1, ?4, ?5 FROM group_member m "
                 "WHERE m.group_id = ?1 AND m.left_on IS NULL",
                 &q, err) != PV_OK)
         return PV_EFAIL;
+    sqlite3_bind_int64(q, 6, ctx->branch_code);
     sqlite3_bind_int64(q, 1, g->id);
     sqlite3_bind_text(q, 2, kind, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 3, date, -1, SQLITE_TRANSIENT);

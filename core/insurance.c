@@ -698,11 +698,14 @@ pv_status pv_ins_claim(pv_ctx *ctx, const char *code, int year, const char *nati
     if ((st = pv_tx_begin(ctx, err)) != PV_OK)
         return st;
     sqlite3_stmt *q;
-    if ((st = pv_stmt(ctx,
-                      "INSERT INTO insurance_claim (member_id, date, note, noted_by) "
-                      "SELECT id, ?4, ?5, ?6 FROM insurance_member WHERE code = ?1 AND year = ?2 "
-                      "AND national_id = ?3 AND listed LIMIT 1",
+    pv_id id; /* branch-unique: claims travel to the province */
+    if ((st = pv_next_id(ctx, "insurance_claim", &id, err)) == PV_OK &&
+        (st = pv_stmt(ctx,
+                      "INSERT INTO insurance_claim (member_id, date, note, noted_by, id) "
+                      "SELECT id, ?4, ?5, ?6, ?7 FROM insurance_member WHERE code = ?1 "
+                      "AND year = ?2 AND national_id = ?3 AND listed LIMIT 1",
                       &q, err)) == PV_OK) {
+        sqlite3_bind_int64(q, 7, id);
         sqlite3_bind_text(q, 1, c, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int(q, 2, year);
         sqlite3_bind_text(q, 3, nid, -1, SQLITE_TRANSIENT);

@@ -94,6 +94,8 @@ extern const char pv_sql_referrals[]; /* referrals, the insurance year (migratio
 extern const char pv_sql_stats[];    /* statistics: enrollment end dates, indexes */
 extern const char pv_sql_exchange[]; /* offices, packages, conflicts (core/sql_exchange.c) */
 extern const char pv_sql_desk[];     /* inquiries' overdue days, old confirmations (migration 10) */
+extern const char pv_sql_exchange2[]; /* held packages, branch ids of events (migration 12) */
+extern const char pv_sql_event_ids[]; /* migration 12's renumbering of the events alone */
 
 /* The person table's name indexes (core/sql_files.c): their CREATE INDEX
  * IF NOT EXISTS statements and names. A large import drops them and builds

@@ -408,11 +408,15 @@ static pv_status add_event(pv_ctx *ctx, pv_id id, const char *date, const char *
                            const char *note, pv_error *err)
 {
     sqlite3_stmt *q;
+    pv_id ev; /* branch-unique: events travel to the province */
+    if (pv_next_id(ctx, "referral_event", &ev, err) != PV_OK)
+        return PV_EFAIL;
     if (pv_stmt(ctx,
-                "INSERT INTO referral_event (referral_id, date, user, kind, note) "
-                "VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO referral_event (referral_id, date, user, kind, note, id) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 &q, err) != PV_OK)
         return PV_EFAIL;
+    sqlite3_bind_int64(q, 6, ev);
     sqlite3_bind_int64(q, 1, id);
     sqlite3_bind_text(q, 2, date, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 3, pv_ctx_actor(ctx)->name, -1, SQLITE_TRANSIENT);

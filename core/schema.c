@@ -15,5 +15,6 @@ const pv_migration pv_migrations[] = {
     {8, "statistics: end dates and indexes", pv_sql_stats},
     {9, "offices and exchange packages", pv_sql_exchange},
     {10, "inquiries: overdue days, old agency confirmations", pv_sql_desk},
+    {12, "exchange: held packages, branch ids of events", pv_sql_exchange2},
 };
 const int pv_migrations_count = sizeof pv_migrations / sizeof *pv_migrations;

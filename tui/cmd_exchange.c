@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "session.h"
+#include "parvande/audit.h"
 #include "parvande/exchange.h"
 #include "parvande/i18n.h"
 
@@ -218,6 +219,75 @@ static int office_init(pv_cli *cli)
     return PV_EXIT_OK;
 }
 
+int pv_cli_init_office(pv_cli *cli, const char *level_s, const char *parent_s,
+                       const char *pass_fd, bool defer)
+{
+    pv_error err = PV_ERROR_INIT;
+    pv_office self;
+    if (defer || pv_office_self(cli->ctx, &self, NULL) == PV_OK) /* made before: init again */
+        return 0;
+    if (!level_s) {
+        printf("%s\n", _("Office keys not made yet (needed to exchange packages): init --level "
+                         "branch|province|hq [--parent CODE], or office init."));
+        return 0;
+    }
+    xopts o = {.pass_fd = pass_fd};
+    pv_office_level level;
+    int64_t parent = 0;
+    if (!pv_office_level_parse(level_s, &level)) {
+        fprintf(stderr, "parvande: --level: %s\n", _("branch, province or hq"));
+        return PV_EXIT_USAGE;
+    }
+    if (parent_s && !parse_code(parent_s, &parent))
+        return bad_office("--parent");
+    if (pass_fd && pv_cli_parse_fd(pass_fd) < 0) {
+        fprintf(stderr, "parvande: %s\n", _("--passphrase-fd takes a file descriptor number"));
+        return PV_EXIT_USAGE;
+    }
+    char pass[PASS_BUF];
+    int rc = read_passphrase(&o, true, pass);
+    if (rc)
+        return rc;
+    pv_status st = pv_office_init(cli->ctx, level, parent, pass, &err);
+    sodium_memzero(pass, sizeof pass);
+    if (st != PV_OK || pv_office_self(cli->ctx, &self, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    put_office(cli, &self, false);
+    return 0;
+}
+
+/* `office trail CODE`: the entries of that office's trail that came up
+ * here, walked as its chain. */
+static int office_trail(pv_cli *cli)
+{
+    xopts o;
+    int rc = parse(cli, &o, 1, 1);
+    if (rc)
+        return rc;
+    int64_t code;
+    if (!parse_code(o.pos[0], &code))
+        return bad_office("CODE");
+    pv_error err = PV_ERROR_INIT;
+    pv_audit_report rep;
+    if (pv_exchange_verify_trail(cli->ctx, code, &rep, &err) != PV_OK)
+        return pv_cli_fail(&err);
+    char msg[256];
+    pv_audit_problem_text(&rep, msg, sizeof msg);
+    FILE *f = rep.problem == PV_AUDIT_INTACT ? stdout : stderr;
+    fprintf(f, "%s%s ", f == stderr ? "parvande: " : "", _("The trail of office"));
+    pv_cli_put_num(cli, f, code);
+    fputs(": ", f);
+    pv_cli_put_digits(cli, f, msg);
+    fputc('\n', f);
+    if (rep.problem != PV_AUDIT_INTACT)
+        return PV_EXIT_FAIL;
+    /* to compare with that office's own `audit verify` */
+    printf("%s ", _("Last entry:"));
+    pv_cli_put_num(cli, stdout, (long long)rep.last_seq);
+    printf("  %s %s\n", _("hash:"), rep.head_hash);
+    return PV_EXIT_OK;
+}
+
 static int office_show(pv_cli *cli)
 {
     xopts o;
@@ -303,6 +373,8 @@ static int cmd_office(pv_cli *cli)
         return office_trust(cli);
     if (strcmp(sub, "list") == 0)
         return office_list(cli);
+    if (strcmp(sub, "trail") == 0)
+        return office_trail(cli);
     return pv_cli_usage_self(cli);
 }
 
@@ -310,11 +382,12 @@ static int cmd_office(pv_cli *cli)
 
 static void put_report_tsv(const pv_exchange_report *r, const char *file)
 {
-    /* FILE FROM TO FIRST SEQ ACK CHANGES MERGED CONFLICTS BYTES */
+    /* FILE FROM TO FIRST SEQ ACK CHANGES MERGED CONFLICTS BYTES WAITING_FOR RELEASED */
     pv_cli_tsv(stdout, file, false);
-    printf("%lld\t%lld\t%lld\t%lld\t%lld\t%ld\t%ld\t%ld\t%zu\n", (long long)r->from,
-           (long long)r->to, (long long)r->first_seq, (long long)r->seq, (long long)r->ack,
-           r->changes, r->merged, r->conflicts, r->bytes);
+    printf("%lld\t%lld\t%lld\t%lld\t%lld\t%ld\t%ld\t%ld\t%zu\t%lld\t%ld\n",
+           (long long)r->from, (long long)r->to, (long long)r->first_seq, (long long)r->seq, (long long)r->ack,
+           r->changes, r->merged, r->conflicts, r->bytes, (long long)r->waiting_for,
+           r->released);
 }
 
 static int exchange_export(pv_cli *cli)
@@ -367,6 +440,19 @@ static int exchange_export(pv_cli *cli)
     return PV_EXIT_OK;
 }
 
+/* A package that came before one it follows: kept, not applied yet. */
+static int put_held(pv_cli *cli, const pv_exchange_report *r)
+{
+    printf("%s ", _("package"));
+    pv_cli_put_num(cli, stdout, r->seq);
+    printf(" %s ", _("from office"));
+    pv_cli_put_num(cli, stdout, r->from);
+    printf(" %s ", _("held: it waits for package"));
+    pv_cli_put_num(cli, stdout, r->waiting_for);
+    printf(" %s\n", _("of that office, and is applied when that one is imported."));
+    return PV_EXIT_OK;
+}
+
 static int exchange_import(pv_cli *cli)
 {
     xopts o;
@@ -393,6 +479,8 @@ static int exchange_import(pv_cli *cli)
         put_report_tsv(&r, o.pos[0]);
         return PV_EXIT_OK;
     }
+    if (r.waiting_for)
+        return put_held(cli, &r);
     printf("%s ", _("package"));
     pv_cli_put_num(cli, stdout, r.seq);
     printf(" %s ", _("from office"));
@@ -407,6 +495,11 @@ static int exchange_import(pv_cli *cli)
     if (r.skipped_sections) {
         printf("  %s ", _("sections already applied before, skipped:"));
         pv_cli_put_num(cli, stdout, r.skipped_sections);
+        putchar('\n');
+    }
+    if (r.released) {
+        printf("  %s ", _("packages held before, applied after it in order:"));
+        pv_cli_put_num(cli, stdout, r.released);
         putchar('\n');
     }
     if (r.conflicts)
@@ -608,8 +701,9 @@ static int cmd_file(pv_cli *cli)
 const pv_command pv_cmds_exchange[] = {
     {"office",
      N_("init --level branch|province|hq [--parent CODE] [--passphrase-fd N] | show | "
-        "key [--out FILE] | trust FILE [--fingerprint FP] | list [--tsv]"),
-     N_("this office's identity and keys, and the offices it trusts (administrators)"),
+        "key [--out FILE] | trust FILE [--fingerprint FP] | list [--tsv] | trail CODE"),
+     N_("this office's identity and keys, the offices it trusts (administrators), and the\n"
+        "      check of the audit trail an office below sent up (trail CODE)"),
      cmd_office},
     {"exchange", N_("export --to OFFICE [--out FILE] [--passphrase-fd N] | import FILE "
                     "[--passphrase-fd N]"),

@@ -31,8 +31,10 @@ static int cmd_search(pv_cli *cli);
 static int cmd_date(pv_cli *cli);
 
 const pv_command pv_cmds_files[] = {
-    {"init", N_("[--branch CODE --province P --county C --office O] [--admin NAME [--password-fd N]]"),
-     N_("create or migrate the database (safe to run again); set this office's branch"),
+    {"init", N_("[--branch CODE --province P --county C --office O] [--admin NAME [--password-fd N]]\n"
+                "      [--level branch|province|hq [--parent CODE] [--passphrase-fd N] | --no-office-keys]"),
+     N_("create or migrate the database (safe to run again); set this office's branch;\n"
+        "      with --level, make the office's exchange keys (--no-office-keys: later)"),
      cmd_init},
     {"import", N_("FILE.csv [--rejects OUT.csv [--force]]"),
      N_("import beneficiaries from CSV (supervisors); rejected rows to stderr (and to OUT.csv)"),
@@ -115,10 +117,15 @@ static int cmd_init(pv_cli *cli)
 {
     const char *code = NULL, *prov = NULL, *county = NULL, *office = NULL;
     const char *admin = NULL, *pw_fd = NULL; /* the first administrator (cmd_security.c) */
+    const char *level = NULL, *parent = NULL, *pass_fd = NULL; /* office keys (cmd_exchange.c) */
+    bool no_keys = false;
     const pv_cli_opt opts[] = {
         PV_CLI_VALUE("--branch", &code), PV_CLI_VALUE("--province", &prov),
         PV_CLI_VALUE("--county", &county), PV_CLI_VALUE("--office", &office),
-        PV_CLI_VALUE("--admin", &admin), PV_CLI_VALUE("--password-fd", &pw_fd), PV_CLI_END,
+        PV_CLI_VALUE("--admin", &admin), PV_CLI_VALUE("--password-fd", &pw_fd),
+        PV_CLI_VALUE("--level", &level), PV_CLI_VALUE("--parent", &parent),
+        PV_CLI_VALUE("--passphrase-fd", &pass_fd), PV_CLI_FLAG("--no-office-keys", &no_keys),
+        PV_CLI_END,
     };
     if (pv_cli_parse(cli, 1, opts, NULL, 0) != 0 ||
         (pw_fd && (!admin || pv_cli_parse_fd(pw_fd) < 0)))
@@ -134,6 +141,8 @@ static int cmd_init(pv_cli *cli)
     if (admin && (rc = pv_cli_init_admin(cli, admin, pw_fd ? pv_cli_parse_fd(pw_fd) : -1)) != 0)
         return rc;
     if ((rc = init_catalog(cli)) != 0)
+        return rc;
+    if ((rc = pv_cli_init_office(cli, level, parent, pass_fd, no_keys)) != 0)
         return rc;
     pv_error err = PV_ERROR_INIT;
     pv_branch b;

@@ -26,6 +26,14 @@ int pv_cli_authenticate(pv_cli *cli);
  * Call after pv_cli_open. Returns 0 or the exit status after printing why. */
 int pv_cli_init_admin(pv_cli *cli, const char *name, int password_fd);
 
+/* `init --level L [--parent CODE] [--passphrase-fd N]`: makes this
+ * office's keys (tui/cmd_exchange.c) when it has none, the passphrase
+ * asked twice on the terminal; `defer` (--no-office-keys) leaves them for
+ * `office init`. Without either, a database whose office has no keys gets
+ * a notice saying how to make them. Returns 0 or the exit status. */
+int pv_cli_init_office(pv_cli *cli, const char *level, const char *parent, const char *pass_fd,
+                       bool defer);
+
 /* Reads one line (the password) from `fd` into buf without the line end;
  * fd -1 means the terminal, prompting with `prompt` on stderr and echo
  * off (only when stdin is a terminal). Returns 0, or -1 with nothing read

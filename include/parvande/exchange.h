@@ -90,6 +90,10 @@ typedef struct pv_exchange_report {
     long merged;            /* import: fields taken from the other side without asking */
     long conflicts;         /* import: new entries in the review queue */
     size_t bytes;           /* size of the package */
+    int64_t waiting_for;    /* import: 0 when applied; else the package was held, waiting
+                               for this one of its sender's, and is applied when it comes */
+    long released;          /* import: held packages applied after this one, in order */
+    long still_held;        /* import: packages of the sender still held after it */
 } pv_exchange_report;
 
 /* Writes a package for the trusted office `to` (this office's parent or
@@ -104,10 +108,26 @@ pv_status pv_exchange_export(pv_ctx *ctx, int64_t to, const char *passphrase,
 /* Checks and applies a package in one transaction. Refused, with nothing
  * changed: not a package or incomplete (PV_EINVAL), from an office not
  * trusted here or altered or signed by another key (PV_EDENIED), meant for
- * another office (PV_EINVAL), already applied (PV_ECONFLICT), made by a
- * newer schema (PV_EINVAL). Administrators only. */
+ * another office (PV_EINVAL), already applied or already held
+ * (PV_ECONFLICT), made by a newer schema or of an older format
+ * (PV_EINVAL). A package that comes before one it follows is HELD: kept,
+ * PV_OK with rep->waiting_for set, and applied by the import that fills
+ * the gap, after that package and in order (rep->released). Administrators
+ * only. */
 pv_status pv_exchange_import(pv_ctx *ctx, const unsigned char *pkg, size_t len,
                              const char *passphrase, pv_exchange_report *rep, pv_error *err);
+
+/* ---- the trails of the offices below ---- */
+
+struct pv_audit_report;
+/* Walks the audit entries that came from office `origin` (its own, or
+ * forwarded by an office between) as that office's chain: numbered from 1
+ * without a gap, each linked to the one before, each still what its hash
+ * says. rep as pv_audit_verify's (problem, seq, entries, last_seq,
+ * head_hash). Needs the right to read the trail. PV_ENOTFOUND when none
+ * of its entries has arrived. */
+pv_status pv_exchange_verify_trail(pv_ctx *ctx, int64_t origin, struct pv_audit_report *rep,
+                                   pv_error *err);
 
 /* ---- the review queue ---- */
 

@@ -20,10 +20,18 @@ pass_of() { echo "passphrase-of-$1"; }
 X() { local db=$1; shift; P "$db" "$@" --passphrase-fd 3 3<<<"$(pass_of "$db")"; }
 count() { sqlite3 "$TMPDIR/$1.db" "$2"; }
 
-expect_rc 0 "init a" -- P a init --branch 11
+# a makes its keys at init; b and p later, as a database made before would
+expect_rc 0 "init a with its keys" -- X a init --branch 11 --level branch --parent 100
+grep -q "office 11 (branch, parent 100)" out && grep -q "fingerprint" out || { cat out; fail "init shows the new office"; }
+[ "$(count a "SELECT code || ' ' || level || ' ' || parent FROM office WHERE is_self")" = "11 branch 100" ] ||
+  fail "init made a's office"
+expect_rc 0 "init a again" -- P a init
+grep -q "Office keys not made" out && fail "a has its keys: no notice"
 expect_rc 0 "init b" -- P b init --branch 12
-expect_rc 0 "init p" -- P p init --branch 100
-expect_rc 0 "office a" -- X a office init --level branch --parent 100
+grep -q "Office keys not made yet" out || { cat out; fail "init tells how to make the keys"; }
+expect_rc 0 "init p" -- P p init --branch 100 --no-office-keys
+grep -q "Office keys" out && fail "--no-office-keys: no notice"
+[ "$(count p "SELECT count(*) FROM office")" = 0 ] || fail "no keys with --no-office-keys"
 expect_rc 0 "office b" -- X b office init --level branch --parent 100
 expect_rc 0 "office p" -- X p office init --level province --parent 1000
 expect_rc 3 "a second office init" -- X a office init --level branch --parent 100
@@ -138,9 +146,47 @@ expect_rc 0 "a imports the move" -- X a exchange import p-a3.pvx
   fail "a knows where the file went"
 [ "$(count a "SELECT count(*) FROM person WHERE branch_code = 11")" = 0 ] || fail "a's records are b's now"
 
+# --- a package that comes after a gap is held, then applied in order ---
+# p applies a5 and acknowledges it, then goes back to a backup from before
+printf 'national_id,first_name,last_name,gender,birth_date,household\n1234500019,Mina,Rahimi,F,1375/03/03,m1\n' >a5.csv
+expect_rc 0 "import at a" -- P a import a5.csv
+expect_rc 0 "export a5" -- X a exchange export --to 100 --out a5.pvx
+mkdir -p backup && cp p.db* backup/ || fail "backup of p"
+expect_rc 0 "a5 at p" -- X p exchange import a5.pvx
+expect_rc 0 "p acknowledges" -- X p exchange export --to 11 --out p-a5.pvx
+expect_rc 0 "a takes the acknowledgement" -- X a exchange import p-a5.pvx
+rm -f p.db* && cp backup/p.db* . || fail "restore of p"
+printf 'national_id,first_name,last_name,gender,birth_date,household\n1234500027,Nima,Rahimi,M,1372/04/04,m1\n' >a6.csv
+expect_rc 0 "import at a" -- P a import a6.csv
+expect_rc 0 "export a6" -- X a exchange export --to 100 --out a6.pvx
+persons_p=$(count p 'SELECT count(*) FROM person')
+expect_rc 0 "a6 at p is held" -- X p exchange import a6.pvx
+grep -q "held: it waits for package" out || { cat out; fail "the held package is reported"; }
+[ "$(count p 'SELECT count(*) FROM person')" = "$persons_p" ] || fail "a held package changes nothing yet"
+expect_rc 3 "a6 again" -- X p exchange import a6.pvx
+grep -q "already held" err || { cat err; fail "held twice is refused"; }
+expect_rc 0 "a5 again fills the gap" -- X p exchange import a5.pvx
+grep -q "applied after it in order: 1" out || { cat out; fail "the held one follows"; }
+[ "$(count p 'SELECT count(*) FROM person')" = $((persons_p + 2)) ] || fail "both packages' persons at p"
+expect_rc 3 "a6 once more" -- X p exchange import a6.pvx
+grep -q "already applied" err || { cat err; fail "applied is refused"; }
+
 for o in a b p; do
   expect_rc 0 "audit verify $o" -- P "$o" audit verify
   grep -q "intact" out || fail "audit intact at $o"
 done
 grep -rq "passphrase-of" ./*.db 2>/dev/null && fail "a passphrase in a database"
+# the branches' trails came up with their packages: p walks each as that branch's chain
+for o in 11 12; do
+  expect_rc 0 "trail of $o at p" -- P p office trail "$o"
+  grep -q "intact" out || { cat out; fail "the trail of $o verifies at p"; }
+done
+# the head p holds of b's trail is an entry of b's own chain
+head_b=$(P p office trail 12 | sed -n 's/.*hash: //p')
+[ "$(count b "SELECT count(*) FROM audit WHERE hash = '$head_b'")" = 1 ] || fail "b's head at p is b's"
+[ "$(count p "SELECT max(seq) FROM audit_remote WHERE origin = 12")" -gt 5 ] || fail "b's entries at p"
+sqlite3 "$TMPDIR/p.db" "UPDATE audit_remote SET actor = 'x' WHERE origin = 11 AND seq = 3" || fail "sqlite3"
+expect_rc 1 "an altered entry of a's trail" -- P p office trail 11
+grep -q "3" err || { cat err; fail "the altered entry is named"; }
+expect_rc 0 "b's trail still" -- P p office trail 12
 echo "exchange cli: ok"

@@ -10,13 +10,17 @@
 
 #include "helpers.h"
 #include "internal.h"
+#include "exchange_internal.h"
 #include "parvande/audit.h"
 #include "parvande/branch.h"
 #include "parvande/exchange.h"
 #include "parvande/groups.h"
 #include "parvande/i18n.h"
+#include "parvande/insurance.h"
 #include "parvande/records.h"
 #include "parvande/referrals.h"
+#include "parvande/services.h"
+#include "parvande/users.h"
 
 #define PASS "office passphrase"
 #define OK(call) cr_assert_eq((call), PV_OK, "%s: %s", #call, err.message ? err.message : "?")
@@ -601,10 +605,17 @@ Test(exchange, groups_referrals_and_insurance_lists_go_up)
              " FROM person WHERE id = %lld",
              (long long)((11LL << 40) + 1), (long long)m.id);
     sql_exec(A, sql);
+    OK(pv_ins_claim(A, "19071053115", 1404, m.national_id, "2025-03-20", "بستری", &err));
     audit_intact(A);
 
     pkg a1 = export_to(A, 100);
     OK(import(P, a1, NULL)); /* and P's trail verifies */
+    /* the events, with the branch's ids */
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM referral_event WHERE referral_id = %lld"
+             " AND id >> 40 = 11", (long long)referral);
+    cr_assert_eq(sql_int(P, sql), 1, "the referral's event");
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM insurance_claim WHERE id >> 40 = 11"
+                            " AND note = 'بستری'"), 1, "the claim");
     snprintf(sql, sizeof sql, "SELECT count(*) FROM aid_group WHERE id = %lld AND branch_code = 11",
              (long long)group);
     cr_assert_eq(sql_int(P, sql), 1, "the group reached the province");
@@ -630,5 +641,248 @@ Test(exchange, groups_referrals_and_insurance_lists_go_up)
     OK(import(P, a2, NULL));
     cr_assert_eq(sql_int(P, "SELECT sum(amount) FROM group_payment"), 7000000);
     free(a1.b);
+    free(a2.b);
+}
+
+/* Re-signs a package with the sender's key after its header was edited,
+ * as an older parvande would have signed it. */
+static void resign(pv_ctx *sender, pkg p)
+{
+    pv_office_keys k;
+    OK(pv_office_unlock(sender, PASS, &k, &err));
+    crypto_sign_detached(p.b + p.n - crypto_sign_BYTES, NULL, p.b, p.n - crypto_sign_BYTES,
+                         k.sign_sk);
+    sodium_memzero(&k, sizeof k);
+}
+
+Test(exchange, sections_compressed_and_older_format_refused)
+{
+    for (unsigned long i = 1; i <= 40; i++)
+        add_family(A, i, "مریم", "کریمی");
+    pkg p = export_to(A, 100);
+    /* the changeset as stored, against the package that carries it */
+    int64_t raw = sql_int(A, "SELECT length(changeset) FROM exchange_sent");
+    cr_assert_lt((int64_t)p.n, raw / 2, "package %zu bytes, changeset %lld", p.n, (long long)raw);
+    char *f = memmem(p.b, p.n, "format 2\n", 9);
+    cr_assert(f, "the header names format 2");
+    f[7] = '1';
+    resign(A, p);
+    int64_t audit_before = sql_int(P, "SELECT count(*) FROM audit");
+    cr_assert_eq(import(P, p, NULL), PV_EINVAL);
+    cr_assert(strstr(err.message, "older version"), "%s", err.message);
+    cr_assert_eq(persons(P), 0);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM audit"), audit_before);
+    f[7] = '2';
+    resign(A, p);
+    OK(import(P, p, NULL));
+    cr_assert_eq(persons(P), 40);
+    free(p.b);
+}
+
+/* The sender is told by mistake that its packages up to `seq` arrived (as
+ * when the recipient restored an older backup after acknowledging them):
+ * its next package starts after them, leaving a gap at the recipient. */
+static void sender_believes_acked(pv_ctx *sender, int64_t peer, int64_t seq)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE office SET out_acked = %lld WHERE code = %lld;"
+             "DELETE FROM exchange_sent WHERE peer = %lld AND seq <= %lld", (long long)seq,
+             (long long)peer, (long long)peer, (long long)seq);
+    sql_exec(sender, sql);
+}
+
+Test(exchange, a_package_after_a_gap_is_held_and_applied_in_order)
+{
+    add_family(A, 1, "مریم", "کریمی");
+    pkg a1 = export_to(A, 100);
+    sender_believes_acked(A, 100, 1);
+    pv_person second = add_family(A, 2, "زهرا", "احمدی");
+    pkg a2 = export_to(A, 100);
+    sender_believes_acked(A, 100, 2);
+    /* the third builds on the second: its change needs the second's row */
+    strcpy(second.first_name, "زینب");
+    OK(pv_person_save(A, &second, &err));
+    pkg a3 = export_to(A, 100);
+    pv_exchange_report rep;
+    /* 3, then 2, arrive before 1: both held, nothing applied */
+    OK(import(P, a3, &rep));
+    cr_assert_eq(rep.waiting_for, 1);
+    cr_assert_eq(rep.changes, 0);
+    OK(import(P, a2, &rep));
+    cr_assert_eq(rep.waiting_for, 1);
+    cr_assert_eq(rep.still_held, 2);
+    cr_assert_eq(persons(P), 0);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM exchange_held"), 2);
+    /* held twice: refused, nothing changed */
+    int64_t audit_before = sql_int(P, "SELECT count(*) FROM audit");
+    cr_assert_eq(import(P, a2, NULL), PV_ECONFLICT);
+    cr_assert(strstr(err.message, "already held"), "%s", err.message);
+    cr_assert(strstr(err.message, "waiting for package 1"), "%s", err.message);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM audit"), audit_before);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM exchange_held"), 2);
+    /* 1 fills the gap: 1, 2 and 3 are applied, in that order */
+    OK(import(P, a1, &rep));
+    cr_assert_eq(rep.waiting_for, 0);
+    cr_assert_eq(rep.released, 2);
+    cr_assert_eq(rep.still_held, 0);
+    cr_assert_eq(rep.applied_sections, 3);
+    cr_assert_eq(rep.conflicts, 0);
+    cr_assert_eq(persons(P), 2);
+    char sql[200], name[64];
+    snprintf(sql, sizeof sql, "SELECT first_name FROM person WHERE id = %lld", (long long)second.id);
+    sql_text(P, sql, name, sizeof name);
+    cr_assert_str_eq(name, "زینب");
+    cr_assert_eq(sql_int(P, "SELECT in_seq FROM office WHERE code = 11"), 3);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM exchange_held"), 0);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM exchange_conflict"), 0);
+    /* and any of them again is a duplicate, refused without change */
+    audit_before = sql_int(P, "SELECT count(*) FROM audit");
+    cr_assert_eq(import(P, a3, NULL), PV_ECONFLICT);
+    cr_assert(strstr(err.message, "already applied"), "%s", err.message);
+    cr_assert_eq(import(P, a2, NULL), PV_ECONFLICT);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM audit"), audit_before);
+    cr_assert_eq(persons(P), 2);
+    audit_intact(P);
+    free(a1.b);
+    free(a2.b);
+    free(a3.b);
+}
+
+Test(exchange, users_go_down_only_to_their_branch)
+{
+    OK(pv_user_add(P, "sara", "sara-password-1", PV_ROLE_CASEWORKER, 11, &err));
+    OK(pv_user_add(P, "reza", "reza-password-1", PV_ROLE_SUPERVISOR, 12, &err));
+    OK(pv_user_add(P, "mina", "mina-password-1", PV_ROLE_ADMIN, 100, &err));
+    int64_t a_before = sql_int(A, "SELECT count(*) FROM user");
+    pkg d1 = export_to(P, 11), e1 = export_to(P, 12);
+    OK(import(A, d1, NULL));
+    OK(import(B, e1, NULL));
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM user WHERE name = 'sara'"), 1);
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM user"), a_before + 1, "only branch 11's user");
+    cr_assert_eq(sql_int(B, "SELECT count(*) FROM user WHERE name IN ('sara', 'mina')"), 0);
+    cr_assert_eq(sql_int(B, "SELECT count(*) FROM user WHERE name = 'reza'"), 1);
+    /* sara moves to branch 12: 11 learns she left, 12 receives her */
+    sql_exec(P, "UPDATE user SET branch_code = 12 WHERE name = 'sara'");
+    pkg d2 = export_to(P, 11), e2 = export_to(P, 12);
+    OK(import(A, d2, NULL));
+    OK(import(B, e2, NULL));
+    cr_assert_eq(sql_int(A, "SELECT branch_code FROM user WHERE name = 'sara'"), 12);
+    cr_assert_eq(sql_int(B, "SELECT count(*) FROM user WHERE name = 'sara'"), 1);
+    /* a change to another branch's user no longer reaches 11 */
+    sql_exec(P, "UPDATE user SET role = 'supervisor' WHERE name = 'sara'");
+    pkg d3 = export_to(P, 11);
+    pv_exchange_report rep;
+    OK(import(A, d3, &rep));
+    cr_assert_eq(rep.changes, 0);
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM user WHERE name = 'mina'"), 0);
+    free(d1.b);
+    free(e1.b);
+    free(d2.b);
+    free(e2.b);
+    free(d3.b);
+}
+
+/* Enrollment events of two branches, each with its branch's ids, meet at
+ * the province without clashing. */
+Test(exchange, events_have_branch_ids_and_travel)
+{
+    const char *svc = "INSERT INTO service (code, title_fa, card, card_hash)"
+                      " VALUES ('S-1', 'خدمت', '', '')";
+    sql_exec(A, svc);
+    sql_exec(B, svc);
+    sql_exec(P, svc);
+    pv_person x = add_family(A, 1, "مریم", "کریمی");
+    pv_person y = add_family(B, 2, "زهرا", "احمدی");
+    enroll_raw(A, 11, x.id, 0);
+    enroll_raw(B, 12, y.id, 0);
+    OK(pv_enroll_withdraw(A, (11LL << 40) + 1, "moved away", &err));
+    OK(pv_enroll_withdraw(B, (12LL << 40) + 1, "moved away", &err));
+    cr_assert_eq(sql_int(A, "SELECT id FROM enrollment_event"), (11LL << 40) + 1);
+    cr_assert_eq(sql_int(B, "SELECT id FROM enrollment_event"), (12LL << 40) + 1);
+    pkg a = export_to(A, 100), b = export_to(B, 100);
+    OK(import(P, a, NULL));
+    OK(import(P, b, NULL));
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM enrollment_event WHERE kind = 'withdraw'"
+                            " AND note = 'moved away'"), 2);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM enrollment WHERE ended_on <> ''"), 2);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM exchange_conflict"), 0);
+    free(a.b);
+    free(b.b);
+}
+
+/* A database from before migration 12: its events' plain ids become the
+ * office's, the rows and the trail intact, and they travel. */
+Test(exchange, old_event_ids_renumbered_by_migration_12)
+{
+    pv_person x = add_family(A, 1, "مریم", "کریمی");
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO person_event (id, person_id, kind, date, source, user)"
+             " VALUES (1, %lld, 'exit', '2025-03-01', 'group:7', 'sara'),"
+             " (2, %lld, 'return', '2025-03-05', 'group:7', 'sara')",
+             (long long)x.id, (long long)x.id);
+    sql_exec(A, sql);
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(A->db, pv_sql_event_ids, NULL, NULL, &msg), SQLITE_OK, "%s", msg);
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM person_event"), 2);
+    cr_assert_eq(sql_int(A, "SELECT min(id) FROM person_event"), (11LL << 40) + 1);
+    char v[64];
+    sql_text(A, "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM person_event ORDER BY id)",
+             v, sizeof v);
+    cr_assert_str_eq(v, "exit return", "the order they were written in is kept");
+    audit_intact(A); /* the copy and the delete are entries of the trail */
+    /* renumbering again changes nothing */
+    cr_assert_eq(sqlite3_exec(A->db, pv_sql_event_ids, NULL, NULL, &msg), SQLITE_OK, "%s", msg);
+    cr_assert_eq(sql_int(A, "SELECT max(id) FROM person_event"), (11LL << 40) + 2);
+    pkg a = export_to(A, 100);
+    OK(import(P, a, NULL));
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM person_event WHERE id >> 40 = 11"), 2);
+    free(a.b);
+}
+
+/* Each branch's audit entries reach the province, which walks them as
+ * that branch's own chain; a change to one of them is found. */
+Test(exchange, a_branch_trail_travels_up_and_verifies_there)
+{
+    add_family(A, 1, "مریم", "کریمی");
+    add_family(B, 2, "زهرا", "احمدی");
+    /* every entry A has when it exports (the export's own come next time) */
+    int64_t a_had = sql_int(A, "SELECT max(seq) FROM audit");
+    pkg a1 = export_to(A, 100), b1 = export_to(B, 100);
+    OK(import(P, a1, NULL));
+    OK(import(P, b1, NULL));
+    pv_audit_report rep;
+    OK(pv_exchange_verify_trail(P, 11, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_INTACT, "at %lld", (long long)rep.seq);
+    cr_assert_eq(rep.last_seq, a_had, "%lld vs %lld", (long long)rep.last_seq, (long long)a_had);
+    cr_assert_eq(rep.entries, a_had);
+    OK(pv_exchange_verify_trail(P, 12, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_INTACT);
+    cr_assert_eq(pv_exchange_verify_trail(P, 13, &rep, &err), PV_ENOTFOUND);
+    /* the next package goes on from there: one chain, no gap, no repeat */
+    add_family(A, 3, "سارا", "رضایی");
+    pkg a2 = export_to(A, 100);
+    OK(import(P, a2, NULL));
+    OK(pv_exchange_verify_trail(P, 11, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_INTACT);
+    cr_assert_gt(rep.last_seq, a_had);
+    char sql[200], here[65];
+    snprintf(sql, sizeof sql, "SELECT hash FROM audit WHERE seq = %lld", (long long)rep.last_seq);
+    sql_text(A, sql, here, sizeof here);
+    cr_assert_str_eq(rep.head_hash, here, "the province holds the branch's very chain");
+    /* an entry altered at the province, then one taken away */
+    sql_exec(P, "UPDATE audit_remote SET actor = 'someone' WHERE origin = 11 AND seq = 2");
+    OK(pv_exchange_verify_trail(P, 11, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_CHANGED);
+    cr_assert_eq(rep.seq, 2);
+    sql_exec(P, "DELETE FROM audit_remote WHERE origin = 11 AND seq = 2");
+    OK(pv_exchange_verify_trail(P, 11, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_REMOVED);
+    cr_assert_eq(rep.seq, 2);
+    /* B's is untouched */
+    OK(pv_exchange_verify_trail(P, 12, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_INTACT);
+    free(a1.b);
+    free(b1.b);
     free(a2.b);
 }
