@@ -308,6 +308,9 @@ static pv_status user_version(pv_ctx *ctx, int *v, pv_error *err)
 static pv_status apply_migration(pv_ctx *ctx, const pv_migration *m, pv_error *err)
 {
     int v;
+    bool fk_off = strncmp(m->sql, PV_SQL_FOREIGN_KEYS_OFF, strlen(PV_SQL_FOREIGN_KEYS_OFF)) == 0;
+    if (fk_off && exec_script(ctx, "PRAGMA foreign_keys = OFF", err) != PV_OK)
+        return err ? err->status : PV_EFAIL;
     if (exec_script(ctx, "BEGIN IMMEDIATE", err) != PV_OK)
         return err ? err->status : PV_EFAIL;
     pv_status rc = user_version(ctx, &v, err);
@@ -315,12 +318,17 @@ static pv_status apply_migration(pv_ctx *ctx, const pv_migration *m, pv_error *e
         char set[64];
         snprintf(set, sizeof set, "PRAGMA user_version = %d", m->version);
         rc = exec_script(ctx, m->sql, err);
+        if (rc == PV_OK && fk_off)
+            rc = pv_foreign_keys_hold(ctx, err);
         if (rc == PV_OK)
             rc = exec_script(ctx, set, err);
     }
     if (rc == PV_OK)
-        return exec_script(ctx, "COMMIT", err);
-    exec_script(ctx, "ROLLBACK", NULL);
+        rc = exec_script(ctx, "COMMIT", err);
+    else
+        exec_script(ctx, "ROLLBACK", NULL);
+    if (fk_off)
+        exec_script(ctx, "PRAGMA foreign_keys = ON", NULL);
     return rc;
 }
 
@@ -448,6 +456,8 @@ pv_status pv_name_indexes_build(pv_ctx *ctx, long pid, pv_error *err)
      * persons, 30 MB instead of 21 MB. */
     pv_status rc = exec_script(ctx, "PRAGMA cache_size = -8192; PRAGMA temp_store = FILE;"
                                     "PRAGMA threads = 1;", err);
+    if (rc == PV_OK)
+        rc = pv_natid_index_build(ctx, err);
     for (int i = 0; rc == PV_OK && i < PV_NAME_INDEXES; i++)
         rc = build_one(ctx, i, i == PV_NAME_INDEXES - 1, pid, err);
     exec_script(ctx, "PRAGMA cache_size = " CACHE_KB "; PRAGMA temp_store = MEMORY;"
@@ -466,6 +476,8 @@ static void heal_name_indexes(pv_ctx *ctx)
     for (int i = 0; i < PV_NAME_INDEXES && all; i++)
         if (index_exists(ctx, pv_name_index_names[i], &all, NULL) != PV_OK)
             return;
+    if (all && index_exists(ctx, PV_NATID_INDEX, &all, NULL) != PV_OK)
+        return;
     if (all)
         return;
     long owner = bulk_import_owner(ctx);
@@ -527,6 +539,8 @@ pv_status pv_ctx_open(const char *path, pv_lang lang, pv_ctx **out, pv_error *er
         rc = configure(ctx, err);
     if (rc == PV_OK)
         rc = pv_audit_register(ctx, err); /* before migrations: triggers call its functions */
+    if (rc == PV_OK)
+        rc = pv_import_register(ctx, err);
     if (rc == PV_OK)
         rc = migrate(ctx, err);
     if (rc == PV_OK)

@@ -14,5 +14,6 @@ const pv_migration pv_migrations[] = {
     {7, "referrals and the insurance year", pv_sql_referrals},
     {8, "statistics: end dates and indexes", pv_sql_stats},
     {9, "offices and exchange packages", pv_sql_exchange},
+    {13, "person: the national ID unique as an index", pv_sql_import2},
 };
 const int pv_migrations_count = sizeof pv_migrations / sizeof *pv_migrations;
