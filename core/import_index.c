@@ -131,6 +131,11 @@ static pv_status exec_all(pv_ctx *ctx, const char *sql, pv_error *err)
                                                                       : pv_db_error(ctx, err);
 }
 
+pv_status imp_natid_guard(pv_ctx *ctx, pv_error *err)
+{
+    return exec_all(ctx, natid_guard_sql, err);
+}
+
 static void fn_bulk_writer(sqlite3_context *c, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -190,7 +195,7 @@ static pv_status drop_name_indexes(importer *im, const char *path, bool natid, b
             rc = pv_db_error(im->ctx, err);
     }
     if (rc == PV_OK && *dropped && natid)
-        rc = exec_all(im->ctx, natid_guard_sql, err);
+        rc = imp_natid_guard(im->ctx, err);
     if (rc == PV_OK && (rc = pv_tx_commit(im->ctx, err)) == PV_OK) {
         im->ctx->bulk_writer = *dropped && natid;
         return PV_OK;
