@@ -319,7 +319,7 @@ static pv_status apply_migration(pv_ctx *ctx, const pv_migration *m, pv_error *e
         snprintf(set, sizeof set, "PRAGMA user_version = %d", m->version);
         rc = exec_script(ctx, m->sql, err);
         if (rc == PV_OK && fk_off)
-            rc = pv_foreign_keys_hold(ctx, err);
+            rc = pv_migration_rebuilt(ctx, err);
         if (rc == PV_OK)
             rc = exec_script(ctx, set, err);
     }

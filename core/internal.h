@@ -97,6 +97,10 @@ pv_status pv_name_indexes_build(pv_ctx *ctx, long pid, pv_error *err);
 pv_status pv_import_register(pv_ctx *ctx, pv_error *err);
 pv_status pv_natid_index_build(pv_ctx *ctx, pv_error *err);
 pv_status pv_foreign_keys_hold(pv_ctx *ctx, pv_error *err);
+/* After a migration that made a table again: its triggers the migrations
+ * made are made again (core/audit_guard.c: not a restoration to report) and
+ * the foreign keys checked (pv_foreign_keys_hold). */
+pv_status pv_migration_rebuilt(pv_ctx *ctx, pv_error *err);
 
 extern const pv_migration pv_migrations[];
 extern const int pv_migrations_count;

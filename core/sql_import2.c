@@ -17,9 +17,11 @@
  * is the legacy one: the triggers of other tables that name person (a file
  * moving, the statistics' copies) stay as they are and find the new table.
  * Dropping the table dropped its own triggers and indexes: the household
- * index is made here; the history and statistics triggers and the audit
- * triggers are re-created by every open (core/audit_guard.c, core/audit.c),
- * the name indexes too (pv_name_indexes_build). */
+ * index is made here, the history and statistics triggers right after this
+ * SQL from the migrations' own text (pv_migration_rebuilt), the audit
+ * triggers by every open (core/audit.c), the name indexes too
+ * (pv_name_indexes_build). */
+#include "audit_internal.h"
 #include "internal.h"
 #include "sql_person.h"
 
@@ -52,4 +54,11 @@ pv_status pv_foreign_keys_hold(pv_ctx *ctx, pv_error *err)
         out = pv_db_error(ctx, err);
     sqlite3_finalize(st);
     return out;
+}
+
+pv_status pv_migration_rebuilt(pv_ctx *ctx, pv_error *err)
+{
+    int restored = 0;
+    pv_status rc = pv_audit_restore_triggers(ctx, &restored, err);
+    return rc == PV_OK ? pv_foreign_keys_hold(ctx, err) : rc;
 }

@@ -188,3 +188,71 @@ Test(import_natid, while_the_index_is_missing_only_the_import_records_persons)
     pv_ctx_close(other);
     pv_error_clear(&err);
 }
+
+/* The triggers and indexes of the person table, as one string. */
+static void person_schema(pv_ctx *c, char *out, size_t size)
+{
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(c->db, "SELECT group_concat(type || ' ' || name || ' ' ||"
+                                           " ifnull(sql, ''), ';') FROM (SELECT * FROM"
+                                           " sqlite_master WHERE tbl_name = 'person' AND type"
+                                           " <> 'table' ORDER BY name)", -1, &st, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+}
+
+/* A database the program of schema 12 left, with a person referred to by
+ * another table, made schema 13: the same records, triggers and indexes as
+ * a new database, nothing reported as restored, history still kept. */
+Test(import_natid, the_migration_keeps_what_the_person_table_had)
+{
+    static char fresh[16384], migrated[16384];
+    person_schema(ctx, fresh, sizeof fresh);
+    char path[600];
+    snprintf(path, sizeof path, "%s.v12", pv_test_db_path());
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    for (int i = 0; i < pv_migrations_count && pv_migrations[i].version <= 12; i++)
+        cr_assert_eq(sqlite3_exec(db, pv_migrations[i].sql, NULL, NULL, NULL), SQLITE_OK);
+    char id[11];
+    pv_test_natid(5, id);
+    char *sql = sqlite3_mprintf(
+        "PRAGMA user_version = 12;"
+        "INSERT INTO household (id, branch_code) VALUES (1099511627777, 1);"
+        "INSERT INTO person (id, household_id, national_id, first_name, last_name, gender,"
+        " birth_date, branch_code, fold_first, fold_last) VALUES (1099511627777, 1099511627777,"
+        " %Q, 'علی', 'رضایی', 'male', '1990-01-01', 1, 'علی', 'رضایی');"
+        "INSERT INTO person_event (id, person_id, kind, date, user) VALUES"
+        " (1, 1099511627777, 'request', '2024-01-01', 'sara');", id);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+    sqlite3_close(db);
+    cr_assert_eq(rc, SQLITE_OK);
+
+    pv_ctx *old = NULL;
+    pv_error err = PV_ERROR_INIT;
+    cr_assert_eq(pv_ctx_open(path, PV_LANG_EN, &old, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(sql_int(old, "PRAGMA user_version"), 13);
+    person_schema(old, migrated, sizeof migrated);
+    cr_assert_str_eq(migrated, fresh);
+    cr_assert_eq(sql_int(old, "SELECT count(*) FROM person"), 1);
+    cr_assert_eq(sql_int(old, "SELECT count(*) FROM person_event"), 1);
+    cr_assert_eq(sql_int(old, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    cr_assert_eq(sql_int(old, "SELECT count(*) FROM audit WHERE action = 'triggers-restored'"), 0);
+    pv_person p;
+    cr_assert_eq(pv_person_find(old, id, &p, &err), PV_OK, "%s", err.message);
+    snprintf(p.address, sizeof p.address, "%s", "خیابان آزادی");
+    cr_assert_eq(pv_person_save(old, &p, &err), PV_OK, "%s", err.message);
+    cr_assert_eq(sql_int(old, "SELECT count(*) FROM person_history"), 1, "history kept");
+    cr_assert_eq(save(old, 5, &err), PV_ECONFLICT, "still unique");
+    pv_ctx_close(old);
+    pv_error_clear(&err);
+    const char *const tails[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char f[620];
+        snprintf(f, sizeof f, "%s%s", path, tails[i]);
+        unlink(f);
+    }
+}
