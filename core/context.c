@@ -456,10 +456,14 @@ pv_status pv_name_indexes_build(pv_ctx *ctx, long pid, pv_error *err)
      * persons, 30 MB instead of 21 MB. */
     pv_status rc = exec_script(ctx, "PRAGMA cache_size = -8192; PRAGMA temp_store = FILE;"
                                     "PRAGMA threads = 1;", err);
-    if (rc == PV_OK)
-        rc = pv_natid_index_build(ctx, err);
+    /* the national ID's first: its guard holds other programs' new persons
+     * back; the name indexes are built even when it fails (then it is
+     * tried again by the next open) */
+    pv_status natid = rc == PV_OK ? pv_natid_index_build(ctx, err) : rc;
     for (int i = 0; rc == PV_OK && i < PV_NAME_INDEXES; i++)
-        rc = build_one(ctx, i, i == PV_NAME_INDEXES - 1, pid, err);
+        rc = build_one(ctx, i, i == PV_NAME_INDEXES - 1, pid, natid == PV_OK ? err : NULL);
+    if (rc == PV_OK)
+        rc = natid;
     exec_script(ctx, "PRAGMA cache_size = " CACHE_KB "; PRAGMA temp_store = MEMORY;"
                      "PRAGMA threads = 0;", NULL);
     return rc;
