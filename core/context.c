@@ -125,6 +125,11 @@ pv_status pv_db_error(pv_ctx *ctx, pv_error *err)
         return pv_error_set(err, PV_EFAIL, NULL, "%s",
                             _("The database is busy: another program is writing to it; "
                               "try again."));
+    /* the guard of a first import (core/import_index.c) */
+    if (code == SQLITE_CONSTRAINT_TRIGGER && strstr(msg, PV_IMPORT_GUARD))
+        return pv_error_set(err, PV_ECONFLICT, "national_id", "%s",
+                            _("A first import is filling this database: new persons and "
+                              "national IDs can be recorded when it has ended."));
     /* TRANSLATORS: %s is SQLite's own (English) description of the problem. */
     return pv_error_set(err, PV_EFAIL, NULL, _("Database error: %s"), msg);
 }

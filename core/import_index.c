@@ -109,7 +109,7 @@ pv_status imp_bloom_load(importer *im, pv_error *err)
  * another program must not record a person meanwhile, since nothing would
  * then see its national ID: guard triggers refuse, for every connection
  * but the import's, a new person or a changed national ID, with a message
- * the store turns into a sentence (PV_IMPORT_GUARD). Reading is never held
+ * pv_db_error turns into a sentence (PV_IMPORT_GUARD). Reading is never held
  * up. Killed, the import leaves the guard and the missing index to the
  * next open, which builds the index and drops the guard (heal_name_indexes
  * in core/context.c). */

@@ -234,10 +234,6 @@ pv_status pv_store_write_error(pv_ctx *ctx, int rc, pv_error *err)
             return pv_error_set(err, PV_ECONFLICT, "household", _("%s: %s"),
                                 pv_field_label("household"), _("already has a case file"));
     }
-    if (rc == SQLITE_CONSTRAINT_TRIGGER && strstr(sqlite3_errmsg(ctx->db), PV_IMPORT_GUARD))
-        return pv_error_set(err, PV_ECONFLICT, "national_id", "%s",
-                            _("A first import is filling this database: new persons and "
-                              "national IDs can be recorded when it has ended."));
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
         return pv_error_set(err, PV_ENOTFOUND, "household", _("%s: %s"),
                             pv_field_label("household"), _("no such household"));
