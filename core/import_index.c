@@ -306,6 +306,7 @@ pv_status imp_import_pass(importer *im, FILE *f, const char *path, pv_error *err
     im->hh = (hh_map){0};
     pv_error ierr = PV_ERROR_INIT;
     pv_status irc = pv_name_indexes_build(im->ctx, (long)getpid(), &ierr);
+    im->ctx->bulk_writer = false; /* the import is over, whether or not its index is built */
     if (rc == PV_OK && irc != PV_OK) {
         *err = ierr;
         return irc;
