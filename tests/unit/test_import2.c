@@ -139,6 +139,7 @@ Test(import_natid, a_first_import_builds_the_index_once_at_its_end)
     cr_assert_eq(sql_int(ctx, "SELECT count(*) FROM pragma_integrity_check"
                               " WHERE integrity_check <> 'ok'"), 0);
     unlink(people_file(0, 0, false));
+    pv_error_clear(&err);
 }
 
 Test(import_natid, while_the_index_is_missing_only_the_import_records_persons)
