@@ -3,8 +3,9 @@
  *
  *   bench-rss OUT CMD [ARGS...]
  *
- * Writes "SECONDS PEAK_KB" to the file OUT and exits with the command's
- * status (128+signal when it was killed). */
+ * Writes "SECONDS PEAK_KB" to the file OUT, the child's CPU seconds (user
+ * plus system) to OUT.cpu, and exits with the command's status (128+signal
+ * when it was killed). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -47,6 +48,14 @@ int main(int argc, char **argv)
     }
     fprintf(f, "%.3f %ld\n", secs, ru.ru_maxrss);
     fclose(f);
+    double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                 (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    char cpu_path[4096];
+    snprintf(cpu_path, sizeof cpu_path, "%s.cpu", argv[1]);
+    if ((f = fopen(cpu_path, "w"))) {
+        fprintf(f, "%.3f\n", cpu);
+        fclose(f);
+    }
     if (WIFSIGNALED(status))
         return 128 + WTERMSIG(status);
     return WEXITSTATUS(status);

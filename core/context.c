@@ -124,6 +124,11 @@ pv_status pv_db_error(pv_ctx *ctx, pv_error *err)
         return pv_error_set(err, PV_EFAIL, NULL, "%s",
                             _("The database is busy: another program is writing to it; "
                               "try again."));
+    /* the guard of a first import (core/import_index.c) */
+    if (code == SQLITE_CONSTRAINT_TRIGGER && strstr(msg, PV_IMPORT_GUARD))
+        return pv_error_set(err, PV_ECONFLICT, "national_id", "%s",
+                            _("A first import is filling this database: new persons and "
+                              "national IDs can be recorded when it has ended."));
     /* TRANSLATORS: %s is SQLite's own (English) description of the problem. */
     return pv_error_set(err, PV_EFAIL, NULL, _("Database error: %s"), msg);
 }
@@ -318,6 +323,12 @@ static pv_status user_version(pv_ctx *ctx, int *v, pv_error *err)
 static pv_status apply_migration(pv_ctx *ctx, const pv_migration *m, pv_error *err)
 {
     int v;
+    bool fk_off = strncmp(m->sql, PV_SQL_FOREIGN_KEYS_OFF, strlen(PV_SQL_FOREIGN_KEYS_OFF)) == 0;
+    /* such a migration copies a whole table: with temporary files in
+     * memory a million persons took 660 MB, on disk 60 MB */
+    if (fk_off && exec_script(ctx, "PRAGMA foreign_keys = OFF; PRAGMA temp_store = FILE;"
+                                   "PRAGMA cache_size = -8192;", err) != PV_OK)
+        return err ? err->status : PV_EFAIL;
     if (exec_script(ctx, "BEGIN IMMEDIATE", err) != PV_OK)
         return err ? err->status : PV_EFAIL;
     pv_status rc = user_version(ctx, &v, err);
@@ -325,12 +336,18 @@ static pv_status apply_migration(pv_ctx *ctx, const pv_migration *m, pv_error *e
         char set[64];
         snprintf(set, sizeof set, "PRAGMA user_version = %d", m->version);
         rc = exec_script(ctx, m->sql, err);
+        if (rc == PV_OK && fk_off)
+            rc = pv_migration_rebuilt(ctx, err);
         if (rc == PV_OK)
             rc = exec_script(ctx, set, err);
     }
     if (rc == PV_OK)
-        return exec_script(ctx, "COMMIT", err);
-    exec_script(ctx, "ROLLBACK", NULL);
+        rc = exec_script(ctx, "COMMIT", err);
+    else
+        exec_script(ctx, "ROLLBACK", NULL);
+    if (fk_off)
+        exec_script(ctx, "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
+                         "PRAGMA cache_size = " CACHE_KB ";", NULL);
     return rc;
 }
 
@@ -458,8 +475,14 @@ pv_status pv_name_indexes_build(pv_ctx *ctx, long pid, pv_error *err)
      * persons, 30 MB instead of 21 MB. */
     pv_status rc = exec_script(ctx, "PRAGMA cache_size = -8192; PRAGMA temp_store = FILE;"
                                     "PRAGMA threads = 1;", err);
+    /* the national ID's first: its guard holds other programs' new persons
+     * back; the name indexes are built even when it fails (then it is
+     * tried again by the next open) */
+    pv_status natid = rc == PV_OK ? pv_natid_index_build(ctx, err) : rc;
     for (int i = 0; rc == PV_OK && i < PV_NAME_INDEXES; i++)
-        rc = build_one(ctx, i, i == PV_NAME_INDEXES - 1, pid, err);
+        rc = build_one(ctx, i, i == PV_NAME_INDEXES - 1, pid, natid == PV_OK ? err : NULL);
+    if (rc == PV_OK)
+        rc = natid;
     exec_script(ctx, "PRAGMA cache_size = " CACHE_KB "; PRAGMA temp_store = MEMORY;"
                      "PRAGMA threads = 0;", NULL);
     return rc;
@@ -476,6 +499,8 @@ static void heal_name_indexes(pv_ctx *ctx)
     for (int i = 0; i < PV_NAME_INDEXES && all; i++)
         if (index_exists(ctx, pv_name_index_names[i], &all, NULL) != PV_OK)
             return;
+    if (all && index_exists(ctx, PV_NATID_INDEX, &all, NULL) != PV_OK)
+        return;
     if (all)
         return;
     long owner = bulk_import_owner(ctx);
@@ -539,6 +564,8 @@ pv_status pv_ctx_connect(const char *path, pv_lang lang, const pv_ctx_hooks *hoo
         rc = configure(ctx, err);
     if (rc == PV_OK && hooks && hooks->connected)
         rc = hooks->connected(ctx, err); /* before migrations: triggers call its functions */
+    if (rc == PV_OK)
+        rc = pv_import_register(ctx, err);
     if (rc == PV_OK)
         rc = migrate(ctx, err);
     if (rc == PV_OK)

@@ -100,10 +100,79 @@ pv_status imp_bloom_load(importer *im, pv_error *err)
     return rc == PV_OK ? filter_load(im, &keys, &im->known_keys, err) : rc;
 }
 
+/* ---- the national ID's index, dropped for a first import ----
+ *
+ * Into an empty person table a large import also drops the national ID's
+ * unique index (migration 13) and builds it once, sorted, at its end:
+ * inserting a million IDs into it at random places was the largest single
+ * cost of such an import. The file's own duplicates are found in pass 1;
+ * another program must not record a person meanwhile, since nothing would
+ * then see its national ID: guard triggers refuse, for every connection
+ * but the import's, a new person or a changed national ID, with a message
+ * pv_db_error turns into a sentence (PV_IMPORT_GUARD). Reading is never held
+ * up. Killed, the import leaves the guard and the missing index to the
+ * next open, which builds the index and drops the guard (heal_name_indexes
+ * in core/context.c). */
+static const char natid_guard_sql[] =
+    "CREATE TRIGGER IF NOT EXISTS person_import_guard_insert BEFORE INSERT ON person\n"
+    "  WHEN NOT pv_bulk_writer() BEGIN\n"
+    "  SELECT RAISE(ABORT, '" PV_IMPORT_GUARD "');\n"
+    "END;\n"
+    "CREATE TRIGGER IF NOT EXISTS person_import_guard_update BEFORE UPDATE OF national_id\n"
+    "  ON person WHEN NOT pv_bulk_writer() AND NEW.national_id IS NOT OLD.national_id BEGIN\n"
+    "  SELECT RAISE(ABORT, '" PV_IMPORT_GUARD "');\n"
+    "END;\n"
+    "DROP INDEX IF EXISTS " PV_NATID_INDEX ";\n";
+
+/* Several statements (pv_exec runs one). */
+static pv_status exec_all(pv_ctx *ctx, const char *sql, pv_error *err)
+{
+    return sqlite3_exec(ctx->db, sql, NULL, NULL, NULL) == SQLITE_OK ? PV_OK
+                                                                      : pv_db_error(ctx, err);
+}
+
+pv_status imp_natid_guard(pv_ctx *ctx, pv_error *err)
+{
+    return exec_all(ctx, natid_guard_sql, err);
+}
+
+static void fn_bulk_writer(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    const pv_ctx *ctx = sqlite3_user_data(c);
+    sqlite3_result_int(c, ctx->bulk_writer);
+}
+
+pv_status pv_import_register(pv_ctx *ctx, pv_error *err)
+{
+    if (sqlite3_create_function_v2(ctx->db, "pv_bulk_writer", 0, SQLITE_UTF8, ctx,
+                                   fn_bulk_writer, NULL, NULL, NULL) != SQLITE_OK)
+        return pv_db_error(ctx, err);
+    return PV_OK;
+}
+
+pv_status pv_natid_index_build(pv_ctx *ctx, pv_error *err)
+{
+    pv_status rc = pv_tx_begin(ctx, err);
+    if (rc == PV_OK)
+        rc = exec_all(ctx, "CREATE UNIQUE INDEX IF NOT EXISTS " PV_NATID_INDEX
+                          " ON person (national_id);"
+                          "DROP TRIGGER IF EXISTS person_import_guard_insert;"
+                          "DROP TRIGGER IF EXISTS person_import_guard_update;", err);
+    if (rc == PV_OK)
+        rc = pv_tx_commit(ctx, err);
+    else
+        pv_tx_rollback(ctx);
+    if (rc == PV_OK)
+        ctx->bulk_writer = false;
+    return rc;
+}
+
 /* Records this import in bulk_import and drops the name indexes, in one
- * transaction. *dropped is false when another import is already doing so
+ * transaction (and the national ID's, guarded, when `natid`). *dropped is false when another import is already doing so
  * (then this one simply writes through the indexes it finds). */
-static pv_status drop_name_indexes(importer *im, const char *path, bool *dropped,
+static pv_status drop_name_indexes(importer *im, const char *path, bool natid, bool *dropped,
                                    pv_error *err)
 {
     *dropped = false;
@@ -125,8 +194,12 @@ static pv_status drop_name_indexes(importer *im, const char *path, bool *dropped
         if (sqlite3_exec(im->ctx->db, sql, NULL, NULL, NULL) != SQLITE_OK)
             rc = pv_db_error(im->ctx, err);
     }
-    if (rc == PV_OK)
-        return pv_tx_commit(im->ctx, err);
+    if (rc == PV_OK && *dropped && natid)
+        rc = imp_natid_guard(im->ctx, err);
+    if (rc == PV_OK && (rc = pv_tx_commit(im->ctx, err)) == PV_OK) {
+        im->ctx->bulk_writer = *dropped && natid;
+        return PV_OK;
+    }
     pv_tx_rollback(im->ctx);
     *dropped = false;
     return rc;
@@ -136,17 +209,18 @@ static pv_status drop_name_indexes(importer *im, const char *path, bool *dropped
  * dropping and rebuilding the name indexes to beat inserting into them:
  * building them over a million persons takes about 4 s, inserting a
  * million rows into them about 20 s. */
-static pv_status rebuild_wanted(importer *im, bool *yes, pv_error *err)
+static pv_status rebuild_wanted(importer *im, bool *yes, bool *natid, pv_error *err)
 {
     unsigned long min = im->o.rebuild_min_rows ? im->o.rebuild_min_rows : IMPORT_REBUILD_DEFAULT;
     unsigned long persons = 0;
-    *yes = false;
+    *yes = *natid = false;
     if (im->st.total < min)
         return PV_OK;
     pv_status rc = count_persons(im->ctx, &persons, err);
     *yes = rc == PV_OK && im->st.total >= persons / 4;
     if (!*yes)
         return rc;
+    *natid = persons == 0; /* nothing recorded: no national ID to look up */
     /* a database made before bulk_import was added to the schema: the
      * indexes stay (nothing could name this import to the next open) */
     sqlite3_stmt *st;
@@ -211,10 +285,10 @@ static pv_status audited_pass(importer *im, FILE *f, const char *path, pv_error 
  * too, the next pv_ctx_open builds them). */
 pv_status imp_import_pass(importer *im, FILE *f, const char *path, pv_error *err)
 {
-    bool rebuild = false, dropped = false;
-    pv_status rc = rebuild_wanted(im, &rebuild, err);
+    bool rebuild = false, natid = false, dropped = false;
+    pv_status rc = rebuild_wanted(im, &rebuild, &natid, err);
     if (rc == PV_OK && rebuild)
-        rc = drop_name_indexes(im, path, &dropped, err);
+        rc = drop_name_indexes(im, path, natid, &dropped, err);
     if (rc != PV_OK)
         return rc;
     rc = audited_pass(im, f, path, err);
@@ -232,6 +306,7 @@ pv_status imp_import_pass(importer *im, FILE *f, const char *path, pv_error *err
     im->hh = (hh_map){0};
     pv_error ierr = PV_ERROR_INIT;
     pv_status irc = pv_name_indexes_build(im->ctx, (long)getpid(), &ierr);
+    im->ctx->bulk_writer = false; /* the import is over, whether or not its index is built */
     if (rc == PV_OK && irc != PV_OK) {
         *err = ierr;
         return irc;

@@ -172,6 +172,10 @@ typedef struct importer {
 /* ---- import_tables.c: open addressing, no per-entry allocation ---- */
 
 /* A household key's hash for pass 1's map (never 0). */
+/* Drops the national ID's index and sets the guard that refuses new persons
+ * to every connection but the one whose bulk_writer is set (inside the
+ * caller's transaction; core/import_index.c). */
+pv_status imp_natid_guard(pv_ctx *ctx, pv_error *err);
 uint64_t imp_hash_key(const char *s);
 /* Records `row` as the key's last (and, the first time, first) row; false
  * when out of memory. */

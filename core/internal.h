@@ -73,6 +73,8 @@ struct pv_ctx {
                               * connection, freed when it closes */
     bool readonly;           /* opened read-only: the media or permissions allow no
                               * writing (core/storage.c) */
+    bool bulk_writer;        /* this connection is the first import that dropped the
+                              * national-ID index (core/import_index.c) */
 };
 
 /* A schema migration: applied in order, each in its own transaction, when
@@ -82,6 +84,10 @@ typedef struct pv_migration {
     const char *name;
     const char *sql;
 } pv_migration;
+
+/* The first line of a migration applied with foreign keys off and checked
+ * before its commit (one that makes a referenced table again). */
+#define PV_SQL_FOREIGN_KEYS_OFF "-- applied with foreign keys off\n"
 
 /* Module schemas, in the order they are applied (core/schema.c lists them). */
 extern const char pv_sql_files[];    /* persons, households, case files, history */
@@ -96,6 +102,7 @@ extern const char pv_sql_exchange[]; /* offices, packages, conflicts (core/sql_e
 extern const char pv_sql_desk[];     /* inquiries' overdue days, old confirmations (migration 10) */
 extern const char pv_sql_exchange2[]; /* held packages, branch ids of events (migration 12) */
 extern const char pv_sql_event_ids[]; /* migration 12's renumbering of the events alone */
+extern const char pv_sql_import2[];  /* person: the national ID's own index (migration 13) */
 
 /* The person table's name indexes (core/sql_files.c): their CREATE INDEX
  * IF NOT EXISTS statements and names. A large import drops them and builds
@@ -109,6 +116,24 @@ extern const char *const pv_name_index_names[PV_NAME_INDEXES];
  * small page cache so the sort stays within the memory an import may use;
  * forgets the bulk_import row when `pid` is its owner (0: any). */
 pv_status pv_name_indexes_build(pv_ctx *ctx, long pid, pv_error *err);
+
+/* The national ID's unique index (migration 13), which a first import into
+ * an empty person table drops with the name indexes (core/import_index.c).
+ * pv_import_register gives every connection the SQL function the import's
+ * guard triggers ask (whether this connection is that import); it fails
+ * only when SQLite refuses the function. pv_natid_index_build builds the
+ * index if it is missing and drops the guard, in one transaction (called
+ * by pv_name_indexes_build). pv_foreign_keys_hold fails, naming the table,
+ * when a row refers to a record that is not there (PRAGMA foreign_key_check). */
+#define PV_NATID_INDEX "person_national_id"
+#define PV_IMPORT_GUARD "person.national_id: a first import is filling the person table"
+pv_status pv_import_register(pv_ctx *ctx, pv_error *err);
+pv_status pv_natid_index_build(pv_ctx *ctx, pv_error *err);
+pv_status pv_foreign_keys_hold(pv_ctx *ctx, pv_error *err);
+/* After a migration that made a table again: its triggers the migrations
+ * made are made again (core/audit_guard.c: not a restoration to report) and
+ * the foreign keys checked (pv_foreign_keys_hold). */
+pv_status pv_migration_rebuilt(pv_ctx *ctx, pv_error *err);
 
 extern const pv_migration pv_migrations[];
 extern const int pv_migrations_count;

@@ -154,8 +154,8 @@ static pv_status store_secret(pv_ctx *ctx, const pv_office_keys *k, const char *
     unsigned char salt[crypto_pwhash_SALTBYTES], nonce[crypto_secretbox_NONCEBYTES];
     unsigned char key[crypto_secretbox_KEYBYTES], plain[SECRET_LEN];
     unsigned char sealed[SECRET_LEN + crypto_secretbox_MACBYTES];
-    unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-    size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    unsigned long long ops = 4; /* 4 passes over 32 MiB, as a password: doc/security.md */
+    size_t mem = (size_t)32 << 20;
     randombytes_buf(salt, sizeof salt);
     randombytes_buf(nonce, sizeof nonce);
     pv_status rc = derive_key(passphrase, salt, ops, mem, key, err);

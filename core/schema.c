@@ -16,5 +16,6 @@ const pv_migration pv_migrations[] = {
     {9, "offices and exchange packages", pv_sql_exchange},
     {10, "inquiries: overdue days, old agency confirmations", pv_sql_desk},
     {12, "exchange: held packages, branch ids of events", pv_sql_exchange2},
+    {13, "person: the national ID unique as an index", pv_sql_import2},
 };
 const int pv_migrations_count = sizeof pv_migrations / sizeof *pv_migrations;
