@@ -371,7 +371,7 @@ Test(svc_enroll, money_cap_per_group)
     cr_assert_eq(enroll(ctx, w[2].national_id, S001, NULL, NULL, 1, &id, &err), PV_ECONFLICT);
     pv_error_clear(&err);
     cr_assert_eq(enroll(ctx, w[3].national_id, S001, NULL, NULL, 1000, &id, &err), PV_ECONFLICT);
-    cr_assert_not_null(strstr(err.message, "not recorded"), "%s", err.message);
+    cr_assert_not_null(strstr(err.message, "in no mutual-aid group"), "%s", err.message);
     pv_error_clear(&err);
     pv_test_db_close(ctx);
 }
