@@ -63,6 +63,8 @@ extern const char pv_sql_groups[];   /* groups, courses, inquiries, person event
 extern const char pv_sql_referrals[]; /* referrals, the insurance year (migration 7) */
 extern const char pv_sql_stats[];    /* statistics: enrollment end dates, indexes */
 extern const char pv_sql_exchange[]; /* offices, packages, conflicts (core/sql_exchange.c) */
+extern const char pv_sql_stats2[];   /* statistics: the summary of recipients (core/sql_stats2.c) */
+extern const char pv_sql_stats2_rebuild[]; /* the summary counted again from the enrollments */
 
 /* The person table's name indexes (core/sql_files.c): their CREATE INDEX
  * IF NOT EXISTS statements and names. A large import drops them and builds

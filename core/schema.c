@@ -14,5 +14,6 @@ const pv_migration pv_migrations[] = {
     {7, "referrals and the insurance year", pv_sql_referrals},
     {8, "statistics: end dates and indexes", pv_sql_stats},
     {9, "offices and exchange packages", pv_sql_exchange},
+    {11, "statistics: summary of recipients", pv_sql_stats2},
 };
 const int pv_migrations_count = sizeof pv_migrations / sizeof *pv_migrations;
