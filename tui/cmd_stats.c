@@ -202,6 +202,21 @@ static void print_head(const pv_stats_query *q)
 static int stats_money(pv_cli *cli, out_kind k, const char *code, const char *year_s);
 static int stats_work(pv_cli *cli, out_kind k, const char *from, const char *to);
 static int stats_groups(pv_cli *cli, out_kind k, const char *code);
+static void put_course_line(const pv_cli *cli, const pv_stats_course *c)
+{
+    pv_cli_put(stdout, c->code);
+    fputs("  ", stdout);
+    pv_cli_put(stdout, c->title);
+    fputs("  ", stdout);
+    pv_cli_put_date(cli, stdout, c->start);
+    const char *labels[] = {_("trainees"), _("withdrawn"), _("capacity")};
+    const int64_t v[] = {c->trainees, c->withdrawn, c->capacity};
+    put_labelled(cli, labels, v, 3);
+    printf("  %s ", _("money"));
+    put_money(cli, c->money);
+    putchar('\n');
+}
+
 static int stats_courses(pv_cli *cli, out_kind k, const char *code, const char *year_s);
 static int stats_insurance(pv_cli *cli, out_kind k, const char *code, const char *year_s);
 
@@ -373,29 +388,42 @@ static int stats_courses(pv_cli *cli, out_kind k, const char *code, const char *
     if (k == OUT_CSV)
         printf("service,course,start,trainees,withdrawn,capacity,money\n");
     for (size_t i = 0; i < n; i++) {
-        if (k != OUT_TEXT) {
-            /* CODE TITLE START TRAINEES WITHDRAWN CAPACITY MONEY */
-            const char *t[] = {c[i].code, c[i].title, c[i].start};
-            const long long v[] = {c[i].trainees, c[i].withdrawn, c[i].capacity, c[i].money};
-            put_cells(k, t, 3, v, 4);
+        if (k == OUT_TEXT) {
+            put_course_line(cli, &c[i]);
             continue;
         }
-        pv_cli_put(stdout, c[i].code);
-        fputs("  ", stdout);
-        pv_cli_put(stdout, c[i].title);
-        fputs("  ", stdout);
-        pv_cli_put_date(cli, stdout, c[i].start);
-        const char *labels[] = {_("trainees"), _("withdrawn"), _("capacity")};
-        const int64_t v[] = {c[i].trainees, c[i].withdrawn, c[i].capacity};
-        put_labelled(cli, labels, v, 3);
-        printf("  %s ", _("money"));
-        put_money(cli, c[i].money);
-        putchar('\n');
+        /* CODE TITLE START TRAINEES WITHDRAWN CAPACITY MONEY */
+        const char *t[] = {c[i].code, c[i].title, c[i].start};
+        const long long v[] = {c[i].trainees, c[i].withdrawn, c[i].capacity, c[i].money};
+        put_cells(k, t, 3, v, 4);
     }
     if (k == OUT_TEXT && n == 0)
         printf("%s\n", _("No course in this year."));
     free(c);
     return PV_EXIT_OK;
+}
+
+/* CODE YEAR PROVINCE LISTED INSURED CLAIMS */
+static void put_insurance_cells(out_kind k, const pv_stats_insurance *s)
+{
+    char ys[16];
+    snprintf(ys, sizeof ys, "%d", s->year);
+    const char *t[] = {s->code, ys, s->province};
+    const long long v[] = {s->listed, s->insured, s->claims};
+    put_cells(k, t, 3, v, 3);
+}
+
+static void put_insurance_line(const pv_cli *cli, const pv_stats_insurance *s)
+{
+    pv_cli_put(stdout, s->code);
+    fputs("  ", stdout);
+    pv_cli_put_num(cli, stdout, s->year);
+    fputs("  ", stdout);
+    pv_cli_put(stdout, s->province);
+    const char *labels[] = {_("listed"), _("insured"), _("claims")};
+    const int64_t v[] = {s->listed, s->insured, s->claims};
+    put_labelled(cli, labels, v, 3);
+    putchar('\n');
 }
 
 static int stats_insurance(pv_cli *cli, out_kind k, const char *code, const char *year_s)
@@ -408,26 +436,11 @@ static int stats_insurance(pv_cli *cli, out_kind k, const char *code, const char
         return pv_cli_fail(&err);
     if (k == OUT_CSV)
         printf("service,year,province,listed,insured,claims\n");
-    for (size_t i = 0; i < n; i++) {
-        char ys[16];
-        snprintf(ys, sizeof ys, "%d", s[i].year);
-        if (k != OUT_TEXT) {
-            /* CODE YEAR PROVINCE LISTED INSURED CLAIMS */
-            const char *t[] = {s[i].code, ys, s[i].province};
-            const long long v[] = {s[i].listed, s[i].insured, s[i].claims};
-            put_cells(k, t, 3, v, 3);
-            continue;
-        }
-        pv_cli_put(stdout, s[i].code);
-        fputs("  ", stdout);
-        pv_cli_put_num(cli, stdout, s[i].year);
-        fputs("  ", stdout);
-        pv_cli_put(stdout, s[i].province);
-        const char *labels[] = {_("listed"), _("insured"), _("claims")};
-        const int64_t v[] = {s[i].listed, s[i].insured, s[i].claims};
-        put_labelled(cli, labels, v, 3);
-        putchar('\n');
-    }
+    for (size_t i = 0; i < n; i++)
+        if (k == OUT_TEXT)
+            put_insurance_line(cli, &s[i]);
+        else
+            put_insurance_cells(k, &s[i]);
     if (k == OUT_TEXT && n == 0)
         printf("%s\n", _("No insurance list in this year."));
     free(s);
