@@ -227,6 +227,16 @@ Test(stats_summary, random_enrollments_read_as_counted)
     compare_all(ctx, "system");
     pv_test_actor(ctx, "sara", PV_ROLE_CASEWORKER, br);
     compare_all(ctx, "branch");
+    /* derived data: neither audited nor a record of the trail */
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(ctx->db,
+                                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                                    "AND tbl_name GLOB 'stats_*' AND name GLOB 'pv_audit_*'",
+                                    -1, &st, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_expect_eq(sqlite3_column_int(st, 0), 0, "the summary's tables are audited");
+    sqlite3_finalize(st);
     /* the triggers' counts are those counted again from scratch */
     char *kept = summary_text(ctx);
     cr_assert(strlen(kept) > 100, "the summary is empty: %s", kept);
