@@ -26,9 +26,11 @@
  * plus their rows of figure 3 up to it; the figure-1 rows stop where the
  * person's running enrollment starts, so no person is counted twice).
  *
- * Periods come from stats_day (every day of Jalali 1279-1499, its month key
- * and its day in the year's month order), built from the Nowruz dates below
- * (pv_jalali_to_gregorian); dates outside it are not counted here. */
+ * Periods come from stats_month (the first day of every month of Jalali
+ * 1279-1499 and its key; a date's month is the last one starting on or
+ * before it), built from the Nowruz dates below (pv_jalali_to_gregorian);
+ * dates outside it are not counted here. One row a month, not a day: the
+ * table stays a few kilobytes in every database. */
 #include "internal.h"
 
 /* The period key of a kind from a month key (y*12 + m-1): as
@@ -37,22 +39,25 @@
                    "ELSE (" mk ") / 12 END"
 #define GROUP_COLS "person_id, code, kind, branch, dim, grp"
 
+/* The month key of an ISO date (NULL outside the calendar). */
+#define MONTH_OF(d)                                                                              "(SELECT mkey FROM stats_month WHERE first <= " d " ORDER BY first DESC LIMIT 1)"
 /* Each counted enrollment with the month keys of its start (smk), its end
  * (emk, NULL while it runs) and of the first start of the person's running
  * enrollments of the service (omk_all, and omk_branch: in its branch). */
 #define X_SQL                                                                                \
-    "SELECT e.person_id AS person_id, e.code AS code, e.branch_code AS branch_code,\n"       \
-    "  e.status AS status, e.ended_on AS ended_on, ds.mkey AS smk, de.mkey AS emk,\n"         \
-    "  (SELECT min(od.mkey) FROM enrollment o JOIN stats_day od ON od.day = o.date\n"        \
+    "SELECT * FROM (SELECT e.person_id AS person_id, e.code AS code,\n"                      \
+    "  e.branch_code AS branch_code, e.status AS status, e.ended_on AS ended_on,\n"           \
+    "  " MONTH_OF("e.date") " AS smk,\n"                                                     \
+    "  CASE WHEN e.ended_on = '' THEN NULL ELSE " MONTH_OF("e.ended_on") " END AS emk,\n"    \
+    "  (SELECT min(" MONTH_OF("o.date") ") FROM enrollment o\n"                              \
     "    WHERE o.person_id = e.person_id AND o.code = e.code\n"                               \
     "      AND o.status IN ('in_progress', 'completed') AND o.ended_on = '') AS omk_all,\n"   \
-    "  (SELECT min(od.mkey) FROM enrollment o JOIN stats_day od ON od.day = o.date\n"        \
+    "  (SELECT min(" MONTH_OF("o.date") ") FROM enrollment o\n"                              \
     "    WHERE o.person_id = e.person_id AND o.code = e.code\n"                               \
     "      AND o.status IN ('in_progress', 'completed') AND o.ended_on = ''\n"                \
     "      AND o.branch_code = e.branch_code) AS omk_branch\n"                               \
-    "FROM enrollment e JOIN stats_day ds ON ds.day = e.date\n"                                \
-    "LEFT JOIN stats_day de ON de.day = e.ended_on\n"                                         \
-    "WHERE e.status IN ('in_progress', 'completed')"
+    "FROM enrollment e WHERE e.status IN ('in_progress', 'completed'))\n"                    \
+    "WHERE smk IS NOT NULL"
 /* Those of X_SQL once per kind and branch scope (0: every branch), with the
  * kind's keys: sk start, ek end, osk the first running start. */
 #define SRC_SQL(x)                                                                           \
@@ -167,24 +172,24 @@ const char pv_sql_stats2[] =
     "(1489,'2110-03-21'),(1490,'2111-03-21'),(1491,'2112-03-21'),(1492,'2113-03-21'),(1493,'2114-03-21'),\n"
     "(1494,'2115-03-21'),(1495,'2116-03-21'),(1496,'2117-03-21'),(1497,'2118-03-21'),(1498,'2119-03-21'),\n"
     "(1499,'2120-03-21'),(1500,'2121-03-21');\n"
-    "CREATE TABLE stats_day (day TEXT PRIMARY KEY, mkey INTEGER NOT NULL, md INTEGER NOT NULL)\n"
-    "  WITHOUT ROWID;\n"
-    "INSERT INTO stats_day (day, mkey, md)\n"
-    "  WITH RECURSIVE d(day, y, off) AS (\n"
-    "    SELECT nowruz, y, 0 FROM stats_jyear WHERE y = 1279\n"
-    "    UNION ALL SELECT date(d.day, '+1 day'),\n"
-    "      CASE WHEN date(d.day, '+1 day') = n.nowruz THEN d.y + 1 ELSE d.y END,\n"
-    "      CASE WHEN date(d.day, '+1 day') = n.nowruz THEN 0 ELSE d.off + 1 END\n"
-    "    FROM d JOIN stats_jyear n ON n.y = d.y + 1)\n"
-    "  SELECT day, y * 12 + (CASE WHEN off < 186 THEN off / 31 ELSE 6 + (off - 186) / 30 END),\n"
-    "    (CASE WHEN off < 186 THEN off / 31 ELSE 6 + (off - 186) / 30 END) * 32\n"
-    "      + (CASE WHEN off < 186 THEN off % 31 ELSE (off - 186) % 30 END)\n"
-    "  FROM d;\n"
+    "CREATE TABLE stats_month (first TEXT PRIMARY KEY, mkey INTEGER) WITHOUT ROWID;\n"
+    /* months 1-6 have 31 days, 7-11 30; the row of 1500's Nowruz (no key)
+     * ends the calendar */
+    "INSERT INTO stats_month (first, mkey)\n"
+    "  SELECT date(y.nowruz, '+' || (CASE WHEN m.m <= 7 THEN (m.m - 1) * 31\n"
+    "      ELSE 186 + (m.m - 7) * 30 END) || ' days'), y.y * 12 + m.m - 1\n"
+    "  FROM stats_jyear y, (SELECT 1 AS m UNION ALL SELECT 2 UNION ALL SELECT 3\n"
+    "    UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7\n"
+    "    UNION ALL SELECT 8 UNION ALL SELECT 9 UNION ALL SELECT 10 UNION ALL SELECT 11\n"
+    "    UNION ALL SELECT 12) m WHERE y.y < 1500\n"
+    "  UNION ALL SELECT nowruz, NULL FROM stats_jyear WHERE y = 1500;\n"
     "CREATE TABLE stats_period (kind INTEGER NOT NULL, key INTEGER NOT NULL,\n"
     "  PRIMARY KEY (kind, key)) WITHOUT ROWID;\n"
-    "INSERT INTO stats_period (kind, key) SELECT DISTINCT 1, mkey FROM stats_day\n"
-    "  UNION SELECT DISTINCT 2, mkey / 12 * 4 + mkey % 12 / 3 FROM stats_day\n"
-    "  UNION SELECT DISTINCT 3, mkey / 12 FROM stats_day;\n"
+    "INSERT INTO stats_period (kind, key) SELECT DISTINCT 1, mkey FROM stats_month\n"
+    "  WHERE mkey IS NOT NULL\n"
+    "  UNION SELECT DISTINCT 2, mkey / 12 * 4 + mkey % 12 / 3 FROM stats_month\n"
+    "  WHERE mkey IS NOT NULL\n"
+    "  UNION SELECT DISTINCT 3, mkey / 12 FROM stats_month WHERE mkey IS NOT NULL;\n"
     "CREATE VIEW stats_x AS " X_SQL ";\n"
     "CREATE VIEW stats_src AS " SRC_SQL("stats_x") ";\n"
     "CREATE VIEW stats_contrib AS " CONTRIB_SQL("stats_src") ";\n"

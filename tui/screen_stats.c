@@ -45,6 +45,7 @@ static const char *const view_msgids[V__COUNT] = {
     N_("referrals and inquiries"),
 };
 #define FIG_MAX 5
+enum { FIG_W = 11 }; /* a number's column: five of them and a label fit 80 */
 typedef struct fig_row {
     char label[2 * PV_STATS_GROUP_SZ];
     int64_t v[FIG_MAX];
@@ -105,9 +106,9 @@ static void range_start(pv_stats_period kind, int k, char from[11])
 /* The numbers' headings of each view, and its label column's. */
 static const char *const fig_heads[V__COUNT][FIG_MAX] = {
     [V_GROUPS] = {N_("members"), N_("paid"), N_("cap"), N_("left")},
-    [V_COURSES] = {N_("trainees"), N_("withdrawn"), N_("capacity"), N_("money")},
+    [V_COURSES] = {N_("in course"), N_("withdrawn"), N_("capacity"), N_("money")},
     [V_INSURANCE] = {N_("listed"), N_("insured"), N_("claims")},
-    [V_WORK] = {N_("ref. sent"), N_("ref. closed"), N_("ref. late"), N_("inq. waiting"),
+    [V_WORK] = {N_("ref. sent"), N_("ref. closed"), N_("ref. late"), N_("inq. open"),
                 N_("inq. late")},
 };
 static const char *const fig_label_head[V__COUNT] = {
@@ -217,7 +218,7 @@ static void fig_load(pv_ui *ui, stats_screen *s, const char *code, const char *f
 /* The label column's width: what the numbers leave. */
 static int fig_label_w(const pv_draw *d, const stats_screen *s)
 {
-    int w = d->cols - 2 - s->n_vals * (W_NUM + 1);
+    int w = d->cols - 2 - s->n_vals * (FIG_W + 1);
     return w < 8 ? 8 : w > 60 ? 60 : w;
 }
 
@@ -231,8 +232,8 @@ static void fig_row_draw(const pv_draw *d, const stats_screen *s, size_t i, int 
     for (int k = 0; k < s->n_vals; k++) {
         char num[32];
         snprintf(num, sizeof num, "%lld", (long long)s->fig[i].v[k]);
-        pv_draw_text(d, y, x, W_NUM, num, PV_T_LTR | PV_T_END, st);
-        x += W_NUM + 1;
+        pv_draw_text(d, y, x, FIG_W, num, PV_T_LTR | PV_T_END, st);
+        x += FIG_W + 1;
     }
 }
 
@@ -243,8 +244,8 @@ static void fig_heads_draw(const pv_draw *d, const stats_screen *s, int y)
     pv_draw_text(d, y, x, lw, _(fig_label_head[s->view]), 0, PV_ST_HEADING);
     x += lw + 1;
     for (int k = 0; k < s->n_vals; k++) {
-        pv_draw_text(d, y, x, W_NUM, _(fig_heads[s->view][k]), PV_T_END, PV_ST_HEADING);
-        x += W_NUM + 1;
+        pv_draw_text(d, y, x, FIG_W, _(fig_heads[s->view][k]), PV_T_END, PV_ST_HEADING);
+        x += FIG_W + 1;
     }
 }
 
