@@ -418,6 +418,10 @@ bool pv_audit_table_skipped(const char *name, const char *sql, char **virtuals, 
         return true;
     if (len > 8 && strcmp(name + len - 8, "_history") == 0)
         return true;
+    /* the statistics' summary and its calendar: counted from the
+     * enrollments by triggers (core/sql_stats2.c), nothing of their own */
+    if (strncmp(name, "stats_", 6) == 0)
+        return true;
     if (sql && sqlite3_strnicmp(sql, "CREATE VIRTUAL", 14) == 0)
         return true;
     for (size_t i = 0; i < n_virt; i++) {

@@ -15,6 +15,7 @@ const pv_migration pv_migrations[] = {
     {8, "statistics: end dates and indexes", pv_sql_stats},
     {9, "offices and exchange packages", pv_sql_exchange},
     {10, "inquiries: overdue days, old agency confirmations", pv_sql_desk},
+    {11, "statistics: summary of recipients", pv_sql_stats2},
     {12, "exchange: held packages, branch ids of events", pv_sql_exchange2},
     {13, "person: the national ID unique as an index", pv_sql_import2},
 };

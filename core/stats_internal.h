@@ -27,4 +27,9 @@ pv_status stats_code(const char *in, char out[32], pv_error *err);
 /* Copies a column's text (NULL as ""), cut at a UTF-8 boundary. */
 void stats_copy_col(sqlite3_stmt *st, int col, char *out, size_t size);
 
+/* When true, every recipients' figure is counted from the enrollments, not
+ * read from the summary (core/sql_stats2.c): for the tests that compare the
+ * two. False unless a test sets it. */
+extern bool stats_summary_off;
+
 #endif

@@ -60,14 +60,35 @@ static const char rows_sql[] =
     "AND pv_stats_key(?5, CASE WHEN ended = '' OR ended > ?2 THEN ?2 ELSE ended END) "
     "GROUP BY 1, 2, 3 "
     "UNION ALL SELECT pv_stats_key(?5, ended), code, grp, 2, count(DISTINCT pid) FROM x "
-    "WHERE status = 'completed' AND ended <= ?2 GROUP BY 1, 2, 3) "
+    "WHERE status = 'completed' AND ended <> '' AND ended <= ?2 GROUP BY 1, 2, 3) "
     "GROUP BY k, code, grp ORDER BY k, code, grp";
 
 static const char totals_sql[] =
     X_CTE
-    "SELECT code, grp, count(DISTINCT CASE WHEN d >= ?1 THEN pid END), count(DISTINCT pid), "
-    "count(DISTINCT CASE WHEN status = 'completed' AND ended <= ?2 THEN pid END) FROM x "
+    "SELECT -1, code, grp, count(DISTINCT CASE WHEN d >= ?1 THEN pid END), count(DISTINCT pid), "
+    "count(DISTINCT CASE WHEN status = 'completed' AND ended BETWEEN '1' AND ?2 THEN pid END) "
+    "FROM x "
     "GROUP BY code, grp ORDER BY code, grp";
+
+/* The same figures read from the summary (core/sql_stats2.c) for the month,
+ * season and year kinds: ?1 kind, ?2 branch (0 every branch), ?3 breakdown,
+ * ?4..?5 the range's first and last period keys, ?6 service ('' any). A
+ * person's active count in a period is their ended rows (figure 1) in it
+ * plus their running rows (figure 3) up to it. */
+#define S_PART(m, cols)                                                                     \
+    "SELECT key AS k, code, grp, " cols " FROM stats_count WHERE kind = ?1 AND branch = ?2 "  \
+    "AND dim = ?3 AND measure = " m " AND key BETWEEN ?4 AND ?5 AND (?6 = '' OR code = ?6) " \
+    "AND n <> 0 "
+static const char summary_sql[] =
+    "SELECT k, code, grp, sum(s), sum(a), sum(c) FROM ("
+    S_PART("0", "n AS s, 0 AS a, 0 AS c") "UNION ALL " S_PART("1", "0, n, 0")
+    "UNION ALL " S_PART("2", "0, 0, n")
+    "UNION ALL SELECT p.key, c.code, c.grp, 0, sum(c.n), 0 FROM stats_period p "
+    "JOIN stats_count c ON c.kind = ?1 AND c.branch = ?2 AND c.dim = ?3 AND c.measure = 3 "
+    "AND c.key <= p.key AND (?6 = '' OR c.code = ?6) AND c.n <> 0 "
+    "WHERE p.kind = ?1 AND p.key BETWEEN ?4 AND ?5 GROUP BY 1, 2, 3) "
+    "GROUP BY k, code, grp HAVING sum(s) <> 0 OR sum(a) <> 0 OR sum(c) <> 0 "
+    "ORDER BY k, code, grp";
 
 void pv_stats_table_free(pv_stats_table *t)
 {
@@ -141,7 +162,38 @@ static pv_status first_date(pv_ctx *ctx, const char *code, int64_t branch, char 
     return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
 }
 
-/* Runs one of the two statements into a list of rows. */
+/* Steps a bound statement of (key, code, group, started, active, completed)
+ * rows (no key when `totals`: span.key -1) into a list; finalizes it. */
+static pv_status read_rows(pv_ctx *ctx, sqlite3_stmt *st, pv_stats_period kind, bool totals,
+                           pv_stats_row **out, size_t *n, pv_error *err)
+{
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        pv_stats_row *g = svc_grow(*out, *n, &cap, sizeof *g, 32);
+        if (!g) {
+            sqlite3_finalize(st);
+            return pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
+        }
+        *out = g;
+        pv_stats_row *r = &g[(*n)++];
+        memset(r, 0, sizeof *r);
+        if (totals)
+            r->span.key = -1;
+        else
+            span_of_key(kind, (long)sqlite3_column_int64(st, 0), &r->span);
+        stats_copy_col(st, 1, r->code, sizeof r->code);
+        stats_copy_col(st, 2, r->group, sizeof r->group);
+        r->started = sqlite3_column_int64(st, 3);
+        r->active = sqlite3_column_int64(st, 4);
+        r->completed = sqlite3_column_int64(st, 5);
+    }
+    pv_status s = rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+    sqlite3_finalize(st);
+    return s;
+}
+
+/* Runs one of the two direct statements (over the enrollments). */
 static pv_status run(pv_ctx *ctx, const char *fmt, const pv_stats_query *q, const char *code,
                      const char *from, const char *to, bool totals, pv_stats_row **out,
                      size_t *n, pv_error *err)
@@ -157,35 +209,58 @@ static pv_status run(pv_ctx *ctx, const char *fmt, const pv_stats_query *q, cons
     sqlite3_bind_int64(st, 4, stats_branch(ctx));
     if (!totals)
         sqlite3_bind_int(st, 5, (int)q->period);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pv_stats_row *g = svc_grow(*out, *n, &cap, sizeof *g, 32);
-        if (!g) {
-            sqlite3_finalize(st);
-            return pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
-        }
-        *out = g;
-        pv_stats_row *r = &g[(*n)++];
-        memset(r, 0, sizeof *r);
-        int c = 0;
-        if (totals)
-            r->span.key = -1;
-        else
-            span_of_key(q->period, (long)sqlite3_column_int64(st, c++), &r->span);
-        stats_copy_col(st, c++, r->code, sizeof r->code);
-        stats_copy_col(st, c++, r->group, sizeof r->group);
-        r->started = sqlite3_column_int64(st, c++);
-        r->active = sqlite3_column_int64(st, c++);
-        r->completed = sqlite3_column_int64(st, c);
-    }
-    if (rc != SQLITE_DONE) {
-        pv_status s = pv_db_error(ctx, err);
-        sqlite3_finalize(st);
-        return s;
-    }
-    sqlite3_finalize(st);
-    return PV_OK;
+    return read_rows(ctx, st, q->period, totals, out, n, err);
+}
+
+/* The same rows read from the summary, for the periods of `kind` from the
+ * one containing `from` to the one containing `to`. */
+static pv_status run_summary(pv_ctx *ctx, pv_stats_period kind, const pv_stats_query *q,
+                             const char *code, const char *from, const char *to, bool totals,
+                             pv_stats_row **out, size_t *n, pv_error *err)
+{
+    pv_stats_span a, b;
+    if (!pv_stats_span_of(kind, from, &a) || !pv_stats_span_of(kind, to, &b))
+        return pv_error_field(err, "from", _("not a date"));
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ctx->db, summary_sql, -1, &st, NULL) != SQLITE_OK)
+        return pv_db_error(ctx, err);
+    sqlite3_bind_int(st, 1, (int)kind);
+    sqlite3_bind_int64(st, 2, stats_branch(ctx));
+    sqlite3_bind_int(st, 3, (int)q->by);
+    sqlite3_bind_int64(st, 4, a.key);
+    sqlite3_bind_int64(st, 5, b.key);
+    sqlite3_bind_text(st, 6, code, -1, SQLITE_STATIC);
+    return read_rows(ctx, st, kind, totals, out, n, err);
+}
+
+/* Whether the summary gives the range's figures for `kind`: the range starts
+ * on the first day of a period (or is open: nothing is counted before the
+ * first enrollment) and ends on the last day of one (or is open: nothing is
+ * dated after today). The summary has no breakdown yet (each would multiply
+ * its rows and the work of every enrollment's change). With `one`, the
+ * range must also be a single period. */
+bool stats_summary_off = false;
+
+static bool summary_fits(pv_stats_period kind, const pv_stats_query *q, const char *from,
+                         const char *to, bool one)
+{
+    pv_stats_span a, b;
+    if (stats_summary_off || kind == PV_STATS_DAY || q->by != PV_BY_NONE || !pv_stats_span_of(kind, from, &a) ||
+        !pv_stats_span_of(kind, to, &b))
+        return false;
+    bool open_from = !q->from || !q->from[0], open_to = !q->to || !q->to[0];
+    return (open_from || strcmp(a.first, from) == 0) && (open_to || strcmp(b.last, to) == 0) &&
+           (!one || a.key == b.key);
+}
+
+/* The kind whose one period is the range, or PV_STATS_DAY when none is (the
+ * summary then cannot give the range's distinct totals). */
+static pv_stats_period whole_period(const pv_stats_query *q, const char *from, const char *to)
+{
+    for (int k = PV_STATS_MONTH; k <= PV_STATS_YEAR; k++)
+        if (summary_fits((pv_stats_period)k, q, from, to, true))
+            return (pv_stats_period)k;
+    return PV_STATS_DAY;
 }
 
 static pv_status recipients(pv_ctx *ctx, const pv_stats_query *q, pv_stats_table *out,
@@ -210,10 +285,20 @@ static pv_status recipients(pv_ctx *ctx, const pv_stats_query *q, pv_stats_table
     pv_status s = stats_sql_functions(ctx, err);
     if (s == PV_OK)
         s = fill_buckets(ctx, q->period, out->from, out->to, err);
-    if (s == PV_OK)
+    /* Months, seasons and years come from the summary; days, and the
+     * distinct totals of a range that is not one whole period, from the
+     * enrollments. */
+    if (s == PV_OK && summary_fits(q->period, q, out->from, out->to, false))
+        s = run_summary(ctx, q->period, q, code, out->from, out->to, false, &out->rows,
+                        &out->n_rows, err);
+    else if (s == PV_OK)
         s = run(ctx, rows_sql, q, code, out->from, out->to, false, &out->rows, &out->n_rows,
                 err);
-    if (s == PV_OK)
+    pv_stats_period whole = whole_period(q, out->from, out->to);
+    if (s == PV_OK && whole != PV_STATS_DAY)
+        s = run_summary(ctx, whole, q, code, out->from, out->to, true, &out->totals,
+                        &out->n_totals, err);
+    else if (s == PV_OK)
         s = run(ctx, totals_sql, q, code, out->from, out->to, true, &out->totals,
                 &out->n_totals, err);
     return s;

@@ -14,49 +14,51 @@
 /* Every query: ?1 first day, ?2 last day, ?3 branch (0 any), ?4 the day
  * overdue is judged on (the last day, or today if earlier), ?5 the days an
  * inquiry may wait; returns (user, count) rows. */
+#define IN_BRANCH(col) " AND (?3 = 0 OR " col " = ?3) GROUP BY 1"
+/* Rows of `table` whose `date` is in the range (and `cond`), per `who`. */
+#define DATED(who, table, cond, date)                                                       \
+    "SELECT " who ", count(*) FROM " table " WHERE " cond date " BETWEEN ?1 AND ?2"          \
+    IN_BRANCH("branch_code")
+/* Enrollments with an event of `kind` in the range, per requester. */
+#define EVENT(kind)                                                                         \
+    "SELECT e.requested_by, count(DISTINCT e.id) FROM enrollment_event v "                  \
+    "JOIN enrollment e ON e.id = v.enrollment_id WHERE v.kind = '" kind "' "                \
+    "AND v.date BETWEEN ?1 AND ?2" IN_BRANCH("e.branch_code")
+#define PENDING "status = 'pending' AND "
+
 static const struct {
     const char *name;
     const char *label; /* msgid */
     const char *sql;
 } figures[PV_WORK__COUNT] = {
     [PV_WORK_NEW_FILES] = {"new_files", N_("New files"),
-        "SELECT caseworker, count(*) FROM casefile WHERE opened_on BETWEEN ?1 AND ?2 "
-        "AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
+                           DATED("caseworker", "casefile", "", "opened_on")},
     [PV_WORK_CLOSED_FILES] = {"closed_files", N_("Closed files"),
-        "SELECT caseworker, count(*) FROM casefile WHERE closed_on <> '' "
-        "AND closed_on BETWEEN ?1 AND ?2 AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
+                              DATED("caseworker", "casefile", "closed_on <> '' AND ",
+                                    "closed_on")},
     [PV_WORK_ASSESSMENTS] = {"assessments", N_("Assessments"),
         "SELECT a.author, count(*) FROM assessment a JOIN casefile f ON f.id = a.file_id "
-        "WHERE a.date BETWEEN ?1 AND ?2 AND (?3 = 0 OR f.branch_code = ?3) GROUP BY 1"},
+        "WHERE a.date BETWEEN ?1 AND ?2" IN_BRANCH("f.branch_code")},
     [PV_WORK_REQUESTED] = {"requested", N_("Requested"),
-        "SELECT requested_by, count(*) FROM enrollment WHERE date BETWEEN ?1 AND ?2 "
-        "AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
-    [PV_WORK_APPROVED] = {"approved", N_("Approved"),
-        "SELECT e.requested_by, count(DISTINCT e.id) FROM enrollment_event v "
-        "JOIN enrollment e ON e.id = v.enrollment_id WHERE v.kind = 'approve' "
-        "AND v.date BETWEEN ?1 AND ?2 AND (?3 = 0 OR e.branch_code = ?3) GROUP BY 1"},
-    [PV_WORK_REJECTED] = {"rejected", N_("Rejected"),
-        "SELECT e.requested_by, count(DISTINCT e.id) FROM enrollment_event v "
-        "JOIN enrollment e ON e.id = v.enrollment_id WHERE v.kind = 'reject' "
-        "AND v.date BETWEEN ?1 AND ?2 AND (?3 = 0 OR e.branch_code = ?3) GROUP BY 1"},
+                           DATED("requested_by", "enrollment", "", "date")},
+    [PV_WORK_APPROVED] = {"approved", N_("Approved"), EVENT("approve")},
+    [PV_WORK_REJECTED] = {"rejected", N_("Rejected"), EVENT("reject")},
     [PV_WORK_REF_SENT] = {"referrals_sent", N_("Referrals sent"),
-        "SELECT referred_by, count(*) FROM referral WHERE sent_on BETWEEN ?1 AND ?2 "
-        "AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
+                          DATED("referred_by", "referral", "", "sent_on")},
     [PV_WORK_REF_CLOSED] = {"referrals_closed", N_("Referrals closed"),
-        "SELECT referred_by, count(*) FROM referral WHERE closed_on <> '' "
-        "AND closed_on BETWEEN ?1 AND ?2 AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
+                            DATED("referred_by", "referral", "closed_on <> '' AND ",
+                                  "closed_on")},
     [PV_WORK_REF_OVERDUE] = {"referrals_overdue", N_("Referrals overdue"),
         "SELECT referred_by, count(*) FROM referral WHERE status IN ('sent', 'received') "
-        "AND follow_up < ?4 AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
+        "AND follow_up < ?4" IN_BRANCH("branch_code")},
     [PV_WORK_INQ_PENDING] = {"inquiries_pending", N_("Inquiries pending"),
-        "SELECT caseworker, count(*) FROM inquiry WHERE status = 'pending' "
-        "AND sent_on BETWEEN ?1 AND ?2 AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
+                             DATED("caseworker", "inquiry", PENDING, "sent_on")},
     [PV_WORK_INQ_OVERDUE] = {"inquiries_overdue", N_("Inquiries overdue"),
-        "SELECT caseworker, count(*) FROM inquiry WHERE status = 'pending' "
-        "AND sent_on BETWEEN ?1 AND ?2 AND julianday(?4) - julianday(sent_on) > "
-        "coalesce((SELECT s.overdue_days FROM inquiry_setting s "
-        "WHERE s.branch_code = inquiry.branch_code), ?5) "
-        "AND (?3 = 0 OR branch_code = ?3) GROUP BY 1"},
+                             DATED("caseworker", "inquiry",
+                                   PENDING "julianday(?4) - julianday(sent_on) > "
+                                   "coalesce((SELECT s.overdue_days FROM inquiry_setting s "
+                                   "WHERE s.branch_code = inquiry.branch_code), ?5) AND ",
+                                   "sent_on")},
 };
 
 const char *pv_work_figure_name(pv_work_figure f)

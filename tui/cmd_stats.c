@@ -65,6 +65,26 @@ static void cell_num(out_kind k, long long v, bool last)
         pv_cli_tsv_num(stdout, v, last);
 }
 
+/* One TSV/CSV row: the text cells, then the numbers. */
+static void put_cells(out_kind k, const char *const *texts, size_t nt, const long long *nums,
+                      size_t nn)
+{
+    for (size_t i = 0; i < nt; i++)
+        cell(k, texts[i], nn == 0 && i + 1 == nt);
+    for (size_t i = 0; i < nn; i++)
+        cell_num(k, nums[i], i + 1 == nn);
+}
+
+/* "  label number" for each figure of a text line. */
+static void put_labelled(const pv_cli *cli, const char *const *labels, const int64_t *v,
+                         size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        printf("  %s ", labels[j]);
+        pv_cli_put_num(cli, stdout, v[j]);
+    }
+}
+
 /* Rials with a thousands separator, digits in the user's language. */
 static void put_money(const pv_cli *cli, long long v)
 {
@@ -182,6 +202,21 @@ static void print_head(const pv_stats_query *q)
 static int stats_money(pv_cli *cli, out_kind k, const char *code, const char *year_s);
 static int stats_work(pv_cli *cli, out_kind k, const char *from, const char *to);
 static int stats_groups(pv_cli *cli, out_kind k, const char *code);
+static void put_course_line(const pv_cli *cli, const pv_stats_course *c)
+{
+    pv_cli_put(stdout, c->code);
+    fputs("  ", stdout);
+    pv_cli_put(stdout, c->title);
+    fputs("  ", stdout);
+    pv_cli_put_date(cli, stdout, c->start);
+    const char *labels[] = {_("trainees"), _("withdrawn"), _("capacity")};
+    const int64_t v[] = {c->trainees, c->withdrawn, c->capacity};
+    put_labelled(cli, labels, v, 3);
+    printf("  %s ", _("money"));
+    put_money(cli, c->money);
+    putchar('\n');
+}
+
 static int stats_courses(pv_cli *cli, out_kind k, const char *code, const char *year_s);
 static int stats_insurance(pv_cli *cli, out_kind k, const char *code, const char *year_s);
 
@@ -318,12 +353,9 @@ static int stats_groups(pv_cli *cli, out_kind k, const char *code)
     for (size_t i = 0; i < n; i++) {
         if (k != OUT_TEXT) {
             /* CODE GROUP MEMBERS PAID CAP LEFT */
-            cell(k, g[i].code, false);
-            cell(k, g[i].group, false);
-            cell_num(k, g[i].members, false);
-            cell_num(k, g[i].used, false);
-            cell_num(k, g[i].cap, false);
-            cell_num(k, g[i].left, true);
+            const char *t[] = {g[i].code, g[i].group};
+            const long long v[] = {g[i].members, g[i].used, g[i].cap, g[i].left};
+            put_cells(k, t, 2, v, 4);
             continue;
         }
         pv_cli_put(stdout, g[i].code);
@@ -356,36 +388,42 @@ static int stats_courses(pv_cli *cli, out_kind k, const char *code, const char *
     if (k == OUT_CSV)
         printf("service,course,start,trainees,withdrawn,capacity,money\n");
     for (size_t i = 0; i < n; i++) {
-        if (k != OUT_TEXT) {
-            /* CODE TITLE START TRAINEES WITHDRAWN CAPACITY MONEY */
-            cell(k, c[i].code, false);
-            cell(k, c[i].title, false);
-            cell(k, c[i].start, false);
-            cell_num(k, c[i].trainees, false);
-            cell_num(k, c[i].withdrawn, false);
-            cell_num(k, c[i].capacity, false);
-            cell_num(k, c[i].money, true);
+        if (k == OUT_TEXT) {
+            put_course_line(cli, &c[i]);
             continue;
         }
-        pv_cli_put(stdout, c[i].code);
-        fputs("  ", stdout);
-        pv_cli_put(stdout, c[i].title);
-        fputs("  ", stdout);
-        pv_cli_put_date(cli, stdout, c[i].start);
-        const char *labels[] = {_("trainees"), _("withdrawn"), _("capacity")};
-        const int64_t v[] = {c[i].trainees, c[i].withdrawn, c[i].capacity};
-        for (int j = 0; j < 3; j++) {
-            printf("  %s ", labels[j]);
-            pv_cli_put_num(cli, stdout, v[j]);
-        }
-        printf("  %s ", _("money"));
-        put_money(cli, c[i].money);
-        putchar('\n');
+        /* CODE TITLE START TRAINEES WITHDRAWN CAPACITY MONEY */
+        const char *t[] = {c[i].code, c[i].title, c[i].start};
+        const long long v[] = {c[i].trainees, c[i].withdrawn, c[i].capacity, c[i].money};
+        put_cells(k, t, 3, v, 4);
     }
     if (k == OUT_TEXT && n == 0)
         printf("%s\n", _("No course in this year."));
     free(c);
     return PV_EXIT_OK;
+}
+
+/* CODE YEAR PROVINCE LISTED INSURED CLAIMS */
+static void put_insurance_cells(out_kind k, const pv_stats_insurance *s)
+{
+    char ys[16];
+    snprintf(ys, sizeof ys, "%d", s->year);
+    const char *t[] = {s->code, ys, s->province};
+    const long long v[] = {s->listed, s->insured, s->claims};
+    put_cells(k, t, 3, v, 3);
+}
+
+static void put_insurance_line(const pv_cli *cli, const pv_stats_insurance *s)
+{
+    pv_cli_put(stdout, s->code);
+    fputs("  ", stdout);
+    pv_cli_put_num(cli, stdout, s->year);
+    fputs("  ", stdout);
+    pv_cli_put(stdout, s->province);
+    const char *labels[] = {_("listed"), _("insured"), _("claims")};
+    const int64_t v[] = {s->listed, s->insured, s->claims};
+    put_labelled(cli, labels, v, 3);
+    putchar('\n');
 }
 
 static int stats_insurance(pv_cli *cli, out_kind k, const char *code, const char *year_s)
@@ -398,34 +436,37 @@ static int stats_insurance(pv_cli *cli, out_kind k, const char *code, const char
         return pv_cli_fail(&err);
     if (k == OUT_CSV)
         printf("service,year,province,listed,insured,claims\n");
-    for (size_t i = 0; i < n; i++) {
-        if (k != OUT_TEXT) {
-            /* CODE YEAR PROVINCE LISTED INSURED CLAIMS */
-            cell(k, s[i].code, false);
-            cell_num(k, s[i].year, false);
-            cell(k, s[i].province, false);
-            cell_num(k, s[i].listed, false);
-            cell_num(k, s[i].insured, false);
-            cell_num(k, s[i].claims, true);
-            continue;
-        }
-        pv_cli_put(stdout, s[i].code);
-        fputs("  ", stdout);
-        pv_cli_put_num(cli, stdout, s[i].year);
-        fputs("  ", stdout);
-        pv_cli_put(stdout, s[i].province);
-        const char *labels[] = {_("listed"), _("insured"), _("claims")};
-        const int64_t v[] = {s[i].listed, s[i].insured, s[i].claims};
-        for (int j = 0; j < 3; j++) {
-            printf("  %s ", labels[j]);
-            pv_cli_put_num(cli, stdout, v[j]);
-        }
-        putchar('\n');
-    }
+    for (size_t i = 0; i < n; i++)
+        if (k == OUT_TEXT)
+            put_insurance_line(cli, &s[i]);
+        else
+            put_insurance_cells(k, &s[i]);
     if (k == OUT_TEXT && n == 0)
         printf("%s\n", _("No insurance list in this year."));
     free(s);
     return PV_EXIT_OK;
+}
+
+/* One caseworker's figures as a block that fits 80 columns: the name, then
+ * two figures a line, each label beside its number (a row of eleven
+ * columns was 170 wide; TSV and CSV keep one row a caseworker). */
+static void put_work_block(const pv_cli *cli, const pv_stats_work *w)
+{
+    pv_cli_put(stdout, w->user[0] ? w->user : "-");
+    putchar('\n');
+    for (int f = 0; f < PV_WORK__COUNT; f++) {
+        char num[32];
+        snprintf(num, sizeof num, "%lld", (long long)w->n[f]);
+        bool ends = f % 2 == 1 || f == PV_WORK__COUNT - 1;
+        fputs("  ", stdout);
+        put_padded(cli, pv_work_figure_label((pv_work_figure)f), 26, false);
+        if (ends) {
+            pv_cli_put_digits(cli, stdout, num);
+            putchar('\n');
+        } else {
+            put_padded(cli, num, 10, true);
+        }
+    }
 }
 
 static int stats_work(pv_cli *cli, out_kind k, const char *from, const char *to)
@@ -441,12 +482,6 @@ static int stats_work(pv_cli *cli, out_kind k, const char *from, const char *to)
             printf(",%s", pv_work_figure_name((pv_work_figure)f));
         putchar('\n');
     }
-    if (k == OUT_TEXT) {
-        put_padded(cli, _("caseworker"), 16, false);
-        for (int f = 0; f < PV_WORK__COUNT; f++)
-            put_padded(cli, pv_work_figure_label((pv_work_figure)f), 14, false);
-        putchar('\n');
-    }
     for (size_t i = 0; i < n; i++) {
         if (k != OUT_TEXT) {
             /* USER, then every figure in pv_work_figure order */
@@ -455,14 +490,10 @@ static int stats_work(pv_cli *cli, out_kind k, const char *from, const char *to)
                 cell_num(k, w[i].n[f], f == PV_WORK__COUNT - 1);
             continue;
         }
-        put_padded(cli, w[i].user[0] ? w[i].user : "-", 16, false);
-        for (int f = 0; f < PV_WORK__COUNT; f++) {
-            char num[32];
-            snprintf(num, sizeof num, "%lld", (long long)w[i].n[f]);
-            put_padded(cli, num, 14, true);
-        }
-        putchar('\n');
+        put_work_block(cli, &w[i]);
     }
+    if (k == OUT_TEXT && n == 0)
+        printf("%s\n", _("No work is recorded in this range."));
     free(w);
     return PV_EXIT_OK;
 }

@@ -15,13 +15,15 @@
 #include "parvande/text.h"
 #include "widget.h"
 
-enum { A_SERVICE = PV_A_SCREEN, A_PERIOD, A_BY };
+enum { A_SERVICE = PV_A_SCREEN, A_PERIOD, A_BY, A_VIEW };
 
 static const pv_binding stats_own[] = {
     {PV_KEY(KEY_F(3)), A_SERVICE, N_("Service"), N_("Next service (or every service)")},
     {PV_KEY(KEY_F(4)), A_PERIOD, N_("Period"), N_("Next period: day, month, season, year")},
     {PV_KEY(KEY_F(5)), A_BY, N_("Breakdown"),
      N_("Next breakdown: none, province, county, gender, age, area, disability, caseworker")},
+    {PV_KEY(KEY_F(6)), A_VIEW, N_("Figures"),
+     N_("Next figures: recipients, groups, courses, insurance, referrals and inquiries")},
     {0, 0, NULL, NULL},
 };
 static pv_keymap stats_keys = {stats_own, pv_keys_list, NULL};
@@ -35,6 +37,20 @@ static const int periods_back[] = {[PV_STATS_DAY] = 31, [PV_STATS_MONTH] = 12,
                                    [PV_STATS_SEASON] = 8, [PV_STATS_YEAR] = 3};
 static const char *const period_msgids[] = {N_("day"), N_("month"), N_("season"), N_("year")};
 
+/* What the screen shows: the recipients' table, or one of the lists over
+ * the services' own records (one row each: a label and up to five numbers). */
+typedef enum view { V_RECIPIENTS = 0, V_GROUPS, V_COURSES, V_INSURANCE, V_WORK, V__COUNT } view;
+static const char *const view_msgids[V__COUNT] = {
+    N_("recipients"), N_("mutual-aid groups"), N_("courses"), N_("insurance"),
+    N_("referrals and inquiries"),
+};
+#define FIG_MAX 5
+enum { FIG_W = 11 }; /* a number's column: five of them and a label fit 80 */
+typedef struct fig_row {
+    char label[2 * PV_STATS_GROUP_SZ];
+    int64_t v[FIG_MAX];
+} fig_row;
+
 typedef struct stats_screen {
     pv_service_info *svc;
     size_t n_svc;
@@ -44,6 +60,10 @@ typedef struct stats_screen {
     pv_stats_table t;
     int64_t months[12];
     int64_t max_started;
+    view view;
+    fig_row *fig;          /* the rows of the other views */
+    size_t n_fig;
+    int n_vals;            /* numbers a row of the view has */
     pv_list list;
 } stats_screen;
 
@@ -81,12 +101,164 @@ static void range_start(pv_stats_period kind, int k, char from[11])
     memcpy(from, s.first, 11);
 }
 
+/* ---- the other views: lists over the services' own records ---- */
+
+/* The numbers' headings of each view, and its label column's. */
+static const char *const fig_heads[V__COUNT][FIG_MAX] = {
+    [V_GROUPS] = {N_("members"), N_("paid"), N_("cap"), N_("left")},
+    [V_COURSES] = {N_("in course"), N_("withdrawn"), N_("capacity"), N_("money")},
+    [V_INSURANCE] = {N_("listed"), N_("insured"), N_("claims")},
+    [V_WORK] = {N_("ref. sent"), N_("ref. closed"), N_("ref. late"), N_("inq. open"),
+                N_("inq. late")},
+};
+static const char *const fig_label_head[V__COUNT] = {
+    [V_GROUPS] = N_("group"), [V_COURSES] = N_("course"), [V_INSURANCE] = N_("province"),
+    [V_WORK] = N_("caseworker"),
+};
+
+/* Room for the view's n rows; false (the error shown) when the list failed
+ * (`st`, called before: n is its count). */
+static bool fig_begin(pv_ui *ui, stats_screen *s, pv_status st, pv_error *err, size_t n,
+                      int n_vals)
+{
+    free(s->fig);
+    s->fig = NULL;
+    s->n_fig = 0;
+    s->n_vals = n_vals;
+    if (st != PV_OK) {
+        pv_ui_error(ui, err);
+        return false;
+    }
+    if (n && !(s->fig = calloc(n, sizeof *s->fig)))
+        return false;
+    s->n_fig = n;
+    return true;
+}
+
+static void fig_set(fig_row *r, const char *a, const char *b, const int64_t *v, int n)
+{
+    snprintf(r->label, sizeof r->label, "%s%s%s", a, b[0] ? "  " : "", b);
+    memcpy(r->v, v, (size_t)n * sizeof *v);
+}
+
+static void load_groups(pv_ui *ui, stats_screen *s, const char *code)
+{
+    pv_stats_group *g = NULL;
+    size_t n = 0;
+    pv_error err = PV_ERROR_INIT;
+    pv_status st = pv_stats_group_list(ui->ctx, code, &g, &n, &err);
+    if (fig_begin(ui, s, st, &err, n, 4))
+        for (size_t i = 0; i < n; i++)
+            fig_set(&s->fig[i], g[i].group, "",
+                    (int64_t[]){g[i].members, g[i].used, g[i].cap, g[i].left}, 4);
+    free(g);
+}
+
+static void load_courses(pv_ui *ui, stats_screen *s, const char *code)
+{
+    pv_stats_course *c = NULL;
+    size_t n = 0;
+    pv_error err = PV_ERROR_INIT;
+    pv_status st = pv_stats_course_list(ui->ctx, code, 0, &c, &n, &err);
+    if (fig_begin(ui, s, st, &err, n, 4))
+        for (size_t i = 0; i < n; i++) {
+            char start[16];
+            pv_draw_date(c[i].start, start, sizeof start);
+            fig_set(&s->fig[i], start, c[i].title,
+                    (int64_t[]){c[i].trainees, c[i].withdrawn, c[i].capacity, c[i].money}, 4);
+        }
+    free(c);
+}
+
+static void load_insurance(pv_ui *ui, stats_screen *s, const char *code)
+{
+    pv_stats_insurance *r = NULL;
+    size_t n = 0;
+    pv_error err = PV_ERROR_INIT;
+    pv_status st = pv_stats_insurance_list(ui->ctx, code, 0, &r, &n, &err);
+    if (fig_begin(ui, s, st, &err, n, 3))
+        for (size_t i = 0; i < n; i++) {
+            char year[16];
+            snprintf(year, sizeof year, "%d", r[i].year);
+            fig_set(&s->fig[i], year, r[i].province,
+                    (int64_t[]){r[i].listed, r[i].insured, r[i].claims}, 3);
+        }
+    free(r);
+}
+
+/* Referrals and inquiries per caseworker over the period's range. */
+static void load_work(pv_ui *ui, stats_screen *s, const char *from)
+{
+    pv_stats_work *w = NULL;
+    size_t n = 0;
+    pv_error err = PV_ERROR_INIT;
+    pv_status st = pv_stats_work_list(ui->ctx, from, NULL, &w, &n, &err);
+    if (fig_begin(ui, s, st, &err, n, 5))
+        for (size_t i = 0; i < n; i++)
+            fig_set(&s->fig[i], w[i].user[0] ? w[i].user : "-", "",
+                    (int64_t[]){w[i].n[PV_WORK_REF_SENT], w[i].n[PV_WORK_REF_CLOSED],
+                                w[i].n[PV_WORK_REF_OVERDUE], w[i].n[PV_WORK_INQ_PENDING],
+                                w[i].n[PV_WORK_INQ_OVERDUE]},
+                    5);
+    free(w);
+}
+
+static void fig_load(pv_ui *ui, stats_screen *s, const char *code, const char *from)
+{
+    const char *one = strcmp(code, "all") == 0 ? NULL : code;
+    switch (s->view) {
+    case V_GROUPS: load_groups(ui, s, one); break;
+    case V_COURSES: load_courses(ui, s, one); break;
+    case V_INSURANCE: load_insurance(ui, s, one); break;
+    default: load_work(ui, s, from); break;
+    }
+    pv_list_set_count(&s->list, s->n_fig);
+}
+
+/* The label column's width: what the numbers leave. */
+static int fig_label_w(const pv_draw *d, const stats_screen *s)
+{
+    int w = d->cols - 2 - s->n_vals * (FIG_W + 1);
+    return w < 8 ? 8 : w > 60 ? 60 : w;
+}
+
+static void fig_row_draw(const pv_draw *d, const stats_screen *s, size_t i, int y, bool selected)
+{
+    pv_style st = selected ? PV_ST_SELECTED : PV_ST_TEXT;
+    pv_draw_fill(d, y, 0, d->cols, st);
+    int x = 1, lw = fig_label_w(d, s);
+    pv_draw_text(d, y, x, lw, s->fig[i].label, PV_T_DATA, st);
+    x += lw + 1;
+    for (int k = 0; k < s->n_vals; k++) {
+        char num[32];
+        snprintf(num, sizeof num, "%lld", (long long)s->fig[i].v[k]);
+        pv_draw_text(d, y, x, FIG_W, num, PV_T_LTR | PV_T_END, st);
+        x += FIG_W + 1;
+    }
+}
+
+static void fig_heads_draw(const pv_draw *d, const stats_screen *s, int y)
+{
+    pv_draw_fill(d, y, 0, d->cols, PV_ST_HEADING);
+    int x = 1, lw = fig_label_w(d, s);
+    pv_draw_text(d, y, x, lw, _(fig_label_head[s->view]), 0, PV_ST_HEADING);
+    x += lw + 1;
+    for (int k = 0; k < s->n_vals; k++) {
+        pv_draw_text(d, y, x, FIG_W, _(fig_heads[s->view][k]), PV_T_END, PV_ST_HEADING);
+        x += FIG_W + 1;
+    }
+}
+
 static void stats_load(pv_ui *ui, stats_screen *s)
 {
     pv_stats_table_free(&s->t);
     char from[11];
     range_start(s->period, periods_back[s->period], from);
     const char *code = s->service < 0 ? "all" : s->svc[s->service].code;
+    if (s->view != V_RECIPIENTS) {
+        fig_load(ui, s, code, from);
+        return;
+    }
     pv_stats_query q = {code, s->period, bys[s->by], from, NULL};
     pv_error err = PV_ERROR_INIT;
     if (pv_stats_recipients(ui->ctx, &q, &s->t, &err) != PV_OK)
@@ -118,6 +290,10 @@ static void put_cells(const pv_draw *d, int y, int sx, const wchar_t *w, int n, 
 static void stats_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
 {
     stats_screen *s = user;
+    if (s->view != V_RECIPIENTS) {
+        fig_row_draw(&ui->draw, s, i, y, selected);
+        return;
+    }
     bool total = i >= s->t.n_rows;
     const pv_stats_row *r = total ? &s->t.totals[i - s->t.n_rows] : &s->t.rows[i];
     pv_style st = selected ? PV_ST_SELECTED : total ? PV_ST_LABEL : PV_ST_TEXT;
@@ -181,6 +357,7 @@ static void stats_close(pv_ui *ui, void *st)
     (void)ui;
     stats_screen *s = st;
     pv_stats_table_free(&s->t);
+    free(s->fig);
     free(s->svc);
     free(s);
 }
@@ -214,11 +391,32 @@ static void heads(pv_ui *ui, stats_screen *s, int y)
     }
 }
 
+/* The other views: what is shown and for which service (or period, for
+ * the work per caseworker), the headings, the rows. */
+static void fig_draw(pv_ui *ui, stats_screen *s, int top, int rows)
+{
+    const pv_draw *d = &ui->draw;
+    char line[1024];
+    if (s->view == V_WORK)
+        snprintf(line, sizeof line, "%s: %s   %s: %s", _("Figures"), _(view_msgids[s->view]),
+                 _("Period"), _(period_msgids[s->period]));
+    else
+        snprintf(line, sizeof line, "%s: %s   %s: %s", _("Figures"), _(view_msgids[s->view]),
+                 _("Service"), s->service < 0 ? _("every service") : s->svc[s->service].title);
+    pv_draw_text(d, top, 1, d->cols - 2, line, PV_T_DATA, PV_ST_LABEL);
+    fig_heads_draw(d, s, top + 2);
+    pv_list_draw(ui, &s->list, top + 3, rows - 3, _("Nothing is recorded."));
+}
+
 static void stats_draw(pv_ui *ui, void *st, int top, int rows)
 {
     stats_screen *s = st;
     const pv_draw *d = &ui->draw;
     char line[1024];
+    if (s->view != V_RECIPIENTS) {
+        fig_draw(ui, s, top, rows);
+        return;
+    }
     snprintf(line, sizeof line, "%s: %s   %s: %s   %s: %s", _("Service"),
              s->service < 0 ? _("every service") : s->svc[s->service].title, _("Period"),
              _(period_msgids[s->period]), _("Breakdown"), pv_stats_by_label(bys[s->by]));
@@ -253,6 +451,9 @@ static unsigned stats_action(pv_ui *ui, void *st, int action)
         break;
     case A_BY:
         s->by = (s->by + 1) % N_BYS;
+        break;
+    case A_VIEW:
+        s->view = (view)((s->view + 1) % V__COUNT);
         break;
     default: {
         unsigned ch = pv_list_action(&s->list, action);

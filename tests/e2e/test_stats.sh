@@ -55,6 +55,16 @@ sara stats money $S002 --year 1403 --tsv | grep -qx "$S002	تهران	1403	36000
   || tui_fail "money: $(sara stats money $S002 --year 1403 --tsv)"
 sara stats work --from 1403/09/01 --to 1403/10/30 --tsv | grep -qx "sup	0	0	0	3	2	1	0	0	0	0	0" \
   || tui_fail "work: $(sara stats work --from 1403/09/01 --to 1403/10/30 --tsv)"
+# the human table: one block a caseworker, every line within 80 columns
+for lang in en fa; do
+  w=$(sara --lang $lang stats work --from 1403/09/01 --to 1403/10/30) || tui_fail "work $lang"
+  wide=$(echo "$w" | LC_ALL=C.UTF-8 grep -E '^.{81,}')
+  [ -z "$wide" ] || tui_fail "work $lang wider than 80 columns: $wide"
+done
+w=$(sara --lang en stats work --from 1403/09/01 --to 1403/10/30)
+echo "$w" | grep -qx "sup" && echo "$w" | grep -qx "  Assessments  *0  *Requested  *3" \
+  || tui_fail "work text: $w"
+sara --lang fa stats work --from 1403/09/01 --to 1403/10/30 | grep -q "۳" || tui_fail "work fa digits"
 
 # --- a CSV cell with a comma and a quote is quoted whole (the Persian kept)
 pv_as boss bosspass11 credit $S002 'تهران، "ری", شمال' 1404 1000 >/dev/null || tui_fail "credit 1404"

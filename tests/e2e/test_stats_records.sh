@@ -42,4 +42,40 @@ sara stats groups --tsv | grep -qx "19071059100	Sunrise	1	250000000	300000000	50
 [ "$(sara stats work --csv | head -1)" = \
   "user,new_files,closed_files,assessments,requested,approved,rejected,referrals_sent,referrals_closed,referrals_overdue,inquiries_pending,inquiries_overdue" ] \
   || tui_fail "work csv header: $(sara stats work --csv | head -1)"
+# --- the screen shows them too: F6 goes through the figures (80x24, English)
+tui_start en 80 24
+tui_wait "1403/10/26"
+tui_login sara sarapass11
+tui_wait "sara"
+tui_keys F8
+tui_wait "last 12 months"
+tui_keys F6
+tui_wait "mutual-aid groups"
+tui_screen | grep "Sunrise" | grep -q " 1  *250000000  *300000000  *50000000 *$" \
+  || tui_fail "groups on the screen: $(tui_screen)"
+tui_keys F6
+tui_wait "Rehab workshop"
+tui_screen | grep "Rehab workshop" | grep -q "1403/11/01.* 1  *1  *5 " \
+  || tui_fail "courses on the screen: $(tui_screen)"
+tui_keys F6 F6
+tui_wait "referrals and inquiries"
+tui_screen | grep -q "ref. sent" || tui_fail "work heading: $(tui_screen)"
+wide=$(tui_screen | LC_ALL=C.UTF-8 grep -E '^.{81,}')
+[ -z "$wide" ] || tui_fail "wider than 80: $wide"
+tui_keys F6
+tui_wait "Breakdown: All"
+tui_keys F10
+tui_wait_exit
+# Persian, wide, NO_COLOR: the courses' row, Persian digits
+NO_COLOR=1 tui_start fa 120 30
+tui_wait "۱۴۰۳/۱۰/۲۶"
+tui_login sara sarapass11
+tui_wait "sara"
+tui_keys F8
+tui_wait "ﻩﺎﻣ ۱۲"
+tui_keys F6 F6
+tui_wait "Rehab workshop"
+tui_screen | grep "Rehab workshop" | grep -q "۵" || tui_fail "Persian courses row: $(tui_screen)"
+tui_keys F10
+tui_wait_exit
 echo "stats records: ok"
