@@ -96,6 +96,15 @@
 #define TRIGGER(name, when, what, cond, body)                                              \
     "CREATE TRIGGER " name " " when " " what " ON enrollment\n  WHEN " cond " BEGIN\n" body  \
     "END;\n"
+/* An update that changes none of the counted columns (enrollment_ended
+ * writing the date the row already has, a renumbering of the events)
+ * changes no count: both triggers of the pair skip it alike. */
+#define DIFF(c) "OLD." c " IS NOT NEW." c
+#define CHANGED                                                                             \
+    "(" DIFF("status") " OR " DIFF("date") " OR " DIFF("ended_on") " OR " DIFF("code")     \
+    " OR " DIFF("branch_code") " OR " DIFF("person_id") " OR " DIFF("province")            \
+    " OR " DIFF("county") " OR " DIFF("gender") " OR " DIFF("birth_date") " OR "           \
+    DIFF("area") " OR " DIFF("disability") " OR " DIFF("requested_by") ")"
 #define BOTH_P "OLD.person_id, NEW.person_id"
 #define BOTH_C "OLD.code, NEW.code"
 #define STATS_TRIGGERS                                                                      \
@@ -104,9 +113,11 @@
     TRIGGER("stats_enrollment_insert", "AFTER", "INSERT", COUNTED("NEW"),                   \
             CONTRIB("", "NEW.person_id", "NEW.code"))                                       \
     TRIGGER("stats_enrollment_update_old", "BEFORE", "UPDATE OF " STATS_COLS,               \
-            COUNTED("OLD") " OR " COUNTED("NEW"), CONTRIB("-", BOTH_P, BOTH_C))             \
+            "(" COUNTED("OLD") " OR " COUNTED("NEW") ") AND " CHANGED,                      \
+            CONTRIB("-", BOTH_P, BOTH_C))                                                   \
     TRIGGER("stats_enrollment_update", "AFTER", "UPDATE OF " STATS_COLS,                    \
-            COUNTED("OLD") " OR " COUNTED("NEW"), CONTRIB("", BOTH_P, BOTH_C))              \
+            "(" COUNTED("OLD") " OR " COUNTED("NEW") ") AND " CHANGED,                      \
+            CONTRIB("", BOTH_P, BOTH_C))                                                    \
     TRIGGER("stats_enrollment_delete_old", "BEFORE", "DELETE", COUNTED("OLD"),              \
             CONTRIB("-", "OLD.person_id", "OLD.code"))                                      \
     TRIGGER("stats_enrollment_delete", "AFTER", "DELETE", COUNTED("OLD"),                   \
