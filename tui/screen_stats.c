@@ -222,6 +222,17 @@ static int fig_label_w(const pv_draw *d, const stats_screen *s)
     return w < 8 ? 8 : w > 60 ? 60 : w;
 }
 
+/* A figure as the rest of the interface writes numbers (300,000,000;
+ * ۳۰۰٬۰۰۰٬۰۰۰), or its plain digits when the separators would not fit the
+ * column: a number is never cut. */
+static void fig_number(const pv_draw *d, int64_t v, char *out, size_t size)
+{
+    int n = snprintf(out, size, "%lld", (long long)v); /* drawn in Persian digits */
+    int digits = n - (v < 0);
+    if (n + (digits - 1) / 3 <= FIG_W)
+        pv_draw_money(d, v, out, size);
+}
+
 static void fig_row_draw(const pv_draw *d, const stats_screen *s, size_t i, int y, bool selected)
 {
     pv_style st = selected ? PV_ST_SELECTED : PV_ST_TEXT;
@@ -230,8 +241,8 @@ static void fig_row_draw(const pv_draw *d, const stats_screen *s, size_t i, int 
     pv_draw_text(d, y, x, lw, s->fig[i].label, PV_T_DATA, st);
     x += lw + 1;
     for (int k = 0; k < s->n_vals; k++) {
-        char num[32];
-        snprintf(num, sizeof num, "%lld", (long long)s->fig[i].v[k]);
+        char num[64];
+        fig_number(d, s->fig[i].v[k], num, sizeof num);
         pv_draw_text(d, y, x, FIG_W, num, PV_T_LTR | PV_T_END, st);
         x += FIG_W + 1;
     }

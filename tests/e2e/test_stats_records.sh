@@ -51,7 +51,7 @@ tui_keys F8
 tui_wait "last 12 months"
 tui_keys F6
 tui_wait "mutual-aid groups"
-tui_screen | grep "Sunrise" | grep -q " 1  *250000000  *300000000  *50000000 *$" \
+tui_screen | grep "Sunrise" | grep -q " 1  *250,000,000  *300,000,000  *50,000,000 *$" \
   || tui_fail "groups on the screen: $(tui_screen)"
 tui_keys F6
 tui_wait "Rehab workshop"
