@@ -316,10 +316,7 @@ pv_status pv_course_add(pv_ctx *ctx, const pv_course_new *c, pv_id *id_out, pv_e
         st = pv_next_id(ctx, "course", &id, err);
     if (st == PV_OK)
         st = course_insert(ctx, &j, id, err);
-    st = grp_finish(ctx, st, err);
-    if (st == PV_OK && id_out)
-        *id_out = id;
-    return st;
+    return grp_finish_new(ctx, st, id, id_out, err);
 }
 
 /* ---- trainees ---- */

@@ -115,6 +115,14 @@ pv_status grp_finish(pv_ctx *ctx, pv_status st, pv_error *err)
     return st;
 }
 
+pv_status grp_finish_new(pv_ctx *ctx, pv_status st, pv_id id, pv_id *id_out, pv_error *err)
+{
+    st = grp_finish(ctx, st, err);
+    if (st == PV_OK && id_out)
+        *id_out = id;
+    return st;
+}
+
 pv_status grp_credit_charge(pv_ctx *ctx, const char *code, const char *province_key,
                             const char *province, int year, int64_t amount, pv_error *err)
 {
@@ -460,10 +468,7 @@ pv_status pv_group_add(pv_ctx *ctx, const pv_group_new *g, pv_id *id_out, pv_err
         else if (rc != SQLITE_DONE)
             st = pv_db_error(ctx, err);
     }
-    st = grp_finish(ctx, st, err);
-    if (st == PV_OK && id_out)
-        *id_out = id;
-    return st;
+    return grp_finish_new(ctx, st, id, id_out, err);
 }
 
 /* Begins the transaction, loads the group and checks the actor may act on
@@ -801,9 +806,8 @@ pv_status pv_group_pay(pv_ctx *ctx, pv_id group, int64_t amount, const char *dat
     pv_status st = svc_date(date_in, date, err);
     if (st == PV_OK)
         st = grp_text(note_in, PV_TEXT_LINE, "note", note, sizeof note, err);
-    if (st == PV_OK && (st = begin_group(ctx, group, &g, err)) == PV_OK)
-        st = grp_finish(ctx, pay_in_tx(ctx, &g, amount, date, note, &id, err), err);
-    if (st == PV_OK && id_out)
-        *id_out = id;
-    return st;
+    if (st != PV_OK || (st = begin_group(ctx, group, &g, err)) != PV_OK)
+        return st;
+    st = pay_in_tx(ctx, &g, amount, date, note, &id, err); /* id set before it is given */
+    return grp_finish_new(ctx, st, id, id_out, err);
 }

@@ -31,6 +31,9 @@ long grp_card_number(const svc_card *c, const char *key);
 
 /* Commits when st is PV_OK, else rolls back; returns the final status. */
 pv_status grp_finish(pv_ctx *ctx, pv_status st, pv_error *err);
+/* grp_finish for a transaction that made a record: once committed, its
+ * new id is given to *id_out (when not NULL). */
+pv_status grp_finish_new(pv_ctx *ctx, pv_status st, pv_id id, pv_id *id_out, pv_error *err);
 
 /* The credit of (code, province key, Jalali year): charges `amount`
  * (refused naming the credit rule when it would overspend) or releases it. */

@@ -315,10 +315,7 @@ pv_status pv_inquiry_add(pv_ctx *ctx, const pv_inquiry_new *q, pv_id *id_out, pv
         st = pv_next_id(ctx, "inquiry", &id, err);
     if (st == PV_OK)
         st = inquiry_insert(ctx, &j, id, err);
-    st = grp_finish(ctx, st, err);
-    if (st == PV_OK && id_out)
-        *id_out = id;
-    return st;
+    return grp_finish_new(ctx, st, id, id_out, err);
 }
 
 /* ---- answering ---- */
