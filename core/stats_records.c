@@ -10,34 +10,14 @@
 #include "stats_internal.h"
 #include "svc_internal.h"
 
-typedef void (*fill_fn)(sqlite3_stmt *st, void *row);
-
-/* Steps st (bound by the caller) into a new array of rows of `size` bytes,
- * each filled by `fill`; resets st. On error *out is NULL and *n 0. */
-static pv_status read_rows(pv_ctx *ctx, sqlite3_stmt *st, size_t size, fill_fn fill, void **out,
+/* Steps st (bound by the caller) into a new array through pv_read_rows
+ * (core/stmt.c); on error *out is NULL and *n 0. */
+static pv_status read_list(pv_ctx *ctx, sqlite3_stmt *st, const pv_row_reader *r, void **out,
                            size_t *n, pv_error *err)
 {
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char *g = svc_grow(*out, *n, &cap, size, 16);
-        if (!g) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        *out = g;
-        memset(g + *n * size, 0, size);
-        fill(st, g + (*n)++ * size);
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return PV_OK;
-    free(*out);
-    *out = NULL;
-    *n = 0;
-    if (rc == SQLITE_NOMEM)
-        return pv_error_set(err, PV_EFAIL, NULL, "%s", _("out of memory"));
-    return pv_db_error(ctx, err);
+    pv_status s;
+    *out = pv_read_rows(ctx, st, r, NULL, n, &s, err);
+    return s;
 }
 
 /* Checks the right to read and the code typed; prepares `sql` bound with
@@ -74,8 +54,9 @@ static const char group_sql[] =
     "WHERE g.code <> '' AND (?1 = '' OR g.code = ?1) AND (?2 = 0 OR g.branch_code = ?2) "
     "ORDER BY g.code, g.name_key, g.id";
 
-static void group_fill(sqlite3_stmt *st, void *row)
+static bool group_fill(sqlite3_stmt *st, void *row, void *user)
 {
+    (void)user;
     pv_stats_group *r = row;
     stats_copy_col(st, 0, r->code, sizeof r->code);
     stats_copy_col(st, 1, r->group, sizeof r->group);
@@ -83,7 +64,9 @@ static void group_fill(sqlite3_stmt *st, void *row)
     r->used = sqlite3_column_int64(st, 3);
     r->cap = sqlite3_column_int64(st, 4);
     r->left = r->cap > 0 ? r->cap - r->used : 0;
+    return true;
 }
+static const pv_row_reader group_rows = {sizeof(pv_stats_group), 16, group_fill, NULL};
 
 pv_status pv_stats_group_list(pv_ctx *ctx, const char *code, pv_stats_group **out, size_t *n,
                               pv_error *err)
@@ -94,7 +77,7 @@ pv_status pv_stats_group_list(pv_ctx *ctx, const char *code, pv_stats_group **ou
     pv_status s = prepare(ctx, code, group_sql, &st, err);
     if (s != PV_OK)
         return s;
-    return read_rows(ctx, st, sizeof **out, group_fill, (void **)out, n, err);
+    return read_list(ctx, st, &group_rows, (void **)out, n, err);
 }
 
 /* ---- courses ---- */
@@ -107,8 +90,9 @@ static const char course_sql[] =
     "WHERE (?1 = '' OR c.code = ?1) AND (?2 = 0 OR c.branch_code = ?2) "
     "AND (?3 = 0 OR c.jyear = ?3) GROUP BY c.id ORDER BY c.code, c.start_date, c.title, c.id";
 
-static void course_fill(sqlite3_stmt *st, void *row)
+static bool course_fill(sqlite3_stmt *st, void *row, void *user)
 {
+    (void)user;
     pv_stats_course *r = row;
     stats_copy_col(st, 0, r->code, sizeof r->code);
     stats_copy_col(st, 1, r->title, sizeof r->title);
@@ -117,7 +101,9 @@ static void course_fill(sqlite3_stmt *st, void *row)
     r->withdrawn = sqlite3_column_int64(st, 4);
     r->capacity = sqlite3_column_int64(st, 5);
     r->money = sqlite3_column_int64(st, 6);
+    return true;
 }
+static const pv_row_reader course_rows = {sizeof(pv_stats_course), 16, course_fill, NULL};
 
 pv_status pv_stats_course_list(pv_ctx *ctx, const char *code, int jyear, pv_stats_course **out,
                                size_t *n, pv_error *err)
@@ -131,7 +117,7 @@ pv_status pv_stats_course_list(pv_ctx *ctx, const char *code, int jyear, pv_stat
     if (s != PV_OK)
         return s;
     sqlite3_bind_int(st, 3, jyear);
-    return read_rows(ctx, st, sizeof **out, course_fill, (void **)out, n, err);
+    return read_list(ctx, st, &course_rows, (void **)out, n, err);
 }
 
 /* ---- insurance ---- */
@@ -148,8 +134,9 @@ static const char insurance_sql[] =
     "FROM insurance_year y WHERE (?1 = '' OR y.code = ?1) AND (?2 = 0 OR y.branch_code = ?2) "
     "AND (?3 = 0 OR y.year = ?3) ORDER BY y.code, y.year, y.province_key";
 
-static void insurance_fill(sqlite3_stmt *st, void *row)
+static bool insurance_fill(sqlite3_stmt *st, void *row, void *user)
 {
+    (void)user;
     pv_stats_insurance *r = row;
     stats_copy_col(st, 0, r->code, sizeof r->code);
     r->year = sqlite3_column_int(st, 1);
@@ -157,7 +144,9 @@ static void insurance_fill(sqlite3_stmt *st, void *row)
     r->listed = sqlite3_column_int64(st, 3);
     r->insured = sqlite3_column_int64(st, 4);
     r->claims = sqlite3_column_int64(st, 5);
+    return true;
 }
+static const pv_row_reader insurance_rows = {sizeof(pv_stats_insurance), 16, insurance_fill, NULL};
 
 pv_status pv_stats_insurance_list(pv_ctx *ctx, const char *code, int jyear,
                                   pv_stats_insurance **out, size_t *n, pv_error *err)
@@ -171,5 +160,5 @@ pv_status pv_stats_insurance_list(pv_ctx *ctx, const char *code, int jyear,
     if (s != PV_OK)
         return s;
     sqlite3_bind_int(st, 3, jyear);
-    return read_rows(ctx, st, sizeof **out, insurance_fill, (void **)out, n, err);
+    return read_list(ctx, st, &insurance_rows, (void **)out, n, err);
 }
