@@ -104,7 +104,8 @@ extern const char pv_sql_exchange2[]; /* held packages, branch ids of events (mi
 extern const char pv_sql_event_ids[]; /* migration 12's renumbering of the events alone */
 extern const char pv_sql_import2[];  /* person: the national ID's own index (migration 13) */
 extern const char pv_sql_stats2[];   /* statistics: the summary of recipients (core/sql_stats2.c) */
-extern const char pv_sql_stats2_rebuild[]; /* the summary counted again from the enrollments */
+extern const char pv_sql_stats3[];   /* statistics: the summary by breakdown (core/sql_stats3.c) */
+extern const char pv_sql_stats_rebuild[]; /* the summary counted again from the enrollments */
 
 /* The person table's name indexes (core/sql_files.c): their CREATE INDEX
  * IF NOT EXISTS statements and names. A large import drops them and builds

@@ -32,15 +32,8 @@
  * dates outside it are not counted here. One row a month, not a day: the
  * table stays a few kilobytes in every database. */
 #include "internal.h"
+#include "sql_stats_summary.h"
 
-/* The period key of a kind from a month key (y*12 + m-1): as
- * pv_jalali_period_key. */
-#define KEY_OF(mk) "CASE k.kind WHEN 1 THEN (" mk ") WHEN 2 THEN (" mk ") / 12 * 4 + (" mk ") % 12 / 3 " \
-                   "ELSE (" mk ") / 12 END"
-#define GROUP_COLS "person_id, code, kind, branch, dim, grp"
-
-/* The month key of an ISO date (NULL outside the calendar). */
-#define MONTH_OF(d)                                                                              "(SELECT mkey FROM stats_month WHERE first <= " d " ORDER BY first DESC LIMIT 1)"
 /* Each counted enrollment with the month keys of its start (smk), its end
  * (emk, NULL while it runs) and of the first start of the person's running
  * enrollments of the service (omk_all, and omk_branch: in its branch). */
@@ -51,10 +44,10 @@
     "  CASE WHEN e.ended_on = '' THEN NULL ELSE " MONTH_OF("e.ended_on") " END AS emk,\n"    \
     "  (SELECT min(" MONTH_OF("o.date") ") FROM enrollment o\n"                              \
     "    WHERE o.person_id = e.person_id AND o.code = e.code\n"                               \
-    "      AND o.status IN ('in_progress', 'completed') AND o.ended_on = '') AS omk_all,\n"   \
+    "      AND o.status IN ('in_progress', 'completed') AND +o.ended_on = '') AS omk_all,\n"   \
     "  (SELECT min(" MONTH_OF("o.date") ") FROM enrollment o\n"                              \
     "    WHERE o.person_id = e.person_id AND o.code = e.code\n"                               \
-    "      AND o.status IN ('in_progress', 'completed') AND o.ended_on = ''\n"                \
+    "      AND o.status IN ('in_progress', 'completed') AND +o.ended_on = ''\n"                \
     "      AND o.branch_code = e.branch_code) AS omk_branch\n"                               \
     "FROM enrollment e WHERE e.status IN ('in_progress', 'completed'))\n"                    \
     "WHERE smk IS NOT NULL"
@@ -69,19 +62,6 @@
     "FROM " x " x\n"                                                                         \
     "JOIN (SELECT 1 AS kind UNION ALL SELECT 2 UNION ALL SELECT 3) k\n"                      \
     "JOIN (SELECT 0 AS scope UNION ALL SELECT 1) s"
-/* What each person counts for, once per figure (see above). */
-#define CONTRIB_SQL(src)                                                                     \
-    "SELECT " GROUP_COLS ", 0 AS measure, sk AS key FROM " src "\n"                          \
-    "  GROUP BY " GROUP_COLS ", sk\n"                                                        \
-    "UNION ALL SELECT " GROUP_COLS ", 2, ek FROM " src "\n"                                  \
-    "  WHERE status = 'completed' AND ek IS NOT NULL GROUP BY " GROUP_COLS ", ek\n"          \
-    "UNION ALL SELECT " GROUP_COLS ", 3, min(sk) FROM " src " WHERE ended_on = ''\n"         \
-    "  GROUP BY " GROUP_COLS "\n"                                                            \
-    "UNION ALL SELECT c.person_id, c.code, c.kind, c.branch, c.dim, c.grp, 1, p.key\n"       \
-    "  FROM " src " c JOIN stats_period p ON p.kind = c.kind AND p.key BETWEEN c.sk AND c.ek\n" \
-    "  WHERE c.ended_on <> '' AND p.key < coalesce(c.osk, 9223372036854775807)\n"            \
-    "  GROUP BY c.person_id, c.code, c.kind, c.branch, c.dim, c.grp, p.key"
-
 /* Adds (sign "") or subtracts (sign "-") what the persons `pids` count for in
  * the services `codes` (see stats_contrib), as the table is now. */
 #define CONTRIB(sign, pids, codes)                                                          \
@@ -210,7 +190,3 @@ const char pv_sql_stats2[] =
     "  PRIMARY KEY (kind, branch, dim, measure, code, grp, key)) WITHOUT ROWID;\n"
     STATS_BUILD
     STATS_TRIGGERS;
-
-/* For a writer that fills enrollments in bulk with the triggers dropped
- * (the benchmark's generator): the counts again from scratch. */
-const char pv_sql_stats2_rebuild[] = "DELETE FROM stats_count;\n" STATS_BUILD;

@@ -236,16 +236,15 @@ static pv_status run_summary(pv_ctx *ctx, pv_stats_period kind, const pv_stats_q
 /* Whether the summary gives the range's figures for `kind`: the range starts
  * on the first day of a period (or is open: nothing is counted before the
  * first enrollment) and ends on the last day of one (or is open: nothing is
- * dated after today). The summary has no breakdown yet (each would multiply
- * its rows and the work of every enrollment's change). With `one`, the
- * range must also be a single period. */
+ * dated after today). Every breakdown is in it (migration 14). With `one`,
+ * the range must also be a single period. */
 bool stats_summary_off = false;
 
 static bool summary_fits(pv_stats_period kind, const pv_stats_query *q, const char *from,
                          const char *to, bool one)
 {
     pv_stats_span a, b;
-    if (stats_summary_off || kind == PV_STATS_DAY || q->by != PV_BY_NONE || !pv_stats_span_of(kind, from, &a) ||
+    if (stats_summary_off || kind == PV_STATS_DAY || !pv_stats_span_of(kind, from, &a) ||
         !pv_stats_span_of(kind, to, &b))
         return false;
     bool open_from = !q->from || !q->from[0], open_to = !q->to || !q->to[0];

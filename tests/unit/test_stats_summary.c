@@ -1,8 +1,9 @@
 /* The statistics' summary (core/sql_stats2.c) against the enrollments: the
  * calendar it counts with, and on random enrollments changed at random
- * (status, end, person, service, deleted, completed by an event) the same
- * figures read from the summary and counted directly, for every period kind,
- * both branch scopes, one service and every service. */
+ * (status, end, person, service, deleted, completed by an event, the
+ * requester and province) the same figures read from the summary and counted
+ * directly, for every period kind and breakdown, both branch scopes, one
+ * service and every service. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,10 +90,11 @@ static void random_enrollments(pv_ctx *ctx, int64_t br)
             day_plus(date, rnd(200), end);
         snprintf(q, sizeof q,
                  "INSERT INTO enrollment (id, person_id, code, branch_code, status, date, jyear, "
-                 "jseason, jmonth, requested_by, ended_on) VALUES (%d, %lld, '%s', %lld, '%s', "
-                 "'%s', 0, 0, 0, 'sara', '%s')",
+                 "jseason, jmonth, requested_by, province, ended_on) VALUES (%d, %lld, '%s', "
+                 "%lld, '%s', '%s', 0, 0, 0, '%s', '%s', '%s')",
                  5000 + i, (long long)persons[rnd(N_PERSONS)], rnd(2) ? S002 : S000,
-                 (long long)(br + rnd(2)), status, date, end);
+                 (long long)(br + rnd(2)), status, date, rnd(3) ? "sara" : "reza",
+                 rnd(2) ? "tehran" : "qom", end);
         exec_sql(ctx, q);
     }
     exec_sql(ctx, "COMMIT");
@@ -107,14 +109,20 @@ static void random_changes(pv_ctx *ctx)
         int id = 5000 + (int)rnd(N_ENR);
         char q[512], end[11];
         day_plus("2023-01-01", rnd(900), end);
-        switch (rnd(6)) {
+        switch (rnd(7)) {
+        case 6: /* the breakdowns' values of the enrollment */
+            snprintf(q, sizeof q, "UPDATE enrollment SET requested_by = '%s', province = '%s' "
+                     "WHERE id = %d", rnd(2) ? "sara" : "reza", rnd(2) ? "tehran" : "", id);
+            break;
         case 0:
             snprintf(q, sizeof q, "UPDATE enrollment SET status = '%s' WHERE id = %d",
                      statuses[rnd(5)], id);
             break;
         case 1:
-            snprintf(q, sizeof q, "UPDATE enrollment SET ended_on = '%s' WHERE id = %d",
-                     rnd(3) ? end : "", id);
+            /* never before its start: such a row touches no range it
+             * could be counted in directly */
+            snprintf(q, sizeof q, "UPDATE enrollment SET ended_on = '%s' WHERE id = %d "
+                     "AND date <= '%s'", rnd(3) ? end : "", id, end);
             break;
         case 2:
             snprintf(q, sizeof q, "UPDATE enrollment SET person_id = %lld, code = '%s' "
@@ -140,10 +148,10 @@ static void random_changes(pv_ctx *ctx)
     }
 }
 
-static pv_stats_table table(pv_ctx *ctx, const char *code, pv_stats_period p, const char *from,
-                            const char *to, bool direct)
+static pv_stats_table table(pv_ctx *ctx, const char *code, pv_stats_period p, pv_stats_by by,
+                            const char *from, const char *to, bool direct)
 {
-    pv_stats_query q = {code, p, PV_BY_NONE, from, to};
+    pv_stats_query q = {code, p, by, from, to};
     pv_stats_table t;
     pv_error err = PV_ERROR_INIT;
     stats_summary_off = direct;
@@ -168,6 +176,7 @@ static void same_rows(const pv_stats_row *a, size_t na, const pv_stats_row *b, s
     for (size_t i = 0; i < na; i++) {
         cr_assert_eq(a[i].span.key, b[i].span.key, "%s row %zu", what, i);
         cr_assert_str_eq(a[i].code, b[i].code, "%s row %zu", what, i);
+        cr_assert_str_eq(a[i].group, b[i].group, "%s row %zu", what, i);
         cr_assert_eq(a[i].started, b[i].started, "%s row %zu (%ld %s) started", what, i,
                      a[i].span.key, a[i].code);
         cr_assert_eq(a[i].active, b[i].active, "%s row %zu (%ld %s) active", what, i,
@@ -177,7 +186,8 @@ static void same_rows(const pv_stats_row *a, size_t na, const pv_stats_row *b, s
     }
 }
 
-/* Every kind, one service and every service, several years and one year. */
+/* Every kind and breakdown, one service and every service, several years
+ * and one year. */
 static void compare_all(pv_ctx *ctx, const char *who)
 {
     static const char *const ranges[][2] = {{"1401/01/01", "1404/12/29"},
@@ -185,21 +195,22 @@ static void compare_all(pv_ctx *ctx, const char *who)
                                             {"1403/10/01", "1403/12/30"},
                                             {"1404/02/01", "1404/02/31"}};
     const char *codes[] = {"all", S002};
-    for (int k = PV_STATS_MONTH; k <= PV_STATS_YEAR; k++)
-        for (size_t c = 0; c < 2; c++)
-            for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++) {
-                pv_stats_table s = table(ctx, codes[c], (pv_stats_period)k, ranges[r][0],
-                                         ranges[r][1], false);
-                pv_stats_table d = table(ctx, codes[c], (pv_stats_period)k, ranges[r][0],
-                                         ranges[r][1], true);
-                char what[128];
-                snprintf(what, sizeof what, "%s kind %d %s %s..%s", who, k, codes[c],
-                         ranges[r][0], ranges[r][1]);
-                same_rows(s.rows, s.n_rows, d.rows, d.n_rows, what);
-                same_rows(s.totals, s.n_totals, d.totals, d.n_totals, what);
-                pv_stats_table_free(&s);
-                pv_stats_table_free(&d);
-            }
+    for (int by = PV_BY_NONE; by < PV_BY__COUNT; by++)
+        for (int k = PV_STATS_MONTH; k <= PV_STATS_YEAR; k++)
+            for (size_t c = 0; c < 2; c++)
+                for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++) {
+                    pv_stats_table s = table(ctx, codes[c], (pv_stats_period)k,
+                                             (pv_stats_by)by, ranges[r][0], ranges[r][1], false);
+                    pv_stats_table d = table(ctx, codes[c], (pv_stats_period)k,
+                                             (pv_stats_by)by, ranges[r][0], ranges[r][1], true);
+                    char what[128];
+                    snprintf(what, sizeof what, "%s by %d kind %d %s %s..%s", who, by, k,
+                             codes[c], ranges[r][0], ranges[r][1]);
+                    same_rows(s.rows, s.n_rows, d.rows, d.n_rows, what);
+                    same_rows(s.totals, s.n_totals, d.totals, d.n_totals, what);
+                    pv_stats_table_free(&s);
+                    pv_stats_table_free(&d);
+                }
 }
 
 /* The summary's rows as one string, to compare two states of it. */
@@ -225,9 +236,15 @@ Test(stats_summary, random_enrollments_read_as_counted)
     pv_ctx *ctx = svc_test_db();
     int64_t br = pv_ctx_branch(ctx);
     pv_id hh = svc_household(ctx, true, true);
+    /* every age band, birthdays inside the ranges (so a person's band
+     * changes between enrollments), born on Esfand 30 of a leap year
+     * (1399/12/30) and before the summary's calendar (1279) */
+    static const char *const births[N_PERSONS] = {
+        "1990-01-01", "2021-03-20", "2018-07-15", "2011-11-02", "2006-05-30", "1996-02-18",
+        "1964-09-09", "1962-12-21", "1895-06-01", "1979-03-21", "2016-03-19", "2008-08-08"};
     for (int i = 0; i < N_PERSONS; i++)
         persons[i] = svc_person(ctx, hh, 31 + (unsigned long)i, i ? PV_REL_CHILD : PV_REL_HEAD,
-                                i % 2 ? PV_GENDER_MALE : PV_GENDER_FEMALE, "1990-01-01")
+                                i % 2 ? PV_GENDER_MALE : PV_GENDER_FEMALE, births[i])
                          .id;
     random_enrollments(ctx, br);
     random_changes(ctx);
@@ -247,7 +264,7 @@ Test(stats_summary, random_enrollments_read_as_counted)
     /* the triggers' counts are those counted again from scratch */
     char *kept = summary_text(ctx);
     cr_assert(strlen(kept) > 100, "the summary is empty: %s", kept);
-    exec_sql(ctx, pv_sql_stats2_rebuild);
+    exec_sql(ctx, pv_sql_stats_rebuild);
     char *again = summary_text(ctx);
     cr_expect_str_eq(kept, again);
     free(kept);

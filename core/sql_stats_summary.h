@@ -1,0 +1,30 @@
+/* parvande — what the statistics' summary (migrations 11 and 14) writes and
+ * reads in common: the period keys, the month of a date and what a person
+ * counts for. The migrations' texts are made of these macros, so a change
+ * here changes a released migration: add a new one instead. */
+#ifndef PARVANDE_SQL_STATS_SUMMARY_H
+#define PARVANDE_SQL_STATS_SUMMARY_H
+
+/* The period key of a kind from a month key (y*12 + m-1): as
+ * pv_jalali_period_key. */
+#define KEY_OF(mk) "CASE k.kind WHEN 1 THEN (" mk ") WHEN 2 THEN (" mk ") / 12 * 4 + (" mk ") % 12 / 3 " \
+                   "ELSE (" mk ") / 12 END"
+#define GROUP_COLS "person_id, code, kind, branch, dim, grp"
+
+/* The month key of an ISO date (NULL outside the calendar). */
+#define MONTH_OF(d) "(SELECT mkey FROM stats_month WHERE first <= " d " ORDER BY first DESC LIMIT 1)"
+/* What each person counts for, once per figure (core/sql_stats2.c), from
+ * `src`: rows of (GROUP_COLS, status, ended_on, sk, ek, osk). */
+#define CONTRIB_SQL(src)                                                                     \
+    "SELECT " GROUP_COLS ", 0 AS measure, sk AS key FROM " src "\n"                          \
+    "  GROUP BY " GROUP_COLS ", sk\n"                                                        \
+    "UNION ALL SELECT " GROUP_COLS ", 2, ek FROM " src "\n"                                  \
+    "  WHERE status = 'completed' AND ek IS NOT NULL GROUP BY " GROUP_COLS ", ek\n"          \
+    "UNION ALL SELECT " GROUP_COLS ", 3, min(sk) FROM " src " WHERE ended_on = ''\n"         \
+    "  GROUP BY " GROUP_COLS "\n"                                                            \
+    "UNION ALL SELECT c.person_id, c.code, c.kind, c.branch, c.dim, c.grp, 1, p.key\n"       \
+    "  FROM " src " c JOIN stats_period p ON p.kind = c.kind AND p.key BETWEEN c.sk AND c.ek\n" \
+    "  WHERE c.ended_on <> '' AND p.key < coalesce(c.osk, 9223372036854775807)\n"            \
+    "  GROUP BY c.person_id, c.code, c.kind, c.branch, c.dim, c.grp, p.key"
+
+#endif
