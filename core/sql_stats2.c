@@ -62,14 +62,6 @@
     "FROM " x " x\n"                                                                         \
     "JOIN (SELECT 1 AS kind UNION ALL SELECT 2 UNION ALL SELECT 3) k\n"                      \
     "JOIN (SELECT 0 AS scope UNION ALL SELECT 1) s"
-/* Adds (sign "") or subtracts (sign "-") what the persons `pids` count for in
- * the services `codes` (see stats_contrib), as the table is now. */
-#define CONTRIB(sign, pids, codes)                                                          \
-    "  INSERT INTO stats_count (kind, branch, dim, measure, code, grp, key, n)\n"            \
-    "    SELECT kind, branch, dim, measure, code, grp, key, " sign "count(*)\n"              \
-    "    FROM stats_contrib WHERE person_id IN (" pids ") AND code IN (" codes ")\n"        \
-    "    GROUP BY kind, branch, dim, measure, code, grp, key\n"                             \
-    "    ON CONFLICT DO UPDATE SET n = n + excluded.n;\n"
 #define COUNTED(row) row ".status IN ('in_progress', 'completed')"
 #define STATS_COLS "status, date, ended_on, code, branch_code, person_id, province, county, " \
                    "gender, birth_date, area, disability, requested_by"

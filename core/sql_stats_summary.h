@@ -27,4 +27,13 @@
     "  WHERE c.ended_on <> '' AND p.key < coalesce(c.osk, 9223372036854775807)\n"            \
     "  GROUP BY c.person_id, c.code, c.kind, c.branch, c.dim, c.grp, p.key"
 
+/* Adds (sign "") or subtracts (sign "-") what the persons `pids` count for in
+ * the services `codes` (see stats_contrib), as the table is now. */
+#define CONTRIB(sign, pids, codes)                                                          \
+    "  INSERT INTO stats_count (kind, branch, dim, measure, code, grp, key, n)\n"            \
+    "    SELECT kind, branch, dim, measure, code, grp, key, " sign "count(*)\n"              \
+    "    FROM stats_contrib WHERE person_id IN (" pids ") AND code IN (" codes ")\n"        \
+    "    GROUP BY kind, branch, dim, measure, code, grp, key\n"                             \
+    "    ON CONFLICT DO UPDATE SET n = n + excluded.n;\n"
+
 #endif
