@@ -54,15 +54,7 @@
 #define X3_SQL                                                                               \
     "SELECT * FROM (SELECT e.person_id AS person_id, e.code AS code,\n"                      \
     "  e.branch_code AS branch_code, e.status AS status, +e.ended_on AS ended_on,\n"          \
-    "  " MONTH_OF("e.date") " AS smk,\n"                                                     \
-    "  CASE WHEN e.ended_on = '' THEN NULL ELSE " MONTH_OF("e.ended_on") " END AS emk,\n"    \
-    "  (SELECT min(" MONTH_OF("o.date") ") FROM enrollment o\n"                              \
-    "    WHERE o.person_id = e.person_id AND o.code = e.code\n"                               \
-    "      AND o.status IN ('in_progress', 'completed') AND +o.ended_on = '') AS omk_all,\n"   \
-    "  (SELECT min(" MONTH_OF("o.date") ") FROM enrollment o\n"                              \
-    "    WHERE o.person_id = e.person_id AND o.code = e.code\n"                               \
-    "      AND o.status IN ('in_progress', 'completed') AND +o.ended_on = ''\n"                \
-    "      AND o.branch_code = e.branch_code) AS omk_branch,\n"                              \
+    X_MONTHS ",\n"                                                                        \
     "  e.province AS province, e.county AS county, e.gender AS gender, e.area AS area,\n"     \
     "  e.disability AS disability, e.requested_by AS requested_by,\n"                        \
     "  " AGE_OF("e") " AS age\n"                                                             \

@@ -13,6 +13,20 @@
 
 /* The month key of an ISO date (NULL outside the calendar). */
 #define MONTH_OF(d) "(SELECT mkey FROM stats_month WHERE first <= " d " ORDER BY first DESC LIMIT 1)"
+/* The month keys of an enrollment `e`: of its start (smk), its end (emk,
+ * NULL while it runs) and of the first start of the person's running
+ * enrollments of the service (omk_all, and in its branch: omk_branch). */
+#define X_MONTHS                                                                             \
+    "  " MONTH_OF("e.date") " AS smk,\n"                                                     \
+    "  CASE WHEN e.ended_on = '' THEN NULL ELSE " MONTH_OF("e.ended_on") " END AS emk,\n"    \
+    "  (SELECT min(" MONTH_OF("o.date") ") FROM enrollment o\n"                              \
+    "    WHERE o.person_id = e.person_id AND o.code = e.code\n"                               \
+    "      AND o.status IN ('in_progress', 'completed') AND +o.ended_on = '') AS omk_all,\n"   \
+    "  (SELECT min(" MONTH_OF("o.date") ") FROM enrollment o\n"                              \
+    "    WHERE o.person_id = e.person_id AND o.code = e.code\n"                               \
+    "      AND o.status IN ('in_progress', 'completed') AND +o.ended_on = ''\n"                \
+    "      AND o.branch_code = e.branch_code) AS omk_branch"
+
 /* What each person counts for, once per figure (core/sql_stats2.c), from
  * `src`: rows of (GROUP_COLS, status, ended_on, sk, ek, osk). */
 #define CONTRIB_SQL(src)                                                                     \
