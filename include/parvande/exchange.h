@@ -94,6 +94,11 @@ typedef struct pv_exchange_report {
                                for this one of its sender's, and is applied when it comes */
     long released;          /* import: held packages applied after this one, in order */
     long still_held;        /* import: packages of the sender still held after it */
+    int64_t renumbered_past; /* import: 0; else the other office had applied this office's
+                                packages up to this one, which this office no longer has (it
+                                went back to a backup): its packages not acknowledged are
+                                numbered again after it and sent with the next export */
+    long renumbered;         /* import: how many packages were so numbered again */
 } pv_exchange_report;
 
 /* Writes a package for the trusted office `to` (this office's parent or
