@@ -500,6 +500,47 @@ Test(exchange, credit_overspent_by_two_offline_branches)
     free(d2.b);
 }
 
+/* At B, the moved file's history shows A's entries about it (labelled
+ * with office 11), the kid's phone change with the value it replaced
+ * among them, then B's own; and B's trail still verifies (they are not
+ * B's entries). */
+static void file_past_at_new_branch(const char *national_id, pv_id kid)
+{
+    cr_assert_gt(sql_int(B, "SELECT count(*) FROM audit_remote WHERE origin = 11"), 0);
+    pv_audit_entry *e = NULL;
+    size_t n = 0;
+    OK(pv_audit_show(B, national_id, &e, &n, &err));
+    size_t from_a = 0, phone_change = 0;
+    bool own_after = true;
+    for (size_t i = 0; i < n; i++) {
+        if (e[i].origin == 11) {
+            from_a++;
+            own_after = own_after && (i == 0 || e[i - 1].origin == 11);
+        }
+        if (e[i].origin == 11 && e[i].record_id == kid && strcmp(e[i].action, "update") == 0 &&
+            e[i].old_values && !strstr(e[i].old_values, "09125555555") && e[i].new_values &&
+            strstr(e[i].new_values, "09125555555"))
+            phone_change++;
+        cr_assert(e[i].origin == 0 || e[i].origin == 11);
+    }
+    cr_assert_gt(from_a, 2, "A's entries about the file (%zu of %zu)", from_a, n);
+    cr_assert_eq(phone_change, 1, "the version A replaced");
+    cr_assert(own_after, "the earlier office's entries first");
+    cr_assert_lt(from_a, n, "B's own entries too");
+    pv_audit_entries_free(e, n);
+    audit_intact(B);
+    /* the entries are parts of A's chain: each still what its hash says */
+    pv_audit_report rep;
+    OK(pv_exchange_verify_trail(B, 11, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_INTACT, "at %lld", (long long)rep.seq);
+    cr_assert_eq(rep.entries, from_a);
+    sql_exec(B, "UPDATE audit_remote SET actor = 'x' WHERE origin = 11 AND seq ="
+                " (SELECT max(seq) FROM audit_remote WHERE origin = 11)");
+    OK(pv_exchange_verify_trail(B, 11, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_CHANGED);
+    sql_exec(B, "UPDATE audit_remote SET actor = 'system' WHERE origin = 11 AND actor = 'x'");
+}
+
 Test(exchange, a_family_moves_through_the_province)
 {
     pv_person x = add_family(A, 1, "مریم", "کریمی");
@@ -509,6 +550,8 @@ Test(exchange, a_family_moves_through_the_province)
     OK(pv_person_save(A, &kid, &err));
     int64_t file = sql_int(A, "SELECT id FROM casefile");
     OK(pv_assessment_add(A, file, "2025-03-01", "first visit", &err));
+    strcpy(kid.phone, "09125555555"); /* a version of the file's past at A */
+    OK(pv_person_save(A, &kid, &err));
     pkg up = export_to(A, 100);
     OK(import(P, up, NULL));
     cr_assert_eq(pv_file_transfer(P, x.national_id, 13, &err), PV_EINVAL); /* not its branch */
@@ -524,6 +567,7 @@ Test(exchange, a_family_moves_through_the_province)
     cr_assert_eq(sql_int(B, "SELECT count(*) FROM assessment"), 1);
     pv_person found;
     OK(pv_person_find(B, kid.national_id, &found, &err));
+    file_past_at_new_branch(x.national_id, kid.id);
     /* the old branch learns where it went, and keeps the records */
     pkg to_a = export_to(P, 11);
     OK(import(A, to_a, NULL));
