@@ -77,8 +77,9 @@ static pv_status earlier_offices(pv_ctx *ctx, pv_id household, pv_audit_entry **
 {
     sqlite3_stmt *st;
     if (pv_stmt(ctx, "SELECT seq, at, actor, action, tbl, record_id, old_values, new_values,"
-                     " outcome, reason, origin FROM audit_remote"
-                     " WHERE household_id = ?1 AND origin <> ?2 ORDER BY at, origin, seq",
+                     " outcome, reason, origin FROM audit_remote WHERE origin <> ?2 AND"
+                     " (household_id = ?1 OR " PV_AUDIT_IMPORT_TOUCHES("audit_remote", "?1") ")"
+                     " ORDER BY at, origin, seq",
                 &st, err) != PV_OK)
         return err ? err->status : PV_EFAIL;
     sqlite3_bind_int64(st, 1, household);
