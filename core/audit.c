@@ -413,8 +413,10 @@ bool pv_audit_table_skipped(const char *name, const char *sql, char **virtuals, 
     if (strcmp(name, "office_secret") == 0 || strcmp(name, "exchange_sent") == 0)
         return true;
     /* packages held ("exchange-held" entries); other offices' trails, as
-     * they came (the import is an entry) */
-    if (strcmp(name, "exchange_held") == 0 || strcmp(name, "audit_remote") == 0)
+     * they came (the import is an entry); the digests of the sections
+     * applied (written by the import, which is an entry) */
+    if (strcmp(name, "exchange_held") == 0 || strcmp(name, "audit_remote") == 0 ||
+        strcmp(name, "exchange_received") == 0)
         return true;
     if (len > 8 && strcmp(name + len - 8, "_history") == 0)
         return true;

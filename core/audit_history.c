@@ -40,7 +40,7 @@ static int dup_col(sqlite3_stmt *st, int i, char **out)
 static pv_status read_entries(pv_ctx *ctx, sqlite3_stmt *st, pv_audit_entry **out, size_t *n,
                               pv_error *err)
 {
-    size_t cap = 0;
+    size_t cap = *n; /* a second statement appends to the first one's */
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == cap) {
@@ -61,11 +61,32 @@ static pv_status read_entries(pv_ctx *ctx, sqlite3_stmt *st, pv_audit_entry **ou
         e->record_id = sqlite3_column_int64(st, 5);
         const char *outcome = (const char *)sqlite3_column_text(st, 8);
         e->refused = outcome && strcmp(outcome, "refused") == 0;
+        e->origin = sqlite3_column_int64(st, 10);
         if (dup_col(st, 6, &e->old_values) || dup_col(st, 7, &e->new_values) ||
             dup_col(st, 9, &e->reason))
             return pv_error_set(err, PV_EFAIL, NULL, "%s", _("Out of memory."));
     }
     return rc == SQLITE_DONE ? PV_OK : pv_db_error(ctx, err);
+}
+
+/* The entries of the offices the file was at before it moved here: the
+ * transfer brought them (audit_remote rows, core/exchange_transfer.c),
+ * with their numbers and hashes there. */
+static pv_status earlier_offices(pv_ctx *ctx, pv_id household, pv_audit_entry **out, size_t *n,
+                                 pv_error *err)
+{
+    sqlite3_stmt *st;
+    if (pv_stmt(ctx, "SELECT seq, at, actor, action, tbl, record_id, old_values, new_values,"
+                     " outcome, reason, origin FROM audit_remote WHERE origin <> ?2 AND"
+                     " (household_id = ?1 OR " PV_AUDIT_IMPORT_TOUCHES("audit_remote", "?1") ")"
+                     " ORDER BY at, origin, seq",
+                &st, err) != PV_OK)
+        return err ? err->status : PV_EFAIL;
+    sqlite3_bind_int64(st, 1, household);
+    sqlite3_bind_int64(st, 2, ctx->branch_code);
+    pv_status r = read_entries(ctx, st, out, n, err);
+    sqlite3_reset(st);
+    return r;
 }
 
 pv_status pv_audit_show(pv_ctx *ctx, const char *national_id, pv_audit_entry **out, size_t *n,
@@ -99,7 +120,7 @@ pv_status pv_audit_show(pv_ctx *ctx, const char *national_id, pv_audit_entry **o
         return ok;
     if (pv_stmt(ctx,
                 "SELECT seq, at, actor, action, tbl, record_id, old_values, new_values, outcome,"
-                " reason FROM audit WHERE household_id = ?1 OR household_id = ?2"
+                " reason, 0 FROM audit WHERE household_id = ?1 OR household_id = ?2"
                 " OR seq IN (SELECT a.seq FROM audit a, json_each(a.new_values, '$.changes') t,"
                 "  json_each(t.value) o, json_each(o.value) r"
                 "  WHERE a.action = 'import' AND json_valid(a.new_values) AND ("
@@ -115,7 +136,9 @@ pv_status pv_audit_show(pv_ctx *ctx, const char *national_id, pv_audit_entry **o
     if (has_hh)
         sqlite3_bind_int64(st, 1, household);
     sqlite3_bind_int64(st, 2, -person);
-    pv_status r = read_entries(ctx, st, out, n, err);
+    pv_status r = has_hh ? earlier_offices(ctx, household, out, n, err) : PV_OK;
+    if (r == PV_OK)
+        r = read_entries(ctx, st, out, n, err);
     sqlite3_reset(st);
     if (r != PV_OK) {
         pv_audit_entries_free(*out, *n);

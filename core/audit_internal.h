@@ -108,4 +108,18 @@ void pv_digests_free(pv_digest *d, size_t n);
  * savepoint. */
 pv_status pv_audit_restore_triggers(pv_ctx *ctx, int *restored, pv_error *err);
 
+/* SQL: is the row of table T an import batch's entry whose id ranges
+ * name household HH (an SQL expression), a member of it or its case
+ * file? For another office's entries (audit_remote), which a moved file
+ * takes along (core/exchange_transfer.c) and a file's history reads. */
+#define PV_AUDIT_IMPORT_TOUCHES(T, HH)                                                      \
+    "(" T ".action = 'import' AND json_valid(" T ".new_values) AND EXISTS (SELECT 1"       \
+    " FROM json_each(" T ".new_values, '$.changes') t, json_each(t.value) o,"             \
+    " json_each(o.value) r WHERE (t.key = 'household' AND " HH                           \
+    " BETWEEN r.value ->> 0 AND r.value ->> 1) OR (t.key = 'person' AND EXISTS (SELECT 1" \
+    " FROM main.person p WHERE p.household_id = " HH                                     \
+    " AND p.id BETWEEN r.value ->> 0 AND r.value ->> 1)) OR (t.key = 'casefile' AND"     \
+    " EXISTS (SELECT 1 FROM main.casefile c WHERE c.household_id = " HH                  \
+    " AND c.id BETWEEN r.value ->> 0 AND r.value ->> 1))))"
+
 #endif

@@ -38,6 +38,11 @@ typedef struct header {
     int schema;
     long changes;
     char created[32];
+    /* "acked": the digest of the recipient's section `ack` as applied by
+     * the sender, so that a recipient back from a backup, which made
+     * another section of that number since, tells them apart */
+    bool has_acked;
+    unsigned char acked[32];
 } header;
 
 typedef struct section {
@@ -175,6 +180,11 @@ static pv_status seal_and_sign(const header *h, const unsigned char *payload, si
                       "changes %ld\ncreated %s\n",
                       h->format, (long long)h->from, (long long)h->to, (long long)h->first,
                       (long long)h->seq, (long long)h->ack, h->schema, h->changes, h->created);
+    if (h->has_acked) {
+        char hex[65];
+        sodium_bin2hex(hex, sizeof hex, h->acked, sizeof h->acked);
+        hl += snprintf(head + hl, sizeof head - (size_t)hl, "acked %s\n", hex);
+    }
     unsigned char *z = NULL;
     size_t zl = 0;
     pv_status rc = pv_xpack_deflate(payload, plen, &z, &zl, err);
@@ -331,7 +341,9 @@ pv_status pv_exchange_export(pv_ctx *ctx, int64_t to, const char *passphrase,
                     .seq = peer.out_seq + 1, .ack = peer.in_seq, .schema = schema_version(ctx),
                     .changes = rep->changes};
         pv_now_stamp(h.created);
-        rc = seal_and_sign(&h, payload, plen, box_pk, &k, pkg, len, err);
+        rc = pv_xreceived_digest(ctx, to, h.ack, h.acked, &h.has_acked, err);
+        if (rc == PV_OK)
+            rc = seal_and_sign(&h, payload, plen, box_pk, &k, pkg, len, err);
         rep->from = h.from;
         rep->to = h.to;
         rep->seq = h.seq;
@@ -372,6 +384,24 @@ static bool header_num(const char *h, size_t hl, const char *key, int64_t *out)
     return false;
 }
 
+/* An optional key of 32 bytes in hexadecimal; false when absent. */
+static bool header_hex(const char *h, size_t hl, const char *key, unsigned char out[32])
+{
+    size_t kl = strlen(key);
+    for (size_t i = 0; i + kl + 66 <= hl;) {
+        if ((i == 0 || h[i - 1] == '\n') && strncmp(h + i, key, kl) == 0 && h[i + kl] == ' ' &&
+            h[i + kl + 65] == '\n') {
+            size_t n = 0;
+            return sodium_hex2bin(out, 32, h + i + kl + 1, 64, NULL, &n, NULL) == 0 && n == 32;
+        }
+        const char *nl = memchr(h + i, '\n', hl - i);
+        if (!nl)
+            break;
+        i = (size_t)(nl - h) + 1;
+    }
+    return false;
+}
+
 static pv_status parse_package(const unsigned char *pkg, size_t len, header *h,
                                const unsigned char **sealed, size_t *slen, pv_error *err)
 {
@@ -398,6 +428,7 @@ static pv_status parse_package(const unsigned char *pkg, size_t len, header *h,
     h->ack = v[5];
     h->schema = (int)v[6];
     h->changes = (long)v[7];
+    h->has_acked = header_hex(t, hl, "acked", h->acked);
     *sealed = pkg + 12 + hl;
     *slen = sl;
     return PV_OK;
@@ -492,16 +523,62 @@ static pv_status open_sections(const unsigned char *sealed, size_t slen,
     return PV_OK;
 }
 
-static pv_status take_ack(pv_ctx *ctx, const pv_office *peer, int64_t ack, pv_error *err)
+/* The other office acknowledges packages of this one beyond the last it
+ * made: this office went back to a backup after they were sent, and its
+ * packages since then reuse their numbers. Its sections not acknowledged
+ * are numbered again after `ack` (negated first: the key is unique), so
+ * the next export sends them where the other office expects them; one
+ * the other applied already under its old number is known there by its
+ * digest and skipped (core/sql_exchange3.c). */
+static pv_status renumber(pv_ctx *ctx, const pv_office *peer, int64_t ack,
+                          pv_exchange_report *rep, pv_error *err)
 {
-    if (ack > peer->out_seq)
-        return pv_error_set(err, PV_EINVAL, NULL,
-                            _("Refused: the package acknowledges package %lld, which this office "
-                              "never sent."), (long long)ack);
+    int64_t shift = ack - peer->out_acked;
+    pv_status rc = exec1(ctx, "UPDATE exchange_sent SET seq = -seq WHERE peer = ?1 AND seq > ?2",
+                         peer->code, peer->out_acked, err);
+    if (rc == PV_OK)
+        rc = exec1(ctx, "UPDATE exchange_sent SET seq = ?2 - seq WHERE peer = ?1 AND seq < 0",
+                   peer->code, shift, err);
+    if (rc == PV_OK)
+        rc = exec1(ctx, "UPDATE office SET out_seq = out_seq + ?2, out_acked = out_acked + ?2"
+                        " WHERE code = ?1", peer->code, shift, err);
+    if (rc != PV_OK)
+        return rc;
+    rep->renumbered_past = ack;
+    rep->renumbered = (long)(peer->out_seq - peer->out_acked);
+    char detail[160];
+    snprintf(detail, sizeof detail, "{\"to\":%lld,\"past\":%lld,\"sections\":%ld}",
+             (long long)peer->code, (long long)ack, rep->renumbered);
+    return pv_audit_append(ctx, "exchange-renumber", "office", peer->code, detail, NULL, err);
+}
+
+/* Did the other office apply, as its section `ack`, another section
+ * than the one of that number kept here (this office went back to a
+ * backup and made another one since)? `acked`: its digest there, or NULL. */
+static pv_status ack_is_foreign(pv_ctx *ctx, const pv_office *peer, int64_t ack,
+                                const unsigned char *acked, bool *foreign, pv_error *err)
+{
+    *foreign = ack > peer->out_seq;
+    if (*foreign || !acked || ack <= peer->out_acked)
+        return PV_OK;
+    unsigned char d[32];
+    bool found = false;
+    pv_status rc = pv_xsent_digest(ctx, peer->code, ack, d, &found, err);
+    *foreign = rc == PV_OK && found && sodium_memcmp(d, acked, 32) != 0;
+    return rc;
+}
+
+static pv_status take_ack(pv_ctx *ctx, const pv_office *peer, int64_t ack,
+                          const unsigned char *acked, pv_exchange_report *rep, pv_error *err)
+{
+    bool foreign;
+    pv_status rc = ack_is_foreign(ctx, peer, ack, acked, &foreign, err);
+    if (rc != PV_OK || foreign)
+        return rc != PV_OK ? rc : renumber(ctx, peer, ack, rep, err);
     if (ack <= peer->out_acked)
         return PV_OK;
     /* max(): a held package applied after a newer one carries an older ack */
-    pv_status rc = exec1(ctx, "UPDATE office SET out_acked = max(out_acked, ?2) WHERE code = ?1",
+    rc = exec1(ctx, "UPDATE office SET out_acked = max(out_acked, ?2) WHERE code = ?1",
                          peer->code, ack, err);
     if (rc == PV_OK)
         rc = exec1(ctx, "DELETE FROM exchange_sent WHERE peer = ?1 AND seq <= ?2", peer->code, ack,
@@ -527,7 +604,34 @@ static void opened_free(opened *o, size_t n)
     free(o);
 }
 
-/* Applies the sections after *at, strictly in order, moving *at on. */
+/* A section numbered as one applied here but with other changes: its
+ * sender went back to a backup. Skipping it would lose its changes. */
+static pv_status reused_number(const pv_office *peer, int64_t seq, pv_error *err)
+{
+    return pv_error_set(err, PV_ECONFLICT, NULL,
+                        _("Refused: office %lld sent package %lld again with other changes (it "
+                          "went back to a backup after this office applied it); nothing was "
+                          "changed. Send office %lld a package from here: its import numbers "
+                          "its packages past those applied here, and its next package brings "
+                          "what is missing."), (long long)peer->code, (long long)seq,
+                        (long long)peer->code);
+}
+
+/* Section `s`, at or before *at: applied already, unless its number was
+ * used for other changes. */
+static pv_status check_skipped(pv_ctx *ctx, const pv_office *peer, const section *s,
+                               const unsigned char d[32], pv_error *err)
+{
+    bool found, same;
+    pv_status rc = pv_xreceived(ctx, peer->code, s->seq, d, &found, &same, err);
+    if (rc == PV_OK && found && !same)
+        rc = reused_number(peer, s->seq, err);
+    return rc;
+}
+
+/* Applies the sections after *at, strictly in order, moving *at on. A
+ * section applied before under another number (renumbered by its sender
+ * after a restore) is skipped. */
 static pv_status apply_sections(pv_ctx *ctx, const pv_office *peer, unsigned dir,
                                 const opened *o, int64_t *at, pv_exchange_report *rep,
                                 pv_error *err)
@@ -535,7 +639,10 @@ static pv_status apply_sections(pv_ctx *ctx, const pv_office *peer, unsigned dir
     pv_status rc = PV_OK;
     for (size_t i = 0; rc == PV_OK && i < o->n; i++) {
         const section *s = &o->secs[i];
+        unsigned char d[32];
+        pv_xdigest(s->cs, s->n, d);
         if (s->seq <= *at) {
+            rc = check_skipped(ctx, peer, s, d, err);
             rep->skipped_sections++;
             continue;
         }
@@ -544,10 +651,19 @@ static pv_status apply_sections(pv_ctx *ctx, const pv_office *peer, unsigned dir
                                 _("Refused: package %lld of office %lld has not arrived yet; "
                                   "import it first (this one is kept unapplied)."),
                                 (long long)(*at + 1), (long long)peer->code);
-        rc = pv_exchange_apply(ctx, peer->code, dir, s->cs, (int)s->n, &rep->changes,
-                               &rep->merged, &rep->conflicts, err);
+        bool found = false, same;
+        if (s->n > 0)
+            rc = pv_xreceived(ctx, peer->code, 0, d, &found, &same, err);
+        if (rc == PV_OK && !found)
+            rc = pv_exchange_apply(ctx, peer->code, dir, s->cs, (int)s->n, &rep->changes,
+                                   &rep->merged, &rep->conflicts, err);
+        if (rc == PV_OK)
+            rc = pv_xreceived_note(ctx, peer->code, s->seq, d, err);
         *at = s->seq;
-        rep->applied_sections++;
+        if (found)
+            rep->skipped_sections++;
+        else
+            rep->applied_sections++;
     }
     return rc;
 }
@@ -594,7 +710,7 @@ static pv_status release_held(pv_ctx *ctx, const pv_office *peer, unsigned dir,
          * unknown here now: that acknowledgement is left aside (it only
          * lets copies be deleted; keeping them is harmless). */
         if (rc == PV_OK)
-            rc = take_ack(ctx, peer, h.ack > peer->out_seq ? peer->out_seq : h.ack, err);
+            rc = take_ack(ctx, peer, h.ack > peer->out_seq ? peer->out_seq : h.ack, NULL, rep, err);
         if (rc == PV_OK)
             rc = apply_sections(ctx, peer, dir, &(*list)[*nlist - 1], at, rep, err);
         if (rc != PV_OK)
@@ -651,10 +767,10 @@ static pv_status apply_package(pv_ctx *ctx, const pv_office *peer, unsigned dir,
         opened_free(list, nlist);
         return rc;
     }
-    rc = take_ack(ctx, peer, h->ack, err);
+    rc = take_ack(ctx, peer, h->ack, h->has_acked ? h->acked : NULL, rep, err);
     if (rc == PV_OK)
         rc = apply_sections(ctx, peer, dir, &list[0], &at, rep, err);
-    if (rc == PV_OK && rep->applied_sections == 0)
+    if (rc == PV_OK && at == peer->in_seq) /* a section skipped by its digest moves `at` too */
         rc = pv_error_set(err, PV_ECONFLICT, NULL,
                           _("Refused: package %lld of office %lld was already applied here; "
                             "nothing was changed."), (long long)rep->seq, (long long)peer->code);

@@ -86,17 +86,23 @@ static void entry_hash(sqlite3_stmt *st, char hex[65])
     sodium_bin2hex(hex, 65, out, sizeof out);
 }
 
+/* One entry alone: its content still what its hash says. */
+static pv_audit_problem check_hash(sqlite3_stmt *st)
+{
+    char hash[65];
+    entry_hash(st, hash);
+    const char *stored = (const char *)sqlite3_column_text(st, 12);
+    return stored && strcmp(hash, stored) == 0 ? PV_AUDIT_INTACT : PV_AUDIT_CHANGED;
+}
+
 /* One entry against the one before it: numbered next, linked to it, and
  * its content still what its hash says. */
 static pv_audit_problem check_entry(sqlite3_stmt *st, int64_t expect, const char *prev)
 {
     if (sqlite3_column_int64(st, 0) != expect)
         return PV_AUDIT_REMOVED;
-    char hash[65];
-    entry_hash(st, hash);
-    const char *stored = (const char *)sqlite3_column_text(st, 12);
     const char *link = (const char *)sqlite3_column_text(st, 11);
-    if (!stored || strcmp(hash, stored) != 0)
+    if (check_hash(st) != PV_AUDIT_INTACT)
         return PV_AUDIT_CHANGED;
     if (!link || strcmp(link, prev) != 0)
         return PV_AUDIT_BROKEN_LINK;
@@ -110,6 +116,12 @@ pv_status pv_exchange_verify_trail(pv_ctx *ctx, int64_t origin, pv_audit_report 
     snprintf(rep->head_hash, sizeof rep->head_hash, "%s", GENESIS_HASH);
     pv_status rc = pv_authz_check(ctx, PV_ACT_AUDIT_READ, 0, err);
     sqlite3_stmt *st = NULL;
+    pv_office self = {.level = PV_OFFICE_PROVINCE};
+    if (rc == PV_OK)
+        rc = pv_office_self(ctx, &self, err);
+    /* A branch has no office below: another office's entries there are
+     * those a moved file brought, parts of that office's chain. */
+    bool excerpts = self.level == PV_OFFICE_BRANCH;
     if (rc == PV_OK)
         rc = pv_stmt(ctx, "SELECT " TRAIL_COLS " FROM audit_remote WHERE origin = ?1"
                           " ORDER BY seq", &st, err);
@@ -118,7 +130,8 @@ pv_status pv_exchange_verify_trail(pv_ctx *ctx, int64_t origin, pv_audit_report 
     sqlite3_bind_int64(st, 1, origin);
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        rep->problem = check_entry(st, rep->entries + 1, rep->head_hash);
+        bool alone = excerpts && sqlite3_column_int64(st, 0) != rep->last_seq + 1;
+        rep->problem = alone ? check_hash(st) : check_entry(st, rep->last_seq + 1, rep->head_hash);
         if (rep->problem != PV_AUDIT_INTACT) {
             rep->seq = rep->problem == PV_AUDIT_REMOVED ? rep->entries + 1
                                                         : sqlite3_column_int64(st, 0);

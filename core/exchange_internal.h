@@ -119,6 +119,23 @@ void pv_xaudit_detach(pv_ctx *ctx);
 pv_status pv_xaudit_changeset(pv_ctx *ctx, int64_t self, int64_t peer, void **cs, int *n,
                               pv_error *err);
 
+/* ---- the digests of the sections (core/exchange_received.c) ---- */
+/* BLAKE2b of a section's changeset. */
+void pv_xdigest(const void *cs, size_t n, unsigned char d[32]);
+/* *found: section `seq` of `peer` was applied here (`seq` 0: a section of
+ * any number with digest `d`); *same: with digest `d`. */
+pv_status pv_xreceived(pv_ctx *ctx, int64_t peer, int64_t seq, const unsigned char d[32],
+                       bool *found, bool *same, pv_error *err);
+/* Notes section `seq` of `peer` as applied here with digest `d`. */
+pv_status pv_xreceived_note(pv_ctx *ctx, int64_t peer, int64_t seq, const unsigned char d[32],
+                            pv_error *err);
+/* The digest of section `seq` of `peer` as applied here, or of this
+ * office's section `seq` to `peer` still kept; *found false if none. */
+pv_status pv_xreceived_digest(pv_ctx *ctx, int64_t peer, int64_t seq, unsigned char d[32],
+                              bool *found, pv_error *err);
+pv_status pv_xsent_digest(pv_ctx *ctx, int64_t peer, int64_t seq, unsigned char d[32],
+                          bool *found, pv_error *err);
+
 /* Counts the row changes of a changeset (entries of a trail aside). */
 long pv_changeset_count(const void *cs, int n);
 

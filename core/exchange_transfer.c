@@ -15,7 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exchange_internal.h"
+#include "exchange_internal.h" /* first: it asks for the session API */
+#include "audit_internal.h"
 #include "exchange_base.h"
 #include "parvande/audit.h"
 #include "parvande/records.h"
@@ -36,6 +37,10 @@ static const char *belongs_where(pv_ctx *ctx, const char *table)
     };
     if (strcmp(table, "household") == 0)
         return "id = ?1";
+    /* the file's past at the branches it was at: their entries about it,
+     * the import batches that wrote it among them */
+    if (strcmp(table, "audit_remote") == 0)
+        return "household_id = ?1 OR " PV_AUDIT_IMPORT_TOUCHES("audit_remote", "?1");
     for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
         sqlite3_stmt *st;
         char *q = sqlite3_mprintf("SELECT 1 FROM pragma_table_info(%Q) WHERE name = %Q", table,

@@ -99,6 +99,7 @@ extern const char pv_sql_groups[];   /* groups, courses, inquiries, person event
 extern const char pv_sql_referrals[]; /* referrals, the insurance year (migration 7) */
 extern const char pv_sql_stats[];    /* statistics: enrollment end dates, indexes */
 extern const char pv_sql_exchange[]; /* offices, packages, conflicts (core/sql_exchange.c) */
+extern const char pv_sql_exchange3[]; /* digests of applied sections (migration 15) */
 extern const char pv_sql_desk[];     /* inquiries' overdue days, old confirmations (migration 10) */
 extern const char pv_sql_exchange2[]; /* held packages, branch ids of events (migration 12) */
 extern const char pv_sql_event_ids[]; /* migration 12's renumbering of the events alone */

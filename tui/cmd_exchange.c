@@ -390,6 +390,19 @@ static void put_report_tsv(const pv_exchange_report *r, const char *file)
            r->released);
 }
 
+/* This office went back to a backup: the other office had applied its
+ * packages up to r->renumbered_past, which it no longer has. */
+static void put_renumbered(pv_cli *cli, const pv_exchange_report *r)
+{
+    printf("  %s ", _("This office went back to a backup: office"));
+    pv_cli_put_num(cli, stdout, r->from);
+    printf(" %s ", _("had applied its packages up to"));
+    pv_cli_put_num(cli, stdout, r->renumbered_past);
+    printf("\n  %s ", _("Its packages not acknowledged, numbered again after it:"));
+    pv_cli_put_num(cli, stdout, r->renumbered);
+    printf("\n  %s\n", _("Export to that office again: nothing is lost or applied twice."));
+}
+
 static int exchange_export(pv_cli *cli)
 {
     xopts o;
@@ -502,6 +515,8 @@ static int exchange_import(pv_cli *cli)
         pv_cli_put_num(cli, stdout, r.released);
         putchar('\n');
     }
+    if (r.renumbered_past)
+        put_renumbered(cli, &r);
     if (r.conflicts)
         printf("  %s\n", _("A supervisor reviews them: parvande conflicts list"));
     return PV_EXIT_OK;

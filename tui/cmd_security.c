@@ -260,6 +260,11 @@ static void entry_line(pv_cli *cli, const pv_audit_entry *e)
         pv_cli_put(stdout, e->table);
         printf(" %lld", (long long)e->record_id);
     }
+    if (e->origin) { /* the file's past at another office, before it moved here */
+        printf("  (%s ", _("at office"));
+        pv_cli_put_num(cli, stdout, (long long)e->origin);
+        putchar(')');
+    }
     if (e->refused) {
         printf("  %s: ", _("refused"));
         pv_cli_put(stdout, e->reason ? e->reason : "");
@@ -294,13 +299,14 @@ static int audit_show(pv_cli *cli)
             entry_line(cli, &e[i]);
             continue;
         }
-        /* SEQ AT ACTOR ACTION TABLE RECORD OUTCOME REASON OLD NEW */
+        /* SEQ AT ACTOR ACTION TABLE RECORD OUTCOME REASON OLD NEW ORIGIN */
         const pv_cli_cell row[] = {
             {.kind = PV_CELL_NUM, .num = (long long)e[i].seq}, {.value = e[i].at},
             {.value = e[i].actor}, {.value = e[i].action}, {.value = e[i].table},
             {.kind = PV_CELL_NUM, .num = (long long)e[i].record_id},
             {.value = e[i].refused ? "refused" : "done"}, {.value = e[i].reason},
             {.value = e[i].old_values}, {.value = e[i].new_values},
+            {.kind = PV_CELL_NUM, .num = (long long)e[i].origin},
         };
         pv_cli_row(cli, true, row, sizeof row / sizeof *row);
     }

@@ -137,11 +137,15 @@ typedef struct pv_audit_entry {
     char *new_values;     /* JSON object text (or the detail), NULL when none */
     bool refused;         /* outcome: false "done", true "refused" */
     char *reason;         /* why it was refused, NULL when done */
+    int64_t origin;       /* 0: an entry of this office's trail; else the office whose
+                           * trail it is (a file that moved here brings its past, entries
+                           * of the branch it was at, as the province holds them) */
 } pv_audit_entry;
 
 /* The history of one beneficiary's file: every entry about the person with
  * this national ID, their household, its members, its case file, its
- * assessments and enrollments, oldest first. Needs PV_ACT_AUDIT_READ on the
+ * assessments and enrollments, oldest first: first those of the offices
+ * the file was at before it moved here (origin set), then this office's. Needs PV_ACT_AUDIT_READ on the
  * file's branch. Caller frees with pv_audit_entries_free. */
 pv_status pv_audit_show(pv_ctx *ctx, const char *national_id, pv_audit_entry **out, size_t *n,
                         pv_error *err);

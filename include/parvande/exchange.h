@@ -94,6 +94,11 @@ typedef struct pv_exchange_report {
                                for this one of its sender's, and is applied when it comes */
     long released;          /* import: held packages applied after this one, in order */
     long still_held;        /* import: packages of the sender still held after it */
+    int64_t renumbered_past; /* import: 0; else the other office had applied this office's
+                                packages up to this one, which this office no longer has (it
+                                went back to a backup): its packages not acknowledged are
+                                numbered again after it and sent with the next export */
+    long renumbered;         /* import: how many packages were so numbered again */
 } pv_exchange_report;
 
 /* Writes a package for the trusted office `to` (this office's parent or
@@ -123,7 +128,10 @@ struct pv_audit_report;
 /* Walks the audit entries that came from office `origin` (its own, or
  * forwarded by an office between) as that office's chain: numbered from 1
  * without a gap, each linked to the one before, each still what its hash
- * says. rep as pv_audit_verify's (problem, seq, entries, last_seq,
+ * says. At a branch, the entries are those a file moved there brought
+ * (parts of the chain): each is checked against its own hash, and linked
+ * to the one before where that one is there too. rep as
+ * pv_audit_verify's (problem, seq, entries, last_seq,
  * head_hash). Needs the right to read the trail. PV_ENOTFOUND when none
  * of its entries has arrived. */
 pv_status pv_exchange_verify_trail(pv_ctx *ctx, int64_t origin, struct pv_audit_report *rep,

@@ -140,6 +140,13 @@ expect_rc 0 "b imports the file" -- X b exchange import p-b1.pvx
 expect_rc 0 "show at b" -- P b show 0012345679 --tsv
 grep -q $'^member\t0499370899\tZahra' out || { cat out; fail "the whole household at b"; }
 [ "$(count b "SELECT count(*) FROM person WHERE branch_code = 12")" = 3 ] || fail "b's three persons"
+# the file's past at a came with it: a's import batches that wrote it, marked with office 11
+expect_rc 0 "the moved file's history at b" -- P b audit show 0499370899
+grep -q "import.*(at office 11)" out || { cat out; fail "a's entries about the file at b"; }
+expect_rc 0 "tsv" -- P b audit show 0499370899 --tsv
+[ "$(awk -F'\t' '$11 == 11 && $4 == "import"' out | wc -l)" -ge 2 ] || { cat out; fail "a's imports, origin 11"; }
+expect_rc 0 "a's entries at b are parts of a's chain" -- P b office trail 11
+grep -q "intact" out || { cat out; fail "a's entries at b verify"; }
 expect_rc 0 "p exports to a" -- X p exchange export --to 11 --out p-a3.pvx
 expect_rc 0 "a imports the move" -- X a exchange import p-a3.pvx
 [ "$(count a "SELECT to_branch || ' ' || national_id FROM file_transfer")" = "12 0499370899" ] ||

@@ -500,6 +500,47 @@ Test(exchange, credit_overspent_by_two_offline_branches)
     free(d2.b);
 }
 
+/* At B, the moved file's history shows A's entries about it (labelled
+ * with office 11), the kid's phone change with the value it replaced
+ * among them, then B's own; and B's trail still verifies (they are not
+ * B's entries). */
+static void file_past_at_new_branch(const char *national_id, pv_id kid)
+{
+    cr_assert_gt(sql_int(B, "SELECT count(*) FROM audit_remote WHERE origin = 11"), 0);
+    pv_audit_entry *e = NULL;
+    size_t n = 0;
+    OK(pv_audit_show(B, national_id, &e, &n, &err));
+    size_t from_a = 0, phone_change = 0;
+    bool own_after = true;
+    for (size_t i = 0; i < n; i++) {
+        if (e[i].origin == 11) {
+            from_a++;
+            own_after = own_after && (i == 0 || e[i - 1].origin == 11);
+        }
+        if (e[i].origin == 11 && e[i].record_id == kid && strcmp(e[i].action, "update") == 0 &&
+            e[i].old_values && !strstr(e[i].old_values, "09125555555") && e[i].new_values &&
+            strstr(e[i].new_values, "09125555555"))
+            phone_change++;
+        cr_assert(e[i].origin == 0 || e[i].origin == 11);
+    }
+    cr_assert_gt(from_a, 2, "A's entries about the file (%zu of %zu)", from_a, n);
+    cr_assert_eq(phone_change, 1, "the version A replaced");
+    cr_assert(own_after, "the earlier office's entries first");
+    cr_assert_lt(from_a, n, "B's own entries too");
+    pv_audit_entries_free(e, n);
+    audit_intact(B);
+    /* the entries are parts of A's chain: each still what its hash says */
+    pv_audit_report rep;
+    OK(pv_exchange_verify_trail(B, 11, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_INTACT, "at %lld", (long long)rep.seq);
+    cr_assert_eq(rep.entries, from_a);
+    sql_exec(B, "UPDATE audit_remote SET actor = 'x' WHERE origin = 11 AND seq ="
+                " (SELECT max(seq) FROM audit_remote WHERE origin = 11)");
+    OK(pv_exchange_verify_trail(B, 11, &rep, &err));
+    cr_assert_eq(rep.problem, PV_AUDIT_CHANGED);
+    sql_exec(B, "UPDATE audit_remote SET actor = 'system' WHERE origin = 11 AND actor = 'x'");
+}
+
 Test(exchange, a_family_moves_through_the_province)
 {
     pv_person x = add_family(A, 1, "مریم", "کریمی");
@@ -509,6 +550,8 @@ Test(exchange, a_family_moves_through_the_province)
     OK(pv_person_save(A, &kid, &err));
     int64_t file = sql_int(A, "SELECT id FROM casefile");
     OK(pv_assessment_add(A, file, "2025-03-01", "first visit", &err));
+    strcpy(kid.phone, "09125555555"); /* a version of the file's past at A */
+    OK(pv_person_save(A, &kid, &err));
     pkg up = export_to(A, 100);
     OK(import(P, up, NULL));
     cr_assert_eq(pv_file_transfer(P, x.national_id, 13, &err), PV_EINVAL); /* not its branch */
@@ -524,6 +567,7 @@ Test(exchange, a_family_moves_through_the_province)
     cr_assert_eq(sql_int(B, "SELECT count(*) FROM assessment"), 1);
     pv_person found;
     OK(pv_person_find(B, kid.national_id, &found, &err));
+    file_past_at_new_branch(x.national_id, kid.id);
     /* the old branch learns where it went, and keeps the records */
     pkg to_a = export_to(P, 11);
     OK(import(A, to_a, NULL));
@@ -885,4 +929,90 @@ Test(exchange, a_branch_trail_travels_up_and_verifies_there)
     free(a1.b);
     free(b1.b);
     free(a2.b);
+}
+
+/* The province's database and the files beside it (baselines, the
+ * trail's head) copied aside, or put back in place of the current ones. */
+static void province_files(bool restore)
+{
+    char cmd[1200], path[400];
+    pv_ctx_close(P);
+    if (restore)
+        snprintf(cmd, sizeof cmd, "rm -f '%s'/p.db* && cp '%s'/backup/p.db* '%s'/", dir, dir,
+                 dir);
+    else
+        snprintf(cmd, sizeof cmd, "mkdir -p '%s'/backup && cp '%s'/p.db* '%s'/backup/", dir,
+                 dir, dir);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    snprintf(path, sizeof path, "%s/p.db", dir);
+    P = NULL;
+    OK(pv_ctx_open(path, PV_LANG_EN, &P, &err));
+}
+
+static void add_service(pv_ctx *c, const char *code)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "INSERT INTO service (code, title_fa, card, card_hash)"
+             " VALUES ('%s', 'خدمت', '', '')", code);
+    sql_exec(c, sql);
+}
+
+/* The province goes back to a backup after branch 11 applied its package
+ * 2: its next packages reuse the numbers 2 and 3 with other changes. The
+ * branch refuses them rather than skip what it has not seen; when the
+ * province hears the branch's acknowledgement, it numbers its packages
+ * past 2, and the next one brings S-3 and S-4, once each. */
+Test(exchange, an_office_back_from_a_backup_numbers_its_packages_again)
+{
+    add_service(P, "S-1");
+    pkg p1 = export_to(P, 11);
+    OK(import(A, p1, NULL));
+    province_files(false);
+    add_service(P, "S-2");
+    pkg p2 = export_to(P, 11);
+    OK(import(A, p2, NULL));
+    province_files(true);
+    add_service(P, "S-3");
+    pkg p2b = export_to(P, 11); /* number 2 again */
+    cr_assert_eq(import(A, p2b, NULL), PV_ECONFLICT);
+    cr_assert(strstr(err.message, "already applied"), "%s", err.message);
+    add_service(P, "S-4");
+    pkg p3b = export_to(P, 11); /* sections 1, 2 (S-3) and 3 (S-4) */
+    int64_t audit_before = sql_int(A, "SELECT count(*) FROM audit");
+    cr_assert_eq(import(A, p3b, NULL), PV_ECONFLICT);
+    cr_assert(strstr(err.message, "went back to a backup"), "%s", err.message);
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM service WHERE code IN ('S-3', 'S-4')"), 0,
+                 "nothing applied, S-3 not skipped");
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM audit"), audit_before);
+    cr_assert_eq(sql_int(A, "SELECT in_seq FROM office WHERE code = 100"), 2);
+    /* the branch's acknowledgement of 2 reaches the province */
+    pkg a1 = export_to(A, 100);
+    pv_exchange_report rep;
+    OK(import(P, a1, &rep));
+    cr_assert_eq(rep.renumbered_past, 2);
+    cr_assert_eq(rep.renumbered, 3);
+    cr_assert_eq(sql_int(P, "SELECT out_seq FROM office WHERE code = 11"), 5);
+    cr_assert_eq(sql_int(P, "SELECT out_acked FROM office WHERE code = 11"), 2);
+    cr_assert_eq(sql_int(P, "SELECT min(seq) FROM exchange_sent WHERE peer = 11"), 3);
+    cr_assert_eq(sql_int(P, "SELECT count(*) FROM audit WHERE action = 'exchange-renumber'"), 1);
+    /* 3 (S-1 again) is known by its digest and skipped; 4, 5 and 6 apply */
+    pkg p6 = export_to(P, 11);
+    OK(import(A, p6, &rep));
+    cr_assert_eq(rep.first_seq, 3);
+    cr_assert_eq(rep.seq, 6);
+    cr_assert_eq(rep.skipped_sections, 1);
+    cr_assert_eq(rep.applied_sections, 3);
+    cr_assert_eq(rep.conflicts, 0);
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM service WHERE code LIKE 'S-_'"), 4);
+    cr_assert_eq(sql_int(A, "SELECT in_seq FROM office WHERE code = 100"), 6);
+    cr_assert_eq(sql_int(A, "SELECT count(*) FROM exchange_conflict"), 0);
+    /* and the old packages stay refused */
+    cr_assert_eq(import(A, p3b, NULL), PV_ECONFLICT);
+    cr_assert_eq(import(A, p2b, NULL), PV_ECONFLICT);
+    free(p1.b);
+    free(p2.b);
+    free(p2b.b);
+    free(p3b.b);
+    free(a1.b);
+    free(p6.b);
 }

@@ -235,7 +235,9 @@ Test(import_natid, the_migration_keeps_what_the_person_table_had)
     pv_ctx *old = NULL;
     pv_error err = PV_ERROR_INIT;
     cr_assert_eq(pv_ctx_open(path, PV_LANG_EN, &old, &err), PV_OK, "%s", err.message);
-    cr_assert_eq(sql_int(old, "PRAGMA user_version"), pv_migrations[pv_migrations_count - 1].version);
+    /* every migration after 13 too */
+    cr_assert_eq(sql_int(old, "PRAGMA user_version"),
+                 pv_migrations[pv_migrations_count - 1].version);
     person_schema(old, migrated, sizeof migrated);
     cr_assert_str_eq(migrated, fresh);
     cr_assert_eq(sql_int(old, "SELECT count(*) FROM person"), 1);
