@@ -106,6 +106,7 @@ extern const char pv_sql_event_ids[]; /* migration 12's renumbering of the event
 extern const char pv_sql_import2[];  /* person: the national ID's own index (migration 13) */
 extern const char pv_sql_stats2[];   /* statistics: the summary of recipients (core/sql_stats2.c) */
 extern const char pv_sql_stats3[];   /* statistics: the summary by breakdown (core/sql_stats3.c) */
+extern const char pv_sql_stats4[];   /* statistics: points, pairs and runs (core/sql_stats4.c) */
 extern const char pv_sql_stats_rebuild[]; /* the summary counted again from the enrollments */
 
 /* The person table's name indexes (core/sql_files.c): their CREATE INDEX

@@ -20,5 +20,6 @@ const pv_migration pv_migrations[] = {
     {13, "person: the national ID unique as an index", pv_sql_import2},
     {14, "statistics: the summary by breakdown", pv_sql_stats3},
     {15, "exchange: digests of the sections applied", pv_sql_exchange3},
+    {16, "statistics: the summary as points, pairs and runs", pv_sql_stats4},
 };
 const int pv_migrations_count = sizeof pv_migrations / sizeof *pv_migrations;

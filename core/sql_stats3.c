@@ -32,22 +32,6 @@
 #include "internal.h"
 #include "sql_stats_summary.h"
 
-/* A date's position in the calendar (see above; NULL outside it). */
-#define POS_OF(d)                                                                            \
-    "(SELECT mkey * 32 + CAST(julianday(" d ") - julianday(first) AS INTEGER) FROM stats_month " \
-    "WHERE first <= " d " ORDER BY first DESC LIMIT 1)"
-/* The age band of an enrollment row `r` on its date ('' without a birth
- * date, or born after it). */
-#define AGE_OF(r)                                                                            \
-    "CASE WHEN julianday(" r ".birth_date) IS NULL OR " r ".birth_date > " r ".date THEN ''\n" \
-    "  ELSE (SELECT b.code FROM stats_age_band b WHERE b.lo <= (" POS_OF(r ".date") " -\n"     \
-    "    coalesce(" POS_OF(r ".birth_date") ", -1000000)) / 384 ORDER BY b.lo DESC LIMIT 1) END"
-/* The value of breakdown `dim` for a row `r` of stats_x3 (age: its column). */
-#define GRP_OF(dim, r, age)                                                                  \
-    "CASE " dim " WHEN 0 THEN '' WHEN 1 THEN " r ".province WHEN 2 THEN " r ".county\n"       \
-    "  WHEN 3 THEN CAST(" r ".branch_code AS TEXT) WHEN 4 THEN " r ".gender\n"                 \
-    "  WHEN 5 THEN " age " WHEN 6 THEN " r ".area WHEN 7 THEN " r ".disability\n"             \
-    "  ELSE " r ".requested_by END"
 /* Each counted enrollment with its month keys (as migration 11), the first
  * start of the person's running enrollments of the service (omk_all, and in
  * its branch: omk_branch) and the values of the breakdowns. */
@@ -85,22 +69,6 @@
     "  FROM " x " x JOIN stats_dim d JOIN (SELECT 0 AS scope UNION ALL SELECT 1) s) y\n"     \
     "JOIN (SELECT 1 AS kind UNION ALL SELECT 2 UNION ALL SELECT 3) k"
 
-/* Counts everything from the enrollments (stats_count empty): each person
- * and service once, by the same statement as the triggers, one at a time.
- * Why not one aggregation over every enrollment (migration 11's way): with
- * nine breakdowns it sorted some 60 million rows, and grew past 5 GB of
- * memory on the bench's 300,000 enrollments; one person at a time is a few
- * hundred rows into the small table of counts. */
-#define BUILD3                                                                               \
-    "CREATE TEMP TABLE stats_build (person_id INTEGER NOT NULL, code TEXT NOT NULL);\n"     \
-    "CREATE TEMP TRIGGER stats_build_one AFTER INSERT ON stats_build BEGIN\n"                \
-    CONTRIB("", "NEW.person_id", "NEW.code")                                                 \
-    "END;\n"                                                                                \
-    "INSERT INTO temp.stats_build (person_id, code)\n"                                       \
-    "  SELECT DISTINCT person_id, code FROM enrollment\n"                                    \
-    "  WHERE status IN ('in_progress', 'completed');\n"                                      \
-    "DROP TABLE temp.stats_build;\n"
-
 const char pv_sql_stats3[] =
     /* the breakdowns counted (pv_stats_by's values) */
     "CREATE TABLE stats_dim (dim INTEGER PRIMARY KEY);\n"
@@ -115,8 +83,4 @@ const char pv_sql_stats3[] =
     "CREATE VIEW stats_x AS " X3_SQL ";\n"
     "CREATE VIEW stats_src AS " SRC3_SQL("stats_x") ";\n"
     "CREATE VIEW stats_contrib AS " CONTRIB_SQL("stats_src") ";\n"
-    "DELETE FROM stats_count;\n" BUILD3;
-
-/* For a writer that fills enrollments in bulk with the triggers dropped
- * (the benchmark's generator): the counts again from scratch. */
-const char pv_sql_stats_rebuild[] = "DELETE FROM stats_count;\n" BUILD3;
+    "DELETE FROM stats_count;\n" SUMMARY_BUILD;

@@ -1,4 +1,4 @@
-/* parvande — what the statistics' summary (migrations 11 and 14) writes and
+/* parvande — what the statistics' summary (migrations 11, 14, 16) writes and
  * reads in common: the period keys, the month of a date and what a person
  * counts for. The migrations' texts are made of these macros, so a change
  * here changes a released migration: add a new one instead. */
@@ -49,5 +49,40 @@
     "    FROM stats_contrib WHERE person_id IN (" pids ") AND code IN (" codes ")\n"        \
     "    GROUP BY kind, branch, dim, measure, code, grp, key\n"                             \
     "    ON CONFLICT DO UPDATE SET n = n + excluded.n;\n"
+
+/* A date's position in the calendar: its month key * 32 + its day of the
+ * month (0-30); a full year is 384 of them (core/sql_stats3.c). NULL
+ * outside the calendar. */
+#define POS_OF(d)                                                                            \
+    "(SELECT mkey * 32 + CAST(julianday(" d ") - julianday(first) AS INTEGER) FROM stats_month " \
+    "WHERE first <= " d " ORDER BY first DESC LIMIT 1)"
+/* The age band of an enrollment row `r` on its date ('' without a birth
+ * date, or born after it). */
+#define AGE_OF(r)                                                                            \
+    "CASE WHEN julianday(" r ".birth_date) IS NULL OR " r ".birth_date > " r ".date THEN ''\n" \
+    "  ELSE (SELECT b.code FROM stats_age_band b WHERE b.lo <= (" POS_OF(r ".date") " -\n"     \
+    "    coalesce(" POS_OF(r ".birth_date") ", -1000000)) / 384 ORDER BY b.lo DESC LIMIT 1) END"
+/* The value of breakdown `dim` for a row `r` of stats_x (age: its column). */
+#define GRP_OF(dim, r, age)                                                                  \
+    "CASE " dim " WHEN 0 THEN '' WHEN 1 THEN " r ".province WHEN 2 THEN " r ".county\n"       \
+    "  WHEN 3 THEN CAST(" r ".branch_code AS TEXT) WHEN 4 THEN " r ".gender\n"                 \
+    "  WHEN 5 THEN " age " WHEN 6 THEN " r ".area WHEN 7 THEN " r ".disability\n"             \
+    "  ELSE " r ".requested_by END"
+
+/* Counts everything from the enrollments (stats_count empty): each person
+ * and service once, by the same statement as the triggers, one at a time.
+ * Why not one aggregation over every enrollment (migration 11's way): with
+ * nine breakdowns (migration 14) it sorted some 60 million rows, and grew
+ * past 5 GB of memory on the bench's 300,000 enrollments; one person at a
+ * time is a few hundred rows into the small table of counts. */
+#define SUMMARY_BUILD                                                                            \
+    "CREATE TEMP TABLE stats_build (person_id INTEGER NOT NULL, code TEXT NOT NULL);\n"     \
+    "CREATE TEMP TRIGGER stats_build_one AFTER INSERT ON stats_build BEGIN\n"                \
+    CONTRIB("", "NEW.person_id", "NEW.code")                                                 \
+    "END;\n"                                                                                \
+    "INSERT INTO temp.stats_build (person_id, code)\n"                                       \
+    "  SELECT DISTINCT person_id, code FROM enrollment\n"                                    \
+    "  WHERE status IN ('in_progress', 'completed');\n"                                      \
+    "DROP TABLE temp.stats_build;\n"
 
 #endif

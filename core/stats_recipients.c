@@ -70,25 +70,43 @@ static const char totals_sql[] =
     "FROM x "
     "GROUP BY code, grp ORDER BY code, grp";
 
-/* The same figures read from the summary (core/sql_stats2.c) for the month,
+/* The same figures read from the summary (core/sql_stats4.c) for the month,
  * season and year kinds: ?1 kind, ?2 branch (0 every branch), ?3 breakdown,
- * ?4..?5 the range's first and last period keys, ?6 service ('' any). A
- * person's active count in a period is their ended rows (figure 1) in it
- * plus their running rows (figure 3) up to it. */
-#define S_PART(m, cols)                                                                     \
-    "SELECT key AS k, code, grp, " cols " FROM stats_count WHERE kind = ?1 AND branch = ?2 "  \
-    "AND dim = ?3 AND measure = " m " AND key BETWEEN ?4 AND ?5 AND (?6 = '' OR code = ?6) " \
-    "AND n <> 0 "
+ * ?4..?5 the range's first and last period keys, ?6 service ('' any). */
+#define S_FROM                                                                              \
+    "FROM stats_count WHERE kind = ?1 AND branch = ?2 AND dim = ?3 AND n <> 0 "             \
+    "AND (?6 = '' OR code = ?6) AND "
+/* A pair (p, q) of periods inside the range: p >= ?4, q <= ?5 (q > p). */
+#define S_PAIR "key BETWEEN ?4 * 65536 AND ?5 * 65536 + 65535 AND key % 65536 <= ?5"
+/* Per period: the starts and completions there; active, the runs begun at
+ * or before it less those ended before it (the deltas before the range
+ * summed into its first period, so the join is of the range's periods). */
 static const char summary_sql[] =
     "SELECT k, code, grp, sum(s), sum(a), sum(c) FROM ("
-    S_PART("0", "n AS s, 0 AS a, 0 AS c") "UNION ALL " S_PART("1", "0, n, 0")
-    "UNION ALL " S_PART("2", "0, 0, n")
-    "UNION ALL SELECT p.key, c.code, c.grp, 0, sum(c.n), 0 FROM stats_period p "
-    "JOIN stats_count c ON c.kind = ?1 AND c.branch = ?2 AND c.dim = ?3 AND c.measure = 3 "
-    "AND c.key <= p.key AND (?6 = '' OR c.code = ?6) AND c.n <> 0 "
+    "SELECT key AS k, code, grp, n AS s, 0 AS a, 0 AS c " S_FROM
+    "measure = 0 AND key BETWEEN ?4 AND ?5 "
+    "UNION ALL SELECT key, code, grp, 0, 0, n " S_FROM "measure = 2 AND key BETWEEN ?4 AND ?5 "
+    "UNION ALL SELECT p.key, d.code, d.grp, 0, sum(d.n), 0 FROM stats_period p JOIN ("
+    "SELECT max(key, ?4) AS dk, code, grp, sum(CASE measure WHEN 6 THEN n ELSE -n END) AS n "
+    S_FROM "measure IN (6, 7) AND key <= ?5 GROUP BY 1, 2, 3) d ON p.key >= d.dk "
     "WHERE p.kind = ?1 AND p.key BETWEEN ?4 AND ?5 GROUP BY 1, 2, 3) "
     "GROUP BY k, code, grp HAVING sum(s) <> 0 OR sum(a) <> 0 OR sum(c) <> 0 "
     "ORDER BY k, code, grp";
+/* The distinct persons of the whole range: a person's points in it less
+ * their pairs in it is one (started, completed); their runs begun by its
+ * end, less those ended before it, less their gaps inside it, is one
+ * (active). */
+static const char summary_totals_sql[] =
+    "SELECT -1, code, grp, sum(s), sum(a), sum(c) FROM ("
+    "SELECT code, grp, n AS s, 0 AS a, 0 AS c " S_FROM "measure = 0 AND key BETWEEN ?4 AND ?5 "
+    "UNION ALL SELECT code, grp, -n, 0, 0 " S_FROM "measure = 4 AND " S_PAIR " "
+    "UNION ALL SELECT code, grp, 0, 0, n " S_FROM "measure = 2 AND key BETWEEN ?4 AND ?5 "
+    "UNION ALL SELECT code, grp, 0, 0, -n " S_FROM "measure = 5 AND " S_PAIR " "
+    "UNION ALL SELECT code, grp, 0, n, 0 " S_FROM "measure = 6 AND key <= ?5 "
+    "UNION ALL SELECT code, grp, 0, -n, 0 " S_FROM "measure = 7 AND key <= ?4 "
+    "UNION ALL SELECT code, grp, 0, -n, 0 " S_FROM "measure = 8 AND " S_PAIR ") "
+    "GROUP BY code, grp HAVING sum(s) <> 0 OR sum(a) <> 0 OR sum(c) <> 0 "
+    "ORDER BY code, grp";
 
 void pv_stats_table_free(pv_stats_table *t)
 {
@@ -222,7 +240,8 @@ static pv_status run_summary(pv_ctx *ctx, pv_stats_period kind, const pv_stats_q
     if (!pv_stats_span_of(kind, from, &a) || !pv_stats_span_of(kind, to, &b))
         return pv_error_field(err, "from", _("not a date"));
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ctx->db, summary_sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(ctx->db, totals ? summary_totals_sql : summary_sql, -1, &st, NULL) !=
+        SQLITE_OK)
         return pv_db_error(ctx, err);
     sqlite3_bind_int(st, 1, (int)kind);
     sqlite3_bind_int64(st, 2, stats_branch(ctx));
@@ -236,28 +255,27 @@ static pv_status run_summary(pv_ctx *ctx, pv_stats_period kind, const pv_stats_q
 /* Whether the summary gives the range's figures for `kind`: the range starts
  * on the first day of a period (or is open: nothing is counted before the
  * first enrollment) and ends on the last day of one (or is open: nothing is
- * dated after today). Every breakdown is in it (migration 14). With `one`,
- * the range must also be a single period. */
+ * dated after today). Every breakdown is in it (migration 14). */
 bool stats_summary_off = false;
 
 static bool summary_fits(pv_stats_period kind, const pv_stats_query *q, const char *from,
-                         const char *to, bool one)
+                         const char *to)
 {
     pv_stats_span a, b;
     if (stats_summary_off || kind == PV_STATS_DAY || !pv_stats_span_of(kind, from, &a) ||
         !pv_stats_span_of(kind, to, &b))
         return false;
     bool open_from = !q->from || !q->from[0], open_to = !q->to || !q->to[0];
-    return (open_from || strcmp(a.first, from) == 0) && (open_to || strcmp(b.last, to) == 0) &&
-           (!one || a.key == b.key);
+    return (open_from || strcmp(a.first, from) == 0) && (open_to || strcmp(b.last, to) == 0);
 }
 
-/* The kind whose one period is the range, or PV_STATS_DAY when none is (the
- * summary then cannot give the range's distinct totals). */
-static pv_stats_period whole_period(const pv_stats_query *q, const char *from, const char *to)
+/* The longest kind whose whole periods make the range (the fewest keys to
+ * read for its distinct totals), or PV_STATS_DAY when none does: the totals
+ * are then counted from the enrollments. */
+static pv_stats_period whole_periods(const pv_stats_query *q, const char *from, const char *to)
 {
-    for (int k = PV_STATS_MONTH; k <= PV_STATS_YEAR; k++)
-        if (summary_fits((pv_stats_period)k, q, from, to, true))
+    for (int k = PV_STATS_YEAR; k >= PV_STATS_MONTH; k--)
+        if (summary_fits((pv_stats_period)k, q, from, to))
             return (pv_stats_period)k;
     return PV_STATS_DAY;
 }
@@ -285,15 +303,15 @@ static pv_status recipients(pv_ctx *ctx, const pv_stats_query *q, pv_stats_table
     if (s == PV_OK)
         s = fill_buckets(ctx, q->period, out->from, out->to, err);
     /* Months, seasons and years come from the summary; days, and the
-     * distinct totals of a range that is not one whole period, from the
+     * distinct totals of a range not made of whole months, from the
      * enrollments. */
-    if (s == PV_OK && summary_fits(q->period, q, out->from, out->to, false))
+    if (s == PV_OK && summary_fits(q->period, q, out->from, out->to))
         s = run_summary(ctx, q->period, q, code, out->from, out->to, false, &out->rows,
                         &out->n_rows, err);
     else if (s == PV_OK)
         s = run(ctx, rows_sql, q, code, out->from, out->to, false, &out->rows, &out->n_rows,
                 err);
-    pv_stats_period whole = whole_period(q, out->from, out->to);
+    pv_stats_period whole = whole_periods(q, out->from, out->to);
     if (s == PV_OK && whole != PV_STATS_DAY)
         s = run_summary(ctx, whole, q, code, out->from, out->to, true, &out->totals,
                         &out->n_totals, err);
