@@ -19,11 +19,14 @@
 #define DATED(who, table, cond, date)                                                       \
     "SELECT " who ", count(*) FROM " table " WHERE " cond date " BETWEEN ?1 AND ?2"          \
     IN_BRANCH("branch_code")
-/* Enrollments with an event of `kind` in the range, per requester. */
+/* Enrollments with an event of `kind` in the range, per requester. The
+ * events' distinct enrollments as an IN list, each enrollment then read
+ * once: a join with count(DISTINCT) sorted every event's row again (2-3
+ * times the time, 60,000 approvals of a year on the bench). */
 #define EVENT(kind)                                                                         \
-    "SELECT e.requested_by, count(DISTINCT e.id) FROM enrollment_event v "                  \
-    "JOIN enrollment e ON e.id = v.enrollment_id WHERE v.kind = '" kind "' "                \
-    "AND v.date BETWEEN ?1 AND ?2" IN_BRANCH("e.branch_code")
+    "SELECT e.requested_by, count(*) FROM enrollment e WHERE e.id IN ("                     \
+    "SELECT v.enrollment_id FROM enrollment_event v WHERE v.kind = '" kind "' "             \
+    "AND v.date BETWEEN ?1 AND ?2)" IN_BRANCH("e.branch_code")
 #define PENDING "status = 'pending' AND "
 
 static const struct {
