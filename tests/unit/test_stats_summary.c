@@ -26,18 +26,23 @@ static void exec_sql(pv_ctx *ctx, const char *s)
                  msg ? msg : "");
 }
 
+/* A statement of the test's own; asserts it is valid. */
+static sqlite3_stmt *prepare(pv_ctx *ctx, const char *sql)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
+                 sqlite3_errmsg(ctx->db));
+    return st;
+}
+
 /* The triggers count a changed person again from stats_contrib filtered by
  * person and service: every enrollment read must come through an index (a
  * scan would be every enrollment at every change). */
 Test(stats_summary, a_person_is_read_through_the_index)
 {
     pv_ctx *ctx = pv_test_db();
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(ctx->db,
-                                    "EXPLAIN QUERY PLAN SELECT * FROM stats_contrib "
-                                    "WHERE person_id IN (1, 2) AND code IN ('a', 'b')",
-                                    -1, &st, NULL),
-                 SQLITE_OK);
+    sqlite3_stmt *st = prepare(ctx, "EXPLAIN QUERY PLAN SELECT * FROM stats_contrib "
+                                    "WHERE person_id IN (1, 2) AND code IN ('a', 'b')");
     int searches = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *d = (const char *)sqlite3_column_text(st, 3);
@@ -244,14 +249,10 @@ static void compare_all(pv_ctx *ctx, const char *who)
 /* The summary's rows as one string, to compare two states of it. */
 static char *summary_text(pv_ctx *ctx)
 {
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(ctx->db,
-                                    "SELECT group_concat(r, ';') FROM (SELECT kind || ',' || "
+    sqlite3_stmt *st = prepare(ctx, "SELECT group_concat(r, ';') FROM (SELECT kind || ',' || "
                                     "branch || ',' || measure || ',' || code || ',' || key || "
                                     "'=' || n AS r FROM stats_count WHERE n <> 0 "
-                                    "ORDER BY kind, branch, dim, measure, code, grp, key)",
-                                    -1, &st, NULL),
-                 SQLITE_OK);
+                                    "ORDER BY kind, branch, dim, measure, code, grp, key)");
     cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
     const char *t = (const char *)sqlite3_column_text(st, 0);
     char *out = strdup(t ? t : "");
@@ -280,12 +281,8 @@ Test(stats_summary, random_enrollments_read_as_counted)
     pv_test_actor(ctx, "sara", PV_ROLE_CASEWORKER, br);
     compare_all(ctx, "branch");
     /* derived data: neither audited nor a record of the trail */
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(ctx->db,
-                                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
-                                    "AND tbl_name GLOB 'stats_*' AND name GLOB 'pv_audit_*'",
-                                    -1, &st, NULL),
-                 SQLITE_OK);
+    sqlite3_stmt *st = prepare(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                                    "AND tbl_name GLOB 'stats_*' AND name GLOB 'pv_audit_*'");
     cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
     cr_expect_eq(sqlite3_column_int(st, 0), 0, "the summary's tables are audited");
     sqlite3_finalize(st);
