@@ -250,7 +250,7 @@ static void generate(pv_ctx *ctx, long n, const service *svc, size_t n_svc)
                      NULL, NULL, NULL) != SQLITE_OK)
         die(ctx, "credits");
     double t0 = now_ms();
-    if (sqlite3_exec(ctx->db, pv_sql_stats_rebuild, NULL, NULL, NULL) != SQLITE_OK)
+    if (pv_stats_summary_build(ctx, NULL) != PV_OK)
         die(ctx, "summary");
     printf("summary of recipients counted: %.1f s\n", (now_ms() - t0) / 1e3);
     if (pv_audit_bulk_commit(ctx, &err) != PV_OK ||

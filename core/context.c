@@ -317,11 +317,22 @@ static pv_status user_version(pv_ctx *ctx, int *v, pv_error *err)
     return rc == SQLITE_ROW ? PV_OK : pv_db_error(ctx, err);
 }
 
-/* Applies one migration in its own transaction. The version is read again
+/* 1 when no migration after pv_migrations[i] has its `then` step (that one
+ * would do it again, on what its SQL changed). */
+static bool last_of_its_step(int i)
+{
+    for (int j = i + 1; j < pv_migrations_count; j++)
+        if (pv_migrations[j].then == pv_migrations[i].then)
+            return false;
+    return true;
+}
+
+/* Applies migration i in its own transaction. The version is read again
  * under the write lock, so two programs opening a new file at once do not
  * both apply it. */
-static pv_status apply_migration(pv_ctx *ctx, const pv_migration *m, pv_error *err)
+static pv_status apply_migration(pv_ctx *ctx, int i, pv_error *err)
 {
+    const pv_migration *m = &pv_migrations[i];
     int v;
     bool fk_off = strncmp(m->sql, PV_SQL_FOREIGN_KEYS_OFF, strlen(PV_SQL_FOREIGN_KEYS_OFF)) == 0;
     /* such a migration copies a whole table: with temporary files in
@@ -336,6 +347,8 @@ static pv_status apply_migration(pv_ctx *ctx, const pv_migration *m, pv_error *e
         char set[64];
         snprintf(set, sizeof set, "PRAGMA user_version = %d", m->version);
         rc = exec_script(ctx, m->sql, err);
+        if (rc == PV_OK && m->then && last_of_its_step(i))
+            rc = m->then(ctx, err);
         if (rc == PV_OK && fk_off)
             rc = pv_migration_rebuilt(ctx, err);
         if (rc == PV_OK)
@@ -369,7 +382,7 @@ static pv_status migrate(pv_ctx *ctx, pv_error *err)
     for (int i = 0; i < pv_migrations_count; i++) {
         if (pv_migrations[i].version <= v)
             continue;
-        rc = apply_migration(ctx, &pv_migrations[i], err);
+        rc = apply_migration(ctx, i, err);
         if (rc != PV_OK)
             return rc;
     }

@@ -78,11 +78,15 @@ struct pv_ctx {
 };
 
 /* A schema migration: applied in order, each in its own transaction, when
- * PRAGMA user_version is below `version`. Each module owns its SQL. */
+ * PRAGMA user_version is below `version`. Each module owns its SQL. `then`
+ * (NULL: none) works out derived data after the SQL, in the same
+ * transaction; it is left to the last migration being applied that has the
+ * same step, so an upgrade across several does it once. */
 typedef struct pv_migration {
     int version;
     const char *name;
     const char *sql;
+    pv_status (*then)(pv_ctx *ctx, pv_error *err);
 } pv_migration;
 
 /* The first line of a migration applied with foreign keys off and checked
@@ -107,7 +111,16 @@ extern const char pv_sql_import2[];  /* person: the national ID's own index (mig
 extern const char pv_sql_stats2[];   /* statistics: the summary of recipients (core/sql_stats2.c) */
 extern const char pv_sql_stats3[];   /* statistics: the summary by breakdown (core/sql_stats3.c) */
 extern const char pv_sql_stats4[];   /* statistics: points, pairs and runs (core/sql_stats4.c) */
-extern const char pv_sql_stats_rebuild[]; /* the summary counted again from the enrollments */
+extern const char pv_sql_stats_build_batch[]; /* a batch of persons' counts (core/stats_build.c) */
+
+/* Counts the statistics' summary (stats_count) again from the enrollments,
+ * in batches of persons: what the triggers would have counted. The caller
+ * holds the write transaction; on an error (reported in err) it rolls back.
+ * For the migrations that change what the summary counts, and for a writer
+ * that filled enrollments with the summary's triggers dropped. */
+pv_status pv_stats_summary_build(pv_ctx *ctx, pv_error *err);
+/* The same in batches of about `rows` enrollments (the tests' small ones). */
+pv_status pv_stats_summary_build_in(pv_ctx *ctx, int rows, pv_error *err);
 
 /* The person table's name indexes (core/sql_files.c): their CREATE INDEX
  * IF NOT EXISTS statements and names. A large import drops them and builds

@@ -87,18 +87,6 @@
     TRIGGER("stats_enrollment_delete", "AFTER", "DELETE", COUNTED("OLD"),                   \
             CONTRIB("", "OLD.person_id", "OLD.code"))
 
-/* Counts everything from the enrollments (stats_count empty), each
- * enrollment's keys worked out once. */
-#define STATS_BUILD                                                                          \
-    "CREATE TEMP TABLE stats_build AS SELECT * FROM stats_x;\n"                               \
-    "CREATE TEMP VIEW stats_build_src AS " SRC_SQL("temp.stats_build") ";\n"                 \
-    "INSERT INTO stats_count (kind, branch, dim, measure, code, grp, key, n)\n"              \
-    "  SELECT kind, branch, dim, measure, code, grp, key, count(*)\n"                         \
-    "  FROM (" CONTRIB_SQL("temp.stats_build_src") ")\n"                                     \
-    "  GROUP BY kind, branch, dim, measure, code, grp, key;\n"                               \
-    "DROP VIEW temp.stats_build_src;\n"                                                       \
-    "DROP TABLE temp.stats_build;\n"
-
 const char pv_sql_stats2[] =
     "CREATE TABLE stats_jyear (y INTEGER PRIMARY KEY, nowruz TEXT NOT NULL);\n"
     "INSERT INTO stats_jyear (y, nowruz) VALUES\n"
@@ -172,5 +160,4 @@ const char pv_sql_stats2[] =
     "  dim INTEGER NOT NULL, measure INTEGER NOT NULL, code TEXT NOT NULL, grp TEXT NOT NULL,\n"
     "  key INTEGER NOT NULL, n INTEGER NOT NULL,\n"
     "  PRIMARY KEY (kind, branch, dim, measure, code, grp, key)) WITHOUT ROWID;\n"
-    STATS_BUILD
     STATS_TRIGGERS;

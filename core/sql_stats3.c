@@ -83,4 +83,4 @@ const char pv_sql_stats3[] =
     "CREATE VIEW stats_x AS " X3_SQL ";\n"
     "CREATE VIEW stats_src AS " SRC3_SQL("stats_x") ";\n"
     "CREATE VIEW stats_contrib AS " CONTRIB_SQL("stats_src") ";\n"
-    "DELETE FROM stats_count;\n" SUMMARY_BUILD;
+    "DELETE FROM stats_count;\n";

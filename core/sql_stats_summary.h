@@ -69,20 +69,4 @@
     "  WHEN 5 THEN " age " WHEN 6 THEN " r ".area WHEN 7 THEN " r ".disability\n"             \
     "  ELSE " r ".requested_by END"
 
-/* Counts everything from the enrollments (stats_count empty): each person
- * and service once, by the same statement as the triggers, one at a time.
- * Why not one aggregation over every enrollment (migration 11's way): with
- * nine breakdowns (migration 14) it sorted some 60 million rows, and grew
- * past 5 GB of memory on the bench's 300,000 enrollments; one person at a
- * time is a few hundred rows into the small table of counts. */
-#define SUMMARY_BUILD                                                                            \
-    "CREATE TEMP TABLE stats_build (person_id INTEGER NOT NULL, code TEXT NOT NULL);\n"     \
-    "CREATE TEMP TRIGGER stats_build_one AFTER INSERT ON stats_build BEGIN\n"                \
-    CONTRIB("", "NEW.person_id", "NEW.code")                                                 \
-    "END;\n"                                                                                \
-    "INSERT INTO temp.stats_build (person_id, code)\n"                                       \
-    "  SELECT DISTINCT person_id, code FROM enrollment\n"                                    \
-    "  WHERE status IN ('in_progress', 'completed');\n"                                      \
-    "DROP TABLE temp.stats_build;\n"
-
 #endif
