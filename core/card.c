@@ -111,9 +111,10 @@ static void money_row(builder *b, const char *label, int64_t v)
 {
     if (v <= 0)
         return;
-    char buf[64];
-    snprintf(buf, sizeof buf, _("%lld rials"), (long long)v);
-    row_digits(b, label, buf);
+    char money[64], buf[128];
+    pv_money_format(v, b->lang == PV_LANG_FA, money, sizeof money);
+    snprintf(buf, sizeof buf, _("%s rials"), money);
+    row(b, label, buf);
 }
 
 static void frequency_row(builder *b, const pv_service_info *i)

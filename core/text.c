@@ -469,6 +469,29 @@ void pv_digits_persian(const char *in, char *out, size_t size)
     map_chars(in, out, size, persian_digit, false);
 }
 
+void pv_money_format(int64_t rials, bool persian, char *out, size_t size)
+{
+    char digits[32], grouped[64];
+    bool neg = rials < 0;
+    uint64_t v = neg ? (uint64_t)(-(rials + 1)) + 1 : (uint64_t)rials;
+    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
+    const char *sep = persian ? "\xd9\xac" : ","; /* U+066C ARABIC THOUSANDS SEPARATOR */
+    size_t g = 0;
+    if (neg)
+        grouped[g++] = '-';
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            for (const char *p = sep; *p; p++)
+                grouped[g++] = *p;
+        grouped[g++] = digits[i];
+    }
+    grouped[g] = '\0';
+    if (persian)
+        pv_digits_persian(grouped, out, size);
+    else if (size)
+        snprintf(out, size, "%s", grouped);
+}
+
 /* ---- display ------------------------------------------------------------- */
 
 static size_t sanitized(const char *in, size_t n, uint32_t cp, size_t clen, char tmp[4],

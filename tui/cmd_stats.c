@@ -85,23 +85,6 @@ static void put_labelled(const pv_cli *cli, const char *const *labels, const int
     }
 }
 
-/* Rials with a thousands separator, digits in the user's language. */
-static void put_money(const pv_cli *cli, long long v)
-{
-    char digits[32], out[64];
-    snprintf(digits, sizeof digits, "%lld", v < 0 ? -v : v);
-    size_t n = strlen(digits), o = 0;
-    const char *sep = cli->lang == PV_LANG_FA ? "\xd9\xac" : ","; /* U+066C */
-    if (v < 0)
-        out[o++] = '-';
-    for (size_t i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0)
-            o += (size_t)snprintf(out + o, sizeof out - o, "%s", sep);
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
-    pv_cli_put_digits(cli, stdout, out);
-}
 
 /* Text padded with spaces to `width` characters (code points), for the
  * human tables; longer text is cut (at a character) to leave one space. */
@@ -213,7 +196,7 @@ static void put_course_line(const pv_cli *cli, const pv_stats_course *c)
     const int64_t v[] = {c->trainees, c->withdrawn, c->capacity};
     put_labelled(cli, labels, v, 3);
     printf("  %s ", _("money"));
-    put_money(cli, c->money);
+    pv_cli_put_money(cli, stdout, c->money);
     putchar('\n');
 }
 
@@ -331,7 +314,7 @@ static int stats_money(pv_cli *cli, out_kind k, const char *code, const char *ye
         const int64_t v[] = {m[i].credit, m[i].committed, m[i].paid, m[i].left};
         for (int j = 0; j < 4; j++) {
             printf("  %s ", labels[j]);
-            put_money(cli, v[j]);
+            pv_cli_put_money(cli, stdout, v[j]);
         }
         putchar('\n');
     }
@@ -367,7 +350,7 @@ static int stats_groups(pv_cli *cli, out_kind k, const char *code)
         const int64_t v[] = {g[i].used, g[i].cap, g[i].left};
         for (int j = 0; j < (g[i].cap > 0 ? 3 : 1); j++) {
             printf("  %s ", labels[j]);
-            put_money(cli, v[j]);
+            pv_cli_put_money(cli, stdout, v[j]);
         }
         putchar('\n');
     }
@@ -560,7 +543,7 @@ static void page_line(const pv_cli *cli, const char *name, const char *const *la
     for (int j = 0; j < n; j++) {
         printf("  %s ", labels[j]);
         if (j < n_money)
-            put_money(cli, v[j]);
+            pv_cli_put_money(cli, stdout, v[j]);
         else
             pv_cli_put_num(cli, stdout, v[j]);
     }
@@ -750,7 +733,7 @@ static void report_page(const pv_cli *cli, const report *r, const pv_service_inf
         const int64_t v[] = {mo->credit, mo->committed, mo->paid, mo->left};
         for (int j = 0; j < 4; j++) {
             printf("  %s ", labels[j]);
-            put_money(cli, v[j]);
+            pv_cli_put_money(cli, stdout, v[j]);
         }
         putchar('\n');
     }

@@ -345,27 +345,7 @@ void pv_draw_edit_wrapped(const pv_draw *d, int y, int x, int w, int rows, const
 
 void pv_draw_money(const pv_draw *d, int64_t rials, char *out, size_t size)
 {
-    char digits[32];
-    bool neg = rials < 0;
-    uint64_t v = neg ? (uint64_t)(-(rials + 1)) + 1 : (uint64_t)rials;
-    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
-    /* Persian: Arabic thousands separator U+066C; English: a comma. */
-    const char *sep = d->rtl ? "\xd9\xac" : ",";
-    char grouped[64];
-    size_t g = 0;
-    if (neg)
-        grouped[g++] = '-';
-    for (int i = 0; i < n && g + 4 < sizeof grouped; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            for (const char *p = sep; *p; p++)
-                grouped[g++] = *p;
-        grouped[g++] = digits[i];
-    }
-    grouped[g] = '\0';
-    if (d->rtl)
-        pv_digits_persian(grouped, out, size);
-    else
-        snprintf(out, size, "%s", grouped);
+    pv_money_format(rials, d->rtl, out, size);
 }
 
 void pv_draw_date(const char *iso, char *out, size_t size)

@@ -45,6 +45,11 @@ bool pv_digits_ascii(const char *in, bool allow_sep, char *out, size_t size);
 /* ASCII digits to Persian digits (U+06F0-9); other characters copied. */
 void pv_digits_persian(const char *in, char *out, size_t size);
 
+/* Rials with thousands separators: "12,500,000", or in Persian (persian
+ * true) Persian digits and the Arabic thousands separator U+066C
+ * ("۱۲٬۵۰۰٬۰۰۰"). Writes into out (size bytes; at most 37 needed). */
+void pv_money_format(int64_t rials, bool persian, char *out, size_t size);
+
 /* For display: a copy of possibly hostile text with every control
  * character, ESC, DEL, C1 control, bidi override/isolate and malformed
  * byte replaced by U+FFFD (newlines and tabs become spaces unless

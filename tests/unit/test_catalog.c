@@ -124,6 +124,37 @@ Test(svc_catalog, card_sections_in_both_languages)
     pv_test_db_close(ctx);
 }
 
+/* The value of the row whose label begins with `label`, or NULL. */
+static const char *card_value(const pv_card *card, const char *label)
+{
+    for (size_t i = 0; i < card->n_sections; i++)
+        for (size_t j = 0; j < card->sections[i].n_rows; j++)
+            if (strncmp(card->sections[i].rows[j].label, label, strlen(label)) == 0)
+                return card->sections[i].rows[j].value;
+    return NULL;
+}
+
+/* Money on a card reads as everywhere else: grouped, Persian digits and
+ * separator in Persian (it once read 3600000 under "3,600,000 rials"). */
+Test(svc_catalog, card_money_grouped)
+{
+    pv_ctx *ctx = svc_test_db();
+    pv_error err = PV_ERROR_INIT;
+    pv_card *card;
+    cr_assert_eq(pv_service_card(ctx, "19041060106", &card, &err), PV_OK);
+    const char *v = card_value(card, "Per-capita cost");
+    cr_assert_not_null(v);
+    cr_expect_str_eq(v, "3,600,000 rials");
+    pv_card_free(card);
+    pv_ctx_set_lang(ctx, PV_LANG_FA);
+    cr_assert_eq(pv_service_card(ctx, "19071059100", &card, &err), PV_OK);
+    v = card_value(card, "سقف");
+    cr_assert_not_null(v, "no row of the group cap");
+    cr_expect_str_eq(v, "۳۰۰٬۰۰۰٬۰۰۰ ریال");
+    pv_card_free(card);
+    pv_test_db_close(ctx);
+}
+
 Test(svc_catalog, steps_documents_criteria)
 {
     pv_ctx *ctx = svc_test_db();
