@@ -443,13 +443,23 @@ int main(int argc, char **argv)
         return 1;
     free(m);
     printf("stats money 1403: %.1f ms (%zu rows)\n", now_ms() - t0, nm);
-    t0 = now_ms();
-    pv_stats_work *w;
-    size_t nw;
-    if (pv_stats_work_list(ctx, y3a, y3b, &w, &nw, &err) != PV_OK)
-        return 1;
-    free(w);
-    printf("stats work 1403: %.1f ms (%zu caseworkers)\n", now_ms() - t0, nw);
+    /* the work table: its first call (its statements prepared, its pages
+     * read) and the best of three after it */
+    double work_ms[4];
+    size_t nw = 0;
+    for (int i = 0; i < 4; i++) {
+        t0 = now_ms();
+        pv_stats_work *w;
+        if (pv_stats_work_list(ctx, y3a, y3b, &w, &nw, &err) != PV_OK)
+            return 1;
+        free(w);
+        work_ms[i] = now_ms() - t0;
+    }
+    double work_best = work_ms[1];
+    for (int i = 2; i < 4; i++)
+        work_best = work_ms[i] < work_best ? work_ms[i] : work_best;
+    printf("stats work 1403: first %.1f ms, then %.1f ms (%zu caseworkers)\n", work_ms[0],
+           work_best, nw);
     /* the lists over the services' own records (as many as the bench has) */
     t0 = now_ms();
     pv_stats_group *g;

@@ -43,11 +43,12 @@ static void read_name(const char *p, char out[64])
     snprintf(out, 64, "%.*s", (int)(n < 63 ? n : 63), p);
 }
 
-/* The triggers the migrations leave, in the order they make them. */
-static size_t triggers_wanted(wanted *w)
+/* The triggers the migrations up to version `upto` leave, in the order they
+ * make them. */
+static size_t triggers_wanted(wanted *w, int upto)
 {
     size_t n = 0;
-    for (int m = 0; m < pv_migrations_count; m++) {
+    for (int m = 0; m < pv_migrations_count && pv_migrations[m].version <= upto; m++) {
         const char *sql = pv_migrations[m].sql;
         for (const char *p = sql; (p = strstr(p, "TRIGGER ")); p += 8) {
             bool create = p - sql >= 7 && strncmp(p - 7, "CREATE ", 7) == 0;
@@ -86,10 +87,10 @@ static int in_place(pv_ctx *ctx, const wanted *w)
     return ok;
 }
 
-pv_status pv_audit_restore_triggers(pv_ctx *ctx, int *restored, pv_error *err)
+pv_status pv_audit_restore_triggers(pv_ctx *ctx, int upto, int *restored, pv_error *err)
 {
     wanted w[MAX_WANTED];
-    size_t n = triggers_wanted(w);
+    size_t n = triggers_wanted(w, upto);
     *restored = 0;
     for (size_t i = 0; i < n; i++) {
         int ok = in_place(ctx, &w[i]);

@@ -102,11 +102,13 @@ pv_status pv_digests_make(pv_ctx *ctx, const struct pv_security *s, pv_digest **
 pv_status pv_digests_store(pv_ctx *ctx, int64_t seq, const pv_digest *d, size_t n, pv_error *err);
 void pv_digests_free(pv_digest *d, size_t n);
 
-/* Re-creates the migrations' own triggers (history keepers and the like)
- * that are missing or differ from what the migrations made; *restored
- * says how many (core/audit_guard.c). Inside the caller's transaction or
- * savepoint. */
-pv_status pv_audit_restore_triggers(pv_ctx *ctx, int *restored, pv_error *err);
+/* Re-creates the triggers of the migrations up to version `upto` (INT_MAX:
+ * every one; history keepers and the like) that are missing or differ from
+ * what the migrations made; *restored says how many (core/audit_guard.c).
+ * Inside the caller's transaction or savepoint. A migration that made a
+ * table again passes its own version: a later one's triggers are its own
+ * to make. */
+pv_status pv_audit_restore_triggers(pv_ctx *ctx, int upto, int *restored, pv_error *err);
 
 /* SQL: is the row of table T an import batch's entry whose id ranges
  * name household HH (an SQL expression), a member of it or its case

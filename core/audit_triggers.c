@@ -2,6 +2,7 @@
  * include/parvande/audit.h): which columns are recorded, the triggers made
  * from the schema, and the protection of the trail itself. Which tables
  * have triggers is pv_audit_table_skipped's answer (core/audit.c). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,7 +309,7 @@ static pv_status restore_schema_triggers(pv_ctx *ctx, pv_error *err)
     if (rc != PV_OK)
         return rc;
     int restored = 0;
-    rc = pv_audit_restore_triggers(ctx, &restored, err);
+    rc = pv_audit_restore_triggers(ctx, INT_MAX, &restored, err);
     if (rc == PV_OK && restored > 0) {
         char detail[64];
         snprintf(detail, sizeof detail, "{\"triggers\":%d}", restored);

@@ -350,7 +350,7 @@ static pv_status apply_migration(pv_ctx *ctx, int i, pv_error *err)
         if (rc == PV_OK && m->then && last_of_its_step(i))
             rc = m->then(ctx, err);
         if (rc == PV_OK && fk_off)
-            rc = pv_migration_rebuilt(ctx, err);
+            rc = pv_migration_rebuilt(ctx, m->version, err);
         if (rc == PV_OK)
             rc = exec_script(ctx, set, err);
     }

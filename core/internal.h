@@ -111,6 +111,7 @@ extern const char pv_sql_import2[];  /* person: the national ID's own index (mig
 extern const char pv_sql_stats2[];   /* statistics: the summary of recipients (core/sql_stats2.c) */
 extern const char pv_sql_stats3[];   /* statistics: the summary by breakdown (core/sql_stats3.c) */
 extern const char pv_sql_stats4[];   /* statistics: points, pairs and runs (core/sql_stats4.c) */
+extern const char pv_sql_stats5[];   /* statistics: work per day (core/sql_stats5.c) */
 extern const char pv_sql_stats_build_batch[]; /* a batch of persons' counts (core/stats_build.c) */
 
 /* Counts the statistics' summary (stats_count) again from the enrollments,
@@ -148,10 +149,11 @@ pv_status pv_name_indexes_build(pv_ctx *ctx, long pid, pv_error *err);
 pv_status pv_import_register(pv_ctx *ctx, pv_error *err);
 pv_status pv_natid_index_build(pv_ctx *ctx, pv_error *err);
 pv_status pv_foreign_keys_hold(pv_ctx *ctx, pv_error *err);
-/* After a migration that made a table again: its triggers the migrations
- * made are made again (core/audit_guard.c: not a restoration to report) and
- * the foreign keys checked (pv_foreign_keys_hold). */
-pv_status pv_migration_rebuilt(pv_ctx *ctx, pv_error *err);
+/* After migration `version` made a table again: the triggers the
+ * migrations up to it made are made again (core/audit_guard.c: not a
+ * restoration to report) and the foreign keys checked
+ * (pv_foreign_keys_hold). */
+pv_status pv_migration_rebuilt(pv_ctx *ctx, int version, pv_error *err);
 
 extern const pv_migration pv_migrations[];
 extern const int pv_migrations_count;

@@ -29,5 +29,6 @@ const pv_migration pv_migrations[] = {
     {15, "exchange: digests of the sections applied", pv_sql_exchange3, NULL},
     {16, "statistics: the summary as points, pairs and runs", pv_sql_stats4,
      pv_stats_summary_build},
+    {17, "statistics: work per day", pv_sql_stats5, NULL},
 };
 const int pv_migrations_count = sizeof pv_migrations / sizeof *pv_migrations;

@@ -56,9 +56,9 @@ pv_status pv_foreign_keys_hold(pv_ctx *ctx, pv_error *err)
     return out;
 }
 
-pv_status pv_migration_rebuilt(pv_ctx *ctx, pv_error *err)
+pv_status pv_migration_rebuilt(pv_ctx *ctx, int version, pv_error *err)
 {
     int restored = 0;
-    pv_status rc = pv_audit_restore_triggers(ctx, &restored, err);
+    pv_status rc = pv_audit_restore_triggers(ctx, version, &restored, err);
     return rc == PV_OK ? pv_foreign_keys_hold(ctx, err) : rc;
 }
