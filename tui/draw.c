@@ -131,6 +131,16 @@ char *pv_draw_prepare(const pv_draw *d, const char *text, unsigned flags)
     return a;
 }
 
+int pv_draw_width(const pv_draw *d, const char *text, unsigned flags)
+{
+    char *t = pv_draw_prepare(d, text, flags);
+    pv_layout *l = t ? pv_layout_fit(t, PV_DIR_AUTO, 0) : NULL;
+    free(t);
+    int w = l ? l->width : (int)strlen(text ? text : "");
+    pv_layout_free(l);
+    return w;
+}
+
 static pv_dir dir_of(const pv_draw *d, unsigned flags)
 {
     if (flags & PV_T_UI)

@@ -67,6 +67,10 @@ void pv_draw_fill(const pv_draw *d, int y, int x, int w, pv_style s);
  * frees), NULL when out of memory. */
 char *pv_draw_prepare(const pv_draw *d, const char *text, unsigned flags);
 
+/* The columns text takes on one line as pv_draw_text would show it
+ * (prepared with flags, shaped, uncut); strlen(text) when out of memory. */
+int pv_draw_width(const pv_draw *d, const char *text, unsigned flags);
+
 /* Draws text on one line in the logical box [x, x+w) of row y, cut in
  * logical order with an ellipsis when it does not fit; the rest of the box
  * is filled with the style. Returns the columns the text took. */

@@ -122,17 +122,6 @@ void pv_keys_hide(pv_draw *d, const pv_binding *const *map, unsigned fkeys)
     d->hide_fkeys = fkeys;
 }
 
-/* The columns a bar label takes on screen (shaped, digits as shown). */
-static int label_width(const pv_draw *d, const char *label)
-{
-    char *t = pv_draw_prepare(d, label, 0);
-    pv_layout *l = t ? pv_layout_fit(t, PV_DIR_AUTO, 0) : NULL;
-    free(t);
-    int w = l ? l->width : (int)strlen(label);
-    pv_layout_free(l);
-    return w;
-}
-
 /* The label widths lw[] (each one's own at first) cut to fit n keys of
  * widths kw[] in cols: first the blank between keys goes (the labels'
  * reversed colours still part them), then the widest labels lose a column
@@ -196,7 +185,7 @@ void pv_keys_draw_bar(const pv_draw *d, int y, const pv_binding *const *map)
     bool equal = true;
     for (int i = 0; i < n; i++) {
         kw[i] = keys[i] >= 10 ? 3 : 2;
-        lw[i] = label_width(d, _(shown[i]->bar));
+        lw[i] = pv_draw_width(d, _(shown[i]->bar), 0);
         if (kw[i] + lw[i] + 1 > slot)
             equal = false;
     }

@@ -68,7 +68,23 @@ typedef struct stats_screen {
 } stats_screen;
 
 /* Width of the columns, logical (from the start side). */
-enum { W_PERIOD = 16, W_SERVICE = 14, W_GROUP = 10, W_NUM = 10 };
+enum { W_PERIOD = 16, W_SERVICE = 14, W_GROUP = 10, W_NUM = 10, W_NUM_MIN = 7 };
+
+static const char *const num_heads[3] = {N_("started"), N_("active"), N_("completed")};
+
+/* The three number columns: W_NUM wide on a wide terminal; below 100
+ * columns each as wide as its heading, at least W_NUM_MIN (9,999,999),
+ * so that a row with a breakdown and every service keeps a bar at 80. */
+static void num_widths(const pv_draw *d, int w[3])
+{
+    for (int k = 0; k < 3; k++) {
+        w[k] = W_NUM;
+        if (d->cols < 100) {
+            int h = pv_draw_width(d, _(num_heads[k]), 0);
+            w[k] = h > W_NUM_MIN ? h : W_NUM_MIN;
+        }
+    }
+}
 
 /* The service column: wider on a wide terminal, the bars keep the rest. */
 static int service_w(const pv_draw *d)
@@ -328,10 +344,12 @@ static void stats_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
         x += W_GROUP + 1;
     }
     const int64_t v[3] = {r->started, r->active, r->completed};
+    int nw[3];
+    num_widths(d, nw);
     for (int k = 0; k < 3; k++) {
         snprintf(num, sizeof num, "%lld", (long long)v[k]);
-        pv_draw_text(d, y, x, W_NUM, num, PV_T_LTR | PV_T_END, st);
-        x += W_NUM + 1;
+        pv_draw_text(d, y, x, nw[k], num, PV_T_LTR | PV_T_END, st);
+        x += nw[k] + 1;
     }
     int bar_w = d->cols - x - 1;
     if (total || bar_w < 4)
@@ -395,10 +413,11 @@ static void heads(pv_ui *ui, stats_screen *s, int y)
         pv_draw_text(d, y, x, W_GROUP, pv_stats_by_label(bys[s->by]), 0, PV_ST_HEADING);
         x += W_GROUP + 1;
     }
-    const char *h[3] = {_("started"), _("active"), _("completed")};
+    int nw[3];
+    num_widths(d, nw);
     for (int k = 0; k < 3; k++) {
-        pv_draw_text(d, y, x, W_NUM, h[k], PV_T_END, PV_ST_HEADING);
-        x += W_NUM + 1;
+        pv_draw_text(d, y, x, nw[k], _(num_heads[k]), PV_T_END, PV_ST_HEADING);
+        x += nw[k] + 1;
     }
 }
 

@@ -99,8 +99,17 @@ row=$(tui_screen | grep "۱۴۰۳ ﯼﺩ") || tui_fail "no Dey row in Persian"
 # the last cell of the row's bar is the rightmost-but-one of the bar box:
 # in Persian the bar is on the left of the numbers and ends at their side
 echo "$row" | grep -q "█ ۱ " || tui_fail "Persian bar not against its numbers: $row"
+# with a breakdown the row still has its bar at 80 columns
+tui_keys F5
+tui_wait "ﻥﺎﺘﺳﺍ :ﮏﯿﮑﻔﺗ"            # "breakdown: province"
+row=$(tui_screen | grep "۱۴۰۳ ﯼﺩ" | head -1) || tui_fail "no Dey row by province"
+echo "$row" | grep -q "█ ۱ " || tui_fail "no Persian bar with a breakdown at 80: $row"
 tui_keys F9
 tui_wait "Statistics"
+row=$(tui_screen | grep "Dey 1403" | head -1)
+echo "$row" | grep -q " 1  *1  *1 █" || tui_fail "English row by province: $(tui_screen)"
+tui_keys F5 F5 F5 F5 F5 F5 F5
+tui_wait "Breakdown: All"
 tui_screen | grep "Dey 1403" | grep -q " 1  *2  *1 █" || tui_fail "English row: $(tui_screen)"
 tui_keys F10
 tui_wait_exit
