@@ -64,6 +64,7 @@ typedef struct stats_screen {
     fig_row *fig;          /* the rows of the other views */
     size_t n_fig;
     int n_vals;            /* numbers a row of the view has */
+    int num_w[3];          /* the number columns' widths, set by heads() */
     pv_list list;
 } stats_screen;
 
@@ -344,12 +345,10 @@ static void stats_row(pv_ui *ui, void *user, size_t i, int y, bool selected)
         x += W_GROUP + 1;
     }
     const int64_t v[3] = {r->started, r->active, r->completed};
-    int nw[3];
-    num_widths(d, nw);
     for (int k = 0; k < 3; k++) {
         snprintf(num, sizeof num, "%lld", (long long)v[k]);
-        pv_draw_text(d, y, x, nw[k], num, PV_T_LTR | PV_T_END, st);
-        x += nw[k] + 1;
+        pv_draw_text(d, y, x, s->num_w[k], num, PV_T_LTR | PV_T_END, st);
+        x += s->num_w[k] + 1;
     }
     int bar_w = d->cols - x - 1;
     if (total || bar_w < 4)
@@ -413,11 +412,10 @@ static void heads(pv_ui *ui, stats_screen *s, int y)
         pv_draw_text(d, y, x, W_GROUP, pv_stats_by_label(bys[s->by]), 0, PV_ST_HEADING);
         x += W_GROUP + 1;
     }
-    int nw[3];
-    num_widths(d, nw);
+    num_widths(d, s->num_w); /* once a frame, for the rows drawn after */
     for (int k = 0; k < 3; k++) {
-        pv_draw_text(d, y, x, nw[k], _(num_heads[k]), PV_T_END, PV_ST_HEADING);
-        x += nw[k] + 1;
+        pv_draw_text(d, y, x, s->num_w[k], _(num_heads[k]), PV_T_END, PV_ST_HEADING);
+        x += s->num_w[k] + 1;
     }
 }
 
